@@ -1,0 +1,60 @@
+//! `cargo xtask` entry point. Exit codes: 0 success, 1 check failed, 2 bad input or usage.
+#![allow(clippy::print_stdout)]
+
+use std::process::ExitCode;
+
+use xtask::codegen::{self, Check};
+use xtask::vendor::VENDORS;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codegen [--check]   regenerate crates/skillbridge-openapi/src/generated/ from specs/
+                      (--check: regenerate in memory, print a diff and exit 1 if stale)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let root = xtask::workspace_root();
+    match args.as_slice() {
+        ["codegen"] => match codegen::write(&root, &VENDORS) {
+            Ok(written) if written.is_empty() => {
+                println!("generated code is up to date");
+                ExitCode::SUCCESS
+            }
+            Ok(written) => {
+                for path in written {
+                    println!("wrote {}", path.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
+        ["codegen", "--check"] => match codegen::check(&root, &VENDORS) {
+            Ok(Check::Fresh) => {
+                println!("generated code is up to date");
+                ExitCode::SUCCESS
+            }
+            Ok(Check::Stale(report)) => {
+                print!("{report}");
+                ExitCode::from(1)
+            }
+            Err(e) => fail(&e),
+        },
+        ["help" | "--help" | "-h"] | [] => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprint!("unknown arguments: {}\n\n{USAGE}", args.join(" "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn fail(error: &xtask::error::Error) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(2)
+}
