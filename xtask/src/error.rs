@@ -17,12 +17,20 @@ pub struct Error {
 impl Error {
     /// An error with only a reason.
     pub fn msg(reason: impl Into<String>) -> Self {
-        Self { file: None, pointer: None, reason: reason.into() }
+        Self {
+            file: None,
+            pointer: None,
+            reason: reason.into(),
+        }
     }
 
     /// An error at a JSON pointer.
     pub fn at(pointer: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { file: None, pointer: Some(pointer.into()), reason: reason.into() }
+        Self {
+            file: None,
+            pointer: Some(pointer.into()),
+            reason: reason.into(),
+        }
     }
 
     /// Attach the file the error belongs to, unless one is already set.

@@ -32,7 +32,10 @@ pub struct Hoist {
 pub fn hoist(doc: &mut Value, configured: &[Hoist]) -> Result<()> {
     for hoist in configured {
         if doc.pointer(hoist.pointer).is_none() {
-            return Err(Error::at(hoist.pointer, format!("cannot hoist `{}`: no schema at this pointer", hoist.name)));
+            return Err(Error::at(
+                hoist.pointer,
+                format!("cannot hoist `{}`: no schema at this pointer", hoist.name),
+            ));
         }
         hoist_at(doc, hoist.pointer, hoist.name)?;
     }
@@ -43,9 +46,12 @@ pub fn hoist(doc: &mut Value, configured: &[Hoist]) -> Result<()> {
         .flatten()
         .flat_map(|(name, response)| {
             let base = join(&join("/components/responses", name), "content");
-            response.get("content").and_then(Value::as_object).into_iter().flatten().map(move |(media, _)| {
-                (join(&join(&base, media), "schema"), pascal_case(name))
-            })
+            response
+                .get("content")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(move |(media, _)| (join(&join(&base, media), "schema"), pascal_case(name)))
         })
         .collect();
     for (pointer, name) in responses {
@@ -56,7 +62,9 @@ pub fn hoist(doc: &mut Value, configured: &[Hoist]) -> Result<()> {
     }
     // Each round removes at least two inline nodes, so this ends; the bound is a guard.
     for _ in 0..10_000 {
-        let Some((pointer, name)) = next_duplicate(doc) else { return Ok(()) };
+        let Some((pointer, name)) = next_duplicate(doc) else {
+            return Ok(());
+        };
         hoist_at(doc, &pointer, &name)?;
     }
     Err(Error::msg("hoisting did not converge"))
@@ -65,29 +73,46 @@ pub fn hoist(doc: &mut Value, configured: &[Hoist]) -> Result<()> {
 /// Replace the schema at `pointer` and all its structural twins with a `$ref` to a new
 /// component `name`.
 pub fn hoist_at(doc: &mut Value, pointer: &str, name: &str) -> Result<()> {
-    let node = doc.pointer(pointer).cloned().ok_or_else(|| Error::at(pointer, "no schema here"))?;
+    let node = doc
+        .pointer(pointer)
+        .cloned()
+        .ok_or_else(|| Error::at(pointer, "no schema here"))?;
     if node.get("$ref").is_some() {
-        return Err(Error::at(pointer, format!("cannot hoist `{name}`: already a reference")));
+        return Err(Error::at(
+            pointer,
+            format!("cannot hoist `{name}`: already a reference"),
+        ));
     }
     if doc.pointer(&join("/components/schemas", name)).is_some() {
-        return Err(Error::at(join("/components/schemas", name), format!("cannot hoist `{name}`: a component of that name exists")));
+        return Err(Error::at(
+            join("/components/schemas", name),
+            format!("cannot hoist `{name}`: a component of that name exists"),
+        ));
     }
     let key = canonical(&node);
-    let twins: Vec<String> = inline_schemas(doc).into_iter().filter(|p| doc.pointer(p).is_some_and(|n| canonical(n) == key)).collect();
+    let twins: Vec<String> = inline_schemas(doc)
+        .into_iter()
+        .filter(|p| doc.pointer(p).is_some_and(|n| canonical(n) == key))
+        .collect();
     let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
     for twin in twins.iter().rev() {
         if let Some(slot) = doc.pointer_mut(twin) {
             *slot = reference.clone();
         }
     }
-    let root = doc.as_object_mut().ok_or_else(|| Error::at("/", "document is not an object"))?;
+    let root = doc
+        .as_object_mut()
+        .ok_or_else(|| Error::at("/", "document is not an object"))?;
     let components = root.entry("components").or_insert_with(|| json!({}));
     let schemas = components
         .as_object_mut()
         .ok_or_else(|| Error::at("/components", "not an object"))?
         .entry("schemas")
         .or_insert_with(|| json!({}));
-    schemas.as_object_mut().ok_or_else(|| Error::at("/components/schemas", "not an object"))?.insert(name.to_owned(), node);
+    schemas
+        .as_object_mut()
+        .ok_or_else(|| Error::at("/components/schemas", "not an object"))?
+        .insert(name.to_owned(), node);
     Ok(())
 }
 
@@ -106,9 +131,10 @@ fn next_duplicate(doc: &Value) -> Option<(String, String)> {
         }
     }
     // Outermost (largest) first: hoisting it also takes everything nested inside along.
-    let (_, pointers) = groups.into_iter().filter(|(_, p)| p.len() > 1).max_by(|(a, pa), (b, pb)| {
-        a.len().cmp(&b.len()).then_with(|| pb[0].cmp(&pa[0]))
-    })?;
+    let (_, pointers) = groups
+        .into_iter()
+        .filter(|(_, p)| p.len() > 1)
+        .max_by(|(a, pa), (b, pb)| a.len().cmp(&b.len()).then_with(|| pb[0].cmp(&pa[0])))?;
     let first = pointers.into_iter().next()?;
     let name = unique_name(doc, &derived_name(&first));
     Some((first, name))
@@ -124,12 +150,15 @@ fn inline_schemas(doc: &Value) -> Vec<String> {
 }
 
 fn is_component_root(pointer: &str) -> bool {
-    pointer.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'))
+    pointer
+        .strip_prefix("/components/schemas/")
+        .is_some_and(|rest| !rest.contains('/'))
 }
 
 /// Only records and enumerations are worth a type of their own.
 fn is_nameable(node: &Value) -> bool {
-    node.get("$ref").is_none() && (node.get("properties").is_some() || node.get("enum").is_some() || node.get("oneOf").is_some())
+    node.get("$ref").is_none()
+        && (node.get("properties").is_some() || node.get("enum").is_some() || node.get("oneOf").is_some())
 }
 
 /// A key equal for schemas that differ only in annotations and key order.
@@ -148,11 +177,23 @@ fn canonical_value(value: &Value, is_schema: bool) -> Value {
                 let canon = if schemas::SINGLE.contains(&key.as_str()) {
                     canonical_value(child, true)
                 } else if schemas::LIST.contains(&key.as_str()) {
-                    Value::Array(child.as_array().into_iter().flatten().map(|c| canonical_value(c, true)).collect())
+                    Value::Array(
+                        child
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .map(|c| canonical_value(c, true))
+                            .collect(),
+                    )
                 } else if schemas::MAP.contains(&key.as_str()) {
                     let mut names: Vec<(&String, &Value)> = child.as_object().into_iter().flatten().collect();
                     names.sort_by_key(|(n, _)| *n);
-                    Value::Object(names.into_iter().map(|(n, c)| (n.clone(), canonical_value(c, true))).collect())
+                    Value::Object(
+                        names
+                            .into_iter()
+                            .map(|(n, c)| (n.clone(), canonical_value(c, true)))
+                            .collect(),
+                    )
                 } else {
                     canonical_value(child, false)
                 };
@@ -163,7 +204,12 @@ fn canonical_value(value: &Value, is_schema: bool) -> Value {
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             entries.sort_by_key(|(k, _)| *k);
-            Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), canonical_value(v, false))).collect())
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), canonical_value(v, false)))
+                    .collect(),
+            )
         }
         Value::Array(items) => Value::Array(items.iter().map(|v| canonical_value(v, false)).collect()),
         other => other.clone(),
@@ -172,7 +218,10 @@ fn canonical_value(value: &Value, is_schema: bool) -> Value {
 
 /// `…/properties/skill_level/items` → `SkillLevelItem`.
 fn derived_name(pointer: &str) -> String {
-    let segments: Vec<String> = pointer.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+    let segments: Vec<String> = pointer
+        .split('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
     let mut suffix = String::new();
     for (i, segment) in segments.iter().enumerate().rev() {
         let keyword = i > 0 && segments[i - 1] == "properties";
@@ -191,7 +240,10 @@ fn unique_name(doc: &Value, base: &str) -> String {
     if !taken(base) {
         return base.to_owned();
     }
-    (2..).map(|i| format!("{base}{i}")).find(|n| !taken(n)).unwrap_or_else(|| base.to_owned())
+    (2..)
+        .map(|i| format!("{base}{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| base.to_owned())
 }
 
 /// `error_response-hris` → `ErrorResponseHris`; already-Pascal names keep their letters.
@@ -200,7 +252,10 @@ pub fn pascal_case(s: &str) -> String {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let mut chars = p.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -224,8 +279,12 @@ mod tests {
     fn identical_records_become_one_component() {
         let mut doc = two_operations();
         hoist(&mut doc, &[]).unwrap();
-        let get_items = &doc.pointer("/paths/~1x/get/responses/200/content/application~1json/schema/properties/results/items").unwrap();
-        let post_data = &doc.pointer("/paths/~1x/post/responses/200/content/application~1json/schema/properties/data").unwrap();
+        let get_items = &doc
+            .pointer("/paths/~1x/get/responses/200/content/application~1json/schema/properties/results/items")
+            .unwrap();
+        let post_data = &doc
+            .pointer("/paths/~1x/post/responses/200/content/application~1json/schema/properties/data")
+            .unwrap();
         assert_eq!(get_items, post_data);
         assert_eq!(get_items["$ref"], "#/components/schemas/ResultsItem");
         // The first occurrence's annotations are kept.
@@ -243,11 +302,15 @@ mod tests {
     #[test]
     fn configured_names_win_and_replace_twins() {
         let mut doc = two_operations();
-        let configured = [Hoist { name: "Record", pointer: "/paths/~1x/post/responses/200/content/application~1json/schema/properties/data" }];
+        let configured = [Hoist {
+            name: "Record",
+            pointer: "/paths/~1x/post/responses/200/content/application~1json/schema/properties/data",
+        }];
         hoist(&mut doc, &configured).unwrap();
         assert_eq!(doc["components"]["schemas"]["Record"]["description"], "b");
         assert_eq!(
-            doc.pointer("/paths/~1x/get/responses/200/content/application~1json/schema/properties/results/items/$ref").unwrap(),
+            doc.pointer("/paths/~1x/get/responses/200/content/application~1json/schema/properties/results/items/$ref")
+                .unwrap(),
             "#/components/schemas/Record"
         );
     }
@@ -255,7 +318,14 @@ mod tests {
     #[test]
     fn a_stale_configured_pointer_is_an_error() {
         let mut doc = two_operations();
-        let err = hoist(&mut doc, &[Hoist { name: "R", pointer: "/nope" }]).unwrap_err();
+        let err = hoist(
+            &mut doc,
+            &[Hoist {
+                name: "R",
+                pointer: "/nope",
+            }],
+        )
+        .unwrap_err();
         assert_eq!(err.pointer.as_deref(), Some("/nope"));
     }
 
@@ -264,12 +334,18 @@ mod tests {
         let mut doc = json!({"components": {"responses": {"Error-Response": {"content": {"application/json": {"schema": {"type": "object", "properties": {"m": {}}}}}}}}});
         hoist(&mut doc, &[]).unwrap();
         assert!(doc["components"]["schemas"]["ErrorResponse"].is_object());
-        assert_eq!(doc["components"]["responses"]["Error-Response"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorResponse");
+        assert_eq!(
+            doc["components"]["responses"]["Error-Response"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorResponse"
+        );
     }
 
     #[test]
     fn names_are_derived_and_deduplicated() {
-        assert_eq!(derived_name("/paths/~1x/get/responses/200/content/application~1json/schema/properties/skill_level/items"), "SkillLevelItem");
+        assert_eq!(
+            derived_name("/paths/~1x/get/responses/200/content/application~1json/schema/properties/skill_level/items"),
+            "SkillLevelItem"
+        );
         assert_eq!(derived_name("/components/schemas/A/properties/items"), "Items");
         assert_eq!(pascal_case("ErrorResponseHRIS"), "ErrorResponseHRIS");
     }

@@ -20,12 +20,14 @@ pub struct Document {
 
 /// Read and parse the file at `root/rel`.
 pub fn load(root: &Path, rel: &Path) -> Result<Document> {
-    let bytes = std::fs::read(root.join(rel))
-        .map_err(|e| Error::msg(format!("cannot read file: {e}")).in_file(rel))?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| Error::msg(format!("not UTF-8: {e}")).in_file(rel))?;
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| Error::msg(format!("cannot read file: {e}")).in_file(rel))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| Error::msg(format!("not UTF-8: {e}")).in_file(rel))?;
     let value = parse(text).map_err(|e| e.in_file(rel))?;
-    Ok(Document { path: rel.to_path_buf(), value, sha256: sha256_hex(&bytes) })
+    Ok(Document {
+        path: rel.to_path_buf(),
+        value,
+        sha256: sha256_hex(&bytes),
+    })
 }
 
 /// Hex-encoded sha256 of some bytes.
@@ -55,9 +57,10 @@ fn yaml_to_json(yaml: serde_yaml_ng::Value, pointer: &str) -> Result<Value> {
                 Value::from(u)
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
-                Value::Number(Number::from_f64(f).ok_or_else(|| {
-                    Error::at(pointer, format!("number {f} has no JSON representation"))
-                })?)
+                Value::Number(
+                    Number::from_f64(f)
+                        .ok_or_else(|| Error::at(pointer, format!("number {f} has no JSON representation")))?,
+                )
             }
         }
         Y::String(s) => Value::String(s),

@@ -104,13 +104,23 @@ mod tests {
     use serde_json::json;
 
     fn doc(name: &str, value: Value) -> Document {
-        Document { path: name.into(), value, sha256: String::new() }
+        Document {
+            path: name.into(),
+            value,
+            sha256: String::new(),
+        }
     }
 
     #[test]
     fn operations_of_one_path_from_two_files_merge() {
-        let a = doc("a.yaml", json!({"openapi": "3.1.0", "paths": {"/x": {"get": {"operationId": "g"}}}}));
-        let b = doc("b.yaml", json!({"openapi": "3.1.0", "paths": {"/x": {"post": {"operationId": "p"}}}}));
+        let a = doc(
+            "a.yaml",
+            json!({"openapi": "3.1.0", "paths": {"/x": {"get": {"operationId": "g"}}}}),
+        );
+        let b = doc(
+            "b.yaml",
+            json!({"openapi": "3.1.0", "paths": {"/x": {"post": {"operationId": "p"}}}}),
+        );
         let merged = merge(&[a, b]).unwrap();
         assert_eq!(merged["paths"]["/x"].as_object().unwrap().len(), 2);
     }
@@ -127,13 +137,22 @@ mod tests {
         let a = doc("a.yaml", json!({"components": {"schemas": {"E": {"type": "string"}}}}));
         let b = doc("b.yaml", json!({"components": {"schemas": {"E": {"type": "integer"}}}}));
         let err = merge(&[a, b]).unwrap_err().to_string();
-        assert_eq!(err, "b.yaml#/components/schemas/E: conflicting definitions in a.yaml and b.yaml");
+        assert_eq!(
+            err,
+            "b.yaml#/components/schemas/E: conflicting definitions in a.yaml and b.yaml"
+        );
     }
 
     #[test]
     fn a_definition_is_compared_whole_not_merged_property_by_property() {
-        let a = doc("a", json!({"components": {"schemas": {"E": {"properties": {"x": {}}}}}}));
-        let b = doc("b", json!({"components": {"schemas": {"E": {"properties": {"y": {}}}}}}));
+        let a = doc(
+            "a",
+            json!({"components": {"schemas": {"E": {"properties": {"x": {}}}}}}),
+        );
+        let b = doc(
+            "b",
+            json!({"components": {"schemas": {"E": {"properties": {"y": {}}}}}}),
+        );
         assert!(merge(&[a, b]).is_err());
     }
 

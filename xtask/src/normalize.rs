@@ -89,12 +89,18 @@ fn document(doc: &mut Value) -> Result<()> {
     root.insert("openapi".into(), json!("3.0.3"));
     for key in ["webhooks", "jsonSchemaDialect"] {
         if root.get(key).is_some_and(|v| v != &json!({})) {
-            return Err(Error::at(join("", key), format!("`{key}` has no OpenAPI 3.0 equivalent")));
+            return Err(Error::at(
+                join("", key),
+                format!("`{key}` has no OpenAPI 3.0 equivalent"),
+            ));
         }
         root.shift_remove(key);
     }
     if root.get("components").and_then(|c| c.get("pathItems")).is_some() {
-        return Err(Error::at("/components/pathItems", "`pathItems` has no OpenAPI 3.0 equivalent"));
+        return Err(Error::at(
+            "/components/pathItems",
+            "`pathItems` has no OpenAPI 3.0 equivalent",
+        ));
     }
     // 3.1 made `paths` optional; 3.0 requires it.
     root.entry("paths").or_insert_with(|| json!({}));
@@ -132,7 +138,10 @@ fn ref_siblings(schema: &mut Map<String, Value>) {
 fn type_array(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
     let Some(Value::Array(types)) = schema.get("type") else {
         if schema.get("type").is_some_and(|t| t == "null") {
-            return Err(Error::at(join(pointer, "type"), "`type: null` has no OpenAPI 3.0 equivalent"));
+            return Err(Error::at(
+                join(pointer, "type"),
+                "`type: null` has no OpenAPI 3.0 equivalent",
+            ));
         }
         return Ok(());
     };
@@ -140,11 +149,19 @@ fn type_array(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
     let others: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
     let single = match others.as_slice() {
         [one] if one.is_string() => (*one).clone(),
-        [] => return Err(Error::at(join(pointer, "type"), "a type array with only `null` has no OpenAPI 3.0 equivalent")),
+        [] => {
+            return Err(Error::at(
+                join(pointer, "type"),
+                "a type array with only `null` has no OpenAPI 3.0 equivalent",
+            ));
+        }
         _ => {
             return Err(Error::at(
                 join(pointer, "type"),
-                format!("a type array with several non-null types ({}) has no OpenAPI 3.0 equivalent", Value::Array(types.clone())),
+                format!(
+                    "a type array with several non-null types ({}) has no OpenAPI 3.0 equivalent",
+                    Value::Array(types.clone())
+                ),
             ));
         }
     };
@@ -156,12 +173,17 @@ fn type_array(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
 }
 
 fn constant(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
-    let Some(value) = schema.shift_remove("const") else { return Ok(()) };
+    let Some(value) = schema.shift_remove("const") else {
+        return Ok(());
+    };
     match schema.get("enum") {
         None => {}
         Some(Value::Array(values)) if values.contains(&value) => {}
         Some(_) => {
-            return Err(Error::at(join(pointer, "const"), "`const` contradicts the schema's `enum`"));
+            return Err(Error::at(
+                join(pointer, "const"),
+                "`const` contradicts the schema's `enum`",
+            ));
         }
     }
     if value.is_null() {
@@ -172,9 +194,14 @@ fn constant(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
 }
 
 fn examples(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
-    let Some(examples) = schema.shift_remove("examples") else { return Ok(()) };
+    let Some(examples) = schema.shift_remove("examples") else {
+        return Ok(());
+    };
     let Value::Array(examples) = examples else {
-        return Err(Error::at(join(pointer, "examples"), "schema `examples` must be an array"));
+        return Err(Error::at(
+            join(pointer, "examples"),
+            "schema `examples` must be an array",
+        ));
     };
     // 3.0 holds one example per schema; the rest stay in the vendored file for the drift report.
     if let (Some(first), false) = (examples.into_iter().next(), schema.contains_key("example")) {
@@ -198,7 +225,10 @@ fn exclusive_bound(schema: &mut Map<String, Value>, pointer: &str, exclusive: &s
             Ok(())
         }
         Some(Value::Bool(_)) | None => Ok(()),
-        Some(other) => Err(Error::at(join(pointer, exclusive), format!("`{exclusive}` must be a number, found {other}"))),
+        Some(other) => Err(Error::at(
+            join(pointer, exclusive),
+            format!("`{exclusive}` must be a number, found {other}"),
+        )),
     }
 }
 
@@ -208,7 +238,9 @@ fn default_response(responses: &mut Map<String, Value>) {
     if !has_success {
         return;
     }
-    let Some(default) = responses.shift_remove("default") else { return };
+    let Some(default) = responses.shift_remove("default") else {
+        return;
+    };
     for range in ["4XX", "5XX"] {
         responses.entry(range).or_insert_with(|| default.clone());
     }
@@ -219,8 +251,10 @@ fn operations(doc: &Value) -> Vec<String> {
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
         let Some(item) = item.as_object() else { continue };
         for (method, _) in item.iter().filter(|(k, v)| {
-            matches!(k.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace")
-                && v.is_object()
+            matches!(
+                k.as_str(),
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+            ) && v.is_object()
         }) {
             out.push(join(&join("/paths", path), method));
         }
@@ -265,13 +299,19 @@ mod tests {
 
     #[test]
     fn const_becomes_single_value_enum() {
-        assert_eq!(one(json!({"type": "string", "const": "success"})).unwrap(), json!({"type": "string", "enum": ["success"]}));
+        assert_eq!(
+            one(json!({"type": "string", "const": "success"})).unwrap(),
+            json!({"type": "string", "enum": ["success"]})
+        );
         assert!(one(json!({"const": "a", "enum": ["b"]})).is_err());
     }
 
     #[test]
     fn schema_examples_become_example() {
-        assert_eq!(one(json!({"type": "string", "examples": ["a", "b"]})).unwrap(), json!({"type": "string", "example": "a"}));
+        assert_eq!(
+            one(json!({"type": "string", "examples": ["a", "b"]})).unwrap(),
+            json!({"type": "string", "example": "a"})
+        );
         assert!(one(json!({"examples": {"a": 1}})).is_err());
     }
 
@@ -286,20 +326,35 @@ mod tests {
 
     #[test]
     fn nested_schemas_are_normalized() {
-        let s = one(json!({"type": "object", "properties": {"a": {"type": "array", "items": {"type": ["string", "null"]}}}})).unwrap();
-        assert_eq!(s["properties"]["a"]["items"], json!({"type": "string", "nullable": true}));
+        let s = one(
+            json!({"type": "object", "properties": {"a": {"type": "array", "items": {"type": ["string", "null"]}}}}),
+        )
+        .unwrap();
+        assert_eq!(
+            s["properties"]["a"]["items"],
+            json!({"type": "string", "nullable": true})
+        );
     }
 
     #[test]
     fn ref_siblings_are_wrapped_or_dropped() {
-        assert_eq!(one(json!({"$ref": "#/x", "description": "d"})).unwrap(), json!({"$ref": "#/x"}));
-        assert_eq!(one(json!({"$ref": "#/x", "nullable": true})).unwrap(), json!({"nullable": true, "allOf": [{"$ref": "#/x"}]}));
+        assert_eq!(
+            one(json!({"$ref": "#/x", "description": "d"})).unwrap(),
+            json!({"$ref": "#/x"})
+        );
+        assert_eq!(
+            one(json!({"$ref": "#/x", "nullable": true})).unwrap(),
+            json!({"nullable": true, "allOf": [{"$ref": "#/x"}]})
+        );
     }
 
     #[test]
     fn unmappable_keywords_are_errors() {
         let err = one(json!({"prefixItems": [{}]})).unwrap_err();
-        assert_eq!(err.to_string(), "#/components/schemas/S/prefixItems: `prefixItems` (OpenAPI 3.1) has no OpenAPI 3.0 equivalent");
+        assert_eq!(
+            err.to_string(),
+            "#/components/schemas/S/prefixItems: `prefixItems` (OpenAPI 3.1) has no OpenAPI 3.0 equivalent"
+        );
     }
 
     #[test]
@@ -314,7 +369,8 @@ mod tests {
 
     #[test]
     fn default_alone_is_kept() {
-        let mut doc = json!({"openapi": "3.1.0", "paths": {"/x": {"get": {"responses": {"default": {"description": "d"}}}}}});
+        let mut doc =
+            json!({"openapi": "3.1.0", "paths": {"/x": {"get": {"responses": {"default": {"description": "d"}}}}}});
         normalize(&mut doc).unwrap();
         assert!(doc["paths"]["/x"]["get"]["responses"].get("default").is_some());
     }
@@ -324,7 +380,10 @@ mod tests {
         let mut doc = json!({"openapi": "3.1.0", "paths": {"/x": {"get": {"responses": {"200": {"content": {
             "application/json": {"schema": {"type": "string"}, "examples": {"a": {"value": "x"}}}}}}}}}});
         normalize(&mut doc).unwrap();
-        assert_eq!(doc["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["examples"]["a"]["value"], "x");
+        assert_eq!(
+            doc["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["examples"]["a"]["value"],
+            "x"
+        );
     }
 
     #[test]

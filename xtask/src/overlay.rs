@@ -64,7 +64,12 @@ pub fn parse_actions(overlay: &Value) -> Result<Vec<Action>> {
                 (false, None) => return Err(Error::at(&ptr, "action has neither `update` nor `remove: true`")),
             };
             let description = action.get("description").and_then(Value::as_str).map(str::to_owned);
-            Ok(Action { index, target, description, kind })
+            Ok(Action {
+                index,
+                target,
+                description,
+                kind,
+            })
         })
         .collect()
 }
@@ -72,7 +77,11 @@ pub fn parse_actions(overlay: &Value) -> Result<Vec<Action>> {
 /// JSON pointers of the nodes an action's target selects in `doc`.
 pub fn matches(doc: &Value, target: &str) -> Result<Vec<String>> {
     let path = JsonPath::parse(target).map_err(|e| Error::msg(format!("invalid JSONPath {target}: {e}")))?;
-    Ok(path.query_located(doc).locations().map(|loc| loc.to_json_pointer()).collect())
+    Ok(path
+        .query_located(doc)
+        .locations()
+        .map(|loc| loc.to_json_pointer())
+        .collect())
 }
 
 /// Apply every action of `overlay` to `doc`, in order.
@@ -88,7 +97,10 @@ pub fn apply_action(doc: &mut Value, action: &Action) -> Result<()> {
     let at = format!("/actions/{}/target", action.index);
     let pointers = matches(doc, &action.target)?;
     if pointers.is_empty() {
-        return Err(Error::at(at, format!("target {} matches nothing in the document", action.target)));
+        return Err(Error::at(
+            at,
+            format!("target {} matches nothing in the document", action.target),
+        ));
     }
     match &action.kind {
         ActionKind::Update(update) => {
@@ -102,7 +114,9 @@ pub fn apply_action(doc: &mut Value, action: &Action) -> Result<()> {
                     _ => {
                         return Err(Error::at(
                             &at,
-                            format!("{pointer}: update must be an object merged into an object, or a value appended to an array"),
+                            format!(
+                                "{pointer}: update must be an object merged into an object, or a value appended to an array"
+                            ),
                         ));
                     }
                 }
@@ -172,15 +186,22 @@ mod tests {
     #[test]
     fn remove_deletes_every_match() {
         let mut doc = json!({"a": [{"k": 1}, {"k": 2}, {"k": 1}]});
-        apply(&mut doc, &overlay(json!([{"target": "$.a[?@.k == 1]", "remove": true}]))).unwrap();
+        apply(
+            &mut doc,
+            &overlay(json!([{"target": "$.a[?@.k == 1]", "remove": true}])),
+        )
+        .unwrap();
         assert_eq!(doc, json!({"a": [{"k": 2}]}));
     }
 
     #[test]
     fn a_target_matching_nothing_is_an_error() {
         let mut doc = json!({"paths": {}});
-        let err = apply(&mut doc, &overlay(json!([{"target": "$.paths['/gone'].get", "update": {}}])))
-            .unwrap_err();
+        let err = apply(
+            &mut doc,
+            &overlay(json!([{"target": "$.paths['/gone'].get", "update": {}}])),
+        )
+        .unwrap_err();
         assert_eq!(err.pointer.as_deref(), Some("/actions/0/target"));
         assert!(err.reason.contains("matches nothing"));
     }

@@ -53,8 +53,17 @@ pub fn roots(doc: &Value) -> Vec<String> {
 }
 
 /// Keywords whose value is one subschema.
-pub const SINGLE: [&str; 9] =
-    ["items", "not", "additionalProperties", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems"];
+pub const SINGLE: [&str; 9] = [
+    "items",
+    "not",
+    "additionalProperties",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+];
 /// Keywords whose value is an array of subschemas.
 pub const LIST: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value is a map of subschemas.

@@ -35,7 +35,10 @@ pub const VENDORS: [Vendor; 2] = [KOMBO, TECHWOLF];
 /// Kombo's unified HRIS API: one published document per endpoint page.
 pub const KOMBO: Vendor = Vendor {
     name: "kombo",
-    inputs: &["specs/kombo/get-hris-staffing-entity-skills.yaml", "specs/kombo/post-hris-staffing-entity-skills.yaml"],
+    inputs: &[
+        "specs/kombo/get-hris-staffing-entity-skills.yaml",
+        "specs/kombo/post-hris-staffing-entity-skills.yaml",
+    ],
     overlay: Some("specs/kombo/overlay.yaml"),
     hoists: &[
         Hoist {
@@ -46,16 +49,32 @@ pub const KOMBO: Vendor = Vendor {
             name: "StaffingEntitySkillPage",
             pointer: "/components/schemas/GetHrisStaffingEntitySkillsPositiveResponse/properties/data",
         },
-        Hoist { name: "SuccessStatus", pointer: "/components/schemas/GetHrisStaffingEntitySkillsPositiveResponse/properties/status" },
-        Hoist { name: "ErrorResponse", pointer: "/components/responses/ErrorResponseHRIS/content/application~1json/schema" },
-        Hoist { name: "ErrorDetail", pointer: "/components/schemas/ErrorResponse/properties/error" },
-        Hoist { name: "ErrorCode", pointer: "/components/schemas/ErrorDetail/properties/code" },
+        Hoist {
+            name: "SuccessStatus",
+            pointer: "/components/schemas/GetHrisStaffingEntitySkillsPositiveResponse/properties/status",
+        },
+        Hoist {
+            name: "ErrorResponse",
+            pointer: "/components/responses/ErrorResponseHRIS/content/application~1json/schema",
+        },
+        Hoist {
+            name: "ErrorDetail",
+            pointer: "/components/schemas/ErrorResponse/properties/error",
+        },
+        Hoist {
+            name: "ErrorCode",
+            pointer: "/components/schemas/ErrorDetail/properties/code",
+        },
     ],
 };
 
 /// TechWolf's export API: a hand-written spec (TechWolf publishes none), already componentized.
-pub const TECHWOLF: Vendor =
-    Vendor { name: "techwolf", inputs: &["specs/techwolf/openapi.yaml"], overlay: None, hoists: &[] };
+pub const TECHWOLF: Vendor = Vendor {
+    name: "techwolf",
+    inputs: &["specs/techwolf/openapi.yaml"],
+    overlay: None,
+    hoists: &[],
+};
 
 /// Look a vendor up by name.
 pub fn by_name(name: &str) -> Option<Vendor> {

@@ -66,7 +66,10 @@ impl RequestContext {
     pub fn bearer(token: &str) -> Result<Self, InvalidHeaderValue> {
         let mut value = HeaderValue::from_str(&format!("Bearer {token}"))?;
         value.set_sensitive(true);
-        Ok(Self { authorization: Some(value), ..Self::default() })
+        Ok(Self {
+            authorization: Some(value),
+            ..Self::default()
+        })
     }
 
     /// The status and headers of the last response received with this context, if any.
@@ -86,7 +89,10 @@ impl RequestContext {
     #[doc(hidden)]
     pub fn after_receive(&self, result: &reqwest::Result<reqwest::Response>) {
         if let Ok(response) = result {
-            let meta = ResponseMeta { status: response.status(), headers: response.headers().clone() };
+            let meta = ResponseMeta {
+                status: response.status(),
+                headers: response.headers().clone(),
+            };
             *self.observed.lock().unwrap_or_else(PoisonError::into_inner) = Some(meta);
         }
     }
