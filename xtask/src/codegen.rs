@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::load::{self, Document};
 use crate::vendor::Vendor;
-use crate::{hoist, normalize, overlay};
+use crate::{hoist, normalize, overlay, refs};
 
 /// The command that regenerates everything, shown whenever generated code is stale.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
@@ -42,6 +42,7 @@ pub fn prepare(root: &Path, vendor: &Vendor) -> Result<Prepared> {
         overlay::apply(&mut spec, &overlay_doc.value).map_err(|e| e.in_file(&overlay_doc.path))?;
         inputs.push(overlay_doc);
     }
+    refs::check(&spec).map_err(|e| attribute(e, &inputs))?;
     normalize::normalize(&mut spec).map_err(|e| attribute(e, &inputs))?;
     hoist::hoist(&mut spec, vendor.hoists).map_err(|e| attribute(e, &inputs))?;
     Ok(Prepared { inputs, spec })

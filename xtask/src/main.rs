@@ -7,7 +7,7 @@ use xtask::codegen::{self, Check};
 use xtask::vendor::VENDORS;
 
 const USAGE: &str = "\
-usage: cargo xtask <task>
+usage: cargo xtask [--root DIR] <task>
 
 tasks:
   codegen [--check]   regenerate crates/skillbridge-openapi/src/generated/ from specs/
@@ -15,9 +15,21 @@ tasks:
 ";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--root DIR` runs a task on another checkout (tests use it on scratch copies).
+    let root = match args.iter().position(|a| a == "--root") {
+        Some(i) if i + 1 < args.len() => {
+            let dir = args.remove(i + 1);
+            args.remove(i);
+            std::path::PathBuf::from(dir)
+        }
+        Some(_) => {
+            eprint!("--root needs a directory\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+        None => xtask::workspace_root(),
+    };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let root = xtask::workspace_root();
     match args.as_slice() {
         ["codegen"] => match codegen::write(&root, &VENDORS) {
             Ok(written) if written.is_empty() => {

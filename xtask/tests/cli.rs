@@ -1,0 +1,151 @@
+//! `cargo xtask codegen` on broken inputs: a one-line error, exit 2, and no output file touched.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const INPUTS: [&str; 4] = [
+    "specs/kombo/get-hris-staffing-entity-skills.yaml",
+    "specs/kombo/post-hris-staffing-entity-skills.yaml",
+    "specs/kombo/overlay.yaml",
+    "specs/techwolf/openapi.yaml",
+];
+const OUTPUTS: [&str; 2] =
+    ["crates/skillbridge-openapi/src/generated/kombo.rs", "crates/skillbridge-openapi/src/generated/techwolf.rs"];
+
+/// A scratch copy of the specs and generated files, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("xtask-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = xtask::workspace_root();
+        for rel in INPUTS.iter().chain(&OUTPUTS) {
+            let to = dir.join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(root.join(rel), to).unwrap();
+        }
+        Self(dir)
+    }
+
+    fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
+        let path = self.0.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = f(text.clone());
+        assert_ne!(text, edited, "the edit of {rel} changed nothing");
+        std::fs::write(path, edited).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_xtask")).arg("--root").arg(&self.0).args(args).output().unwrap()
+    }
+
+    fn outputs(&self) -> Vec<Vec<u8>> {
+        OUTPUTS.iter().map(|rel| std::fs::read(self.0.join(rel)).unwrap()).collect()
+    }
+
+    fn leftovers(&self) -> Vec<PathBuf> {
+        let dir = self.0.join("crates/skillbridge-openapi/src/generated");
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| !OUTPUTS.iter().any(|o| p.ends_with(o))).collect()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Break the inputs, run codegen, and check the failure is clean. Returns stderr.
+fn fails_cleanly(name: &str, break_inputs: impl FnOnce(&Scratch)) -> String {
+    let scratch = Scratch::new(name);
+    let before = scratch.outputs();
+    break_inputs(&scratch);
+    let out = scratch.run(&["codegen"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{name}: one line expected, got {stderr:?}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(scratch.outputs(), before, "{name}: generated files were touched");
+    assert_eq!(scratch.leftovers(), Vec::<PathBuf>::new(), "{name}: temporary files left behind");
+    stderr
+}
+
+#[test]
+fn invalid_yaml() {
+    let err = fails_cleanly("yaml", |s| s.edit(INPUTS[0], |t| t.replacen("paths:", "paths: [unclosed", 1)));
+    assert!(err.starts_with("error: specs/kombo/get-hris-staffing-entity-skills.yaml: invalid YAML"), "{err}");
+}
+
+#[test]
+fn missing_file() {
+    let err = fails_cleanly("missing", |s| std::fs::remove_file(s.0.join(INPUTS[1])).unwrap());
+    assert!(err.starts_with("error: specs/kombo/post-hris-staffing-entity-skills.yaml: cannot read file"), "{err}");
+}
+
+#[test]
+fn unknown_ref() {
+    let err = fails_cleanly("ref", |s| {
+        s.edit(INPUTS[3], |t| t.replace("$ref: '#/components/schemas/Include'", "$ref: '#/components/schemas/Nope'"))
+    });
+    assert_eq!(
+        err.trim_end(),
+        "error: specs/techwolf/openapi.yaml#/components/schemas/ExportRequest/properties/include/items/$ref: unknown \
+         reference #/components/schemas/Nope"
+    );
+}
+
+#[test]
+fn overlay_target_matching_nothing() {
+    let err = fails_cleanly("overlay", |s| {
+        s.edit(INPUTS[2], |t| t.replacen("$.paths['/hris/staffing-entity-skills']", "$.paths['/hris/gone']", 1))
+    });
+    assert!(err.starts_with("error: specs/kombo/overlay.yaml#/actions/0/target: target $.paths['/hris/gone']"), "{err}");
+}
+
+#[test]
+fn spec_that_makes_progenitor_panic() {
+    let err = fails_cleanly("panic", |s| {
+        s.edit(INPUTS[3], |t| {
+            t.replacen(
+                "        default:\n          $ref: '#/components/responses/Error'",
+                "        '201':\n          description: other\n          content:\n            application/json:\n              \
+                 schema: {type: array, items: {type: integer}}\n        default:\n          $ref: \
+                 '#/components/responses/Error'",
+                1,
+            )
+        })
+    });
+    assert!(err.contains("progenitor cannot generate a client for this spec"), "{err}");
+}
+
+#[test]
+fn check_reports_stale_code_with_a_diff_and_the_fix() {
+    let scratch = Scratch::new("stale");
+    assert_eq!(scratch.run(&["codegen", "--check"]).status.code(), Some(0));
+    scratch.edit(OUTPUTS[1], |t| t.replacen("pub struct SkillCluster {", "pub struct SkillClusterRenamed {", 1));
+    let out = scratch.run(&["codegen", "--check"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.contains("-    pub struct SkillClusterRenamed {\n+    pub struct SkillCluster {"), "{stdout}");
+    assert!(stdout.contains("run `cargo xtask codegen`"), "{stdout}");
+    // Write mode repairs it; check then passes.
+    assert_eq!(scratch.run(&["codegen"]).status.code(), Some(0));
+    assert_eq!(scratch.run(&["codegen", "--check"]).status.code(), Some(0));
+}
+
+#[test]
+fn the_committed_generated_code_is_fresh() {
+    match xtask::codegen::check(&xtask::workspace_root(), &xtask::vendor::VENDORS).unwrap() {
+        xtask::codegen::Check::Fresh => {}
+        xtask::codegen::Check::Stale(report) => panic!("{report}"),
+    }
+}
+
+#[test]
+fn unknown_arguments_are_usage_errors() {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
