@@ -30,6 +30,13 @@ pub struct Prepared {
 
 /// Load, merge, apply the overlay, normalize and hoist one vendor's spec.
 pub fn prepare(root: &Path, vendor: &Vendor) -> Result<Prepared> {
+    let mut prepared = prepare_unhoisted(root, vendor)?;
+    hoist::hoist(&mut prepared.spec, vendor.hoists).map_err(|e| attribute(e, &prepared.inputs))?;
+    Ok(prepared)
+}
+
+/// Everything [`prepare`] does but hoisting (for measuring what hoisting saves).
+pub fn prepare_unhoisted(root: &Path, vendor: &Vendor) -> Result<Prepared> {
     let docs = vendor
         .inputs
         .iter()
@@ -44,7 +51,6 @@ pub fn prepare(root: &Path, vendor: &Vendor) -> Result<Prepared> {
     }
     refs::check(&spec).map_err(|e| attribute(e, &inputs))?;
     normalize::normalize(&mut spec).map_err(|e| attribute(e, &inputs))?;
-    hoist::hoist(&mut spec, vendor.hoists).map_err(|e| attribute(e, &inputs))?;
     Ok(Prepared { inputs, spec })
 }
 
