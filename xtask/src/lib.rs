@@ -4,7 +4,9 @@
 //! exactly what the command runs.
 
 pub mod codegen;
+pub mod drift;
 pub mod error;
+pub mod fetch;
 pub mod hoist;
 pub mod load;
 pub mod merge;
@@ -12,7 +14,9 @@ pub mod normalize;
 pub mod overlay;
 pub mod refs;
 pub mod schemas;
+pub mod sources;
 pub mod vendor;
+pub mod vendor_cmd;
 
 use std::path::{Path, PathBuf};
 

@@ -55,12 +55,31 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
+        ["drift", rest @ ..] => match xtask::drift::cli::run(&root, rest) {
+            Ok(outcome) => {
+                print!("{}", outcome.stdout);
+                ExitCode::from(outcome.code)
+            }
+            Err(e) => fail(&e),
+        },
+        ["vendor", rest @ ..] => match xtask::vendor_cmd::run(&root, rest) {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
         ["help" | "--help" | "-h"] | [] => {
-            print!("{USAGE}");
+            print!("{USAGE}{}{}", xtask::drift::cli::USAGE, xtask::vendor_cmd::USAGE);
             ExitCode::SUCCESS
         }
         _ => {
-            eprint!("unknown arguments: {}\n\n{USAGE}", args.join(" "));
+            eprint!(
+                "unknown arguments: {}\n\n{USAGE}{}{}",
+                args.join(" "),
+                xtask::drift::cli::USAGE,
+                xtask::vendor_cmd::USAGE
+            );
             ExitCode::from(2)
         }
     }

@@ -1,0 +1,715 @@
+//! Comparing two JSON Schemas (OpenAPI 3.1 dialect, 3.0 `nullable` understood) in one direction.
+//!
+//! A schema is first flattened into a [`View`]: `$ref`s followed (siblings kept, as 3.1 allows),
+//! `allOf` merged, a `oneOf`/`anyOf` whose only other alternative is `null` read as nullability,
+//! `type: [X, 'null']` split into the type `X` and nullability. Two views are then compared
+//! attribute by attribute; properties, items and alternatives recurse. Descriptions, titles and
+//! examples are never looked at, so editing them reports nothing.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::Change;
+use super::rules::{REQUEST_SCHEMA, RESPONSE_SCHEMA};
+
+/// Who sends the data a schema describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The client sends it: narrowing breaks.
+    Request,
+    /// The server sends it: widening breaks.
+    Response,
+}
+
+/// The most schema pairs one diff compares; bounds the work on pathological documents.
+const BUDGET: usize = 100_000;
+/// The most `$ref`s followed in a chain, and the deepest nesting compared.
+const MAX_HOPS: usize = 32;
+const MAX_DEPTH: usize = 64;
+
+/// Where the schemas being compared sit: used for the change's operation, location and rule ids.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'s> {
+    /// The operation, e.g. `GET /x`.
+    pub operation: &'s str,
+    /// The schema's place in the operation, e.g. `query parameter ids`.
+    pub location: &'s str,
+    /// Request or response.
+    pub direction: Direction,
+    /// Prefix of schema attribute rule ids: `request-parameter`, `request-property` or `response-property`.
+    pub prefix: &'static str,
+}
+
+/// Compares schemas of two documents and collects the changes.
+#[derive(Debug)]
+pub struct SchemaDiff<'a> {
+    old_doc: &'a Value,
+    new_doc: &'a Value,
+    budget: usize,
+    stack: Vec<(String, String)>,
+    /// The changes found so far.
+    pub changes: Vec<Change>,
+}
+
+impl<'a> SchemaDiff<'a> {
+    /// A differ for schemas of `old_doc` (vendored) and `new_doc` (upstream).
+    pub fn new(old_doc: &'a Value, new_doc: &'a Value) -> Self {
+        Self {
+            old_doc,
+            new_doc,
+            budget: BUDGET,
+            stack: Vec::new(),
+            changes: Vec::new(),
+        }
+    }
+
+    /// Compare the schema `old` (in the old document) with `new` (in the new one).
+    pub fn compare(&mut self, site: &Site<'_>, old: &'a Value, new: &'a Value) {
+        self.schema(site, old, new, "", 0);
+    }
+
+    fn schema(&mut self, site: &Site<'_>, old: &'a Value, new: &'a Value, path: &str, depth: usize) {
+        if self.budget == 0 || depth > MAX_DEPTH {
+            return;
+        }
+        self.budget -= 1;
+        let ov = View::of(self.old_doc, old);
+        let nv = View::of(self.new_doc, new);
+        // Cycle protection: a pair of reference chains already being compared further up.
+        let key = (ov.refs.join(" "), nv.refs.join(" "));
+        let has_refs = !ov.refs.is_empty() || !nv.refs.is_empty();
+        if has_refs {
+            if self.stack.contains(&key) {
+                return;
+            }
+            self.stack.push(key);
+        }
+        self.attributes(site, &ov, &nv, path);
+        self.properties(site, &ov, &nv, path, depth);
+        if let (Some(o), Some(n)) = (ov.items, nv.items) {
+            self.schema(site, o, n, &format!("{path}[]"), depth + 1);
+        }
+        if let (Some(o), Some(n)) = (ov.additional, nv.additional) {
+            self.schema(site, o, n, &child(path, "*"), depth + 1);
+        }
+        self.variants(site, &ov, &nv, path, depth);
+        if has_refs {
+            self.stack.pop();
+        }
+    }
+
+    fn emit_attr(&mut self, site: &Site<'_>, attr: &str, path: &str, message: String) {
+        let table = match site.direction {
+            Direction::Request => REQUEST_SCHEMA,
+            Direction::Response => RESPONSE_SCHEMA,
+        };
+        debug_assert!(
+            table.iter().any(|(a, _, _)| *a == attr),
+            "unknown attribute rule {attr}"
+        );
+        self.emit(site, format!("{}-{attr}", site.prefix), path, message);
+    }
+
+    fn emit(&mut self, site: &Site<'_>, id: String, path: &str, message: String) {
+        self.changes
+            .push(Change::new(id, site.operation, &location(site.location, path), message));
+    }
+
+    fn attributes(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str) {
+        let request = site.direction == Direction::Request;
+        // Type and format.
+        if ov.types != nv.types {
+            let msg = format!("type changed from {} to {}", types(&ov.types), types(&nv.types));
+            let attr = if request && covers(&nv.types, &ov.types) {
+                "type-generalized"
+            } else {
+                "type-changed"
+            };
+            self.emit_attr(site, attr, path, msg);
+        } else if ov.format != nv.format {
+            let msg = format!(
+                "format changed from {} to {}",
+                ov.format.unwrap_or("none"),
+                nv.format.unwrap_or("none")
+            );
+            let attr = if request && nv.format.is_none() {
+                "type-generalized"
+            } else {
+                "type-changed"
+            };
+            self.emit_attr(site, attr, path, msg);
+        }
+        // Nullability.
+        match (ov.nullable, nv.nullable) {
+            (false, true) => self.emit_attr(site, "became-nullable", path, "became nullable".into()),
+            (true, false) => self.emit_attr(site, "became-not-nullable", path, "is no longer nullable".into()),
+            _ => {}
+        }
+        // Enums (null is nullability, compared above).
+        match (&ov.enumv, &nv.enumv) {
+            (Some(o), Some(n)) => {
+                for v in o.iter().filter(|v| !n.contains(v)) {
+                    self.emit_attr(site, "enum-value-removed", path, format!("enum value {v} removed"));
+                }
+                for v in n.iter().filter(|v| !o.contains(v)) {
+                    self.emit_attr(site, "enum-value-added", path, format!("enum value {v} added"));
+                }
+            }
+            (None, Some(n)) => self.emit_attr(site, "enum-added", path, format!("now restricted to {}", list(n))),
+            (Some(o), None) => self.emit_attr(
+                site,
+                "enum-removed",
+                path,
+                format!("no longer restricted to {}", list(o)),
+            ),
+            (None, None) => {}
+        }
+        // Bounds.
+        if let Some(stricter) = compare_bound(ov.maximum, nv.maximum, true) {
+            let attr = if stricter { "max-decreased" } else { "max-increased" };
+            let msg = format!("maximum changed from {} to {}", bound(ov.maximum), bound(nv.maximum));
+            self.emit_attr(site, attr, path, msg);
+        }
+        if let Some(stricter) = compare_bound(ov.minimum, nv.minimum, false) {
+            let attr = if stricter { "min-increased" } else { "min-decreased" };
+            let msg = format!("minimum changed from {} to {}", bound(ov.minimum), bound(nv.minimum));
+            self.emit_attr(site, attr, path, msg);
+        }
+        let counts = [
+            (
+                "maxLength",
+                ov.max_length,
+                nv.max_length,
+                "max-length-decreased",
+                "max-length-increased",
+                true,
+            ),
+            (
+                "minLength",
+                ov.min_length,
+                nv.min_length,
+                "min-length-increased",
+                "min-length-decreased",
+                false,
+            ),
+            (
+                "maxItems",
+                ov.max_items,
+                nv.max_items,
+                "max-items-decreased",
+                "max-items-increased",
+                true,
+            ),
+            (
+                "minItems",
+                ov.min_items,
+                nv.min_items,
+                "min-items-increased",
+                "min-items-decreased",
+                false,
+            ),
+        ];
+        for (name, o, n, stricter_attr, looser_attr, is_max) in counts {
+            if let Some(stricter) = compare_count(o, n, is_max) {
+                let attr = if stricter { stricter_attr } else { looser_attr };
+                let msg = format!("{name} changed from {} to {}", count(o), count(n));
+                self.emit_attr(site, attr, path, msg);
+            }
+        }
+        if ov.pattern != nv.pattern {
+            let attr = if nv.pattern.is_none() {
+                "pattern-removed"
+            } else {
+                "pattern-changed"
+            };
+            let msg = format!(
+                "pattern changed from {} to {}",
+                ov.pattern.map_or("none".to_owned(), |p| format!("`{p}`")),
+                nv.pattern.map_or("none".to_owned(), |p| format!("`{p}`"))
+            );
+            self.emit_attr(site, attr, path, msg);
+        }
+    }
+
+    fn properties(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str, depth: usize) {
+        let request = site.direction == Direction::Request;
+        // A client never sends readOnly properties and never receives writeOnly ones.
+        let ignored = |doc: &Value, schema: &Value| {
+            let flag = if request { "readOnly" } else { "writeOnly" };
+            View::of(doc, schema).flag(flag)
+        };
+        for (name, old_schema) in &ov.properties {
+            let at = child(path, name);
+            let old_req = ov.required.contains(name);
+            let Some(new_schema) = nv.property(name) else {
+                if ignored(self.old_doc, old_schema) {
+                    continue;
+                }
+                let (id, msg) = match (request, old_req) {
+                    (true, _) => ("request-property-removed", format!("property `{name}` removed")),
+                    (false, true) => (
+                        "response-required-property-removed",
+                        format!("required property `{name}` removed"),
+                    ),
+                    (false, false) => (
+                        "response-optional-property-removed",
+                        format!("optional property `{name}` removed"),
+                    ),
+                };
+                self.emit(site, id.into(), &at, msg);
+                continue;
+            };
+            let new_req = nv.required.contains(name);
+            if old_req != new_req && !ignored(self.new_doc, new_schema) {
+                let id = match (request, new_req) {
+                    (true, true) => "request-property-became-required",
+                    (true, false) => "request-property-became-optional",
+                    (false, true) => "response-property-became-required",
+                    (false, false) => "response-property-became-optional",
+                };
+                let word = if new_req { "required" } else { "optional" };
+                self.emit(site, id.into(), &at, format!("property `{name}` became {word}"));
+            }
+            self.schema(site, old_schema, new_schema, &at, depth + 1);
+        }
+        for (name, new_schema) in &nv.properties {
+            if ov.property(name).is_some() || ignored(self.new_doc, new_schema) {
+                continue;
+            }
+            let required = nv.required.contains(name);
+            let id = match (request, required) {
+                (true, true) => "new-required-request-property",
+                (true, false) => "new-optional-request-property",
+                (false, true) => "response-required-property-added",
+                (false, false) => "response-optional-property-added",
+            };
+            let word = if required { "required" } else { "optional" };
+            self.emit(
+                site,
+                id.into(),
+                &child(path, name),
+                format!("new {word} property `{name}`"),
+            );
+        }
+    }
+
+    fn variants(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str, depth: usize) {
+        // Alternatives match by the `$ref` they name, else by position.
+        let key = |i: usize, v: &Value| {
+            v.get("$ref")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("#{i}"), str::to_owned)
+        };
+        let old_keys: Vec<String> = ov.variants.iter().enumerate().map(|(i, v)| key(i, v)).collect();
+        let new_keys: Vec<String> = nv.variants.iter().enumerate().map(|(i, v)| key(i, v)).collect();
+        let request = site.direction == Direction::Request;
+        for (i, k) in old_keys.iter().enumerate() {
+            let at = format!("{path}<{}>", k.trim_start_matches("#/components/schemas/"));
+            match new_keys.iter().position(|n| n == k) {
+                Some(j) => self.schema(site, ov.variants[i], nv.variants[j], &at, depth + 1),
+                None => {
+                    let id = if request {
+                        "request-schema-variant-removed"
+                    } else {
+                        "response-schema-variant-removed"
+                    };
+                    self.emit(site, id.into(), &at, format!("alternative {k} removed"));
+                }
+            }
+        }
+        for k in new_keys.iter().filter(|k| !old_keys.contains(k)) {
+            let at = format!("{path}<{}>", k.trim_start_matches("#/components/schemas/"));
+            let id = if request {
+                "request-schema-variant-added"
+            } else {
+                "response-schema-variant-added"
+            };
+            self.emit(site, id.into(), &at, format!("alternative {k} added"));
+        }
+    }
+}
+
+fn location(base: &str, path: &str) -> String {
+    if path.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}: {path}")
+    }
+}
+
+fn child(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// A numeric bound: its value and whether it is exclusive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Bound {
+    value: f64,
+    exclusive: bool,
+}
+
+/// `Some(true)` when `new` is stricter than `old`, `Some(false)` when looser, `None` when equal.
+fn compare_bound(old: Option<Bound>, new: Option<Bound>, is_max: bool) -> Option<bool> {
+    match (old, new) {
+        (None, None) => None,
+        (None, Some(_)) => Some(true),
+        (Some(_), None) => Some(false),
+        (Some(o), Some(n)) => {
+            let (o_v, n_v) = if is_max {
+                (o.value, n.value)
+            } else {
+                (-o.value, -n.value)
+            };
+            if n_v < o_v || (n_v == o_v && n.exclusive && !o.exclusive) {
+                Some(true)
+            } else if o_v < n_v || (n_v == o_v && o.exclusive && !n.exclusive) {
+                Some(false)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Like [`compare_bound`] for counts (maxLength...): an absent minimum is 0.
+fn compare_count(old: Option<u64>, new: Option<u64>, is_max: bool) -> Option<bool> {
+    if is_max {
+        match (old, new) {
+            (None, None) => None,
+            (None, Some(_)) => Some(true),
+            (Some(_), None) => Some(false),
+            (Some(o), Some(n)) => (o != n).then_some(n < o),
+        }
+    } else {
+        let (o, n) = (old.unwrap_or(0), new.unwrap_or(0));
+        (o != n).then_some(n > o)
+    }
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        v.to_string()
+    }
+}
+
+fn bound(b: Option<Bound>) -> String {
+    match b {
+        None => "none".into(),
+        Some(Bound { value, exclusive: true }) => format!("{} (exclusive)", number(value)),
+        Some(Bound { value, .. }) => number(value),
+    }
+}
+
+fn count(c: Option<u64>) -> String {
+    c.map_or_else(|| "none".into(), |c| c.to_string())
+}
+
+fn types(t: &Option<BTreeSet<&str>>) -> String {
+    match t {
+        None => "any".into(),
+        Some(t) if t.is_empty() => "nothing".into(),
+        Some(t) => t.iter().copied().collect::<Vec<_>>().join("|"),
+    }
+}
+
+fn list(values: &[&Value]) -> String {
+    let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Whether every value of type set `old` is also of type set `new` (integers are numbers).
+fn covers(new: &Option<BTreeSet<&str>>, old: &Option<BTreeSet<&str>>) -> bool {
+    match (new, old) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(n), Some(o)) => o
+            .iter()
+            .all(|t| n.contains(t) || (*t == "integer" && n.contains("number"))),
+    }
+}
+
+/// A schema flattened for comparison.
+#[derive(Debug, Default)]
+struct View<'a> {
+    /// The `$ref`s followed, in order: identifies the schema for cycle protection.
+    refs: Vec<&'a str>,
+    /// Non-null types; `None` when unconstrained.
+    types: Option<BTreeSet<&'a str>>,
+    nullable: bool,
+    format: Option<&'a str>,
+    /// Non-null enum (or const) values.
+    enumv: Option<Vec<&'a Value>>,
+    maximum: Option<Bound>,
+    minimum: Option<Bound>,
+    max_length: Option<u64>,
+    min_length: Option<u64>,
+    max_items: Option<u64>,
+    min_items: Option<u64>,
+    pattern: Option<&'a str>,
+    properties: Vec<(&'a str, &'a Value)>,
+    required: BTreeSet<&'a str>,
+    items: Option<&'a Value>,
+    additional: Option<&'a Value>,
+    variants: Vec<&'a Value>,
+    flags: BTreeSet<&'a str>,
+}
+
+impl<'a> View<'a> {
+    fn of(doc: &'a Value, schema: &'a Value) -> Self {
+        let mut view = Self::default();
+        view.absorb(doc, schema, 0);
+        // A schema with properties or items but no `type` is still an object or an array.
+        if view.types.is_none() {
+            if !view.properties.is_empty() {
+                view.types = Some(BTreeSet::from(["object"]));
+            } else if view.items.is_some() {
+                view.types = Some(BTreeSet::from(["array"]));
+            }
+        }
+        view
+    }
+
+    fn property(&self, name: &str) -> Option<&'a Value> {
+        self.properties.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.flags.contains(name)
+    }
+
+    fn absorb(&mut self, doc: &'a Value, schema: &'a Value, depth: usize) {
+        let Some(map) = schema.as_object() else { return };
+        if depth > MAX_HOPS {
+            return;
+        }
+        if let Some(reference) = map.get("$ref").and_then(Value::as_str)
+            && !self.refs.contains(&reference)
+        {
+            self.refs.push(reference);
+            if let Some(target) = reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                self.absorb(doc, target, depth + 1);
+            }
+        }
+        if let Some(t) = map.get("type") {
+            let listed: Vec<&str> = match t {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if listed.contains(&"null") {
+                self.nullable = true;
+            }
+            let set: BTreeSet<&str> = listed.into_iter().filter(|t| *t != "null").collect();
+            // Several `type`s (through allOf or $ref siblings) must all hold: intersect.
+            self.types = Some(match self.types.take() {
+                None => set,
+                Some(prev) => prev.intersection(&set).copied().collect(),
+            });
+        }
+        if map.get("nullable").and_then(Value::as_bool) == Some(true) {
+            self.nullable = true;
+        }
+        if self.format.is_none() {
+            self.format = map.get("format").and_then(Value::as_str);
+        }
+        let values = match (map.get("enum").and_then(Value::as_array), map.get("const")) {
+            (_, Some(c)) => Some(vec![c]),
+            (Some(e), None) => Some(e.iter().collect()),
+            (None, None) => None,
+        };
+        if let Some(values) = values {
+            let values: Vec<&Value> = values.into_iter().filter(|v| !v.is_null()).collect();
+            self.enumv = Some(match self.enumv.take() {
+                None => values,
+                Some(prev) => prev.into_iter().filter(|v| values.contains(v)).collect(),
+            });
+        }
+        self.bounds(map);
+        let count = |key: &str| map.get(key).and_then(Value::as_u64);
+        self.max_length = self.max_length.or(count("maxLength"));
+        self.min_length = self.min_length.or(count("minLength"));
+        self.max_items = self.max_items.or(count("maxItems"));
+        self.min_items = self.min_items.or(count("minItems"));
+        if self.pattern.is_none() {
+            self.pattern = map.get("pattern").and_then(Value::as_str);
+        }
+        if let Some(props) = map.get("properties").and_then(Value::as_object) {
+            for (name, s) in props {
+                if self.property(name).is_none() {
+                    self.properties.push((name.as_str(), s));
+                }
+            }
+        }
+        if let Some(required) = map.get("required").and_then(Value::as_array) {
+            self.required.extend(required.iter().filter_map(Value::as_str));
+        }
+        if self.items.is_none() {
+            self.items = map.get("items").filter(|i| i.is_object());
+        }
+        if self.additional.is_none() {
+            self.additional = map.get("additionalProperties").filter(|i| i.is_object());
+        }
+        for flag in ["readOnly", "writeOnly", "deprecated"] {
+            if map.get(flag).and_then(Value::as_bool) == Some(true) {
+                self.flags.insert(flag);
+            }
+        }
+        for part in map.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            self.absorb(doc, part, depth + 1);
+        }
+        for key in ["oneOf", "anyOf"] {
+            let Some(alternatives) = map.get(key).and_then(Value::as_array) else {
+                continue;
+            };
+            let (nulls, others): (Vec<&Value>, Vec<&Value>) = alternatives.iter().partition(|a| is_null_schema(doc, a));
+            if !nulls.is_empty() {
+                self.nullable = true;
+            }
+            // `anyOf: [X, {type: 'null'}]` is 3.1's spelling of a nullable X.
+            match others.as_slice() {
+                [only] if !nulls.is_empty() => self.absorb(doc, only, depth + 1),
+                _ => self.variants.extend(others),
+            }
+        }
+    }
+
+    fn bounds(&mut self, map: &'a serde_json::Map<String, Value>) {
+        let num = |key: &str| map.get(key).and_then(Value::as_f64);
+        let flag = |key: &str| map.get(key).and_then(Value::as_bool) == Some(true);
+        let pick = |inclusive: Option<f64>, exclusive_key: &str, is_max: bool| -> Option<Bound> {
+            // 3.1: numeric exclusive bound; 3.0: boolean modifier of the inclusive one.
+            let mut candidates = Vec::new();
+            if let Some(v) = inclusive {
+                candidates.push(Bound {
+                    value: v,
+                    exclusive: flag(exclusive_key),
+                });
+            }
+            if let Some(v) = num(exclusive_key) {
+                candidates.push(Bound {
+                    value: v,
+                    exclusive: true,
+                });
+            }
+            candidates
+                .into_iter()
+                .reduce(|a, b| match compare_bound(Some(a), Some(b), is_max) {
+                    Some(true) => b,
+                    _ => a,
+                })
+        };
+        if self.maximum.is_none() {
+            self.maximum = pick(num("maximum"), "exclusiveMaximum", true);
+        }
+        if self.minimum.is_none() {
+            self.minimum = pick(num("minimum"), "exclusiveMinimum", false);
+        }
+    }
+}
+
+/// Whether a schema (after `$ref`s) admits only null.
+fn is_null_schema(doc: &Value, schema: &Value) -> bool {
+    let mut schema = schema;
+    for _ in 0..MAX_HOPS {
+        match schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
+            Some(p) => match doc.pointer(p) {
+                Some(target) => schema = target,
+                None => return false,
+            },
+            None => break,
+        }
+    }
+    match schema.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(t)) => !t.is_empty() && t.iter().all(|t| t == "null"),
+        _ => schema.get("const").is_some_and(Value::is_null),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly on bad fixtures")]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ids(dir: Direction, old: Value, new: Value) -> Vec<String> {
+        let (od, nd) = (json!({}), json!({}));
+        let mut d = SchemaDiff::new(&od, &nd);
+        let prefix = if dir == Direction::Request {
+            "request-property"
+        } else {
+            "response-property"
+        };
+        let site = Site {
+            operation: "GET /x",
+            location: "body",
+            direction: dir,
+            prefix,
+        };
+        d.compare(&site, &old, &new);
+        d.changes.into_iter().map(|c| c.id).collect()
+    }
+
+    #[test]
+    fn type_null_array_is_nullability_not_type() {
+        let got = ids(
+            Direction::Response,
+            json!({"type": "string"}),
+            json!({"type": ["string", "null"]}),
+        );
+        assert_eq!(got, ["response-property-became-nullable"]);
+        let got = ids(
+            Direction::Response,
+            json!({"type": "string", "nullable": true}),
+            json!({"anyOf": [{"type": "string"}, {"type": "null"}]}),
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn exclusive_bounds_of_both_dialects_compare() {
+        let got = ids(
+            Direction::Request,
+            json!({"maximum": 5, "exclusiveMaximum": true}),
+            json!({"exclusiveMaximum": 5}),
+        );
+        assert!(got.is_empty(), "{got:?}");
+        let got = ids(
+            Direction::Request,
+            json!({"maximum": 5}),
+            json!({"exclusiveMaximum": 5}),
+        );
+        assert_eq!(got, ["request-property-max-decreased"]);
+    }
+
+    #[test]
+    fn integer_to_number_generalizes_requests_only() {
+        assert_eq!(
+            ids(
+                Direction::Request,
+                json!({"type": "integer"}),
+                json!({"type": "number"})
+            ),
+            ["request-property-type-generalized"]
+        );
+        assert_eq!(
+            ids(
+                Direction::Response,
+                json!({"type": "integer"}),
+                json!({"type": "number"})
+            ),
+            ["response-property-type-changed"]
+        );
+    }
+}

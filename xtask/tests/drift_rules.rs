@@ -1,0 +1,179 @@
+//! The drift rules against their fixture pairs: `fixtures/drift/cases/<case>/` holds `old*` and
+//! `new*` documents (merged like a vendor's files), an optional `overlay.yaml`, and
+//! `expected.txt` with one `LEVEL rule-id` per line (empty: the pair must report nothing).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use xtask::drift::{self, Report, rules};
+use xtask::load::{self, Document};
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drift/cases")
+}
+
+fn docs(dir: &Path, prefix: &str) -> Vec<Document> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "{} has no {prefix}* document", dir.display());
+    names.iter().map(|p| load::load(Path::new("/"), p).unwrap()).collect()
+}
+
+/// Run one case as `cargo xtask drift` would.
+fn report(dir: &Path) -> Report {
+    let old = xtask::merge::merge(&docs(dir, "old")).unwrap();
+    let new = xtask::merge::merge(&docs(dir, "new")).unwrap();
+    let overlay = dir.join("overlay.yaml");
+    let overlay = overlay
+        .exists()
+        .then(|| load::load(Path::new("/"), &overlay).unwrap().value);
+    drift::compare("fixture", &old, &new, overlay.as_ref()).unwrap()
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn expected(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(dir.join("expected.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_case_reports_exactly_its_expected_rules() {
+    let mut failures = Vec::new();
+    for dir in cases() {
+        let got: BTreeSet<String> = report(&dir)
+            .changes
+            .iter()
+            .map(|c| format!("{} {}", c.level, c.id))
+            .collect();
+        let want = expected(&dir);
+        if got != want {
+            failures.push(format!(
+                "{}: expected {want:?}, got {got:?}",
+                dir.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_a_fixture_and_every_fixture_names_known_rules() {
+    let mut covered = BTreeSet::new();
+    for dir in cases() {
+        for line in expected(&dir) {
+            let (level, id) = line.split_once(' ').unwrap();
+            assert_eq!(
+                rules::level(id).map(|l| l.to_string()).as_deref(),
+                Some(level),
+                "{line} in {}",
+                dir.display()
+            );
+            covered.insert(id.to_owned());
+        }
+    }
+    let missing: Vec<String> = rules::all()
+        .into_iter()
+        .map(|r| r.id)
+        .filter(|id| !covered.contains(id))
+        .collect();
+    assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
+}
+
+#[test]
+fn reformatting_and_description_edits_report_nothing_at_err_or_warn() {
+    for name in [
+        "identity",
+        "kombo-reformatted",
+        "description-only",
+        "ref-inlined",
+        "nullable-spellings",
+    ] {
+        let report = report(&cases_dir().join(name));
+        assert!(report.changes.is_empty(), "{name}: {:?}", report.changes);
+    }
+}
+
+#[test]
+fn reports_are_deterministic() {
+    let dir = cases_dir().join("overlay-action-redundant");
+    let text = |r: &Report| drift::format::render(r, drift::format::Format::Json);
+    assert_eq!(text(&report(&dir)), text(&report(&dir)));
+}
+
+#[test]
+fn the_vendored_kombo_specs_match_the_seed_pages() {
+    let root = xtask::workspace_root();
+    let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drift/pages");
+    let upstream: Vec<Document> = ["get-staffing-entity-skills.md", "post-staffing-entity-skills.md"]
+        .iter()
+        .map(|p| {
+            xtask::fetch::read(pages.join(p).to_str().unwrap())
+                .unwrap()
+                .document()
+                .unwrap()
+        })
+        .collect();
+    let vendored: Vec<Document> = xtask::vendor::KOMBO
+        .inputs
+        .iter()
+        .map(|p| load::load(&root, Path::new(p)).unwrap())
+        .collect();
+    let overlay = load::load(&root, Path::new("specs/kombo/overlay.yaml")).unwrap();
+    let report = drift::compare(
+        "kombo",
+        &xtask::merge::merge(&vendored).unwrap(),
+        &xtask::merge::merge(&upstream).unwrap(),
+        Some(&overlay.value),
+    )
+    .unwrap();
+    assert!(report.changes.is_empty(), "{:?}", report.changes);
+    // The page's YAML block is the vendored file, byte for byte.
+    for (page, file) in [
+        (
+            "get-staffing-entity-skills.md",
+            "specs/kombo/get-hris-staffing-entity-skills.yaml",
+        ),
+        (
+            "post-staffing-entity-skills.md",
+            "specs/kombo/post-hris-staffing-entity-skills.yaml",
+        ),
+    ] {
+        let input = xtask::fetch::read(pages.join(page).to_str().unwrap()).unwrap();
+        assert_eq!(input.text, std::fs::read_to_string(root.join(file)).unwrap(), "{page}");
+    }
+}
+
+#[test]
+fn the_fixture_pages_are_the_shared_seed_pages() {
+    // CI checks out shared/ beside the repository; skip where it is absent.
+    let seeds = xtask::workspace_root().join("../shared/reference/seeds");
+    let Ok(entries) = std::fs::read_dir(&seeds) else {
+        eprintln!("skipped: {} not found", seeds.display());
+        return;
+    };
+    let seeds: Vec<String> = entries
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drift/pages");
+    for page in ["get-staffing-entity-skills.md", "post-staffing-entity-skills.md"] {
+        let text = std::fs::read_to_string(pages.join(page)).unwrap();
+        assert!(seeds.contains(&text), "{page} differs from every seed page");
+    }
+}
