@@ -1,0 +1,318 @@
+//! Validation of requests and responses against the vendored specs (JSON Schema 2020-12, which
+//! is what OpenAPI 3.1 schemas are).
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, OnceLock};
+
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::faults::Route;
+
+const KOMBO_GET: &str = include_str!("../../../specs/kombo/get-hris-staffing-entity-skills.yaml");
+const KOMBO_POST: &str = include_str!("../../../specs/kombo/post-hris-staffing-entity-skills.yaml");
+const TECHWOLF: &str = include_str!("../../../specs/techwolf/openapi.yaml");
+
+/// Which side of an exchange broke the contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Direction {
+    /// A request body the client sent did not match the spec's request schema (the client's
+    /// fault; the mock answered 400).
+    Request,
+    /// A response the mock produced did not match the spec's response schema (the mock's fault).
+    Response,
+}
+
+/// One schema failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ContractViolation {
+    /// The route it happened on.
+    pub route: Route,
+    /// Request or response.
+    pub direction: Direction,
+    /// The HTTP status of the response (for requests: the status the mock answered with).
+    pub status: u16,
+    /// The validator's messages, each with the JSON pointer of the failing value.
+    pub errors: Vec<String>,
+}
+
+/// The compiled schemas.
+pub(crate) struct Schemas {
+    kombo_list_ok: Validator,
+    kombo_upsert_ok: Validator,
+    kombo_upsert_request: Validator,
+    kombo_error: Validator,
+    techwolf_export_ok: Validator,
+    techwolf_export_request: Validator,
+    techwolf_error: Validator,
+}
+
+/// Replaces every local `$ref` with the value it points to, so each schema stands alone.
+/// The specs have no recursive schemas; the depth bound turns a cycle into an error.
+fn inline_refs(doc: &Value, value: &Value, depth: usize) -> Result<Value, String> {
+    if depth > 64 {
+        return Err("`$ref` nesting deeper than 64 (a cycle?)".to_owned());
+    }
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                let pointer = r.strip_prefix('#').ok_or_else(|| format!("non-local $ref {r}"))?;
+                let target = doc.pointer(pointer).ok_or_else(|| format!("dangling $ref {r}"))?;
+                return inline_refs(doc, target, depth + 1);
+            }
+            let mut out = serde_json::Map::with_capacity(map.len());
+            for (k, v) in map {
+                out.insert(k.clone(), inline_refs(doc, v, depth + 1)?);
+            }
+            Ok(Value::Object(out))
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(|v| inline_refs(doc, v, depth + 1))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        other => Ok(other.clone()),
+    }
+}
+
+fn compile(name: &str, yaml: &str, pointer: &str) -> Result<Validator, String> {
+    let doc: Value = serde_yaml_ng::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
+    let schema = doc
+        .pointer(pointer)
+        .ok_or_else(|| format!("{name}: nothing at {pointer}"))?;
+    let schema = inline_refs(&doc, schema, 0).map_err(|e| format!("{name} {pointer}: {e}"))?;
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .map_err(|e| format!("{name} {pointer}: {e}"))
+}
+
+const PATH_PREFIX: &str = "/paths/~1hris~1staffing-entity-skills";
+
+impl Schemas {
+    fn load() -> Result<Self, String> {
+        let json = "content/application~1json/schema";
+        Ok(Self {
+            kombo_list_ok: compile(
+                "kombo GET",
+                KOMBO_GET,
+                &format!("{PATH_PREFIX}/get/responses/200/{json}"),
+            )?,
+            kombo_error: compile(
+                "kombo GET",
+                KOMBO_GET,
+                &format!("/components/responses/ErrorResponseHRIS/{json}"),
+            )?,
+            kombo_upsert_ok: compile(
+                "kombo POST",
+                KOMBO_POST,
+                &format!("{PATH_PREFIX}/post/responses/200/{json}"),
+            )?,
+            kombo_upsert_request: compile(
+                "kombo POST",
+                KOMBO_POST,
+                &format!("{PATH_PREFIX}/post/requestBody/{json}"),
+            )?,
+            techwolf_export_ok: compile(
+                "techwolf",
+                TECHWOLF,
+                &format!("/paths/~1export~1employees~1skill_clusters/post/responses/200/{json}"),
+            )?,
+            techwolf_export_request: compile(
+                "techwolf",
+                TECHWOLF,
+                &format!("/paths/~1export~1employees~1skill_clusters/post/requestBody/{json}"),
+            )?,
+            techwolf_error: compile("techwolf", TECHWOLF, &format!("/components/responses/Error/{json}"))?,
+        })
+    }
+
+    /// Compiled once per process: parsing the YAML and building validators takes milliseconds.
+    pub(crate) fn get() -> Result<&'static Schemas, &'static str> {
+        static SCHEMAS: OnceLock<Result<Schemas, String>> = OnceLock::new();
+        SCHEMAS.get_or_init(Schemas::load).as_ref().map_err(String::as_str)
+    }
+
+    fn request_validator(&self, route: Route) -> Option<&Validator> {
+        match route {
+            Route::KomboUpsert => Some(&self.kombo_upsert_request),
+            Route::TechwolfExport => Some(&self.techwolf_export_request),
+            Route::KomboList | Route::TechwolfToken => None,
+        }
+    }
+
+    fn response_validator(&self, route: Route, status: u16) -> Option<&Validator> {
+        let ok = (200..300).contains(&status);
+        match (route, ok) {
+            (Route::KomboList, true) => Some(&self.kombo_list_ok),
+            (Route::KomboUpsert, true) => Some(&self.kombo_upsert_ok),
+            (Route::KomboList | Route::KomboUpsert, false) => Some(&self.kombo_error),
+            (Route::TechwolfExport, true) => Some(&self.techwolf_export_ok),
+            (Route::TechwolfExport, false) => Some(&self.techwolf_error),
+            // Auth0's token endpoint is not part of either vendored spec.
+            (Route::TechwolfToken, _) => None,
+        }
+    }
+}
+
+fn errors(validator: &Validator, value: &Value) -> Vec<String> {
+    validator
+        .iter_errors(value)
+        .take(20)
+        .map(|e| {
+            let path = e.instance_path().to_string();
+            if path.is_empty() {
+                e.to_string()
+            } else {
+                format!("{path}: {e}")
+            }
+        })
+        .collect()
+}
+
+/// Records violations; bounded so long runs cannot grow memory.
+#[derive(Debug)]
+pub(crate) struct Contract {
+    pub(crate) enabled: bool,
+    violations: Mutex<VecDeque<ContractViolation>>,
+}
+
+const MAX_VIOLATIONS: usize = 1000;
+
+impl Contract {
+    pub(crate) fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            violations: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    fn record(&self, v: ContractViolation) {
+        let mut list = self.violations.lock().unwrap_or_else(|e| e.into_inner());
+        if list.len() >= MAX_VIOLATIONS {
+            list.pop_front();
+        }
+        list.push_back(v);
+    }
+
+    pub(crate) fn violations(&self) -> Vec<ContractViolation> {
+        self.violations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    pub(crate) fn clear(&self) {
+        self.violations.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn schemas(&self, route: Route, status: u16) -> Option<&'static Schemas> {
+        match Schemas::get() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.record(ContractViolation {
+                    route,
+                    direction: Direction::Response,
+                    status,
+                    errors: vec![format!("the specs could not be loaded: {e}")],
+                });
+                None
+            }
+        }
+    }
+
+    /// Checks a request body; `Err` carries the messages (already recorded).
+    pub(crate) fn check_request(&self, route: Route, body: &Value) -> Result<(), Vec<String>> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let Some(v) = self.schemas(route, 400).and_then(|s| s.request_validator(route)) else {
+            return Ok(());
+        };
+        let errs = errors(v, body);
+        if errs.is_empty() {
+            return Ok(());
+        }
+        self.record(ContractViolation {
+            route,
+            direction: Direction::Request,
+            status: 400,
+            errors: errs.clone(),
+        });
+        Err(errs)
+    }
+
+    /// Checks a response body the mock is about to send.
+    pub(crate) fn check_response(&self, route: Route, status: u16, body: &[u8]) {
+        if !self.enabled {
+            return;
+        }
+        let Some(v) = self
+            .schemas(route, status)
+            .and_then(|s| s.response_validator(route, status))
+        else {
+            return;
+        };
+        let errs = match serde_json::from_slice::<Value>(body) {
+            Ok(value) => errors(v, &value),
+            Err(e) => vec![format!("response body is not JSON: {e}")],
+        };
+        if !errs.is_empty() {
+            self.record(ContractViolation {
+                route,
+                direction: Direction::Response,
+                status,
+                errors: errs,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn specs_compile_and_check_examples() {
+        let s = Schemas::get().expect("schemas load");
+        let ok = json!({"status":"success","data":{"next":null,"results":[{"id":"C8gqYqWk6N3qjvJ8vh5o3VtH",
+            "staffing_entity_id":"26vafvWSRmbhNcxJYqjCzuJg","skill_id":"28KMdr68N8kG9EzLwjsN9aoz",
+            "expected_level":null,"changed_at":"2022-08-07T14:01:29.196Z","remote_deleted_at":null}]}});
+        assert!(s.kombo_list_ok.is_valid(&ok));
+        let bad = json!({"status":"success","data":{"next":null,"results":[{"id":"x","expected_level":9}]}});
+        assert!(!s.kombo_list_ok.is_valid(&bad));
+        assert!(
+            !s.kombo_upsert_request
+                .is_valid(&json!({"staffing_entity_id":"a","skill_id":"b","expected_level":0}))
+        );
+        assert!(
+            s.kombo_upsert_request
+                .is_valid(&json!({"staffing_entity_id":"a","skill_id":"b"}))
+        );
+        assert!(!s.techwolf_export_request.is_valid(&json!({"limit":101})));
+        assert!(
+            !s.techwolf_export_request
+                .is_valid(&json!({"limit":5,"filters":[{"filter":"nope"}]}))
+        );
+        assert!(
+            s.techwolf_export_request.is_valid(
+                &json!({"limit":5,"filters":[{"filter":"last_updated","value":"2022-03-25","operator":"gt"}]})
+            )
+        );
+        assert!(
+            s.techwolf_error
+                .is_valid(&json!([{"title":"400 Bad Request","description":"x"}]))
+        );
+        let changed_at_not_a_date = json!({"status":"success","data":{"id":"a","staffing_entity_id":"b","skill_id":"c",
+            "expected_level":1,"changed_at":"yesterday","remote_deleted_at":null}});
+        assert!(
+            !s.kombo_upsert_ok.is_valid(&changed_at_not_a_date),
+            "formats are checked"
+        );
+    }
+}
