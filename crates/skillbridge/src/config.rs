@@ -1,0 +1,100 @@
+//! Configuration shared by every API client: timeouts, user agent, retry policy, base URLs.
+//!
+//! Each client's builder ([`KomboBuilder`](crate::kombo::KomboBuilder), ...) embeds these options
+//! next to its vendor-specific ones (credentials, region) and builds one `reqwest::Client` that all of
+//! the client's handles and clones share (one connection pool).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::retry::{Retrier, RetryPolicy, Sleeper, TokioSleeper};
+
+/// Total time a single HTTP attempt may take, body included, unless configured (30 s).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Time allowed to establish a connection, unless configured (10 s).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The `User-Agent` sent unless configured: `skillbridge/<version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("skillbridge/", env!("CARGO_PKG_VERSION"));
+
+/// HTTP and retry options every client builder carries.
+#[derive(Debug, Clone)]
+pub(crate) struct HttpOptions {
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) user_agent: String,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) sleeper: Arc<dyn Sleeper>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            retry: RetryPolicy::default(),
+            sleeper: Arc::new(TokioSleeper),
+        }
+    }
+}
+
+impl HttpOptions {
+    /// The shared `reqwest::Client` these options describe.
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client> {
+        reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent.clone())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    }
+
+    pub(crate) fn retrier(&self) -> Retrier {
+        Retrier::new(self.retry.clone(), Arc::clone(&self.sleeper))
+    }
+}
+
+/// Checks a base URL (`http` or `https`, with a host) and drops a trailing `/`, so that paths can be
+/// appended as `{base}/hris/...`.
+pub(crate) fn base_url(raw: &str) -> Result<String> {
+    let trimmed = raw.trim();
+    // Errors do not echo the URL: a proxy URL may carry credentials.
+    let url = reqwest::Url::parse(trimmed).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(Error::Config("the base URL must be http(s) with a host".to_owned()));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(
+            "the base URL must not have a query or fragment".to_owned(),
+        ));
+    }
+    Ok(trimmed.trim_end_matches('/').to_owned())
+}
+
+/// An environment variable, `None` when unset or blank.
+pub(crate) fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked_and_trimmed() {
+        assert_eq!(
+            base_url("https://api.kombo.dev/v1/").ok().as_deref(),
+            Some("https://api.kombo.dev/v1")
+        );
+        assert_eq!(
+            base_url("http://127.0.0.1:8080").ok().as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert!(base_url("api.kombo.dev").is_err());
+        assert!(base_url("ftp://api.kombo.dev").is_err());
+        assert!(base_url("https://api.kombo.dev/v1?x=1").is_err());
+    }
+}

@@ -1,0 +1,537 @@
+//! Kombo's unified HRIS API: skill expectations on staffing entities.
+//!
+//! [`Kombo`] holds the configuration and the shared HTTP client; [`Kombo::integration`] gives a
+//! handle for one connected HRIS ([`Integration`]), which lists with
+//! [`Integration::staffing_entity_skills`] and writes with
+//! [`Integration::upsert_staffing_entity_skill`] and [`Integration::upsert_many`].
+//!
+//! # Environment variables ([`Kombo::from_env`])
+//! | variable | meaning |
+//! |---|---|
+//! | `KOMBO_API_KEY` | the API key (required) |
+//! | `KOMBO_REGION` | `eu` (default) or `us` |
+//! | `KOMBO_BASE_URL` | a base URL that replaces the region's, e.g. a mock server or proxy |
+
+mod bulk;
+mod list;
+mod model;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use skillbridge_openapi::RequestContext;
+use skillbridge_openapi::kombo::{Client as GeneratedClient, Error as GeneratedError, types as generated};
+
+pub use self::bulk::{DEFAULT_UPSERT_CONCURRENCY, UpsertMany, UpsertOutcome};
+pub use self::list::{ListStaffingEntitySkills, MAX_PAGE_SIZE};
+pub use self::model::{
+    ErrorCode, ExpectedLevel, KomboApiError, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage,
+};
+use crate::config::{self, HttpOptions};
+use crate::error::{ApiError, ApiErrorDetail, Error, Result, StatusCode, body_snippet};
+use crate::retry::{Attempted, RequestStats, Retrier, RetryPolicy, Sleeper, server_wait};
+
+const VENDOR: &str = "kombo";
+const LIST_OPERATION: &str = "get_hris_staffing_entity_skills";
+const UPSERT_OPERATION: &str = "post_hris_staffing_entity_skills";
+
+/// Where Kombo serves the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Region {
+    /// `https://api.kombo.dev/v1` (the default).
+    #[default]
+    Eu,
+    /// `https://api.us.kombo.dev/v1`.
+    Us,
+}
+
+impl Region {
+    /// The region's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Region::Eu => "https://api.kombo.dev/v1",
+            Region::Us => "https://api.us.kombo.dev/v1",
+        }
+    }
+}
+
+impl std::str::FromStr for Region {
+    type Err = Error;
+
+    /// `eu` or `us`, in any case.
+    fn from_str(name: &str) -> Result<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "eu" => Ok(Region::Eu),
+            "us" => Ok(Region::Us),
+            other => Err(Error::Config(format!(
+                "unknown Kombo region {other:?} (expected `eu` or `us`)"
+            ))),
+        }
+    }
+}
+
+/// Builds a [`Kombo`] client; see [`Kombo::builder`].
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct KomboBuilder {
+    api_key: Option<SecretString>,
+    region: Region,
+    base_url: Option<String>,
+    http: HttpOptions,
+}
+
+impl KomboBuilder {
+    /// A builder filled from `KOMBO_API_KEY`, `KOMBO_REGION` and `KOMBO_BASE_URL` (see the
+    /// [module docs](self)); other options keep their defaults and can still be changed.
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(config::env_var)
+    }
+
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let mut builder = Self::default();
+        if let Some(key) = lookup("KOMBO_API_KEY") {
+            builder = builder.api_key(key);
+        }
+        if let Some(region) = lookup("KOMBO_REGION") {
+            builder = builder.region(region.parse()?);
+        }
+        if let Some(url) = lookup("KOMBO_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// The API key (from the Secrets page of Kombo's dashboard). It is kept as a secret: it never
+    /// shows in `Debug` output, errors or traces.
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The region (default [`Region::Eu`]); ignored when [`KomboBuilder::base_url`] is set.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// A base URL replacing the region's, e.g. a mock server (`http://127.0.0.1:8080/v1`) or a proxy.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Total time for one HTTP attempt, body included (default 30 s). Retries get their own.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.http.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.http.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default `skillbridge/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.http.user_agent = user_agent.into();
+        self
+    }
+
+    /// When to retry (default [`RetryPolicy::default`]; [`RetryPolicy::never`] turns retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.http.retry = policy;
+        self
+    }
+
+    /// Where retry waits happen (default: the tokio timer). Tests inject a recording sleeper.
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.http.sleeper = sleeper;
+        self
+    }
+
+    /// The client, or [`Error::Config`] when the key is missing or unusable or the base URL is malformed.
+    pub fn build(self) -> Result<Kombo> {
+        let api_key = self
+            .api_key
+            .filter(|key| !key.expose_secret().trim().is_empty())
+            .ok_or_else(|| Error::Config("no Kombo API key: set KOMBO_API_KEY or call api_key()".to_owned()))?;
+        // Checked once here so that per-request failures cannot happen (and never echo the key).
+        RequestContext::bearer(api_key.expose_secret())
+            .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?;
+        let base_url = config::base_url(self.base_url.as_deref().unwrap_or(self.region.base_url()))?;
+        Ok(Kombo {
+            inner: Arc::new(Inner {
+                http: self.http.http_client()?,
+                retrier: self.http.retrier(),
+                base_url,
+                api_key,
+            }),
+        })
+    }
+}
+
+/// A Kombo API client. Cheap to clone: clones share one connection pool, configuration and
+/// request counters.
+///
+/// ```no_run
+/// # async fn run() -> skillbridge::Result<()> {
+/// use skillbridge::kombo::{Kombo, Region};
+///
+/// let kombo = Kombo::builder().api_key("secret").region(Region::Us).build()?;
+/// let hris = kombo.integration("workday:HWUTwvyx2wLoSUHphiWVrp28")?;
+/// let first_page = hris.staffing_entity_skills().page_size(50).send().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Kombo {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Kombo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: SecretString,
+    retrier: Retrier,
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Kombo")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"<redacted>")
+            .field("retry", &self.retrier)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Kombo {
+    /// A builder with the defaults: EU region, 30 s timeout, 10 s connect timeout, default retries.
+    pub fn builder() -> KomboBuilder {
+        KomboBuilder::default()
+    }
+
+    /// A client configured from the environment (see the [module docs](self)).
+    pub fn from_env() -> Result<Self> {
+        KomboBuilder::from_env()?.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// A handle for one integration; `id` must look like `tool:id` (e.g.
+    /// `workday:HWUTwvyx2wLoSUHphiWVrp28`), or [`Error::InvalidInput`] is returned.
+    pub fn integration(&self, id: impl AsRef<str>) -> Result<Integration> {
+        let id = id.as_ref();
+        let valid_part = |part: &str| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        };
+        match id.split_once(':') {
+            Some((tool, rest)) if valid_part(tool) && valid_part(rest) => Ok(Integration {
+                client: self.clone(),
+                id: Arc::from(id),
+            }),
+            _ => Err(Error::invalid(
+                "integration_id",
+                format!("{id:?} is not of the form `tool:id` (letters, digits, `_`, `-`, `.`)"),
+            )),
+        }
+    }
+
+    /// Requests and retries made so far by this client and its clones.
+    pub fn stats(&self) -> RequestStats {
+        self.inner.retrier.stats()
+    }
+
+    /// A generated client and its per-attempt context.
+    fn attempt_client(&self) -> Result<(GeneratedClient, RequestContext)> {
+        let context = RequestContext::bearer(self.inner.api_key.expose_secret())
+            .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?;
+        let client = GeneratedClient::new_with_client(&self.inner.base_url, self.inner.http.clone(), context.clone());
+        Ok((client, context))
+    }
+}
+
+/// A handle for one integration (one connected HRIS): every request sends its `X-Integration-Id`.
+/// Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Integration {
+    client: Kombo,
+    id: Arc<str>,
+}
+
+impl Integration {
+    /// The integration id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The client this handle belongs to.
+    pub fn client(&self) -> &Kombo {
+        &self.client
+    }
+
+    /// A listing of skill expectations; add filters, then [`send`](ListStaffingEntitySkills::send)
+    /// for one page or stream with [`pages`](ListStaffingEntitySkills::pages) /
+    /// [`items`](ListStaffingEntitySkills::items).
+    pub fn staffing_entity_skills(&self) -> ListStaffingEntitySkills {
+        ListStaffingEntitySkills::new(self.clone())
+    }
+
+    /// Creates or updates the expectation of a skill on a staffing entity and returns the saved record.
+    ///
+    /// Invalid input (an empty id) fails before any request. The call is retried like a read:
+    /// Kombo keys the expectation by (staffing entity, skill), so sending the same expectation again
+    /// leaves the same state (idempotent).
+    pub async fn upsert_staffing_entity_skill(&self, expectation: SkillExpectation) -> Result<StaffingEntitySkill> {
+        self.upsert_attempted(&expectation).await.result
+    }
+
+    async fn upsert_attempted(&self, expectation: &SkillExpectation) -> Attempted<StaffingEntitySkill> {
+        let body = match expectation.to_body() {
+            Ok(body) => body,
+            Err(error) => {
+                return Attempted {
+                    result: Err(error),
+                    attempts: 0,
+                };
+            }
+        };
+        let body = &body;
+        self.client
+            .inner
+            .retrier
+            .run(UPSERT_OPERATION, |attempt| self.upsert_once(body.clone(), attempt))
+            .await
+    }
+
+    async fn upsert_once(
+        &self,
+        body: generated::PostHrisStaffingEntitySkillsRequestBody,
+        attempt: u32,
+    ) -> Result<StaffingEntitySkill> {
+        let (api, context) = self.client.attempt_client()?;
+        crate::trace::request(VENDOR, UPSERT_OPERATION, &self.id, attempt, async {
+            let response = api
+                .post_hris_staffing_entity_skills()
+                .x_integration_id(self.id.to_string())
+                .body(body)
+                .send()
+                .await;
+            match response {
+                Ok(value) => {
+                    let status = value.status();
+                    let record = StaffingEntitySkill::from_generated(value.into_inner().data, UPSERT_OPERATION)?;
+                    Ok((record, status))
+                }
+                Err(error) => Err(map_error(UPSERT_OPERATION, error, &context).await),
+            }
+        })
+        .await
+    }
+
+    async fn list_once(
+        &self,
+        query: &list::Query,
+        cursor: Option<&str>,
+        attempt: u32,
+    ) -> Result<StaffingEntitySkillPage> {
+        let (api, context) = self.client.attempt_client()?;
+        crate::trace::request(VENDOR, LIST_OPERATION, &self.id, attempt, async {
+            let mut request = api
+                .get_hris_staffing_entity_skills()
+                .x_integration_id(self.id.to_string());
+            if let Some(ids) = &query.ids {
+                request = request.ids(ids.clone());
+            }
+            if let Some(ids) = &query.remote_ids {
+                request = request.remote_ids(ids.clone());
+            }
+            if let Some(ids) = &query.staffing_entity_ids {
+                request = request.staffing_entity_ids(ids.clone());
+            }
+            if let Some(ids) = &query.skill_ids {
+                request = request.skill_ids(ids.clone());
+            }
+            if let Some(since) = query.updated_after {
+                request = request.updated_after(since);
+            }
+            if let Some(flag) = query.include_deleted {
+                request = request.include_deleted(flag);
+            }
+            if let Some(flag) = query.ignore_unsupported_filters {
+                request = request.ignore_unsupported_filters(flag);
+            }
+            if let Some(size) = query.page_size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.cursor(cursor.to_owned());
+            }
+            match request.send().await {
+                Ok(value) => {
+                    let status = value.status();
+                    let page = StaffingEntitySkillPage::from_generated(value.into_inner().data, LIST_OPERATION)?;
+                    Ok((page, status))
+                }
+                Err(error) => Err(map_error(LIST_OPERATION, error, &context).await),
+            }
+        })
+        .await
+    }
+}
+
+/// Turns the generated client's error into ours, using the status and headers the context recorded
+/// when the generated client could not decode the body (HTML from a load balancer, a new code).
+async fn map_error(
+    operation: &'static str,
+    error: GeneratedError<generated::ErrorResponse>,
+    context: &RequestContext,
+) -> Error {
+    match error {
+        GeneratedError::ErrorResponse(response) => {
+            let status = response.status();
+            let retry_after = server_wait(status, response.headers());
+            let detail = ApiErrorDetail::Kombo(KomboApiError::from_generated(response.into_inner().error));
+            Error::Api(Box::new(ApiError::new(operation, status, retry_after, detail)))
+        }
+        GeneratedError::InvalidResponsePayload(body, source) => match context.response_meta() {
+            Some(meta) => from_raw(operation, meta.status, &meta.headers, &body, &source.to_string()),
+            None => Error::Decode {
+                operation,
+                status: StatusCode::OK,
+                reason: format!("{source} (status not recorded)"),
+                body_start: body_snippet(&body),
+            },
+        },
+        GeneratedError::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap_or_default();
+            from_raw(operation, status, &headers, &body, "unexpected status")
+        }
+        GeneratedError::CommunicationError(source)
+        | GeneratedError::ResponseBodyError(source)
+        | GeneratedError::InvalidUpgrade(source) => transport(operation, source),
+        GeneratedError::InvalidRequest(reason) | GeneratedError::Custom(reason) => Error::InvalidInput {
+            field: "request",
+            reason,
+        },
+    }
+}
+
+/// An error from a status, headers and a raw body: success statuses are decode errors, others API
+/// errors with Kombo's envelope when it decodes leniently, or the start of the body when it does not.
+fn from_raw(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+    reason: &str,
+) -> Error {
+    if status.is_success() {
+        return Error::Decode {
+            operation,
+            status,
+            reason: reason.to_owned(),
+            body_start: body_snippet(body),
+        };
+    }
+    let detail = match KomboApiError::from_body(body) {
+        Some(kombo) => ApiErrorDetail::Kombo(kombo),
+        None => ApiErrorDetail::Unstructured {
+            body_start: body_snippet(body),
+        },
+    };
+    Error::Api(Box::new(ApiError::new(
+        operation,
+        status,
+        server_wait(status, headers),
+        detail,
+    )))
+}
+
+pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Error {
+    if source.is_timeout() {
+        Error::Timeout { operation }
+    } else {
+        Error::Transport {
+            operation,
+            connect: source.is_connect(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_lookup_fills_the_builder() {
+        let vars = |name: &str| match name {
+            "KOMBO_API_KEY" => Some("k".to_owned()),
+            "KOMBO_REGION" => Some("US".to_owned()),
+            _ => None,
+        };
+        let kombo = KomboBuilder::from_lookup(vars)
+            .and_then(KomboBuilder::build)
+            .expect("configured");
+        assert_eq!(kombo.base_url(), "https://api.us.kombo.dev/v1");
+
+        let with_url = |name: &str| match name {
+            "KOMBO_API_KEY" => Some("k".to_owned()),
+            "KOMBO_BASE_URL" => Some("http://127.0.0.1:9/v1/".to_owned()),
+            _ => None,
+        };
+        let kombo = KomboBuilder::from_lookup(with_url)
+            .and_then(KomboBuilder::build)
+            .expect("configured");
+        assert_eq!(kombo.base_url(), "http://127.0.0.1:9/v1");
+
+        let missing = KomboBuilder::from_lookup(|_| None).and_then(KomboBuilder::build);
+        assert!(matches!(missing, Err(Error::Config(_))));
+        let bad_region = KomboBuilder::from_lookup(|name| (name == "KOMBO_REGION").then(|| "mars".to_owned()));
+        assert!(matches!(bad_region, Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn integration_ids_must_be_tool_colon_id() {
+        let kombo = Kombo::builder().api_key("k").build().expect("configured");
+        assert!(kombo.integration("workday:HWUTwvyx2wLoSUHphiWVrp28").is_ok());
+        for bad in [
+            "",
+            "workday",
+            ":abc",
+            "workday:",
+            "work day:abc",
+            "workday:a:b",
+            "workday:abc\n",
+        ] {
+            assert!(
+                matches!(
+                    kombo.integration(bad),
+                    Err(Error::InvalidInput {
+                        field: "integration_id",
+                        ..
+                    })
+                ),
+                "{bad:?} accepted"
+            );
+        }
+    }
+}

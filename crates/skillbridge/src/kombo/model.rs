@@ -1,0 +1,503 @@
+//! Kombo's records and error bodies, as this crate's own types.
+
+use std::fmt;
+use std::num::NonZeroU64;
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use schemars::r#gen::SchemaGenerator;
+use schemars::schema::{InstanceType, Metadata, NumberValidation, Schema, SchemaObject};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use skillbridge_openapi::kombo::types as generated;
+
+use crate::error::{Error, Result};
+use crate::pagination::{Continuation, Page};
+
+/// An expected proficiency level, 1 (lowest) to 5 (highest).
+///
+/// ```
+/// use skillbridge::kombo::ExpectedLevel;
+///
+/// assert_eq!(ExpectedLevel::new(4)?.get(), 4);
+/// assert!(ExpectedLevel::new(0).is_err());
+/// assert!(ExpectedLevel::new(6).is_err());
+/// # Ok::<(), skillbridge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u64", into = "u8")]
+pub struct ExpectedLevel(u8);
+
+impl ExpectedLevel {
+    /// The lowest level.
+    pub const MIN: ExpectedLevel = ExpectedLevel(1);
+    /// The highest level.
+    pub const MAX: ExpectedLevel = ExpectedLevel(5);
+
+    /// A level, if `level` is within 1..=5; otherwise [`Error::InvalidInput`] naming `expected_level`.
+    pub fn new(level: u8) -> Result<Self> {
+        Self::try_from(u64::from(level))
+    }
+
+    /// The level as a number in 1..=5.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u64> for ExpectedLevel {
+    type Error = Error;
+
+    fn try_from(level: u64) -> Result<Self> {
+        match u8::try_from(level) {
+            Ok(level @ 1..=5) => Ok(Self(level)),
+            _ => Err(Error::invalid("expected_level", format!("{level} is not within 1..=5"))),
+        }
+    }
+}
+
+impl From<ExpectedLevel> for u8 {
+    fn from(level: ExpectedLevel) -> u8 {
+        level.0
+    }
+}
+
+impl From<ExpectedLevel> for NonZeroU64 {
+    fn from(level: ExpectedLevel) -> NonZeroU64 {
+        NonZeroU64::MIN.saturating_add(u64::from(level.0) - 1)
+    }
+}
+
+impl fmt::Display for ExpectedLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl JsonSchema for ExpectedLevel {
+    fn schema_name() -> String {
+        "ExpectedLevel".to_owned()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        SchemaObject {
+            metadata: Some(Box::new(Metadata {
+                description: Some("An expected proficiency level, 1 (lowest) to 5 (highest).".to_owned()),
+                ..Metadata::default()
+            })),
+            instance_type: Some(InstanceType::Integer.into()),
+            format: Some("uint8".to_owned()),
+            number: Some(Box::new(NumberValidation {
+                minimum: Some(1.0),
+                maximum: Some(5.0),
+                ..NumberValidation::default()
+            })),
+            ..SchemaObject::default()
+        }
+        .into()
+    }
+}
+
+/// A skill expected on a staffing entity (a job, position or requisition), as Kombo returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct StaffingEntitySkill {
+    /// Kombo's globally unique id of this record; a stable primary key for syncing.
+    pub id: String,
+    /// The Kombo id of the staffing entity the skill is expected on.
+    pub staffing_entity_id: String,
+    /// The Kombo id of the skill.
+    pub skill_id: String,
+    /// The expected proficiency level; `None` when the source system has no level on the role side.
+    pub expected_level: Option<ExpectedLevel>,
+    /// When a field directly on this record last changed (not nested data; see `updated_after`).
+    pub changed_at: DateTime<Utc>,
+    /// When the record was deleted in the remote system, if it was.
+    pub remote_deleted_at: Option<DateTime<Utc>>,
+}
+
+impl StaffingEntitySkill {
+    /// Whether the record was deleted in the remote system.
+    pub fn is_deleted(&self) -> bool {
+        self.remote_deleted_at.is_some()
+    }
+
+    pub(crate) fn from_generated(record: generated::StaffingEntitySkill, operation: &'static str) -> Result<Self> {
+        let expected_level = match record.expected_level {
+            None => None,
+            Some(level) => Some(ExpectedLevel::try_from(level.get()).map_err(|_| Error::Decode {
+                operation,
+                status: reqwest::StatusCode::OK,
+                reason: format!("record {:?} has expected_level {level}, outside 1..=5", record.id),
+                body_start: String::new(),
+            })?),
+        };
+        Ok(Self {
+            id: record.id,
+            staffing_entity_id: record.staffing_entity_id,
+            skill_id: record.skill_id,
+            expected_level,
+            changed_at: record.changed_at,
+            remote_deleted_at: record.remote_deleted_at,
+        })
+    }
+}
+
+/// One page of staffing-entity skills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct StaffingEntitySkillPage {
+    /// The records of this page.
+    pub results: Vec<StaffingEntitySkill>,
+    /// The cursor of the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+impl StaffingEntitySkillPage {
+    pub(crate) fn from_generated(page: generated::StaffingEntitySkillPage, operation: &'static str) -> Result<Self> {
+        let results = page
+            .results
+            .into_iter()
+            .map(|record| StaffingEntitySkill::from_generated(record, operation))
+            .collect::<Result<_>>()?;
+        Ok(Self {
+            results,
+            next: page.next,
+        })
+    }
+}
+
+impl Page for StaffingEntitySkillPage {
+    type Item = StaffingEntitySkill;
+
+    fn continuation(&self) -> Continuation {
+        // Kombo ends a listing with `next: null`; an empty string is caught by the pager.
+        self.next.clone().map_or(Continuation::End, Continuation::Next)
+    }
+
+    fn into_items(self) -> Vec<StaffingEntitySkill> {
+        self.results
+    }
+}
+
+/// A skill expectation to create or update: this skill, on this staffing entity, at this level.
+///
+/// Ids are checked when the expectation is sent: an empty id is rejected before any request.
+///
+/// ```
+/// use skillbridge::kombo::{ExpectedLevel, SkillExpectation};
+///
+/// let expectation = SkillExpectation::new("26vafvWSRmbhNcxJYqjCzuJg", "3KvQZzFZCrLPaDY3kZ5Y1gP9")
+///     .expected_level(ExpectedLevel::new(4)?);
+/// assert_eq!(expectation.level().map(ExpectedLevel::get), Some(4));
+/// # Ok::<(), skillbridge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct SkillExpectation {
+    staffing_entity_id: String,
+    skill_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expected_level: Option<ExpectedLevel>,
+}
+
+impl SkillExpectation {
+    /// Expect skill `skill_id` on staffing entity `staffing_entity_id`, without a level.
+    pub fn new(staffing_entity_id: impl Into<String>, skill_id: impl Into<String>) -> Self {
+        Self {
+            staffing_entity_id: staffing_entity_id.into(),
+            skill_id: skill_id.into(),
+            expected_level: None,
+        }
+    }
+
+    /// Sets the expected level.
+    #[must_use]
+    pub fn expected_level(mut self, level: ExpectedLevel) -> Self {
+        self.expected_level = Some(level);
+        self
+    }
+
+    /// Sets or clears the expected level.
+    #[must_use]
+    pub fn maybe_expected_level(mut self, level: Option<ExpectedLevel>) -> Self {
+        self.expected_level = level;
+        self
+    }
+
+    /// The staffing entity id.
+    pub fn staffing_entity_id(&self) -> &str {
+        &self.staffing_entity_id
+    }
+
+    /// The skill id.
+    pub fn skill_id(&self) -> &str {
+        &self.skill_id
+    }
+
+    /// The expected level, if any.
+    pub fn level(&self) -> Option<ExpectedLevel> {
+        self.expected_level
+    }
+
+    /// The request body, or the reason this expectation cannot be sent.
+    pub(crate) fn to_body(&self) -> Result<generated::PostHrisStaffingEntitySkillsRequestBody> {
+        check_id("staffing_entity_id", &self.staffing_entity_id)?;
+        check_id("skill_id", &self.skill_id)?;
+        Ok(generated::PostHrisStaffingEntitySkillsRequestBody {
+            expected_level: self.expected_level.map(NonZeroU64::from),
+            skill_id: self.skill_id.clone(),
+            staffing_entity_id: self.staffing_entity_id.clone(),
+        })
+    }
+}
+
+pub(crate) fn check_id(field: &'static str, id: &str) -> Result<()> {
+    if id.trim().is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal, retry = $retry:literal;)*) => {
+        /// A Kombo error `code`. Codes Kombo adds after this release decode as
+        /// [`ErrorCode::Unknown`], keeping the string.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+            /// A code this release does not know, as sent.
+            Unknown(String),
+        }
+
+        impl ErrorCode {
+            /// Every code this release knows, in the spec's order.
+            pub const KNOWN: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code as Kombo writes it, e.g. `PLATFORM.RATE_LIMIT_EXCEEDED`.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                    ErrorCode::Unknown(code) => code,
+                }
+            }
+
+            /// Whether Kombo documents the condition as transient, so that retrying may succeed:
+            /// the platform and remote rate limits, the concurrency limit and an unavailable remote
+            /// system. Unknown codes are not retried.
+            pub fn is_retryable(&self) -> bool {
+                match self {
+                    $(ErrorCode::$variant => $retry,)*
+                    ErrorCode::Unknown(_) => false,
+                }
+            }
+        }
+
+        impl From<&str> for ErrorCode {
+            fn from(code: &str) -> Self {
+                match code {
+                    $($code => ErrorCode::$variant,)*
+                    other => ErrorCode::Unknown(other.to_owned()),
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// Too many requests for the API key (HTTP 429); retryable.
+    PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED", retry = true;
+    /// Too many actions in flight for the integration (HTTP 429); retryable.
+    PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", retry = true;
+    /// No integration has the given `X-Integration-Id`.
+    PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND", retry = false;
+    /// The request is invalid; the message says why.
+    PlatformInputInvalid = "PLATFORM.INPUT_INVALID", retry = false;
+    /// An unexpected error inside Kombo.
+    PlatformUnknownError = "PLATFORM.UNKNOWN_ERROR", retry = false;
+    /// The caller's IP address is not allowed.
+    PlatformIpNotWhitelisted = "PLATFORM.IP_NOT_WHITELISTED", retry = false;
+    /// The API key is invalid.
+    PlatformAuthenticationInvalid = "PLATFORM.AUTHENTICATION_INVALID", retry = false;
+    /// A task took too long.
+    PlatformTaskTimedOut = "PLATFORM.TASK_TIMED_OUT", retry = false;
+    /// The integration lacks a permission in the remote system.
+    IntegrationPermissionMissing = "INTEGRATION.PERMISSION_MISSING", retry = false;
+    /// The integration's credentials for the remote system are invalid.
+    IntegrationAuthenticationInvalid = "INTEGRATION.AUTHENTICATION_INVALID", retry = false;
+    /// The integration failed Kombo's quality checks (HTTP 409).
+    IntegrationQaFailed = "INTEGRATION.QA_FAILED", retry = false;
+    /// The integration's first sync has not finished (HTTP 409).
+    IntegrationSetupSyncPending = "INTEGRATION.SETUP_SYNC_PENDING", retry = false;
+    /// The integration's setup is incomplete (HTTP 409).
+    IntegrationSetupIncomplete = "INTEGRATION.SETUP_INCOMPLETE", retry = false;
+    /// The integration is inactive.
+    IntegrationInactive = "INTEGRATION.INACTIVE", retry = false;
+    /// The model is not available for this integration's tool.
+    IntegrationModelNotAvailable = "INTEGRATION.MODEL_NOT_AVAILABLE", retry = false;
+    /// The model is disabled for this integration.
+    IntegrationModelDisabled = "INTEGRATION.MODEL_DISABLED", retry = false;
+    /// The action is not available for this integration's tool.
+    IntegrationActionNotAvailable = "INTEGRATION.ACTION_NOT_AVAILABLE", retry = false;
+    /// The action is disabled for this integration.
+    IntegrationActionDisabled = "INTEGRATION.ACTION_DISABLED", retry = false;
+    /// The remote system is unavailable; retryable.
+    RemoteServiceUnavailable = "REMOTE.SERVICE_UNAVAILABLE", retry = true;
+    /// The remote system's rate limit was hit; retryable.
+    RemoteRateLimitExceeded = "REMOTE.RATE_LIMIT_EXCEEDED", retry = true;
+    /// The remote system rejected the input.
+    RemoteInputInvalid = "REMOTE.INPUT_INVALID", retry = false;
+    /// The remote system answered with an unexpected HTTP error.
+    RemoteUnknownHttpError = "REMOTE.UNKNOWN_HTTP_ERROR", retry = false;
+    /// The staffing entity is closed.
+    HrisStaffingEntityClosed = "HRIS.STAFFING_ENTITY_CLOSED", retry = false;
+    /// The employee already exists.
+    HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS", retry = false;
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ErrorCode {
+    type Err = std::convert::Infallible;
+
+    fn from_str(code: &str) -> std::result::Result<Self, Self::Err> {
+        Ok(ErrorCode::from(code))
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let code = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Ok(ErrorCode::from(code.as_ref()))
+    }
+}
+
+impl JsonSchema for ErrorCode {
+    fn schema_name() -> String {
+        "KomboErrorCode".to_owned()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        // An open set: a string, with today's known values listed as documentation, not as an enum.
+        let mut schema = String::json_schema(generator).into_object();
+        let known: Vec<&str> = ErrorCode::KNOWN.iter().map(ErrorCode::as_str).collect();
+        schema.metadata().description = Some(format!(
+            "A Kombo error code; new codes may appear. Known today: {}.",
+            known.join(", ")
+        ));
+        schema.into()
+    }
+}
+
+/// The `error` object of a Kombo error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct KomboApiError {
+    /// The code to branch on; `None` when Kombo sent `code: null`.
+    #[serde(default)]
+    pub code: Option<ErrorCode>,
+    /// A static, human-readable label.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// A description of what went wrong in this instance.
+    #[serde(default)]
+    pub message: String,
+    /// A link to the request's log in the Kombo dashboard (share it with Kombo's support).
+    #[serde(default)]
+    pub log_url: Option<String>,
+}
+
+impl KomboApiError {
+    pub(crate) fn from_generated(detail: generated::ErrorDetail) -> Self {
+        Self {
+            code: detail.code.0.map(|code| ErrorCode::from(code.to_string().as_str())),
+            title: detail.title,
+            message: detail.message,
+            log_url: detail.log_url,
+        }
+    }
+
+    /// Decodes Kombo's envelope leniently (any code string, missing fields), for bodies the
+    /// generated client refused.
+    pub(crate) fn from_body(body: &[u8]) -> Option<Self> {
+        #[derive(Deserialize)]
+        struct Envelope {
+            error: KomboApiError,
+        }
+        serde_json::from_slice::<Envelope>(body)
+            .ok()
+            .map(|envelope| envelope.error)
+    }
+}
+
+impl fmt::Display for KomboApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let code = self.code.as_ref().map_or("(no code)", ErrorCode::as_str);
+        write!(f, "{code}")?;
+        if let Some(title) = self.title.as_deref().filter(|t| !t.is_empty()) {
+            write!(f, " ({})", one_line(title))?;
+        }
+        f.write_str(":")?;
+        write!(f, " {}", one_line(&self.message))?;
+        if let Some(url) = &self.log_url {
+            write!(f, " (log: {})", one_line(url))?;
+        }
+        Ok(())
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_round_trip_and_reject_out_of_range() {
+        let level: ExpectedLevel = serde_json::from_str("3").expect("3 is a level");
+        assert_eq!(level.get(), 3);
+        assert_eq!(serde_json::to_string(&level).expect("serializes"), "3");
+        assert!(serde_json::from_str::<ExpectedLevel>("0").is_err());
+        assert!(serde_json::from_str::<ExpectedLevel>("6").is_err());
+        assert!(serde_json::from_str::<ExpectedLevel>("300").is_err());
+        assert_eq!(NonZeroU64::from(ExpectedLevel::MAX).get(), 5);
+    }
+
+    #[test]
+    fn codes_round_trip_known_and_unknown() {
+        for code in ErrorCode::KNOWN {
+            assert_eq!(&ErrorCode::from(code.as_str()), code);
+            let json = serde_json::to_string(code).expect("serializes");
+            assert_eq!(&serde_json::from_str::<ErrorCode>(&json).expect("decodes"), code);
+        }
+        assert_eq!(ErrorCode::KNOWN.len(), 24);
+        let new: ErrorCode = serde_json::from_str("\"PLATFORM.BRAND_NEW\"").expect("decodes");
+        assert_eq!(new, ErrorCode::Unknown("PLATFORM.BRAND_NEW".to_owned()));
+        assert!(!new.is_retryable());
+    }
+
+    #[test]
+    fn records_round_trip() {
+        let json = r#"{"id":"a","staffing_entity_id":"e","skill_id":"s","expected_level":null,
+            "changed_at":"2026-01-02T03:04:05.678Z","remote_deleted_at":null}"#;
+        let record: StaffingEntitySkill = serde_json::from_str(json).expect("decodes");
+        assert_eq!(record.expected_level, None);
+        let again: StaffingEntitySkill =
+            serde_json::from_str(&serde_json::to_string(&record).expect("serializes")).expect("decodes");
+        assert_eq!(again, record);
+    }
+}

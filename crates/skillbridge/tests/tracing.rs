@@ -1,0 +1,142 @@
+//! Each HTTP attempt gets a `skillbridge.request` span with the documented fields, and no secret.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serde_json::json;
+use skillbridge::kombo::Kombo;
+use skillbridge::retry::{BoxFuture, RetryPolicy, Sleeper};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk_test_SUPERSECRET_0123456789";
+
+type Fields = BTreeMap<String, String>;
+
+/// Keeps every span's fields (by id, in creation order) and every event's fields.
+#[derive(Clone, Default)]
+struct Recorder {
+    spans: Arc<Mutex<Vec<(String, Fields)>>>,
+    events: Arc<Mutex<Vec<Fields>>>,
+}
+
+struct Collect<'a>(&'a mut Fields);
+
+impl Visit for Collect<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+}
+
+impl Subscriber for Recorder {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let mut fields = Fields::new();
+        span.record(&mut Collect(&mut fields));
+        let mut spans = self.spans.lock().unwrap_or_else(PoisonError::into_inner);
+        spans.push((span.metadata().name().to_owned(), fields));
+        Id::from_u64(spans.len() as u64)
+    }
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let mut spans = self.spans.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = usize::try_from(span.into_u64() - 1).expect("small");
+        if let Some((_, fields)) = spans.get_mut(index) {
+            values.record(&mut Collect(fields));
+        }
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = Fields::new();
+        event.record(&mut Collect(&mut fields));
+        self.events.lock().unwrap_or_else(PoisonError::into_inner).push(fields);
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+#[derive(Debug)]
+struct NoSleep;
+
+impl Sleeper for NoSleep {
+    fn sleep(&self, _: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(async {})
+    }
+}
+
+#[tokio::test]
+async fn one_span_per_attempt_with_status_and_no_secret() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({
+            "status": "error",
+            "error": {"code": "PLATFORM.RATE_LIMIT_EXCEEDED", "title": null, "message": "slow down", "log_url": null}
+        })))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "success", "data": {"results": [], "next": null}})),
+        )
+        .mount(&server)
+        .await;
+
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let kombo = Kombo::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::default())
+        .sleeper(Arc::new(NoSleep))
+        .build()
+        .expect("valid");
+    kombo
+        .integration("sandbox:7C9M5sXAQx2cNMpVHLojrFpL")
+        .expect("valid")
+        .staffing_entity_skills()
+        .send()
+        .await
+        .expect("retried to success");
+
+    let spans = recorder.spans.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let requests: Vec<&Fields> = spans
+        .iter()
+        .filter(|(name, _)| name == "skillbridge.request")
+        .map(|(_, fields)| fields)
+        .collect();
+    assert_eq!(requests.len(), 2, "{spans:?}");
+    for (n, (fields, status)) in requests.iter().zip(["429", "200"]).enumerate() {
+        assert_eq!(fields.get("vendor").map(String::as_str), Some("kombo"));
+        assert_eq!(
+            fields.get("operation").map(String::as_str),
+            Some("get_hris_staffing_entity_skills")
+        );
+        assert_eq!(
+            fields.get("integration_id").map(String::as_str),
+            Some("sandbox:7C9M5sXAQx2cNMpVHLojrFpL")
+        );
+        assert_eq!(fields.get("attempt"), Some(&(n + 1).to_string()));
+        assert_eq!(fields.get("status").map(String::as_str), Some(status));
+        assert!(fields.contains_key("duration_ms"), "{fields:?}");
+    }
+    let events = recorder.events.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.get("message").is_some_and(|m| m.contains("retrying"))),
+        "{events:?}"
+    );
+    let everything = format!("{spans:?}{events:?}");
+    assert!(!everything.contains("SUPERSECRET"), "a secret reached tracing");
+}
