@@ -1,0 +1,136 @@
+//! Snapshot guards on our own generated surface (review changes with `cargo insta review`):
+//! - the normalized 3.0.3 spec each vendor's client is generated from;
+//! - the JSON Schema of every public model type of the generated crate, so a renamed field, a
+//!   changed type or a dropped variant fails with a readable diff;
+//! - the `cargo xtask drift` text report of every drift fixture pair.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+use xtask::drift::{self, format};
+use xtask::load::{self, Document};
+
+/// `{ "TypeName": <JSON Schema>, ... }` for the listed types of one generated module.
+macro_rules! schemas {
+    ($module:path => [$($ty:ident),* $(,)?]) => {{
+        use $module as m;
+        let mut map = Map::new();
+        $(
+            let schema = schemars::schema_for!(m::$ty);
+            map.insert(stringify!($ty).to_owned(), serde_json::to_value(schema).unwrap());
+        )*
+        Value::Object(map)
+    }};
+}
+
+fn kombo_types() -> Value {
+    schemas!(skillbridge_openapi::kombo::types => [
+        ErrorCode, ErrorCodeInner, ErrorDetail, ErrorResponse, ErrorResponseStatus,
+        GetHrisStaffingEntitySkillsParameterIds, GetHrisStaffingEntitySkillsParameterRemoteIds,
+        GetHrisStaffingEntitySkillsParameterSkillIds, GetHrisStaffingEntitySkillsParameterStaffingEntityIds,
+        GetHrisStaffingEntitySkillsPositiveResponse, PostHrisStaffingEntitySkillsPositiveResponse,
+        PostHrisStaffingEntitySkillsRequestBody, StaffingEntitySkill, StaffingEntitySkillPage, SuccessStatus,
+    ])
+}
+
+fn techwolf_types() -> Value {
+    schemas!(skillbridge_openapi::techwolf::types => [
+        EmployeeSkillClusters, ErrorItem, ErrorList, ExportRequest, ExportRequestStartingAfter, ExportResponse,
+        ExportResponseNextStartingAfter, Filter, Include, IsActiveFilter, IsActiveFilterFilter, LastUpdatedFilter,
+        LastUpdatedFilterFilter, LastUpdatedFilterOperator, Skill, SkillCluster, SkillSource, ValidationState,
+    ])
+}
+
+/// The public type names declared directly in a generated file's `types` module.
+fn declared_types(vendor: &str) -> BTreeSet<String> {
+    let path = xtask::workspace_root().join(format!("crates/skillbridge-openapi/src/generated/{vendor}.rs"));
+    let source = std::fs::read_to_string(path).unwrap();
+    let types = source.split("\npub mod types {").nth(1).expect("a `types` module");
+    // Items of `types` itself are indented by four spaces; its `builder`/`error` submodules by more.
+    let types = types.split("\n    pub mod ").next().unwrap();
+    types
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("    pub struct ")
+                .or_else(|| l.strip_prefix("    pub enum "))
+        })
+        .map(|rest| {
+            rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+fn keys(value: &Value) -> BTreeSet<String> {
+    value.as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn every_generated_model_type_is_snapshotted() {
+    // A type added by codegen must join the lists above, or its schema goes unguarded.
+    assert_eq!(keys(&kombo_types()), declared_types("kombo"));
+    assert_eq!(keys(&techwolf_types()), declared_types("techwolf"));
+}
+
+#[test]
+fn kombo_generated_types_json_schema() {
+    insta::assert_json_snapshot!("kombo_generated_types_json_schema", kombo_types());
+}
+
+#[test]
+fn techwolf_generated_types_json_schema() {
+    insta::assert_json_snapshot!("techwolf_generated_types_json_schema", techwolf_types());
+}
+
+fn normalized(vendor: &xtask::vendor::Vendor) -> Value {
+    xtask::codegen::prepare(&xtask::workspace_root(), vendor).unwrap().spec
+}
+
+#[test]
+fn kombo_normalized_spec() {
+    insta::assert_json_snapshot!("kombo_normalized_spec", normalized(&xtask::vendor::KOMBO));
+}
+
+#[test]
+fn techwolf_normalized_spec() {
+    insta::assert_json_snapshot!("techwolf_normalized_spec", normalized(&xtask::vendor::TECHWOLF));
+}
+
+fn fixture_docs(dir: &Path, prefix: &str) -> Vec<Document> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| load::load(dir, Path::new(p.file_name().unwrap())).unwrap())
+        .collect()
+}
+
+#[test]
+fn drift_fixture_reports() {
+    let cases = xtask::workspace_root().join("xtask/tests/fixtures/drift/cases");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&cases).unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    let mut out = String::new();
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let old = xtask::merge::merge(&fixture_docs(&dir, "old")).unwrap();
+        let new = xtask::merge::merge(&fixture_docs(&dir, "new")).unwrap();
+        let overlay = dir.join("overlay.yaml");
+        let overlay = overlay
+            .exists()
+            .then(|| load::load(&dir, Path::new("overlay.yaml")).unwrap().value);
+        let report = drift::compare(&name, &old, &new, overlay.as_ref()).unwrap();
+        out.push_str("=== ");
+        out.push_str(&format::render(&report, format::Format::Text));
+        out.push('\n');
+    }
+    insta::assert_snapshot!("drift_fixture_reports", out);
+}
