@@ -132,6 +132,19 @@ impl Error {
         self.api().and_then(|api| api.retry_after)
     }
 
+    /// A transport-level `reqwest` failure: a timeout, or a connection/IO error.
+    pub(crate) fn from_reqwest(operation: &'static str, source: reqwest::Error) -> Self {
+        if source.is_timeout() {
+            Error::Timeout { operation }
+        } else {
+            Error::Transport {
+                operation,
+                connect: source.is_connect(),
+                source,
+            }
+        }
+    }
+
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Error::InvalidInput {
             field,

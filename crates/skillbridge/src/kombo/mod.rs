@@ -426,7 +426,7 @@ async fn map_error(
         }
         GeneratedError::CommunicationError(source)
         | GeneratedError::ResponseBodyError(source)
-        | GeneratedError::InvalidUpgrade(source) => transport(operation, source),
+        | GeneratedError::InvalidUpgrade(source) => Error::from_reqwest(operation, source),
         GeneratedError::InvalidRequest(reason) | GeneratedError::Custom(reason) => Error::InvalidInput {
             field: "request",
             reason,
@@ -463,18 +463,6 @@ fn from_raw(
         server_wait(status, headers),
         detail,
     )))
-}
-
-pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Error {
-    if source.is_timeout() {
-        Error::Timeout { operation }
-    } else {
-        Error::Transport {
-            operation,
-            connect: source.is_connect(),
-            source,
-        }
-    }
 }
 
 #[cfg(test)]

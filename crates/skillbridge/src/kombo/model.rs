@@ -491,6 +491,23 @@ mod tests {
     }
 
     #[test]
+    fn the_record_schema_has_a_bounded_nullable_level_and_datetimes() {
+        let schema = serde_json::to_value(schemars::schema_for!(StaffingEntitySkill)).expect("serializes");
+        let level = &schema["definitions"]["ExpectedLevel"];
+        assert_eq!(
+            (level["minimum"].as_f64(), level["maximum"].as_f64()),
+            (Some(1.0), Some(5.0))
+        );
+        let required = schema["required"].as_array().expect("required list");
+        assert!(
+            !required
+                .iter()
+                .any(|f| f == "expected_level" || f == "remote_deleted_at")
+        );
+        assert_eq!(schema["properties"]["changed_at"]["format"], "date-time");
+    }
+
+    #[test]
     fn records_round_trip() {
         let json = r#"{"id":"a","staffing_entity_id":"e","skill_id":"s","expected_level":null,
             "changed_at":"2026-01-02T03:04:05.678Z","remote_deleted_at":null}"#;
