@@ -1,0 +1,461 @@
+//! `cargo xtask drift` and `cargo xtask vendor` end to end: the binary, files, and real HTTP on
+//! 127.0.0.1 (a tiny server started per test), exit codes 0/1/2 and one-line errors.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const GET_FILE: &str = "specs/kombo/get-hris-staffing-entity-skills.yaml";
+const POST_FILE: &str = "specs/kombo/post-hris-staffing-entity-skills.yaml";
+const SPECS: [&str; 6] = [
+    GET_FILE,
+    POST_FILE,
+    "specs/kombo/overlay.yaml",
+    "specs/kombo/sources.toml",
+    "specs/techwolf/openapi.yaml",
+    "specs/techwolf/sources.toml",
+];
+
+fn page(name: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drift/pages");
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+fn get_page() -> String {
+    page("get-staffing-entity-skills.md")
+}
+
+fn post_page() -> String {
+    page("post-staffing-entity-skills.md")
+}
+
+/// Replace exactly one occurrence, so a fixture edit cannot silently miss.
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "{from:?} must occur once");
+    text.replacen(from, to, 1)
+}
+
+/// A scratch copy of the specs, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("xtask-drift-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for rel in SPECS {
+            let to = dir.join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(xtask::workspace_root().join(rel), to).unwrap();
+        }
+        Self(dir)
+    }
+
+    fn write(&self, rel: &str, text: &str) -> String {
+        let path = self.0.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.0.join(rel)).unwrap()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("--root")
+            .arg(&self.0)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A one-thread HTTP/1.1 server on 127.0.0.1 answering fixed routes; records request heads.
+struct Server {
+    base: String,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(routes: Vec<(&'static str, u16, String)>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            // Bounded: a test makes a handful of requests; the thread ends with the test process.
+            for stream in listener.incoming().take(64) {
+                let Ok(mut stream) = stream else { continue };
+                stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut head = String::new();
+                for _ in 0..100 {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    head.push_str(&line);
+                }
+                let path = head.split_whitespace().nth(1).unwrap_or_default().to_owned();
+                seen.lock().unwrap().push(head);
+                let (status, body) = routes
+                    .iter()
+                    .find(|(p, _, _)| *p == path)
+                    .map_or((404, "not found".to_owned()), |(_, s, b)| (*s, b.clone()));
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: text/markdown\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes());
+                let _ = reader.read(&mut [0; 1]);
+            }
+        });
+        Self { base, requests }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+/// Exit 2 and a single `error: ` line.
+fn assert_bad_input(out: &Output, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}\nstdout: {}", stdout(out));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: ") && err.contains(needle), "{err}");
+}
+
+#[test]
+fn seed_pages_over_http_report_no_change() {
+    let server = Server::start(vec![("/get", 200, get_page()), ("/post", 200, post_page())]);
+    let scratch = Scratch::new("seed-http");
+    let out = scratch.run(&[
+        "drift",
+        "kombo",
+        "--against",
+        &server.url("/get"),
+        "--against",
+        &server.url("/post"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "kombo: no changes\n");
+}
+
+#[test]
+fn upstream_reads_the_urls_of_sources_toml() {
+    let server = Server::start(vec![
+        ("/hris/v1/get", 200, get_page()),
+        ("/hris/v1/post", 200, post_page()),
+    ]);
+    let scratch = Scratch::new("upstream");
+    let sources = scratch.read("specs/kombo/sources.toml");
+    let sources = edit(
+        &sources,
+        "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills",
+        &server.url("/hris/v1/get"),
+    );
+    let sources = edit(
+        &sources,
+        "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills",
+        &server.url("/hris/v1/post"),
+    );
+    scratch.write("specs/kombo/sources.toml", &sources);
+    let out = scratch.run(&["drift", "kombo", "--upstream", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["vendor"], "kombo");
+    assert_eq!(json["changes"], serde_json::json!([]));
+    assert_eq!(json["summary"], serde_json::json!({"ERR": 0, "WARN": 0, "INFO": 0}));
+    let requests = server.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.to_ascii_lowercase().contains("accept: text/markdown")),
+        "{requests:?}"
+    );
+}
+
+#[test]
+fn a_breaking_upstream_change_exits_1_in_every_format() {
+    let scratch = Scratch::new("breaking");
+    let get = edit(
+        &get_page(),
+        "        - name: skill_ids\n          in: query\n          required: false",
+        "        - name: skill_ids\n          in: query\n          required: true",
+    );
+    let get = scratch.write("upstream/get.md", &get);
+    let post = scratch.write("upstream/post.md", &post_page());
+    let run = |extra: &[&str]| {
+        let mut args = vec!["drift", "kombo", "--against", get.as_str(), "--against", post.as_str()];
+        args.extend_from_slice(extra);
+        scratch.run(&args)
+    };
+    let text = run(&[]);
+    assert_eq!(text.status.code(), Some(1), "{}", stderr(&text));
+    assert!(
+        stdout(&text).contains(
+            "GET /hris/staffing-entity-skills\n  ERR  request-parameter-became-required  query parameter skill_ids: parameter became required\n"
+        ),
+        "{}",
+        stdout(&text)
+    );
+    let json = run(&["--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(
+        json["changes"],
+        serde_json::json!([{
+            "id": "request-parameter-became-required",
+            "level": "ERR",
+            "operation": "GET /hris/staffing-entity-skills",
+            "location": "query parameter skill_ids",
+            "message": "parameter became required",
+        }])
+    );
+    let github = run(&["--format", "github"]);
+    assert_eq!(github.status.code(), Some(1));
+    assert!(
+        stdout(&github).starts_with(
+            "::error title=request-parameter-became-required (GET /hris/staffing-entity-skills)::query parameter skill_ids: parameter became required\n"
+        ),
+        "{}",
+        stdout(&github)
+    );
+    assert_eq!(run(&["--fail-on", "never"]).status.code(), Some(0));
+}
+
+#[test]
+fn fail_on_sets_the_level_that_fails() {
+    let scratch = Scratch::new("fail-on");
+    // A new error code in a response: possibly breaking (WARN). Both pages repeat the component.
+    let add_code = |page: String| {
+        edit(
+            &page,
+            "                      - HRIS.EMPLOYEE_ALREADY_EXISTS\n",
+            "                      - HRIS.EMPLOYEE_ALREADY_EXISTS\n                      - HRIS.SKILL_NOT_FOUND\n",
+        )
+    };
+    let get = scratch.write("upstream/get.md", &add_code(get_page()));
+    let post = scratch.write("upstream/post.md", &add_code(post_page()));
+    let run = |fail_on: &[&str]| {
+        let mut args = vec!["drift", "kombo", "--against", get.as_str(), "--against", post.as_str()];
+        args.extend_from_slice(fail_on);
+        scratch.run(&args)
+    };
+    let default = run(&[]);
+    assert_eq!(default.status.code(), Some(0), "{}", stdout(&default));
+    assert!(
+        stdout(&default).contains("WARN response-property-enum-value-added"),
+        "{}",
+        stdout(&default)
+    );
+    assert_eq!(run(&["--fail-on", "WARN"]).status.code(), Some(1));
+    assert_eq!(run(&["--fail-on", "INFO"]).status.code(), Some(1));
+    assert_eq!(run(&["--fail-on", "ERR"]).status.code(), Some(0));
+}
+
+#[test]
+fn upstream_declaring_cursor_makes_the_overlay_action_redundant() {
+    let scratch = Scratch::new("cursor");
+    let get = edit(
+        &get_page(),
+        "      responses:\n        '200':",
+        "        - name: cursor\n          in: query\n          required: false\n          schema:\n            type: string\n      responses:\n        '200':",
+    );
+    let get = scratch.write("upstream/get.md", &get);
+    let post = scratch.write("upstream/post.md", &post_page());
+    let out = scratch.run(&[
+        "drift",
+        "kombo",
+        "--against",
+        &get,
+        "--against",
+        &post,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let ids: Vec<(&str, &str)> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["level"].as_str().unwrap(), c["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("WARN", "overlay-action-redundant"),
+            ("INFO", "new-optional-request-parameter")
+        ]
+    );
+    assert_eq!(json["changes"][0]["location"], "overlay action 0");
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_line() {
+    let server = Server::start(vec![
+        ("/html", 200, "<!DOCTYPE html><html><body>docs</body></html>".to_owned()),
+        ("/get", 200, get_page()),
+    ]);
+    let scratch = Scratch::new("bad");
+    let missing = scratch.0.join("nope.yaml");
+    assert_bad_input(
+        &scratch.run(&["drift", "kombo", "--against", missing.to_str().unwrap()]),
+        "cannot read file",
+    );
+    assert_bad_input(
+        &scratch.run(&["drift", "kombo", "--against", &server.url("/html")]),
+        "no ```yaml block",
+    );
+    assert_bad_input(
+        &scratch.run(&["drift", "kombo", "--against", &server.url("/gone")]),
+        "HTTP 404",
+    );
+    let not_openapi = scratch.write("upstream/x.yaml", "swagger: '2.0'\npaths: {}\n");
+    assert_bad_input(
+        &scratch.run(&["drift", "kombo", "--against", &not_openapi]),
+        "not an OpenAPI 3.x document",
+    );
+    let invalid = scratch.write("upstream/y.yaml", "openapi: 3.1.0\npaths: [1, 2\n");
+    assert_bad_input(&scratch.run(&["drift", "kombo", "--against", &invalid]), "invalid YAML");
+    assert_bad_input(
+        &scratch.run(&["drift", "techwolf", "--upstream"]),
+        "techwolf has no upstream spec",
+    );
+    assert_bad_input(
+        &scratch.run(&["drift", "nobody", "--against", &not_openapi]),
+        "unknown vendor",
+    );
+    assert_bad_input(&scratch.run(&["drift", "kombo"]), "--against");
+    assert_bad_input(
+        &scratch.run(&["drift", "kombo", "--against", &not_openapi, "--format", "xml"]),
+        "unknown format",
+    );
+    // Two upstream documents that disagree on a shared component do not merge.
+    let conflicting = edit(
+        &post_page(),
+        "      description: The standard error response",
+        "      description: Changed",
+    );
+    let conflicting = scratch.write("upstream/post.md", &conflicting);
+    assert_bad_input(
+        &scratch.run(&[
+            "drift",
+            "kombo",
+            "--against",
+            &server.url("/get"),
+            "--against",
+            &conflicting,
+        ]),
+        "conflicting definitions",
+    );
+}
+
+#[test]
+fn vendor_maps_pages_by_title_and_writes_the_yaml_block() {
+    let server = Server::start(vec![("/post", 200, post_page())]);
+    let scratch = Scratch::new("vendor");
+    let get_path = scratch.write("upstream/get.md", &get_page());
+    // Reverse order: pages map by their `METHOD /path` fence title, not position.
+    let out = scratch.run(&["vendor", "kombo", "--from", &server.url("/post"), "--from", &get_path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("unchanged {POST_FILE}\nunchanged {GET_FILE}\n"));
+
+    let changed = edit(
+        &get_page(),
+        "                    maximum: 5\n",
+        "                    maximum: 10\n",
+    );
+    let changed_path = scratch.write("upstream/get.md", &changed);
+    let out = scratch.run(&["vendor", "kombo", "--from", &changed_path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("wrote {GET_FILE}\n"));
+    let written = scratch.read(GET_FILE);
+    let original = std::fs::read_to_string(xtask::workspace_root().join(GET_FILE)).unwrap();
+    assert_eq!(
+        written,
+        edit(
+            &original,
+            "                    maximum: 5\n",
+            "                    maximum: 10\n"
+        )
+    );
+    assert!(written.ends_with("dashboard.\n") && !written.ends_with("\n\n"));
+    // The refreshed vendored spec now matches that page.
+    let out = scratch.run(&[
+        "drift",
+        "kombo",
+        "--against",
+        &changed_path,
+        "--against",
+        &server.url("/post"),
+    ]);
+    assert_eq!(stdout(&out), "kombo: no changes\n");
+    let leftovers: Vec<_> = std::fs::read_dir(scratch.0.join("specs/kombo"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn vendor_is_all_or_nothing() {
+    let scratch = Scratch::new("vendor-atomic");
+    let before = (scratch.read(GET_FILE), scratch.read(POST_FILE));
+    let good = scratch.write(
+        "upstream/get.md",
+        &edit(
+            &get_page(),
+            "                    maximum: 5\n",
+            "                    maximum: 10\n",
+        ),
+    );
+    // A page whose block is not OpenAPI: nothing may be written, not even the good page.
+    let bad = scratch.write(
+        "upstream/post.md",
+        &edit(&post_page(), "openapi: 3.1.0\n", "openapi_: 3.1.0\n"),
+    );
+    assert_bad_input(
+        &scratch.run(&["vendor", "kombo", "--from", &good, "--from", &bad]),
+        "not an OpenAPI 3.x",
+    );
+    // Plain documents map by position and need one per vendored file.
+    let plain = scratch.write("upstream/get.yaml", &before.0);
+    assert_bad_input(
+        &scratch.run(&["vendor", "kombo", "--from", &plain]),
+        "1 inputs for 2 vendored files",
+    );
+    // A page for an operation no vendored file holds.
+    let other = scratch.write(
+        "upstream/other.md",
+        &get_page().replace("````yaml GET /hris/staffing-entity-skills", "````yaml GET /hris/other"),
+    );
+    assert_bad_input(
+        &scratch.run(&["vendor", "kombo", "--from", &other]),
+        "no vendored document holds GET /hris/other",
+    );
+    assert_eq!((scratch.read(GET_FILE), scratch.read(POST_FILE)), before);
+}

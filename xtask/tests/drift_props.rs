@@ -1,0 +1,123 @@
+//! The differ on arbitrary input: it never panics, and a document compared with itself reports
+//! nothing (so every rule compares old against new, never against a default).
+#![allow(clippy::unwrap_used)]
+
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+use xtask::drift;
+
+/// Arbitrary JSON biased towards OpenAPI keys, `$ref`s (cyclic ones included) and schema keywords.
+fn json() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        Just("paths"),
+        Just("/a"),
+        Just("/a/{id}"),
+        Just("get"),
+        Just("post"),
+        Just("parameters"),
+        Just("requestBody"),
+        Just("responses"),
+        Just("200"),
+        Just("default"),
+        Just("content"),
+        Just("application/json"),
+        Just("schema"),
+        Just("components"),
+        Just("schemas"),
+        Just("S"),
+        Just("$ref"),
+        Just("type"),
+        Just("properties"),
+        Just("required"),
+        Just("items"),
+        Just("allOf"),
+        Just("oneOf"),
+        Just("anyOf"),
+        Just("enum"),
+        Just("const"),
+        Just("nullable"),
+        Just("maximum"),
+        Just("exclusiveMinimum"),
+        Just("maxLength"),
+        Just("minItems"),
+        Just("pattern"),
+        Just("format"),
+        Just("name"),
+        Just("in"),
+        Just("deprecated"),
+        Just("operationId"),
+        Just("readOnly"),
+        Just("additionalProperties"),
+    ]
+    .prop_map(str::to_owned);
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        prop_oneof![
+            Just("#/components/schemas/S"),
+            Just("#"),
+            Just("#/paths"),
+            Just("null"),
+            Just("string"),
+            Just("integer"),
+            Just("query"),
+            Just("header"),
+            Just("path"),
+        ]
+        .prop_map(|s| Value::String(s.to_owned())),
+        "[a-z#/]{0,6}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(6, 96, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((key.clone(), inner), 0..6)
+                .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_pairs_never_panic(old in json(), new in json(), overlay in json()) {
+        let report = drift::compare("p", &old, &new, None).unwrap();
+        // Every change carries a known rule id with its table level.
+        for change in &report.changes {
+            prop_assert_eq!(drift::rules::level(&change.id), Some(change.level), "{:?}", change);
+        }
+        for format in [drift::format::Format::Text, drift::format::Format::Json, drift::format::Format::Github] {
+            let _ = drift::format::render(&report, format);
+        }
+        // Overlay checks may refuse a malformed overlay, but never panic.
+        let _ = drift::compare("p", &old, &new, Some(&overlay));
+    }
+
+    #[test]
+    fn a_document_compared_with_itself_reports_nothing(doc in json()) {
+        let report = drift::compare("p", &doc, &doc.clone(), None).unwrap();
+        prop_assert!(report.changes.is_empty(), "{:?}", report.changes);
+    }
+
+    #[test]
+    fn comparing_is_deterministic(old in json(), new in json()) {
+        prop_assert_eq!(drift::compare("p", &old, &new, None).unwrap(), drift::compare("p", &old, &new, None).unwrap());
+    }
+}
+
+#[test]
+fn the_vendored_specs_compared_with_themselves_report_nothing() {
+    let root = xtask::workspace_root();
+    for vendor in xtask::vendor::VENDORS {
+        let docs: Vec<_> = vendor
+            .inputs
+            .iter()
+            .map(|p| xtask::load::load(&root, std::path::Path::new(p)).unwrap())
+            .collect();
+        let merged = xtask::merge::merge(&docs).unwrap();
+        let report = drift::compare(vendor.name, &merged, &merged, None).unwrap();
+        assert!(report.changes.is_empty(), "{}: {:?}", vendor.name, report.changes);
+    }
+}
