@@ -177,3 +177,27 @@ fn the_fixture_pages_are_the_shared_seed_pages() {
         assert!(seeds.contains(&text), "{page} differs from every seed page");
     }
 }
+
+#[test]
+fn every_rule_is_documented_in_drift_md() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("DRIFT.md")).unwrap();
+    // Rows read "| `id` | LEVEL | ..." and "| `suffix` | REQUEST LEVEL: ... | RESPONSE LEVEL: ... |".
+    for (id, level, _) in rules::FIXED {
+        assert!(
+            doc.contains(&format!("| `{id}` | {level} |")),
+            "{id} ({level}) is not in DRIFT.md's rule table"
+        );
+    }
+    for (suffix, level, _) in rules::REQUEST_SCHEMA {
+        assert!(
+            doc.contains(&format!("| `{suffix}` | {level}: ")),
+            "{suffix} ({level}) is not in DRIFT.md"
+        );
+    }
+    for (suffix, level, summary) in rules::RESPONSE_SCHEMA {
+        assert!(
+            doc.contains(&format!("| {level}: {summary} |")),
+            "response {suffix} ({level}) is not in DRIFT.md"
+        );
+    }
+}
