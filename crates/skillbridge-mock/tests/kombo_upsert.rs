@@ -1,0 +1,284 @@
+//! Kombo `POST /hris/staffing-entity-skills` over real HTTP.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Ctx;
+use serde_json::{Value, json};
+use skillbridge_mock::{Direction, MockServer, Route, StaffingEntity};
+
+fn small() -> skillbridge_mock::MockServerBuilder {
+    MockServer::builder()
+        .seed(11)
+        .staffing_entities(60)
+        .skills_per_entity(4)
+        .skill_catalog(30)
+}
+
+fn open_entity(ctx: &Ctx) -> StaffingEntity {
+    ctx.server
+        .staffing_entities()
+        .find(|e| !e.closed)
+        .expect("an open entity")
+}
+
+/// A skill the entity does not have yet.
+fn new_skill_for(ctx: &Ctx, entity: &StaffingEntity) -> String {
+    (0..ctx.server.skills_count())
+        .filter_map(|s| ctx.server.skill_id(s))
+        .find(|s| ctx.server.find_expectation(&entity.id, s).is_none())
+        .expect("a skill the entity lacks")
+}
+
+#[tokio::test]
+async fn creates_then_updates_and_reads_back() {
+    let ctx = Ctx::start(small()).await;
+    let entity = open_entity(&ctx);
+    let skill = new_skill_for(&ctx, &entity);
+    let before_count = ctx.server.expectations_count();
+    let before = chrono_now();
+
+    let created = ctx
+        .upsert(&json!({"staffing_entity_id": entity.id, "skill_id": skill, "expected_level": 3}))
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let data = created.json()["data"].clone();
+    assert_eq!(data["staffing_entity_id"], entity.id.as_str());
+    assert_eq!(data["skill_id"], skill.as_str());
+    assert_eq!(data["expected_level"], 3);
+    assert!(data["remote_deleted_at"].is_null());
+    assert!(data["changed_at"].as_str().expect("changed_at") >= before.as_str());
+    assert_eq!(ctx.server.expectations_count(), before_count + 1);
+    let id = data["id"].as_str().expect("id").to_owned();
+    let stored = ctx.server.expectation_by_id(&id).expect("stored");
+    assert_eq!(stored.expected_level, Some(3));
+    assert_eq!(
+        serde_json::to_value(&stored).expect("json"),
+        data,
+        "read-back equals the response"
+    );
+
+    // Visible to the next read, and to updated_after.
+    let listed = ctx.list_all(&[("ids", &id)]).await;
+    assert_eq!(listed, std::slice::from_ref(&data));
+    let recent = ctx.list_all(&[("updated_after", &before)]).await;
+    assert_eq!(recent, std::slice::from_ref(&data));
+
+    // Update: same id, new level, later changed_at.
+    tokio::time::sleep(Duration::from_millis(2)).await;
+    let updated = ctx
+        .upsert(&json!({"staffing_entity_id": entity.id, "skill_id": skill, "expected_level": 5}))
+        .await;
+    assert_eq!(updated.status, 200);
+    let up = updated.json()["data"].clone();
+    assert_eq!(up["id"], id.as_str());
+    assert_eq!(up["expected_level"], 5);
+    assert!(up["changed_at"].as_str() > data["changed_at"].as_str());
+    assert_eq!(ctx.server.expectations_count(), before_count + 1, "no duplicate record");
+
+    // An identical upsert changes nothing, so changed_at stays.
+    let same = ctx
+        .upsert(&json!({"staffing_entity_id": entity.id, "skill_id": skill, "expected_level": 5}))
+        .await;
+    assert_eq!(same.json()["data"], up);
+
+    // Omitting the level attaches the skill without one.
+    let no_level = ctx
+        .upsert(&json!({"staffing_entity_id": entity.id, "skill_id": skill}))
+        .await;
+    assert!(no_level.json()["data"]["expected_level"].is_null());
+    ctx.assert_no_violations();
+}
+
+fn chrono_now() -> String {
+    // The server stamps writes with the wall clock at millisecond precision.
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[tokio::test]
+async fn updating_a_seeded_and_a_deleted_record() {
+    let ctx = Ctx::start(small()).await;
+    let open: Vec<StaffingEntity> = ctx.server.staffing_entities().filter(|e| !e.closed).collect();
+    let all: Vec<_> = (0..ctx.server.expectations_count())
+        .filter_map(|i| ctx.server.expectation(i))
+        .collect();
+    let on_open = |e: &&skillbridge_mock::Expectation| open.iter().any(|o| o.id == e.staffing_entity_id);
+    let seeded = all
+        .iter()
+        .filter(on_open)
+        .find(|e| e.remote_deleted_at.is_none())
+        .expect("seeded record");
+    let level = if seeded.expected_level == Some(1) { 2 } else { 1 };
+    let r = ctx
+        .upsert(&json!({"staffing_entity_id": seeded.staffing_entity_id, "skill_id": seeded.skill_id, "expected_level": level}))
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["data"]["id"], seeded.id.as_str());
+    assert!(r.json()["data"]["changed_at"].as_str() > Some(seeded.changed_at.as_str()));
+
+    if let Some(deleted) = all.iter().filter(on_open).find(|e| e.remote_deleted_at.is_some()) {
+        let r = ctx
+            .upsert(&json!({"staffing_entity_id": deleted.staffing_entity_id, "skill_id": deleted.skill_id}))
+            .await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.json()["data"]["remote_deleted_at"].is_null(),
+            "an upsert restores the record"
+        );
+        assert_eq!(ctx.list_all(&[("ids", &deleted.id)]).await.len(), 1);
+    }
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
+async fn invalid_bodies_get_400_with_a_useful_message() {
+    let ctx = Ctx::start(small()).await;
+    let entity = open_entity(&ctx).id;
+    let skill = ctx.server.skill_id(0).expect("skill");
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"skill_id": skill}), "staffing_entity_id"),
+        (
+            json!({"staffing_entity_id": "", "skill_id": skill}),
+            "staffing_entity_id",
+        ),
+        (json!({"staffing_entity_id": entity, "skill_id": "  "}), "skill_id"),
+        (
+            json!({"staffing_entity_id": 42, "skill_id": skill}),
+            "staffing_entity_id",
+        ),
+        (
+            json!({"staffing_entity_id": entity, "skill_id": skill, "expected_level": 0}),
+            "expected_level",
+        ),
+        (
+            json!({"staffing_entity_id": entity, "skill_id": skill, "expected_level": 6}),
+            "expected_level",
+        ),
+        (
+            json!({"staffing_entity_id": entity, "skill_id": skill, "expected_level": "3"}),
+            "expected_level",
+        ),
+        (
+            json!({"staffing_entity_id": entity, "skill_id": skill, "expected_level": 2.5}),
+            "expected_level",
+        ),
+        (
+            json!({"staffing_entity_id": entity, "skill_id": skill, "expected_level": null}),
+            "expected_level",
+        ),
+        (json!([1, 2]), "object"),
+    ];
+    for (body, field) in &cases {
+        let r = ctx.upsert(body).await;
+        assert_eq!(r.status, 400, "{body}");
+        assert_eq!(r.code(), "PLATFORM.INPUT_INVALID");
+        let message = r.json()["error"]["message"].as_str().expect("message").to_owned();
+        assert!(message.contains(field), "{body}: {message}");
+    }
+    // The schema check saw every one of them as a request violation, and no response broke the spec.
+    let violations = ctx.server.contract_violations();
+    // Empty and blank ids are valid strings to the schema (no `minLength`): 2 cases are the mock's own checks.
+    assert_eq!(violations.len(), cases.len() - 2, "{violations:#?}");
+    assert!(
+        violations
+            .iter()
+            .all(|v| v.direction == Direction::Request && v.route == Route::KomboUpsert)
+    );
+
+    // Malformed JSON and a non-JSON content type.
+    let raw = |body: &'static str, ctype: &'static str| {
+        ctx.http
+            .post(ctx.kombo_url())
+            .bearer_auth(ctx.server.kombo_api_key())
+            .header("X-Integration-Id", ctx.server.integration_id())
+            .header("content-type", ctype)
+            .body(body)
+            .send()
+    };
+    for (body, ctype, needle) in [
+        ("{\"staffing_entity_id\": ", "application/json", "JSON"),
+        ("staffing_entity_id=a", "text/plain", "Content-Type"),
+    ] {
+        let r = raw(body, ctype).await.expect("request");
+        assert_eq!(r.status().as_u16(), 400);
+        let v: Value = r.json().await.expect("json");
+        assert_eq!(v["error"]["code"], "PLATFORM.INPUT_INVALID");
+        assert!(
+            v["error"]["message"].as_str().is_some_and(|m| m.contains(needle)),
+            "{v}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_and_closed_entities() {
+    let ctx = Ctx::start(small()).await;
+    let entity = open_entity(&ctx).id;
+    let skill = ctx.server.skill_id(0).expect("skill");
+    let r = ctx
+        .upsert(&json!({"staffing_entity_id": "26vafvWSRmbhNcxJYqjCzuJg", "skill_id": skill}))
+        .await;
+    assert_eq!((r.status, r.code()), (404, json!("PLATFORM.INPUT_INVALID")));
+    let r = ctx
+        .upsert(&json!({"staffing_entity_id": entity, "skill_id": "28KMdr68N8kG9EzLwjsN9aoz"}))
+        .await;
+    assert_eq!((r.status, r.code()), (404, json!("PLATFORM.INPUT_INVALID")));
+    let closed = ctx
+        .server
+        .staffing_entities()
+        .find(|e| e.closed)
+        .expect("a closed entity");
+    let count = ctx.server.expectations_count();
+    let r = ctx
+        .upsert(&json!({"staffing_entity_id": closed.id, "skill_id": skill, "expected_level": 2}))
+        .await;
+    assert_eq!((r.status, r.code()), (409, json!("HRIS.STAFFING_ENTITY_CLOSED")));
+    assert_eq!(ctx.server.expectations_count(), count, "nothing written");
+    ctx.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrency_limit_is_real() {
+    let ctx = Ctx::start(
+        small()
+            .write_concurrency_limit(3)
+            .latency(Route::KomboUpsert, Duration::from_millis(600)),
+    )
+    .await;
+    let entity = open_entity(&ctx).id;
+    let skills: Vec<String> = (0..12).filter_map(|s| ctx.server.skill_id(s)).collect();
+    let requests = skills
+        .iter()
+        .map(|s| ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
+    let replies = futures_join_all(requests).await;
+    let ok = replies.iter().filter(|r| r.status == 200).count();
+    let limited: Vec<_> = replies.iter().filter(|r| r.status == 429).collect();
+    assert_eq!(ok, 3, "exactly the limit got through while the others were in flight");
+    assert_eq!(limited.len(), 9);
+    for r in &limited {
+        assert_eq!(r.code(), "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED");
+        assert_eq!(r.header("concurrency-limit"), Some("3"));
+        assert_eq!(r.header("concurrency-remaining"), Some("0"));
+    }
+    // Permits come back: a later write succeeds.
+    let r = ctx
+        .upsert(&json!({"staffing_entity_id": entity, "skill_id": skills[0]}))
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("concurrency-limit"), Some("3"));
+    ctx.assert_no_violations();
+}
+
+/// Runs futures concurrently without pulling in the `futures` crate.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<common::Reply>
+where
+    F: std::future::Future<Output = common::Reply> + Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}

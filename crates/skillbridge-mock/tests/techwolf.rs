@@ -1,0 +1,404 @@
+//! TechWolf token endpoint and `POST /export/employees/skill_clusters` over real HTTP.
+
+mod common;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use common::Ctx;
+use serde_json::{Value, json};
+use skillbridge_mock::{MockServer, NextStartingAfter};
+
+fn small() -> skillbridge_mock::MockServerBuilder {
+    MockServer::builder().seed(5).employees(60)
+}
+
+#[tokio::test]
+async fn token_endpoint_issues_and_refuses() {
+    let ctx = Ctx::start(small().token_ttl(Duration::from_secs(10_800))).await;
+    let ok = ctx.token_request(&ctx.token_body()).await;
+    assert_eq!(ok.status, 200);
+    let t = ok.json();
+    assert_eq!(t["token_type"], "Bearer");
+    assert_eq!(t["expires_in"], 10_800);
+    assert_eq!(t["scope"], "read write read_reports");
+    assert!(t["access_token"].as_str().is_some_and(|s| s.len() > 20));
+
+    let mut scoped = ctx.token_body();
+    scoped["scopes"] = json!(["read"]);
+    assert_eq!(ctx.token_request(&scoped).await.json()["scope"], "read");
+
+    let with = |key: &str, value: Value| {
+        let mut b = ctx.token_body();
+        b[key] = value;
+        b
+    };
+    let without = |key: &str| {
+        let mut b = ctx.token_body();
+        b.as_object_mut().expect("object").remove(key);
+        b
+    };
+    for (body, status, error) in [
+        (with("client_secret", json!("wrong")), 401, "access_denied"),
+        (with("client_id", json!("someone-else")), 401, "access_denied"),
+        (with("audience", json!("us3.techwolf.ai")), 403, "access_denied"),
+        (with("tenant", json!("other")), 403, "access_denied"),
+        (with("scopes", json!(["admin"])), 403, "access_denied"),
+        (with("grant_type", json!("password")), 400, "unsupported_grant_type"),
+        (without("grant_type"), 400, "invalid_request"),
+        (without("audience"), 400, "invalid_request"),
+    ] {
+        let r = ctx.token_request(&body).await;
+        assert_eq!(r.status, status, "{body}");
+        assert_eq!(r.json()["error"], error);
+        assert!(r.json()["error_description"].is_string());
+    }
+
+    // The RFC 6749 form encoding is accepted too.
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}&audience={}&tenant={}",
+        ctx.server.client_id(),
+        ctx.server.client_secret(),
+        ctx.server.audience(),
+        ctx.server.tenant()
+    );
+    let r = ctx
+        .http
+        .post(ctx.server.token_url())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("form token");
+    assert_eq!(r.status().as_u16(), 200);
+
+    assert_eq!(ctx.server.token_requests(), 11);
+    assert_eq!(ctx.server.tokens_issued(), 3);
+    // The secret never reaches the log.
+    let secret = ctx.server.client_secret().to_owned();
+    assert!(ctx.server.request_log().iter().all(|e| !e.body.contains(&secret)));
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
+async fn export_checks_the_bearer_token() {
+    let ctx = Ctx::start(small()).await;
+    let body = json!({"limit": 5});
+    let no_auth = ctx
+        .http
+        .post(ctx.export_url())
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(no_auth.status().as_u16(), 401);
+    let errors: Value = no_auth.json().await.expect("json");
+    assert_eq!(errors[0]["title"], "401 Unauthorized");
+    assert!(errors[0]["description"].is_string());
+
+    assert_eq!(ctx.export("not-a-token", &body).await.status, 401);
+
+    let mut write_only = ctx.token_body();
+    write_only["scopes"] = json!("write");
+    let token = ctx.token_request(&write_only).await.json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let r = ctx.export(&token, &body).await;
+    assert_eq!(r.status, 403);
+    assert_eq!(r.json()[0]["title"], "403 Forbidden");
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
+async fn tokens_expire_server_side() {
+    let ctx = Ctx::start(small().token_ttl(Duration::from_millis(300))).await;
+    let r = ctx.token_request(&ctx.token_body()).await.json();
+    assert_eq!(r["expires_in"], 1, "sub-second TTLs report 1 second");
+    let token = r["access_token"].as_str().expect("token").to_owned();
+    assert_eq!(ctx.export(&token, &json!({"limit": 1})).await.status, 200);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let expired = ctx.export(&token, &json!({"limit": 1})).await;
+    assert_eq!(expired.status, 401);
+    assert!(expired.header("www-authenticate").is_some());
+    let fresh = ctx.token().await;
+    assert_eq!(ctx.export(&fresh, &json!({"limit": 1})).await.status, 200);
+
+    // Revocation (early expiry) at runtime.
+    ctx.server.revoke_tokens();
+    assert_eq!(ctx.export(&fresh, &json!({"limit": 1})).await.status, 401);
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
+async fn export_validates_its_body() {
+    let ctx = Ctx::start(small()).await;
+    let token = ctx.token().await;
+    let long = "x".repeat(101);
+    let cases = [
+        json!({}),
+        json!({"limit": 0}),
+        json!({"limit": 101}),
+        json!({"limit": "10"}),
+        json!({"limit": 10, "starting_after": long}),
+        json!({"limit": 10, "include": ["everything"]}),
+        json!({"limit": 10, "filters": [{"filter": "department", "department": "x"}]}),
+        json!({"limit": 10, "filters": [{"filter": "last_updated", "value": "March", "operator": "gt"}]}),
+        json!({"limit": 10, "filters": [{"filter": "last_updated", "value": "2024-01-01", "operator": "eq"}]}),
+        json!({"limit": 10, "filters": [{"filter": "is_active", "is_active": "yes"}]}),
+    ];
+    for body in &cases {
+        let r = ctx.export(&token, body).await;
+        assert_eq!(r.status, 400, "{body}");
+        let e = r.json();
+        assert_eq!(e[0]["title"], "400 Bad Request", "{body}");
+        assert!(e[0]["description"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+    // `starting_after` that names no employee, and a body that is not JSON.
+    let r = ctx
+        .export(
+            &token,
+            &json!({"limit": 10, "starting_after": "4cbdbabe-5644-4423-8157-520f8a2f429a"}),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    let raw = ctx
+        .http
+        .post(ctx.export_url())
+        .bearer_auth(&token)
+        .body("{limit: 1")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(raw.status().as_u16(), 400);
+    // Boundaries are accepted.
+    assert_eq!(ctx.export(&token, &json!({"limit": 1})).await.status, 200);
+    assert_eq!(ctx.export(&token, &json!({"limit": 100})).await.status, 200);
+    // Every schema-invalid body was recorded as a request violation; no response broke the spec.
+    let v = ctx.server.contract_violations();
+    assert!(v.len() >= 8, "{v:#?}");
+    assert!(v.iter().all(|v| v.direction == skillbridge_mock::Direction::Request));
+}
+
+#[tokio::test]
+async fn include_decides_which_arrays_appear() {
+    let ctx = Ctx::start(small()).await;
+    let token = ctx.token().await;
+    let optional = ["current_skills", "related_skills", "rejected_skills", "sources"];
+    let clusters = |page: &Value| -> Vec<Value> {
+        page["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .flat_map(|r| r["skill_clusters"].as_array().cloned().unwrap_or_default())
+            .collect()
+    };
+    let bare = ctx.export(&token, &json!({"limit": 20})).await.json();
+    let bare_clusters = clusters(&bare);
+    assert!(!bare_clusters.is_empty());
+    for c in &bare_clusters {
+        for key in optional {
+            assert!(c.get(key).is_none(), "{key} sent without being included");
+        }
+    }
+    for key in optional {
+        let page = ctx.export(&token, &json!({"limit": 20, "include": [key]})).await.json();
+        for c in clusters(&page) {
+            for other in optional {
+                assert_eq!(c.get(other).is_some(), other == key, "include [{key}] and {other}");
+            }
+        }
+    }
+    // With everything included, a record equals the server's own view of the employee.
+    let full = ctx
+        .export(&token, &json!({"limit": 3, "include": optional}))
+        .await
+        .json();
+    for (i, record) in full["records"].as_array().expect("records").iter().enumerate() {
+        let employee = ctx.server.employee(i as u64).expect("employee");
+        assert_eq!(record, &serde_json::to_value(&employee).expect("json"));
+    }
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
+async fn data_covers_the_documented_variety() {
+    let ctx = Ctx::start(small()).await;
+    let token = ctx.token().await;
+    let all = ctx
+        .export_all(
+            &token,
+            &json!({"limit": 100, "include": ["current_skills", "related_skills", "rejected_skills", "sources"]}),
+        )
+        .await;
+    let clusters: Vec<&Value> = all
+        .iter()
+        .flat_map(|r| r["skill_clusters"].as_array().into_iter().flatten())
+        .collect();
+    let skills: Vec<&Value> = clusters
+        .iter()
+        .flat_map(|c| {
+            ["current_skills", "related_skills", "rejected_skills"]
+                .into_iter()
+                .flat_map(|k| c[k].as_array().into_iter().flatten())
+        })
+        .collect();
+    let states: HashSet<&str> = skills.iter().filter_map(|s| s["validation_state"].as_str()).collect();
+    for state in ["validated", "suggested", "rejected"] {
+        assert!(states.contains(state), "{state} missing");
+    }
+    assert!(
+        skills
+            .iter()
+            .any(|s| s["skill_sources"].as_array().is_some_and(Vec::is_empty))
+    );
+    assert!(clusters.iter().any(|c| c.get("validation_state").is_none()));
+    assert!(clusters.iter().any(|c| c.get("validation_state").is_some()));
+    assert!(
+        all.iter()
+            .any(|r| r["skill_clusters"].as_array().is_some_and(Vec::is_empty)),
+        "an employee without clusters"
+    );
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
+async fn filters_match_the_oracle() {
+    let ctx = Ctx::start(small()).await;
+    let token = ctx.token().await;
+    let employees: Vec<_> = (0..ctx.server.employees_count())
+        .filter_map(|i| ctx.server.employee(i))
+        .collect();
+    let ids = |records: Vec<Value>| -> Vec<String> {
+        records
+            .iter()
+            .map(|r| r["external_id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    for active in [true, false] {
+        let got = ids(ctx
+            .export_all(
+                &token,
+                &json!({"limit": 9, "filters": [{"filter": "is_active", "is_active": active}]}),
+            )
+            .await);
+        let want: Vec<String> = employees
+            .iter()
+            .filter(|e| e.is_active == active)
+            .map(|e| e.external_id.clone())
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(got, want);
+    }
+    let mut dates: Vec<&str> = employees.iter().map(|e| e.last_updated.as_str()).collect();
+    dates.sort_unstable();
+    let pivot = dates[dates.len() / 2];
+    for (op, keep) in [("gt", std::cmp::Ordering::Greater), ("lt", std::cmp::Ordering::Less)] {
+        let body = json!({"limit": 100, "filters": [
+            {"filter": "last_updated", "value": pivot, "operator": op},
+            {"filter": "is_active", "is_active": true}
+        ]});
+        let got = ids(ctx.export_all(&token, &body).await);
+        let want: Vec<String> = employees
+            .iter()
+            .filter(|e| e.is_active && e.last_updated.as_str().cmp(pivot) == keep)
+            .map(|e| e.external_id.clone())
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(got, want, "{op}");
+    }
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
+async fn keyset_pagination_in_creation_order() {
+    let ctx = Ctx::start(small()).await;
+    let token = ctx.token().await;
+    let expected: Vec<String> = (0..60)
+        .filter_map(|i| ctx.server.employee(i))
+        .map(|e| e.external_id)
+        .collect();
+
+    let first = ctx.export(&token, &json!({"limit": 7})).await.json();
+    assert_eq!(first["has_next"], true);
+    assert_eq!(first["next_starting_after"], expected[6].as_str());
+    let got: Vec<String> = ctx
+        .export_all(&token, &json!({"limit": 7}))
+        .await
+        .iter()
+        .map(|r| r["external_id"].as_str().expect("id").to_owned())
+        .collect();
+    assert_eq!(got, expected, "no duplicates, no gaps");
+
+    let last = ctx
+        .export(&token, &json!({"limit": 10, "starting_after": expected[49]}))
+        .await
+        .json();
+    assert_eq!(last["has_next"], false);
+    assert!(last.get("next_starting_after").is_none());
+    assert_eq!(last["records"].as_array().map(Vec::len), Some(10));
+
+    // Without next_starting_after, continuing after the last external_id still works.
+    ctx.server.set_next_starting_after(NextStartingAfter::Absent);
+    let page = ctx.export(&token, &json!({"limit": 7})).await.json();
+    assert!(page.get("next_starting_after").is_none());
+    assert_eq!(page["has_next"], true);
+    let got: Vec<String> = ctx
+        .export_all(&token, &json!({"limit": 7}))
+        .await
+        .iter()
+        .map(|r| r["external_id"].as_str().expect("id").to_owned())
+        .collect();
+    assert_eq!(got, expected);
+
+    ctx.server.set_next_starting_after(NextStartingAfter::Alternating);
+    let mut present = 0;
+    let mut absent = 0;
+    let mut after: Option<String> = None;
+    for _ in 0..common::MAX_PAGES {
+        let mut body = json!({"limit": 3});
+        if let Some(a) = &after {
+            body["starting_after"] = json!(a);
+        }
+        let page = ctx.export(&token, &body).await.json();
+        if page["has_next"] == false {
+            break;
+        }
+        match page["next_starting_after"].as_str() {
+            Some(n) => {
+                present += 1;
+                after = Some(n.to_owned());
+            }
+            None => {
+                absent += 1;
+                after = page["records"]
+                    .as_array()
+                    .and_then(|r| r.last())
+                    .and_then(|r| r["external_id"].as_str())
+                    .map(str::to_owned);
+            }
+        }
+    }
+    assert!(
+        present > 0 && absent > 0,
+        "alternating: {present} present, {absent} absent"
+    );
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
+async fn same_seed_gives_same_employees() {
+    let a = Ctx::start(small()).await;
+    let b = Ctx::start(small()).await;
+    let c = Ctx::start(small().seed(6)).await;
+    let body = json!({"limit": 50, "include": ["current_skills", "related_skills", "rejected_skills", "sources"]});
+    let (ta, tb, tc) = (a.token().await, b.token().await, c.token().await);
+    assert_eq!(ta, tb, "tokens are seeded too");
+    let (pa, pb, pc) = (
+        a.export(&ta, &body).await,
+        b.export(&tb, &body).await,
+        c.export(&tc, &body).await,
+    );
+    assert_eq!(pa.text, pb.text);
+    assert_ne!(pa.text, pc.text);
+}
