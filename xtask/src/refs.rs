@@ -34,10 +34,13 @@ fn resolve<'a>(doc: &'a Value, reference: &Value) -> std::result::Result<&'a Val
         return Err("`$ref` must be a string".to_owned());
     };
     let Some(pointer) = reference.strip_prefix('#') else {
-        return Err(format!("external reference {reference} is not supported: inline it in the spec"));
+        return Err(format!(
+            "external reference {reference} is not supported: inline it in the spec"
+        ));
     };
     let decoded = percent_decode(pointer);
-    doc.pointer(&decoded).ok_or_else(|| format!("unknown reference {reference}"))
+    doc.pointer(&decoded)
+        .ok_or_else(|| format!("unknown reference {reference}"))
 }
 
 /// `$ref` values are URIs: `%7B` and friends may appear in path keys.
@@ -47,7 +50,11 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(hi), Some(lo)) => {
                 out.push((hi * 16 + lo) as u8);
                 i += 3;
@@ -68,7 +75,8 @@ mod tests {
 
     #[test]
     fn resolving_references_pass() {
-        let doc = json!({"components": {"schemas": {"A": {"type": "string"}, "B": {"$ref": "#/components/schemas/A"}}}});
+        let doc =
+            json!({"components": {"schemas": {"A": {"type": "string"}, "B": {"$ref": "#/components/schemas/A"}}}});
         check(&doc).unwrap();
     }
 
@@ -76,7 +84,10 @@ mod tests {
     fn unknown_references_are_errors_with_their_pointer() {
         let doc = json!({"paths": {"/x": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}}}}});
         let err = check(&doc).unwrap_err();
-        assert_eq!(err.to_string(), "#/paths/~1x/get/responses/200/$ref: unknown reference #/components/responses/Nope");
+        assert_eq!(
+            err.to_string(),
+            "#/paths/~1x/get/responses/200/$ref: unknown reference #/components/responses/Nope"
+        );
     }
 
     #[test]

@@ -10,8 +10,10 @@ const INPUTS: [&str; 4] = [
     "specs/kombo/overlay.yaml",
     "specs/techwolf/openapi.yaml",
 ];
-const OUTPUTS: [&str; 2] =
-    ["crates/skillbridge-openapi/src/generated/kombo.rs", "crates/skillbridge-openapi/src/generated/techwolf.rs"];
+const OUTPUTS: [&str; 2] = [
+    "crates/skillbridge-openapi/src/generated/kombo.rs",
+    "crates/skillbridge-openapi/src/generated/techwolf.rs",
+];
 
 /// A scratch copy of the specs and generated files, removed on drop.
 struct Scratch(PathBuf);
@@ -38,16 +40,28 @@ impl Scratch {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_xtask")).arg("--root").arg(&self.0).args(args).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("--root")
+            .arg(&self.0)
+            .args(args)
+            .output()
+            .unwrap()
     }
 
     fn outputs(&self) -> Vec<Vec<u8>> {
-        OUTPUTS.iter().map(|rel| std::fs::read(self.0.join(rel)).unwrap()).collect()
+        OUTPUTS
+            .iter()
+            .map(|rel| std::fs::read(self.0.join(rel)).unwrap())
+            .collect()
     }
 
     fn leftovers(&self) -> Vec<PathBuf> {
         let dir = self.0.join("crates/skillbridge-openapi/src/generated");
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| !OUTPUTS.iter().any(|o| p.ends_with(o))).collect()
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| !OUTPUTS.iter().any(|o| p.ends_with(o)))
+            .collect()
     }
 }
 
@@ -69,26 +83,43 @@ fn fails_cleanly(name: &str, break_inputs: impl FnOnce(&Scratch)) -> String {
     assert!(stderr.starts_with("error: "), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(scratch.outputs(), before, "{name}: generated files were touched");
-    assert_eq!(scratch.leftovers(), Vec::<PathBuf>::new(), "{name}: temporary files left behind");
+    assert_eq!(
+        scratch.leftovers(),
+        Vec::<PathBuf>::new(),
+        "{name}: temporary files left behind"
+    );
     stderr
 }
 
 #[test]
 fn invalid_yaml() {
-    let err = fails_cleanly("yaml", |s| s.edit(INPUTS[0], |t| t.replacen("paths:", "paths: [unclosed", 1)));
-    assert!(err.starts_with("error: specs/kombo/get-hris-staffing-entity-skills.yaml: invalid YAML"), "{err}");
+    let err = fails_cleanly("yaml", |s| {
+        s.edit(INPUTS[0], |t| t.replacen("paths:", "paths: [unclosed", 1))
+    });
+    assert!(
+        err.starts_with("error: specs/kombo/get-hris-staffing-entity-skills.yaml: invalid YAML"),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_file() {
     let err = fails_cleanly("missing", |s| std::fs::remove_file(s.0.join(INPUTS[1])).unwrap());
-    assert!(err.starts_with("error: specs/kombo/post-hris-staffing-entity-skills.yaml: cannot read file"), "{err}");
+    assert!(
+        err.starts_with("error: specs/kombo/post-hris-staffing-entity-skills.yaml: cannot read file"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_ref() {
     let err = fails_cleanly("ref", |s| {
-        s.edit(INPUTS[3], |t| t.replace("$ref: '#/components/schemas/Include'", "$ref: '#/components/schemas/Nope'"))
+        s.edit(INPUTS[3], |t| {
+            t.replace(
+                "$ref: '#/components/schemas/Include'",
+                "$ref: '#/components/schemas/Nope'",
+            )
+        })
     });
     assert_eq!(
         err.trim_end(),
@@ -100,9 +131,14 @@ fn unknown_ref() {
 #[test]
 fn overlay_target_matching_nothing() {
     let err = fails_cleanly("overlay", |s| {
-        s.edit(INPUTS[2], |t| t.replacen("$.paths['/hris/staffing-entity-skills']", "$.paths['/hris/gone']", 1))
+        s.edit(INPUTS[2], |t| {
+            t.replacen("$.paths['/hris/staffing-entity-skills']", "$.paths['/hris/gone']", 1)
+        })
     });
-    assert!(err.starts_with("error: specs/kombo/overlay.yaml#/actions/0/target: target $.paths['/hris/gone']"), "{err}");
+    assert!(
+        err.starts_with("error: specs/kombo/overlay.yaml#/actions/0/target: target $.paths['/hris/gone']"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -118,18 +154,26 @@ fn spec_that_makes_progenitor_panic() {
             )
         })
     });
-    assert!(err.contains("progenitor cannot generate a client for this spec"), "{err}");
+    assert!(
+        err.contains("progenitor cannot generate a client for this spec"),
+        "{err}"
+    );
 }
 
 #[test]
 fn check_reports_stale_code_with_a_diff_and_the_fix() {
     let scratch = Scratch::new("stale");
     assert_eq!(scratch.run(&["codegen", "--check"]).status.code(), Some(0));
-    scratch.edit(OUTPUTS[1], |t| t.replacen("pub struct SkillCluster {", "pub struct SkillClusterRenamed {", 1));
+    scratch.edit(OUTPUTS[1], |t| {
+        t.replacen("pub struct SkillCluster {", "pub struct SkillClusterRenamed {", 1)
+    });
     let out = scratch.run(&["codegen", "--check"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout.contains("-    pub struct SkillClusterRenamed {\n+    pub struct SkillCluster {"), "{stdout}");
+    assert!(
+        stdout.contains("-    pub struct SkillClusterRenamed {\n+    pub struct SkillCluster {"),
+        "{stdout}"
+    );
     assert!(stdout.contains("run `cargo xtask codegen`"), "{stdout}");
     // Write mode repairs it; check then passes.
     assert_eq!(scratch.run(&["codegen"]).status.code(), Some(0));
@@ -146,6 +190,9 @@ fn the_committed_generated_code_is_fresh() {
 
 #[test]
 fn unknown_arguments_are_usage_errors() {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("frobnicate").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("frobnicate")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -8,7 +8,11 @@ use xtask::load::{self, Document};
 use xtask::{codegen, hoist, merge, normalize, overlay};
 
 fn fixture(rel: &str) -> Document {
-    load::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"), Path::new(rel)).unwrap()
+    load::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+        Path::new(rel),
+    )
+    .unwrap()
 }
 
 fn pretty(value: &Value) -> String {
@@ -29,7 +33,10 @@ fn normalize_refuses_what_30_cannot_say() {
         .map(|rel| {
             let doc = fixture(rel);
             let mut value = doc.value.clone();
-            normalize::normalize(&mut value).unwrap_err().in_file(&doc.path).to_string()
+            normalize::normalize(&mut value)
+                .unwrap_err()
+                .in_file(&doc.path)
+                .to_string()
         })
         .collect();
     insta::assert_snapshot!(errors.join("\n"));
@@ -69,7 +76,11 @@ fn hoist_shared_record_enum_and_error() {
 fn a_progenitor_panic_is_an_error() {
     let doc = fixture("progenitor/mixed-success-and-default.yaml").value;
     let err = codegen::render(&doc).unwrap_err();
-    assert!(err.reason.starts_with("progenitor cannot generate a client for this spec"), "{err}");
+    assert!(
+        err.reason
+            .starts_with("progenitor cannot generate a client for this spec"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -87,15 +98,25 @@ fn hoisting_leaves_one_type_per_kombo_concept() {
     let prepared = codegen::prepare(&xtask::workspace_root(), &xtask::vendor::KOMBO).unwrap();
     let text = pretty(&prepared.spec);
     // The record appears once, as a component; both operations reference it.
-    assert_eq!(text.matches("\"staffing_entity_id\": {").count(), 2, "record + request body only");
+    assert_eq!(
+        text.matches("\"staffing_entity_id\": {").count(),
+        2,
+        "record + request body only"
+    );
     let code = codegen::render(&prepared.spec).unwrap();
     // One type per concept (structs also get one typify builder each).
-    for (concept, count) in
-        [("pub struct StaffingEntitySkill {", 2), ("pub struct ErrorResponse {", 2), ("pub enum ErrorCodeInner {", 1)]
-    {
+    for (concept, count) in [
+        ("pub struct StaffingEntitySkill {", 2),
+        ("pub struct ErrorResponse {", 2),
+        ("pub enum ErrorCodeInner {", 1),
+    ] {
         assert_eq!(code.matches(concept).count(), count, "{concept}");
     }
-    for per_operation_copy in ["ResultsItem", "PositiveResponseData", "GetHrisStaffingEntitySkillsResponse"] {
+    for per_operation_copy in [
+        "ResultsItem",
+        "PositiveResponseData",
+        "GetHrisStaffingEntitySkillsResponse",
+    ] {
         assert!(!code.contains(per_operation_copy), "{per_operation_copy}");
     }
 }
