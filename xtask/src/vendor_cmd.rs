@@ -16,8 +16,8 @@ use crate::load::{self, Document};
 use crate::{merge, vendor};
 
 /// Usage of the `vendor` task.
-pub const USAGE: &str = "\
-  vendor <vendor> --from <FILE|URL>...
+// No line continuation before the first line: it would eat the indentation.
+pub const USAGE: &str = "  vendor <vendor> --from <FILE|URL>...
                       replace the vendored documents with upstream ones (YAML, JSON or docs
                       pages); pages titled `METHOD /path` map by operation, others in order
 ";

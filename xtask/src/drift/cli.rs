@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use crate::{fetch, load, merge, sources, vendor};
 
 /// Usage of the `drift` task.
-pub const USAGE: &str = "\
-  drift <vendor> [--against <FILE|URL>]... [--upstream] [--format text|json|github]
+// No line continuation before the first line: it would eat the indentation.
+pub const USAGE: &str = "  drift <vendor> [--against <FILE|URL>]... [--upstream] [--format text|json|github]
         [--fail-on ERR|WARN|INFO|never]
                       compare the vendored spec with upstream documents (YAML, JSON or a
                       docs page with a ```yaml block); exit 1 when a change reaches --fail-on
