@@ -14,13 +14,13 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, InvalidHeaderValue}
 
 /// Kombo unified HRIS API: `GET`/`POST /hris/staffing-entity-skills`.
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, missing_docs, missing_debug_implementations, unreachable_pub, unused_imports, rust_2018_idioms, elided_lifetimes_in_paths)]
+#[allow(clippy::all, clippy::pedantic, clippy::restriction, missing_docs, missing_debug_implementations, unreachable_pub, unused_imports, rust_2018_idioms, elided_lifetimes_in_paths)]
 #[path = "generated/kombo.rs"]
 pub mod kombo;
 
 /// TechWolf export API: `POST /export/employees/skill_clusters`.
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, missing_docs, missing_debug_implementations, unreachable_pub, unused_imports, rust_2018_idioms, elided_lifetimes_in_paths)]
+#[allow(clippy::all, clippy::pedantic, clippy::restriction, missing_docs, missing_debug_implementations, unreachable_pub, unused_imports, rust_2018_idioms, elided_lifetimes_in_paths)]
 #[path = "generated/techwolf.rs"]
 pub mod techwolf;
 
