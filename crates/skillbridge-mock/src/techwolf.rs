@@ -795,6 +795,15 @@ pub(crate) async fn export(State(state): State<Arc<AppState>>, headers: HeaderMa
     }
     state.delay(Route::TechwolfExport).await;
     let bad = |description: String| techwolf_error(StatusCode::BAD_REQUEST, &description);
+    let json_body = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    if !json_body {
+        return bad(
+            "The request body was not structured correctly: send it as `Content-Type: application/json`.".to_owned(),
+        );
+    }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return bad(format!("The request body was not structured correctly: {e}.")),

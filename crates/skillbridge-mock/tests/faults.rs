@@ -237,3 +237,17 @@ async fn request_log_masks_secrets_and_is_bounded() {
     assert!(ctx.server.request_log().is_empty());
     assert!(!format!("{:?}", ctx.server).contains(ctx.server.client_secret()));
 }
+
+#[tokio::test]
+async fn dropping_the_server_stops_it() {
+    let ctx = Ctx::start(small()).await;
+    assert_eq!(ctx.list(&[]).await.status, 200);
+    let url = ctx.kombo_url();
+    let Ctx { server, http } = ctx;
+    drop(server);
+    // The accept loop and its connections are aborted; give the runtime a moment to run that.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let fresh = common::client();
+    assert!(fresh.get(&url).send().await.is_err(), "nothing listens any more");
+    assert!(http.get(&url).send().await.is_err(), "pooled connections were closed");
+}

@@ -162,15 +162,18 @@ async fn export_validates_its_body() {
         )
         .await;
     assert_eq!(r.status, 400);
-    let raw = ctx
-        .http
-        .post(ctx.export_url())
-        .bearer_auth(&token)
-        .body("{limit: 1")
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(raw.status().as_u16(), 400);
+    for (body, ctype) in [("{limit: 1", "application/json"), ("{\"limit\": 1}", "text/plain")] {
+        let raw = ctx
+            .http
+            .post(ctx.export_url())
+            .bearer_auth(&token)
+            .header("content-type", ctype)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(raw.status().as_u16(), 400, "{body} as {ctype}");
+    }
     // Boundaries are accepted.
     assert_eq!(ctx.export(&token, &json!({"limit": 1})).await.status, 200);
     assert_eq!(ctx.export(&token, &json!({"limit": 100})).await.status, 200);
