@@ -52,9 +52,11 @@ async fn reply(r: reqwest::Response) -> Reply {
 }
 
 impl Ctx {
+    /// Starts the mock with contract checks on (their default depends on the build profile,
+    /// and these tests assert on violations even under `cargo test --release`).
     pub async fn start(builder: MockServerBuilder) -> Ctx {
         Ctx {
-            server: builder.start().await.expect("mock starts"),
+            server: builder.contract_checks(true).start().await.expect("mock starts"),
             http: client(),
         }
     }
