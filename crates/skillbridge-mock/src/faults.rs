@@ -81,6 +81,9 @@ pub enum Fault {
     TruncatedJson,
     /// Answer with the normal status and headers but a body that is not valid JSON.
     MalformedJson,
+    /// Send the normal status and headers, with a `Content-Length` for the whole body, then only
+    /// half of the body before closing the connection: a transfer cut off mid-stream.
+    IncompleteBody,
     /// Close the connection without sending any response.
     DropConnection,
     /// Revoke every TechWolf access token issued so far, then answer normally (so an export

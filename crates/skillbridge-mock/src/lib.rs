@@ -89,7 +89,9 @@
 //!   `next_starting_after` is configurable ([`NextStartingAfter`]) and never sent on the last page.
 //!
 //! # Faults
-//! [`Fault`]s are set per [`Route`] at build time ([`MockServerBuilder::fault`]) or at runtime
+//! Rate limits (429 with `ratelimit-*` and `Retry-After`), 503 with an HTML body, any vendor-shaped
+//! error, added delay, a truncated or malformed JSON body, a body cut off mid-transfer, a dropped
+//! connection and early token expiry. [`Fault`]s are set per [`Route`] at build time ([`MockServerBuilder::fault`]) or at runtime
 //! ([`MockServer::set_faults`], [`MockServer::add_fault`], [`MockServer::clear_faults`]), each
 //! with a [`Trigger`]: always, the first N requests, every Nth, or a seeded probability. Faults
 //! run before authentication, as a gateway's would. Latency per route

@@ -254,13 +254,16 @@ fn fault_response(state: &AppState, route: Route, fault: &Fault) -> Option<Respo
             state.tokens.revoke_all();
             return None;
         }
-        Fault::Delay(_) | Fault::TruncatedJson | Fault::MalformedJson => return None,
+        Fault::Delay(_) | Fault::TruncatedJson | Fault::MalformedJson | Fault::IncompleteBody => return None,
     })
 }
 
 /// Validates a JSON response against the spec and applies body-corrupting faults.
 async fn finish(state: &AppState, route: Route, response: Response, fault: Option<&Fault>) -> Response {
-    let corrupt = matches!(fault, Some(Fault::TruncatedJson | Fault::MalformedJson));
+    let corrupt = matches!(
+        fault,
+        Some(Fault::TruncatedJson | Fault::MalformedJson | Fault::IncompleteBody)
+    );
     let is_json = response
         .headers()
         .get(CONTENT_TYPE)
@@ -273,6 +276,19 @@ async fn finish(state: &AppState, route: Route, response: Response, fault: Optio
     let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
     if is_json {
         state.contract.check_response(route, parts.status.as_u16(), &bytes);
+    }
+    if let Some(Fault::IncompleteBody) = fault {
+        // hyper frames the body by this header; the stream's error then aborts the connection.
+        parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+        let half = bytes.slice(..bytes.len() / 2);
+        // The pause lets hyper flush the head and the first half before the error aborts the
+        // connection; an immediate error would drop everything unsent.
+        let cut = futures::stream::once(async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Err(std::io::Error::other("body cut off by an injected fault"))
+        });
+        let stream = futures::StreamExt::chain(futures::stream::iter([Ok(half)]), cut);
+        return Response::from_parts(parts, Body::from_stream(stream));
     }
     let bytes = match fault {
         Some(Fault::TruncatedJson) => bytes.slice(..bytes.len() / 2),

@@ -251,3 +251,30 @@ async fn dropping_the_server_stops_it() {
     assert!(fresh.get(&url).send().await.is_err(), "nothing listens any more");
     assert!(http.get(&url).send().await.is_err(), "pooled connections were closed");
 }
+
+#[tokio::test]
+async fn incomplete_bodies_fail_while_reading() {
+    let ctx = Ctx::start(small()).await;
+    let token = ctx.token().await;
+    ctx.server
+        .add_fault(Route::TechwolfExport, Fault::IncompleteBody.first(1));
+    let r = ctx
+        .http
+        .post(ctx.export_url())
+        .bearer_auth(&token)
+        .json(&json!({"limit": 20}))
+        .send()
+        .await
+        .expect("the status line and headers arrive");
+    assert_eq!(r.status().as_u16(), 200);
+    let promised = r.content_length().expect("content-length");
+    assert!(promised > 100);
+    let err = r.bytes().await.expect_err("the body stops half-way");
+    assert!(err.is_body() || err.is_decode(), "{err:?}");
+    assert_eq!(
+        ctx.export(&token, &json!({"limit": 20})).await.status,
+        200,
+        "the next request is served"
+    );
+    ctx.assert_no_violations();
+}
