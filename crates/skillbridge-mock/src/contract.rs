@@ -11,6 +11,7 @@ use crate::faults::Route;
 
 const KOMBO_GET: &str = include_str!("../../../specs/kombo/get-hris-staffing-entity-skills.yaml");
 const KOMBO_POST: &str = include_str!("../../../specs/kombo/post-hris-staffing-entity-skills.yaml");
+const KOMBO_OVERLAY: &str = include_str!("../../../specs/kombo/overlay.yaml");
 const TECHWOLF: &str = include_str!("../../../specs/techwolf/openapi.yaml");
 
 /// Which side of an exchange broke the contract.
@@ -77,8 +78,65 @@ fn inline_refs(doc: &Value, value: &Value, depth: usize) -> Result<Value, String
     }
 }
 
+/// Turns a simple JSONPath (`$.a.b['c/d'].e`) into a JSON pointer; `None` for anything fancier
+/// (wildcards, filters, indices), which the overlay does not use today.
+fn jsonpath_to_pointer(path: &str) -> Option<String> {
+    let mut rest = path.strip_prefix('$')?;
+    let mut pointer = String::new();
+    while !rest.is_empty() {
+        let segment;
+        if let Some(r) = rest.strip_prefix("['") {
+            let end = r.find("']")?;
+            segment = &r[..end];
+            rest = &r[end + 2..];
+        } else if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            segment = &r[..end];
+            rest = &r[end..];
+        } else {
+            return None;
+        }
+        if segment.is_empty() || segment.contains(['*', '?', '@']) {
+            return None;
+        }
+        pointer.push('/');
+        pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    }
+    Some(pointer)
+}
+
+/// Applies an OpenAPI Overlay 1.0 document's `update` actions (append to arrays, merge into
+/// objects). Actions whose target is absent from this document (the overlay covers both Kombo
+/// documents) or not a simple path are skipped.
+fn apply_overlay(doc: &mut Value, overlay: &Value) {
+    let Some(actions) = overlay.get("actions").and_then(Value::as_array) else {
+        return;
+    };
+    for action in actions {
+        let (Some(target), Some(update)) = (action.get("target").and_then(Value::as_str), action.get("update")) else {
+            continue;
+        };
+        let Some(node) = jsonpath_to_pointer(target).and_then(|p| doc.pointer_mut(&p)) else {
+            continue;
+        };
+        match (node, update) {
+            (Value::Array(items), value) => items.push(value.clone()),
+            (Value::Object(map), Value::Object(patch)) => {
+                for (k, v) in patch {
+                    map.insert(k.clone(), v.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn compile(name: &str, yaml: &str, pointer: &str) -> Result<Validator, String> {
-    let doc: Value = serde_yaml_ng::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
+    let mut doc: Value = serde_yaml_ng::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
+    if name.starts_with("kombo") {
+        let overlay: Value = serde_yaml_ng::from_str(KOMBO_OVERLAY).map_err(|e| format!("kombo overlay: {e}"))?;
+        apply_overlay(&mut doc, &overlay);
+    }
     let schema = doc
         .pointer(pointer)
         .ok_or_else(|| format!("{name}: nothing at {pointer}"))?;
@@ -314,5 +372,27 @@ mod tests {
             !s.kombo_upsert_ok.is_valid(&changed_at_not_a_date),
             "formats are checked"
         );
+        // The overlay's patch: Kombo documents `code: null` (its own "Minimal Error Response").
+        let minimal = json!({"status":"error","error":{"code":null,"title":null,"message":"m","log_url":null}});
+        assert!(s.kombo_error.is_valid(&minimal));
+        let unknown = json!({"status":"error","error":{"code":"NOT.A_CODE","title":null,"message":"m","log_url":null}});
+        assert!(!s.kombo_error.is_valid(&unknown));
+    }
+
+    #[test]
+    fn overlay_paths_and_application() {
+        assert_eq!(
+            jsonpath_to_pointer("$.paths['/hris/x'].get.parameters").as_deref(),
+            Some("/paths/~1hris~1x/get/parameters")
+        );
+        assert_eq!(jsonpath_to_pointer("$.a[*].b"), None);
+        let mut doc = json!({"a": {"list": [1], "obj": {"x": 1}}});
+        let overlay = json!({"actions": [
+            {"target": "$.a.list", "update": 2},
+            {"target": "$.a.obj", "update": {"y": 2}},
+            {"target": "$.missing.path", "update": 3}
+        ]});
+        apply_overlay(&mut doc, &overlay);
+        assert_eq!(doc, json!({"a": {"list": [1, 2], "obj": {"x": 1, "y": 2}}}));
     }
 }

@@ -94,7 +94,19 @@ async fn errors_take_the_vendor_shape_of_the_route() {
     assert_eq!(r.json()[0]["description"], "The remote system is down.");
     ctx.assert_no_violations();
 
-    // A code outside the spec's enum is caught by the response check.
+    // `code: null` is valid (Kombo documents it; the overlay patches the enum)...
+    ctx.server.set_faults(
+        Route::KomboList,
+        [Fault::Error {
+            status: 500,
+            code: None,
+            message: "x".to_owned(),
+        }],
+    );
+    let r = ctx.list(&[]).await;
+    assert!(r.json()["error"]["code"].is_null());
+    ctx.assert_no_violations();
+    // ...but a code outside the spec's enum is caught by the response check.
     ctx.server.set_faults(
         Route::KomboList,
         [Fault::Error {

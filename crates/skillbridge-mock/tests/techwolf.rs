@@ -112,12 +112,12 @@ async fn export_checks_the_bearer_token() {
 
 #[tokio::test]
 async fn tokens_expire_server_side() {
-    let ctx = Ctx::start(small().token_ttl(Duration::from_millis(300))).await;
+    let ctx = Ctx::start(small().token_ttl(Duration::from_millis(500))).await;
     let r = ctx.token_request(&ctx.token_body()).await.json();
     assert_eq!(r["expires_in"], 1, "sub-second TTLs report 1 second");
     let token = r["access_token"].as_str().expect("token").to_owned();
     assert_eq!(ctx.export(&token, &json!({"limit": 1})).await.status, 200);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     let expired = ctx.export(&token, &json!({"limit": 1})).await;
     assert_eq!(expired.status, 401);
     assert!(expired.header("www-authenticate").is_some());
