@@ -37,6 +37,16 @@ impl Route {
         matches!(self, Route::KomboList | Route::KomboUpsert)
     }
 
+    /// Position in [`Route::ALL`].
+    pub(crate) fn position(self) -> usize {
+        match self {
+            Route::KomboList => 0,
+            Route::KomboUpsert => 1,
+            Route::TechwolfToken => 2,
+            Route::TechwolfExport => 3,
+        }
+    }
+
     pub(crate) fn tag(self) -> u64 {
         match self {
             Route::KomboList => 11,

@@ -732,11 +732,33 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// Counts authenticated writes being handled, and the peak, for [`crate::MockServer::peak_concurrent_writes`].
+struct InFlight<'a>(&'a AppState);
+
+impl<'a> InFlight<'a> {
+    fn enter(state: &'a AppState) -> Self {
+        let now = state.writes_in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        state
+            .peak_writes_in_flight
+            .fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+        Self(state)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0
+            .writes_in_flight
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// `POST /hris/staffing-entity-skills`.
 pub(crate) async fn upsert(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     if let Some(r) = guard(&state, &headers) {
         return r;
     }
+    let _in_flight = InFlight::enter(&state);
     // A real in-flight limit: the permit is held through the added latency and the write.
     let permit = match &state.write_permits {
         None => None,

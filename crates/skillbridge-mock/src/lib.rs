@@ -401,7 +401,9 @@ impl MockServerBuilder {
             log: log::RequestLog::new(self.request_log_capacity),
             contract: contract::Contract::new(self.contract_checks),
             write_permits: (limit > 0).then(|| (limit, Arc::new(tokio::sync::Semaphore::new(limit as usize)))),
-            token_requests: AtomicU64::new(0),
+            route_requests: Default::default(),
+            writes_in_flight: AtomicU64::new(0),
+            peak_writes_in_flight: AtomicU64::new(0),
             next_starting_after: Mutex::new(self.next_starting_after),
         });
         let listener = server::bind(SocketAddr::new(self.host, self.port)).await?;
@@ -517,7 +519,19 @@ impl MockServer {
 
     /// Requests the token endpoint received (whatever their outcome, faults included).
     pub fn token_requests(&self) -> u64 {
-        self.state.token_requests.load(Ordering::Relaxed)
+        self.request_count(Route::TechwolfToken)
+    }
+
+    /// Requests a route received so far, whatever their outcome (faults included); unlike the
+    /// request log this never forgets, so retry counts can be asserted on long runs.
+    pub fn request_count(&self, route: Route) -> u64 {
+        self.state.route_requests[route.position()].load(Ordering::Relaxed)
+    }
+
+    /// The most authenticated Kombo writes that were being handled at the same time (rejected
+    /// ones included): assert a client's own write concurrency with it.
+    pub fn peak_concurrent_writes(&self) -> u64 {
+        self.state.peak_writes_in_flight.load(Ordering::SeqCst)
     }
 
     /// Access tokens issued.

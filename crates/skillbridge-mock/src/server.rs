@@ -70,7 +70,10 @@ pub(crate) struct AppState {
     pub(crate) log: RequestLog,
     pub(crate) contract: Contract,
     pub(crate) write_permits: Option<(u32, Arc<Semaphore>)>,
-    pub(crate) token_requests: AtomicU64,
+    /// Requests received per route, indexed by [`Route::position`].
+    pub(crate) route_requests: [AtomicU64; 4],
+    pub(crate) writes_in_flight: AtomicU64,
+    pub(crate) peak_writes_in_flight: AtomicU64,
     pub(crate) next_starting_after: Mutex<NextStartingAfter>,
 }
 
@@ -318,8 +321,8 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
         }
     };
     let mut entry = LoggedRequest::new(route, parts.method.as_str(), &parts.uri, &parts.headers, &bytes);
-    if route == Some(Route::TechwolfToken) {
-        state.token_requests.fetch_add(1, Ordering::Relaxed);
+    if let Some(r) = route {
+        state.route_requests[r.position()].fetch_add(1, Ordering::Relaxed);
     }
     let fault = route.and_then(|r| state.faults.pick(r));
     entry.fault = fault.as_ref().map(|f| format!("{f:?}"));

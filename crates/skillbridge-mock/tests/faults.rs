@@ -30,6 +30,11 @@ async fn rate_limit_first_n_then_recovers() {
         assert_eq!(r.header("retry-after"), Some("1"));
     }
     assert_eq!(ctx.list(&[]).await.status, 200);
+    assert_eq!(
+        ctx.server.request_count(Route::KomboList),
+        3,
+        "faulted requests count too"
+    );
     // Other routes are unaffected.
     assert!(!ctx.token().await.is_empty());
     ctx.assert_no_violations();

@@ -261,12 +261,42 @@ async fn concurrency_limit_is_real() {
         assert_eq!(r.header("concurrency-limit"), Some("3"));
         assert_eq!(r.header("concurrency-remaining"), Some("0"));
     }
+    assert!(
+        ctx.server.peak_concurrent_writes() >= 3,
+        "the three permit holders overlapped"
+    );
+    assert_eq!(ctx.server.request_count(Route::KomboUpsert), 12);
     // Permits come back: a later write succeeds.
     let r = ctx
         .upsert(&json!({"staffing_entity_id": entity, "skill_id": skills[0]}))
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("concurrency-limit"), Some("3"));
+    ctx.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn peak_concurrent_writes_is_measured() {
+    let ctx = Ctx::start(
+        small()
+            .write_concurrency_limit(0)
+            .latency(Route::KomboUpsert, Duration::from_millis(400)),
+    )
+    .await;
+    let entity = open_entity(&ctx).id;
+    let skills: Vec<String> = (0..8).filter_map(|s| ctx.server.skill_id(s)).collect();
+    let first = ctx
+        .upsert(&json!({"staffing_entity_id": entity, "skill_id": skills[0]}))
+        .await;
+    assert_eq!(first.status, 200);
+    assert!(first.header("concurrency-limit").is_none(), "no limit, no headers");
+    assert_eq!(ctx.server.peak_concurrent_writes(), 1);
+    let requests = skills
+        .iter()
+        .map(|s| ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
+    let replies = futures_join_all(requests).await;
+    assert!(replies.iter().all(|r| r.status == 200));
+    assert_eq!(ctx.server.peak_concurrent_writes(), 8, "no limit: all eight overlapped");
     ctx.assert_no_violations();
 }
 
