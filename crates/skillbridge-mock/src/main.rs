@@ -25,7 +25,8 @@ Usage: skillbridge-mock [OPTIONS]
   --token-ttl-secs N              TechWolf token lifetime (default 3600)
   --write-concurrency-limit N     in-flight Kombo writes (default 30, 0 = none)
   --next-starting-after MODE      present | absent | alternating (default present)
-  --no-contract-checks            skip schema validation of requests and responses
+  --contract-checks               validate requests and responses against the specs
+  --no-contract-checks            do not (default: on in debug builds, off in release builds)
   -h, --help                      this help
 ";
 
@@ -54,6 +55,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<MockServerBuil
                 "alternating" => NextStartingAfter::Alternating,
                 other => return Err(format!("--next-starting-after: unknown mode `{other}`")),
             }),
+            "--contract-checks" => b.contract_checks(true),
             "--no-contract-checks" => b.contract_checks(false),
             other => return Err(format!("unknown argument `{other}`")),
         };
@@ -106,4 +108,42 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> impl Iterator<Item = String> {
+        list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>().into_iter()
+    }
+
+    #[test]
+    fn parses_flags_and_reports_mistakes() {
+        let b = parse(args(&[
+            "--port",
+            "8080",
+            "--seed",
+            "7",
+            "--staffing-entities",
+            "2000",
+            "--no-contract-checks",
+        ]));
+        let debug = format!("{:?}", b.expect("valid").expect("a builder"));
+        assert!(debug.contains("port: 8080") && debug.contains("seed: 7") && debug.contains("staffing_entities: 2000"));
+        assert!(debug.contains("contract_checks: false"), "{debug}");
+        assert!(parse(args(&["--help"])).expect("valid").is_none());
+        assert!(parse(args(&["--port"])).expect_err("missing value").contains("--port"));
+        assert!(
+            parse(args(&["--port", "http"]))
+                .expect_err("bad value")
+                .contains("http")
+        );
+        assert!(
+            parse(args(&["--frobnicate"]))
+                .expect_err("unknown")
+                .contains("--frobnicate")
+        );
+        assert!(parse(args(&["--next-starting-after", "sometimes"])).is_err());
+    }
 }
