@@ -82,16 +82,17 @@
 //!   tenant or an unknown scope → 403; missing fields → 400 `invalid_request`. Tokens expire after
 //!   the TTL (enforced on the export; `expires_in` is the TTL in whole seconds, at least 1).
 //! - TechWolf export: missing/unknown/expired/revoked token → 401, token without the `read`
-//!   scope → 403, bodies that do not match the spec → 400, all with TechWolf's
-//!   `[{"title","description"}]`; the body must be `application/json`. An unknown
-//!   `starting_after` → 400. `last_updated` filters
-//!   compare the employee's update date strictly (`gt`: after, `lt`: before).
-//!   `next_starting_after` is configurable ([`NextStartingAfter`]) and never sent on the last page.
+//!   scope → 403, bodies that are not `application/json` or do not match the spec → 400, all
+//!   with TechWolf's `[{"title","description"}]`. An unknown `starting_after` → 400.
+//!   `last_updated` filters compare the employee's update date strictly (`gt`: after, `lt`:
+//!   before). `next_starting_after` is configurable ([`NextStartingAfter`]) and never sent on the
+//!   last page.
 //!
 //! # Faults
-//! Rate limits (429 with `ratelimit-*` and `Retry-After`), 503 with an HTML body, any vendor-shaped
-//! error, added delay, a truncated or malformed JSON body, a body cut off mid-transfer, a dropped
-//! connection and early token expiry. [`Fault`]s are set per [`Route`] at build time ([`MockServerBuilder::fault`]) or at runtime
+//! Rate limits (429 with `ratelimit-*` and `Retry-After`), 503 with an HTML body, any
+//! vendor-shaped error, added delay, a truncated or malformed JSON body, a body cut off
+//! mid-transfer, a dropped connection and early token expiry: see [`Fault`]. Faults are set per
+//! [`Route`] at build time ([`MockServerBuilder::fault`]) or at runtime
 //! ([`MockServer::set_faults`], [`MockServer::add_fault`], [`MockServer::clear_faults`]), each
 //! with a [`Trigger`]: always, the first N requests, every Nth, or a seeded probability. Faults
 //! run before authentication, as a gateway's would. Latency per route
@@ -101,9 +102,10 @@
 //! With [`MockServerBuilder::contract_checks`] on (the default in debug builds, so in tests;
 //! off by default in release builds, so in benchmarks), every JSON response of the Kombo
 //! and TechWolf routes is validated against the response schema of the vendored spec
-//! (`specs/kombo/*.yaml`, `specs/techwolf/openapi.yaml`, JSON Schema 2020-12 with formats
-//! checked), and every request body against the request schema; failures are recorded in
-//! [`MockServer::contract_violations`] and a failing request gets the vendor's 400. Checking costs
+//! (`specs/kombo/*.yaml` with `specs/kombo/overlay.yaml` applied, `specs/techwolf/openapi.yaml`;
+//! JSON Schema 2020-12 with formats checked), and every request body against the request schema;
+//! failures are recorded in [`MockServer::contract_violations`] and a failing request gets the
+//! vendor's 400. Checking costs
 //! a JSON parse and a schema walk of each response (measured in release builds: about 0.4 ms per
 //! 250-record Kombo page, 3.6 ms per 100-employee TechWolf page with every `include`).
 //!
@@ -115,7 +117,9 @@
 //!
 //! # Request log
 //! [`MockServer::request_log`] keeps the last [`MockServerBuilder::request_log_capacity`] requests
-//! (default 1024) with `Authorization` values and `client_secret` masked.
+//! (default 1024) with `Authorization` values and `client_secret` masked. Counters that never
+//! forget: [`MockServer::request_count`] per route, [`MockServer::token_requests`],
+//! [`MockServer::peak_concurrent_writes`].
 #![deny(missing_docs)]
 
 mod contract;

@@ -110,9 +110,9 @@ async fn updating_a_seeded_and_a_deleted_record() {
         .find(|e| e.remote_deleted_at.is_none())
         .expect("seeded record");
     let level = if seeded.expected_level == Some(1) { 2 } else { 1 };
-    let r = ctx
-        .upsert(&json!({"staffing_entity_id": seeded.staffing_entity_id, "skill_id": seeded.skill_id, "expected_level": level}))
-        .await;
+    let body =
+        json!({"staffing_entity_id": seeded.staffing_entity_id, "skill_id": seeded.skill_id, "expected_level": level});
+    let r = ctx.upsert(&body).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["data"]["id"], seeded.id.as_str());
     assert!(r.json()["data"]["changed_at"].as_str() > Some(seeded.changed_at.as_str()));
