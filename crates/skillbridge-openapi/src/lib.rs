@@ -12,6 +12,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, InvalidHeaderValue};
 
+/// The error every generated operation returns, generic over the vendor's error body type.
+pub use progenitor_client::Error;
+
 /// Kombo unified HRIS API: `GET`/`POST /hris/staffing-entity-skills`.
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, clippy::restriction, missing_docs, missing_debug_implementations, unreachable_pub, unused_imports, rust_2018_idioms, elided_lifetimes_in_paths)]

@@ -79,6 +79,44 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// The HTTP and retry setters every client builder shares; the builder has an `http: HttpOptions`.
+macro_rules! http_option_setters {
+    () => {
+        /// Total time for one HTTP attempt, body included (default 30 s). Retries get their own.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.http.timeout = timeout;
+            self
+        }
+
+        /// Time allowed to establish a connection (default 10 s).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.http.connect_timeout = timeout;
+            self
+        }
+
+        /// The `User-Agent` header (default `skillbridge/<version>`).
+        pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+            self.http.user_agent = user_agent.into();
+            self
+        }
+
+        /// When to retry (default [`RetryPolicy::default`](crate::retry::RetryPolicy::default);
+        /// [`RetryPolicy::never`](crate::retry::RetryPolicy::never) turns retries off).
+        pub fn retry_policy(mut self, policy: crate::retry::RetryPolicy) -> Self {
+            self.http.retry = policy;
+            self
+        }
+
+        /// Where retry waits happen (default: the tokio timer). Tests inject a recording sleeper.
+        pub fn sleeper(mut self, sleeper: std::sync::Arc<dyn crate::retry::Sleeper>) -> Self {
+            self.http.sleeper = sleeper;
+            self
+        }
+    };
+}
+
+pub(crate) use http_option_setters;
+
 #[cfg(test)]
 mod tests {
     use super::*;

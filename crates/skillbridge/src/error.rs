@@ -10,6 +10,8 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::kombo::KomboApiError;
+use crate::retry::server_wait;
+use crate::techwolf::TechWolfApiError;
 
 /// A `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -77,6 +79,11 @@ pub enum Error {
     #[error(transparent)]
     Pagination(#[from] crate::pagination::PaginationError),
 
+    /// Credentials were refused (`401`/`403`, after one token refresh where the client can refresh),
+    /// or no token could be obtained from the token endpoint. Never contains a secret.
+    #[error("{0}")]
+    Auth(Box<AuthError>),
+
     /// The client configuration is unusable (missing key, malformed base URL, ...).
     #[error("configuration error: {0}")]
     Config(String),
@@ -88,6 +95,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } => Some(*status),
+            Error::Auth(auth) => auth.status,
             Error::Transport { source, .. } => source.status(),
             _ => None,
         }
@@ -123,8 +131,14 @@ impl Error {
             Error::Api(api) => api.is_retryable(),
             Error::Transport { source, .. } => !source.is_builder() && !source.is_decode() && !source.is_redirect(),
             Error::Timeout { .. } => true,
+            Error::Auth(auth) => auth.retryable,
             _ => false,
         }
+    }
+
+    /// Whether credentials were refused or could not be obtained.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, Error::Auth(_))
     }
 
     /// How long the server asked us to wait (`Retry-After`, or `ratelimit-reset` on a 429).
@@ -150,6 +164,34 @@ impl Error {
             field,
             reason: reason.into(),
         }
+    }
+}
+
+/// Credentials refused by an API or a token endpoint.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AuthError {
+    /// The operation, e.g. `export_employee_skill_clusters` or `oauth_token`.
+    pub operation: &'static str,
+    /// The HTTP status, when a server answered.
+    pub status: Option<StatusCode>,
+    /// What the server said (secrets removed).
+    pub reason: String,
+    /// Whether trying again may help (a token endpoint answering 429 or 5xx).
+    pub retryable: bool,
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: authentication failed", self.operation)?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {})", status.as_u16())?;
+        }
+        let reason = self.reason.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !reason.is_empty() {
+            write!(f, ": {reason}")?;
+        }
+        Ok(())
     }
 }
 
@@ -195,7 +237,7 @@ impl ApiError {
     pub fn code(&self) -> Option<&str> {
         match &self.detail {
             ApiErrorDetail::Kombo(kombo) => kombo.code.as_ref().map(crate::kombo::ErrorCode::as_str),
-            ApiErrorDetail::Unstructured { .. } => None,
+            ApiErrorDetail::TechWolf(_) | ApiErrorDetail::Unstructured { .. } => None,
         }
     }
 
@@ -210,6 +252,7 @@ impl fmt::Display for ApiError {
         write!(f, "{}: HTTP {}", self.operation, self.status.as_u16())?;
         match &self.detail {
             ApiErrorDetail::Kombo(kombo) => write!(f, " {kombo}"),
+            ApiErrorDetail::TechWolf(techwolf) => write!(f, " {techwolf}"),
             ApiErrorDetail::Unstructured { body_start } if body_start.is_empty() => f.write_str(" (empty body)"),
             ApiErrorDetail::Unstructured { body_start } => {
                 // One line, however the body is laid out.
@@ -226,6 +269,8 @@ impl fmt::Display for ApiError {
 pub enum ApiErrorDetail {
     /// Kombo's `{"status":"error","error":{code,title,message,log_url}}` envelope.
     Kombo(KomboApiError),
+    /// TechWolf's `[{"title", "description"}]` array.
+    TechWolf(TechWolfApiError),
     /// A body that is not the vendor's error format (e.g. a load balancer's HTML page).
     Unstructured {
         /// The first bytes of the body (lossy UTF-8, at most 512 bytes).
@@ -240,8 +285,10 @@ impl ApiErrorDetail {
     ///   (see [`ErrorCode::is_retryable`](crate::kombo::ErrorCode::is_retryable)); never any other
     ///   code, whatever the status.
     /// - Without a code (unstructured body, or `code: null`): `429`, `502`, `503` and `504`.
+    /// - TechWolf (no codes, no documented guidance): `429` and any `5xx`.
     pub fn is_retryable(&self, status: StatusCode) -> bool {
         match self {
+            ApiErrorDetail::TechWolf(_) => status.as_u16() == 429 || status.is_server_error(),
             ApiErrorDetail::Kombo(KomboApiError { code: Some(code), .. }) => code.is_retryable(),
             ApiErrorDetail::Kombo(_) | ApiErrorDetail::Unstructured { .. } => bare_status_is_retryable(status),
         }
@@ -281,4 +328,84 @@ fn body_suffix(body_start: &str) -> String {
     } else {
         format!("; body starts with {body_start:?}")
     }
+}
+
+/// How one vendor's error bodies decode, for [`from_generated`].
+pub(crate) trait VendorErrors {
+    /// The error body type the generated client decodes.
+    type Generated;
+
+    /// Our detail from the generated body.
+    fn from_generated(body: Self::Generated) -> ApiErrorDetail;
+
+    /// Our detail from raw bytes the generated client could not decode (`None`: not this vendor's shape).
+    fn from_body(body: &[u8]) -> Option<ApiErrorDetail>;
+}
+
+/// Turns the generated client's error into ours, using the status and headers the context recorded
+/// when the generated client could not decode the body (HTML from a load balancer, a new code).
+pub(crate) async fn from_generated<V: VendorErrors>(
+    operation: &'static str,
+    error: skillbridge_openapi::Error<V::Generated>,
+    context: &skillbridge_openapi::RequestContext,
+) -> Error {
+    use skillbridge_openapi::Error as Generated;
+    match error {
+        Generated::ErrorResponse(response) => {
+            let status = response.status();
+            let retry_after = server_wait(status, response.headers());
+            let detail = V::from_generated(response.into_inner());
+            Error::Api(Box::new(ApiError::new(operation, status, retry_after, detail)))
+        }
+        Generated::InvalidResponsePayload(body, source) => match context.response_meta() {
+            Some(meta) => from_raw::<V>(operation, meta.status, &meta.headers, &body, &source.to_string()),
+            None => Error::Decode {
+                operation,
+                status: StatusCode::OK,
+                reason: format!("{source} (status not recorded)"),
+                body_start: body_snippet(&body),
+            },
+        },
+        Generated::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap_or_default();
+            from_raw::<V>(operation, status, &headers, &body, "unexpected status")
+        }
+        Generated::CommunicationError(source)
+        | Generated::ResponseBodyError(source)
+        | Generated::InvalidUpgrade(source) => Error::from_reqwest(operation, source),
+        Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::InvalidInput {
+            field: "request",
+            reason,
+        },
+    }
+}
+
+/// An error from a status, headers and a raw body: success statuses are decode errors, others API
+/// errors with the vendor's shape when it decodes leniently, or the start of the body when it does not.
+fn from_raw<V: VendorErrors>(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+    reason: &str,
+) -> Error {
+    if status.is_success() {
+        return Error::Decode {
+            operation,
+            status,
+            reason: reason.to_owned(),
+            body_start: body_snippet(body),
+        };
+    }
+    let detail = V::from_body(body).unwrap_or_else(|| ApiErrorDetail::Unstructured {
+        body_start: body_snippet(body),
+    });
+    Error::Api(Box::new(ApiError::new(
+        operation,
+        status,
+        server_wait(status, headers),
+        detail,
+    )))
 }

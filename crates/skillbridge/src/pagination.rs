@@ -10,7 +10,7 @@
 
 use std::future::Future;
 
-use futures::stream::{self, BoxStream, Stream, TryStreamExt};
+use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
 
@@ -131,6 +131,23 @@ where
         }
         Some((Ok(page), state))
     }))
+}
+
+/// [`pages`] for a valid request (its start token and fetch function), or just the error of an
+/// invalid one: every listing reports input errors as its stream's first and only item, before
+/// anything is sent.
+pub(crate) fn pages_or_error<P, F, Fut>(
+    request: Result<(Option<String>, F)>,
+) -> impl Stream<Item = Result<P>> + Send + Unpin + 'static
+where
+    P: Page,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<P>> + Send + 'static,
+{
+    match request {
+        Ok((start, fetch)) => pages(start, fetch).left_stream(),
+        Err(error) => stream::iter([Err(error)]).right_stream(),
+    }
 }
 
 /// The records of a page stream, one by one.

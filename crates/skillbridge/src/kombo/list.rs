@@ -4,7 +4,7 @@ use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use futures::stream::{self, Stream, StreamExt};
+use futures::stream::Stream;
 
 use super::{Integration, LIST_OPERATION, StaffingEntitySkill, StaffingEntitySkillPage};
 use crate::error::{Error, Result};
@@ -199,13 +199,11 @@ impl ListStaffingEntitySkills {
     /// All pages, lazily, one request per page; every request carries every filter. Ends after the
     /// page whose `next` is `null`; fails (and ends) on an error or a repeated cursor.
     pub fn pages(self) -> impl Stream<Item = Result<StaffingEntitySkillPage>> + Send + Unpin + 'static {
-        match self.into_parts() {
-            Ok((integration, query, cursor)) => pagination::pages(cursor, move |cursor| {
+        pagination::pages_or_error(self.into_parts().map(|(integration, query, cursor)| {
+            (cursor, move |cursor| {
                 fetch(integration.clone(), Arc::clone(&query), cursor)
             })
-            .left_stream(),
-            Err(error) => stream::iter([Err(error)]).right_stream(),
-        }
+        }))
     }
 
     /// All records of all pages, lazily, holding one page at a time.

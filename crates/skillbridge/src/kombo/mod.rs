@@ -18,11 +18,10 @@ mod model;
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use skillbridge_openapi::RequestContext;
-use skillbridge_openapi::kombo::{Client as GeneratedClient, Error as GeneratedError, types as generated};
+use skillbridge_openapi::kombo::{Client as GeneratedClient, types as generated};
 
 pub use self::bulk::{DEFAULT_UPSERT_CONCURRENCY, UpsertMany, UpsertOutcome};
 pub use self::list::{ListStaffingEntitySkills, MAX_PAGE_SIZE};
@@ -30,8 +29,8 @@ pub use self::model::{
     ErrorCode, ExpectedLevel, KomboApiError, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage,
 };
 use crate::config::{self, HttpOptions};
-use crate::error::{ApiError, ApiErrorDetail, Error, Result, StatusCode, body_snippet};
-use crate::retry::{Attempted, RequestStats, Retrier, RetryPolicy, Sleeper, server_wait};
+use crate::error::{ApiErrorDetail, Error, Result, VendorErrors};
+use crate::retry::{Attempted, RequestStats, Retrier};
 
 const VENDOR: &str = "kombo";
 const LIST_OPERATION: &str = "get_hris_staffing_entity_skills";
@@ -123,35 +122,7 @@ impl KomboBuilder {
         self
     }
 
-    /// Total time for one HTTP attempt, body included (default 30 s). Retries get their own.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http.timeout = timeout;
-        self
-    }
-
-    /// Time allowed to establish a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http.connect_timeout = timeout;
-        self
-    }
-
-    /// The `User-Agent` header (default `skillbridge/<version>`).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.http.user_agent = user_agent.into();
-        self
-    }
-
-    /// When to retry (default [`RetryPolicy::default`]; [`RetryPolicy::never`] turns retries off).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.http.retry = policy;
-        self
-    }
-
-    /// Where retry waits happen (default: the tokio timer). Tests inject a recording sleeper.
-    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
-        self.http.sleeper = sleeper;
-        self
-    }
+    config::http_option_setters!();
 
     /// The client, or [`Error::Config`] when the key is missing or unusable or the base URL is malformed.
     pub fn build(self) -> Result<Kombo> {
@@ -395,74 +366,27 @@ impl Integration {
     }
 }
 
-/// Turns the generated client's error into ours, using the status and headers the context recorded
-/// when the generated client could not decode the body (HTML from a load balancer, a new code).
-async fn map_error(
-    operation: &'static str,
-    error: GeneratedError<generated::ErrorResponse>,
-    context: &RequestContext,
-) -> Error {
-    match error {
-        GeneratedError::ErrorResponse(response) => {
-            let status = response.status();
-            let retry_after = server_wait(status, response.headers());
-            let detail = ApiErrorDetail::Kombo(KomboApiError::from_generated(response.into_inner().error));
-            Error::Api(Box::new(ApiError::new(operation, status, retry_after, detail)))
-        }
-        GeneratedError::InvalidResponsePayload(body, source) => match context.response_meta() {
-            Some(meta) => from_raw(operation, meta.status, &meta.headers, &body, &source.to_string()),
-            None => Error::Decode {
-                operation,
-                status: StatusCode::OK,
-                reason: format!("{source} (status not recorded)"),
-                body_start: body_snippet(&body),
-            },
-        },
-        GeneratedError::UnexpectedResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await.unwrap_or_default();
-            from_raw(operation, status, &headers, &body, "unexpected status")
-        }
-        GeneratedError::CommunicationError(source)
-        | GeneratedError::ResponseBodyError(source)
-        | GeneratedError::InvalidUpgrade(source) => Error::from_reqwest(operation, source),
-        GeneratedError::InvalidRequest(reason) | GeneratedError::Custom(reason) => Error::InvalidInput {
-            field: "request",
-            reason,
-        },
+/// Kombo's error envelope, for the shared error mapping.
+struct KomboErrors;
+
+impl VendorErrors for KomboErrors {
+    type Generated = generated::ErrorResponse;
+
+    fn from_generated(body: generated::ErrorResponse) -> ApiErrorDetail {
+        ApiErrorDetail::Kombo(KomboApiError::from_generated(body.error))
+    }
+
+    fn from_body(body: &[u8]) -> Option<ApiErrorDetail> {
+        KomboApiError::from_body(body).map(ApiErrorDetail::Kombo)
     }
 }
 
-/// An error from a status, headers and a raw body: success statuses are decode errors, others API
-/// errors with Kombo's envelope when it decodes leniently, or the start of the body when it does not.
-fn from_raw(
+async fn map_error(
     operation: &'static str,
-    status: StatusCode,
-    headers: &reqwest::header::HeaderMap,
-    body: &[u8],
-    reason: &str,
+    error: skillbridge_openapi::Error<generated::ErrorResponse>,
+    context: &RequestContext,
 ) -> Error {
-    if status.is_success() {
-        return Error::Decode {
-            operation,
-            status,
-            reason: reason.to_owned(),
-            body_start: body_snippet(body),
-        };
-    }
-    let detail = match KomboApiError::from_body(body) {
-        Some(kombo) => ApiErrorDetail::Kombo(kombo),
-        None => ApiErrorDetail::Unstructured {
-            body_start: body_snippet(body),
-        },
-    };
-    Error::Api(Box::new(ApiError::new(
-        operation,
-        status,
-        server_wait(status, headers),
-        detail,
-    )))
+    crate::error::from_generated::<KomboErrors>(operation, error, context).await
 }
 
 #[cfg(test)]

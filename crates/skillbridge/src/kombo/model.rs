@@ -7,10 +7,11 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use schemars::r#gen::SchemaGenerator;
 use schemars::schema::{InstanceType, Metadata, NumberValidation, Schema, SchemaObject};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use skillbridge_openapi::kombo::types as generated;
 
 use crate::error::{Error, Result};
+use crate::open_enum::open_enum;
 use crate::pagination::{Continuation, Page};
 
 /// An expected proficiency level, 1 (lowest) to 5 (highest).
@@ -260,144 +261,73 @@ pub(crate) fn check_id(field: &'static str, id: &str) -> Result<()> {
     Ok(())
 }
 
-macro_rules! error_codes {
-    ($($(#[$doc:meta])* $variant:ident = $code:literal, retry = $retry:literal;)*) => {
-        /// A Kombo error `code`. Codes Kombo adds after this release decode as
-        /// [`ErrorCode::Unknown`], keeping the string.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum ErrorCode {
-            $($(#[$doc])* $variant,)*
-            /// A code this release does not know, as sent.
-            Unknown(String),
-        }
-
-        impl ErrorCode {
-            /// Every code this release knows, in the spec's order.
-            pub const KNOWN: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
-
-            /// The code as Kombo writes it, e.g. `PLATFORM.RATE_LIMIT_EXCEEDED`.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(ErrorCode::$variant => $code,)*
-                    ErrorCode::Unknown(code) => code,
-                }
-            }
-
-            /// Whether Kombo documents the condition as transient, so that retrying may succeed:
-            /// the platform and remote rate limits, the concurrency limit and an unavailable remote
-            /// system. Unknown codes are not retried.
-            pub fn is_retryable(&self) -> bool {
-                match self {
-                    $(ErrorCode::$variant => $retry,)*
-                    ErrorCode::Unknown(_) => false,
-                }
-            }
-        }
-
-        impl From<&str> for ErrorCode {
-            fn from(code: &str) -> Self {
-                match code {
-                    $($code => ErrorCode::$variant,)*
-                    other => ErrorCode::Unknown(other.to_owned()),
-                }
-            }
-        }
-    };
-}
-
-error_codes! {
-    /// Too many requests for the API key (HTTP 429); retryable.
-    PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED", retry = true;
-    /// Too many actions in flight for the integration (HTTP 429); retryable.
-    PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", retry = true;
-    /// No integration has the given `X-Integration-Id`.
-    PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND", retry = false;
-    /// The request is invalid; the message says why.
-    PlatformInputInvalid = "PLATFORM.INPUT_INVALID", retry = false;
-    /// An unexpected error inside Kombo.
-    PlatformUnknownError = "PLATFORM.UNKNOWN_ERROR", retry = false;
-    /// The caller's IP address is not allowed.
-    PlatformIpNotWhitelisted = "PLATFORM.IP_NOT_WHITELISTED", retry = false;
-    /// The API key is invalid.
-    PlatformAuthenticationInvalid = "PLATFORM.AUTHENTICATION_INVALID", retry = false;
-    /// A task took too long.
-    PlatformTaskTimedOut = "PLATFORM.TASK_TIMED_OUT", retry = false;
-    /// The integration lacks a permission in the remote system.
-    IntegrationPermissionMissing = "INTEGRATION.PERMISSION_MISSING", retry = false;
-    /// The integration's credentials for the remote system are invalid.
-    IntegrationAuthenticationInvalid = "INTEGRATION.AUTHENTICATION_INVALID", retry = false;
-    /// The integration failed Kombo's quality checks (HTTP 409).
-    IntegrationQaFailed = "INTEGRATION.QA_FAILED", retry = false;
-    /// The integration's first sync has not finished (HTTP 409).
-    IntegrationSetupSyncPending = "INTEGRATION.SETUP_SYNC_PENDING", retry = false;
-    /// The integration's setup is incomplete (HTTP 409).
-    IntegrationSetupIncomplete = "INTEGRATION.SETUP_INCOMPLETE", retry = false;
-    /// The integration is inactive.
-    IntegrationInactive = "INTEGRATION.INACTIVE", retry = false;
-    /// The model is not available for this integration's tool.
-    IntegrationModelNotAvailable = "INTEGRATION.MODEL_NOT_AVAILABLE", retry = false;
-    /// The model is disabled for this integration.
-    IntegrationModelDisabled = "INTEGRATION.MODEL_DISABLED", retry = false;
-    /// The action is not available for this integration's tool.
-    IntegrationActionNotAvailable = "INTEGRATION.ACTION_NOT_AVAILABLE", retry = false;
-    /// The action is disabled for this integration.
-    IntegrationActionDisabled = "INTEGRATION.ACTION_DISABLED", retry = false;
-    /// The remote system is unavailable; retryable.
-    RemoteServiceUnavailable = "REMOTE.SERVICE_UNAVAILABLE", retry = true;
-    /// The remote system's rate limit was hit; retryable.
-    RemoteRateLimitExceeded = "REMOTE.RATE_LIMIT_EXCEEDED", retry = true;
-    /// The remote system rejected the input.
-    RemoteInputInvalid = "REMOTE.INPUT_INVALID", retry = false;
-    /// The remote system answered with an unexpected HTTP error.
-    RemoteUnknownHttpError = "REMOTE.UNKNOWN_HTTP_ERROR", retry = false;
-    /// The staffing entity is closed.
-    HrisStaffingEntityClosed = "HRIS.STAFFING_ENTITY_CLOSED", retry = false;
-    /// The employee already exists.
-    HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS", retry = false;
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+open_enum! {
+    /// A Kombo error `code`. Codes Kombo adds after this release decode as
+    /// [`ErrorCode::Unknown`], keeping the string.
+    pub enum ErrorCode (schema "KomboErrorCode") {
+        /// Too many requests for the API key (HTTP 429); retryable.
+        PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED",
+        /// Too many actions in flight for the integration (HTTP 429); retryable.
+        PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+        /// No integration has the given `X-Integration-Id`.
+        PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND",
+        /// The request is invalid; the message says why.
+        PlatformInputInvalid = "PLATFORM.INPUT_INVALID",
+        /// An unexpected error inside Kombo.
+        PlatformUnknownError = "PLATFORM.UNKNOWN_ERROR",
+        /// The caller's IP address is not allowed.
+        PlatformIpNotWhitelisted = "PLATFORM.IP_NOT_WHITELISTED",
+        /// The API key is invalid.
+        PlatformAuthenticationInvalid = "PLATFORM.AUTHENTICATION_INVALID",
+        /// A task took too long.
+        PlatformTaskTimedOut = "PLATFORM.TASK_TIMED_OUT",
+        /// The integration lacks a permission in the remote system.
+        IntegrationPermissionMissing = "INTEGRATION.PERMISSION_MISSING",
+        /// The integration's credentials for the remote system are invalid.
+        IntegrationAuthenticationInvalid = "INTEGRATION.AUTHENTICATION_INVALID",
+        /// The integration failed Kombo's quality checks (HTTP 409).
+        IntegrationQaFailed = "INTEGRATION.QA_FAILED",
+        /// The integration's first sync has not finished (HTTP 409).
+        IntegrationSetupSyncPending = "INTEGRATION.SETUP_SYNC_PENDING",
+        /// The integration's setup is incomplete (HTTP 409).
+        IntegrationSetupIncomplete = "INTEGRATION.SETUP_INCOMPLETE",
+        /// The integration is inactive.
+        IntegrationInactive = "INTEGRATION.INACTIVE",
+        /// The model is not available for this integration's tool.
+        IntegrationModelNotAvailable = "INTEGRATION.MODEL_NOT_AVAILABLE",
+        /// The model is disabled for this integration.
+        IntegrationModelDisabled = "INTEGRATION.MODEL_DISABLED",
+        /// The action is not available for this integration's tool.
+        IntegrationActionNotAvailable = "INTEGRATION.ACTION_NOT_AVAILABLE",
+        /// The action is disabled for this integration.
+        IntegrationActionDisabled = "INTEGRATION.ACTION_DISABLED",
+        /// The remote system is unavailable; retryable.
+        RemoteServiceUnavailable = "REMOTE.SERVICE_UNAVAILABLE",
+        /// The remote system's rate limit was hit; retryable.
+        RemoteRateLimitExceeded = "REMOTE.RATE_LIMIT_EXCEEDED",
+        /// The remote system rejected the input.
+        RemoteInputInvalid = "REMOTE.INPUT_INVALID",
+        /// The remote system answered with an unexpected HTTP error.
+        RemoteUnknownHttpError = "REMOTE.UNKNOWN_HTTP_ERROR",
+        /// The staffing entity is closed.
+        HrisStaffingEntityClosed = "HRIS.STAFFING_ENTITY_CLOSED",
+        /// The employee already exists.
+        HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS",
     }
 }
 
-impl std::str::FromStr for ErrorCode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(code: &str) -> std::result::Result<Self, Self::Err> {
-        Ok(ErrorCode::from(code))
-    }
-}
-
-impl Serialize for ErrorCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ErrorCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        let code = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(ErrorCode::from(code.as_ref()))
-    }
-}
-
-impl JsonSchema for ErrorCode {
-    fn schema_name() -> String {
-        "KomboErrorCode".to_owned()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        // An open set: a string, with today's known values listed as documentation, not as an enum.
-        let mut schema = String::json_schema(generator).into_object();
-        let known: Vec<&str> = ErrorCode::KNOWN.iter().map(ErrorCode::as_str).collect();
-        schema.metadata().description = Some(format!(
-            "A Kombo error code; new codes may appear. Known today: {}.",
-            known.join(", ")
-        ));
-        schema.into()
+impl ErrorCode {
+    /// Whether Kombo documents the condition as transient, so that retrying may succeed:
+    /// the platform and remote rate limits, the concurrency limit and an unavailable remote
+    /// system. Unknown codes are not retried.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ErrorCode::PlatformRateLimitExceeded
+                | ErrorCode::PlatformConcurrencyLimitExceeded
+                | ErrorCode::RemoteServiceUnavailable
+                | ErrorCode::RemoteRateLimitExceeded
+        )
     }
 }
 
