@@ -62,6 +62,15 @@ fn skillbridge_types() -> Value {
         kombo::SkillExpectation,
         kombo::StaffingEntitySkill,
         kombo::StaffingEntitySkillPage,
+        techwolf::EmployeeSkillClusters,
+        techwolf::EmployeeSkillClustersPage,
+        techwolf::ErrorMessage,
+        techwolf::Include,
+        techwolf::Skill,
+        techwolf::SkillCluster,
+        techwolf::SkillSource,
+        techwolf::TechWolfApiError,
+        techwolf::ValidationState,
     ]
 }
 
@@ -93,10 +102,15 @@ fn skillbridge_schema_types() -> BTreeSet<String> {
                     .into_owned(),
             };
             let text = std::fs::read_to_string(&path).unwrap();
+            // Test modules declare throwaway types; only the library's own count.
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
             let lines: Vec<&str> = text.lines().collect();
             for (i, line) in lines.iter().enumerate() {
                 let line = line.trim();
                 let name = if let Some(rest) = line.strip_prefix("impl JsonSchema for ") {
+                    rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()
+                } else if let Some(rest) = line.strip_prefix("pub enum ").filter(|r| r.contains("(schema ")) {
+                    // `open_enum!` declarations implement JsonSchema through the macro.
                     rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()
                 } else if line.starts_with("#[derive(") && line.contains("JsonSchema") {
                     // The item the derive belongs to: the next `pub struct`/`pub enum` line.

@@ -1,11 +1,14 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod auth;
 pub mod config;
 pub mod error;
 pub mod kombo;
+mod open_enum;
 pub mod pagination;
 pub mod retry;
+pub mod techwolf;
 mod trace;
 
 pub use error::{Error, Result};

@@ -1,0 +1,261 @@
+//! OAuth 2.0 client credentials for TechWolf: fetch, cache, refresh, single flight.
+//!
+//! TechWolf's token endpoint (Auth0) takes a JSON body with `client_id`, `client_secret`,
+//! `audience`, `grant_type`, `tenant` and optional `scopes`. The `tenant` field and the JSON body
+//! are outside what the `oauth2` crate's client-credentials request lets one set, so this is a small
+//! module of its own.
+//!
+//! - A token is reused until `expires_in` minus a safety margin, then refreshed.
+//! - Concurrent callers that find no valid token wait for one fetch (single flight): the cache is an
+//!   async mutex held across the fetch.
+//! - A 401 from the API invalidates the token it was sent with (only that one: a token already
+//!   replaced by a concurrent refresh is kept) so the retry fetches a new one, once.
+//! - Errors from the token endpoint never contain the client secret.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use crate::error::{AuthError, Error, Result};
+
+/// The operation name token requests appear under in errors and traces.
+pub(crate) const TOKEN_OPERATION: &str = "oauth_token";
+
+fn token_error(status: Option<reqwest::StatusCode>, reason: String, retryable: bool) -> Error {
+    Error::Auth(Box::new(AuthError {
+        operation: TOKEN_OPERATION,
+        status,
+        reason,
+        retryable,
+    }))
+}
+
+/// The default safety margin: refresh this long before a token expires.
+pub(crate) const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// Client credentials and where to exchange them for a token.
+#[derive(Clone)]
+pub(crate) struct ClientCredentials {
+    pub(crate) token_url: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: SecretString,
+    pub(crate) audience: String,
+    pub(crate) tenant: String,
+    pub(crate) scopes: Vec<String>,
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("audience", &self.audience)
+            .field("tenant", &self.tenant)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+#[derive(Serialize)]
+struct TokenRequest<'a> {
+    client_id: &'a str,
+    client_secret: &'a str,
+    audience: &'a str,
+    grant_type: &'static str,
+    tenant: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scopes: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    expires_in: Option<u64>,
+    token_type: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct OAuthErrorBody {
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// A token in the cache, with the generation it was fetched in.
+#[derive(Clone)]
+pub(crate) struct Token {
+    pub(crate) value: SecretString,
+    pub(crate) generation: u64,
+    expires_at: Instant,
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("value", &"<redacted>")
+            .field("generation", &self.generation)
+            .finish()
+    }
+}
+
+/// Where the bearer token of each request comes from.
+#[derive(Clone, Debug)]
+pub(crate) enum TokenSource {
+    /// A token the user supplied; never refreshed.
+    Static(SecretString),
+    /// Client credentials, exchanged and cached.
+    ClientCredentials(Arc<TokenCache>),
+}
+
+impl TokenSource {
+    /// A token valid for at least the safety margin.
+    pub(crate) async fn token(&self) -> Result<Token> {
+        match self {
+            TokenSource::Static(value) => Ok(Token {
+                value: value.clone(),
+                generation: 0,
+                expires_at: Instant::now() + Duration::from_secs(3600),
+            }),
+            TokenSource::ClientCredentials(cache) => cache.token().await,
+        }
+    }
+
+    /// The API refused `token` (401): forget it so the next call fetches another. Returns whether
+    /// a retry can use a different token.
+    pub(crate) async fn reject(&self, token: &Token) -> bool {
+        match self {
+            TokenSource::Static(_) => false,
+            TokenSource::ClientCredentials(cache) => {
+                cache.invalidate(token.generation).await;
+                true
+            }
+        }
+    }
+}
+
+/// The client-credentials token cache.
+pub(crate) struct TokenCache {
+    http: reqwest::Client,
+    credentials: ClientCredentials,
+    margin: Duration,
+    current: Mutex<Option<Token>>,
+    generation: AtomicU64,
+}
+
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("credentials", &self.credentials)
+            .field("margin", &self.margin)
+            .field("fetches", &self.generation.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenCache {
+    pub(crate) fn new(http: reqwest::Client, credentials: ClientCredentials, margin: Duration) -> Self {
+        Self {
+            http,
+            credentials,
+            margin,
+            current: Mutex::new(None),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// How many tokens were fetched so far.
+    pub(crate) fn fetches(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
+    }
+
+    async fn token(&self) -> Result<Token> {
+        // Holding the lock across the fetch is what makes concurrent callers share one fetch.
+        let mut current = self.current.lock().await;
+        if let Some(token) = current.as_ref().filter(|t| t.expires_at > Instant::now()) {
+            return Ok(token.clone());
+        }
+        let token = self.fetch().await?;
+        *current = Some(token.clone());
+        Ok(token)
+    }
+
+    async fn invalidate(&self, generation: u64) {
+        let mut current = self.current.lock().await;
+        if current.as_ref().is_some_and(|t| t.generation == generation) {
+            *current = None;
+        }
+    }
+
+    async fn fetch(&self) -> Result<Token> {
+        let c = &self.credentials;
+        let body = TokenRequest {
+            client_id: &c.client_id,
+            client_secret: c.client_secret.expose_secret(),
+            audience: &c.audience,
+            grant_type: "client_credentials",
+            tenant: &c.tenant,
+            scopes: (!c.scopes.is_empty()).then(|| c.scopes.join(" ")),
+        };
+        let started = Instant::now();
+        let response = self
+            .http
+            .post(&c.token_url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| Error::from_reqwest(TOKEN_OPERATION, e))?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Error::from_reqwest(TOKEN_OPERATION, e))?;
+        if !status.is_success() {
+            let body: OAuthErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
+            let reason = body
+                .error_description
+                .or(body.error)
+                .unwrap_or_else(|| crate::error::body_snippet(&bytes));
+            let retryable = status.as_u16() == 429 || status.is_server_error();
+            return Err(token_error(Some(status), self.redact(&reason), retryable));
+        }
+        let token: TokenResponse = serde_json::from_slice(&bytes)
+            .map_err(|e| token_error(Some(status), format!("unreadable token response: {e}"), false))?;
+        if token
+            .token_type
+            .as_deref()
+            .is_some_and(|t| !t.eq_ignore_ascii_case("bearer"))
+        {
+            return Err(token_error(
+                Some(status),
+                format!("unsupported token type {:?}", token.token_type),
+                false,
+            ));
+        }
+        let lifetime = Duration::from_secs(token.expires_in.unwrap_or(3600));
+        // Never let the margin eat the whole lifetime of a short-lived token.
+        let margin = self.margin.min(lifetime / 2);
+        let generation = self.generation.fetch_add(1, Ordering::Relaxed) + 1;
+        Ok(Token {
+            value: SecretString::from(token.access_token),
+            generation,
+            expires_at: started + lifetime - margin,
+        })
+    }
+
+    /// Belt and braces: a token endpoint that echoes the secret must not put it in our errors.
+    fn redact(&self, text: &str) -> String {
+        let secret = self.credentials.client_secret.expose_secret();
+        let text: String = text.chars().take(300).collect();
+        if secret.is_empty() {
+            text
+        } else {
+            text.replace(secret, "<redacted>")
+        }
+    }
+}

@@ -1,0 +1,444 @@
+//! TechWolf's export API: employees' inferred skill clusters, with OAuth 2.0 client credentials.
+//!
+//! [`TechWolf`] holds the configuration, the shared HTTP client and the token cache;
+//! [`TechWolf::employee_skill_clusters`] exports employees page by page.
+//!
+//! # Authentication
+//! With [`TechWolfBuilder::client_credentials`] the client exchanges the credentials at the token
+//! endpoint, caches the token until shortly before it expires, fetches it once however many
+//! requests need it at the same time, and after a `401` refreshes it once and retries. With
+//! [`TechWolfBuilder::access_token`] it sends the token as given. The token endpoint and audience
+//! default per region family: regions starting with `us` use
+//! `https://techwolf-us.us.auth0.com/oauth/token` and `us3.techwolf.ai`, all others
+//! `https://techwolf.eu.auth0.com/oauth/token` and `eu3.techwolf.ai`.
+//!
+//! # Environment variables ([`TechWolf::from_env`])
+//! | variable | meaning |
+//! |---|---|
+//! | `TECHWOLF_TENANT` | the tenant name: host `{tenant}.{region}.techwolf.ai`, and the token request's `tenant` |
+//! | `TECHWOLF_REGION` | the region label of the host (e.g. `eu`) |
+//! | `TECHWOLF_CLIENT_ID`, `TECHWOLF_CLIENT_SECRET` | OAuth client credentials |
+//! | `TECHWOLF_ACCESS_TOKEN` | a ready token, instead of client credentials |
+//! | `TECHWOLF_BASE_URL` | a base URL replacing the tenant's host (mock server, proxy) |
+//! | `TECHWOLF_TOKEN_URL`, `TECHWOLF_AUDIENCE` | override the token endpoint and audience |
+
+mod export;
+mod model;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use skillbridge_openapi::RequestContext;
+use skillbridge_openapi::techwolf::{Client as GeneratedClient, types as generated};
+
+pub use self::export::{ExportEmployeeSkillClusters, MAX_LIMIT, MAX_STARTING_AFTER_LEN};
+pub use self::model::{
+    EmployeeSkillClusters, EmployeeSkillClustersPage, ErrorMessage, Filter, Include, Skill, SkillCluster, SkillSource,
+    TechWolfApiError, ValidationState,
+};
+use crate::auth::{ClientCredentials, DEFAULT_REFRESH_MARGIN, Token, TokenCache, TokenSource};
+use crate::config::{self, HttpOptions};
+use crate::error::{ApiErrorDetail, AuthError, Error, Result, VendorErrors};
+use crate::retry::{Recovery, RequestStats, Retrier};
+
+const VENDOR: &str = "techwolf";
+const EXPORT_OPERATION: &str = "export_employee_skill_clusters";
+
+/// Builds a [`TechWolf`] client; see [`TechWolf::builder`].
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct TechWolfBuilder {
+    tenant: Option<String>,
+    region: Option<String>,
+    base_url: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    access_token: Option<SecretString>,
+    token_url: Option<String>,
+    audience: Option<String>,
+    scopes: Vec<String>,
+    refresh_margin: Option<Duration>,
+    http: HttpOptions,
+}
+
+impl TechWolfBuilder {
+    /// A builder filled from the `TECHWOLF_*` variables (see the [module docs](self)).
+    pub fn from_env() -> Self {
+        Self::from_lookup(config::env_var)
+    }
+
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            tenant: lookup("TECHWOLF_TENANT"),
+            region: lookup("TECHWOLF_REGION"),
+            base_url: lookup("TECHWOLF_BASE_URL"),
+            client_id: lookup("TECHWOLF_CLIENT_ID"),
+            client_secret: lookup("TECHWOLF_CLIENT_SECRET").map(SecretString::from),
+            access_token: lookup("TECHWOLF_ACCESS_TOKEN").map(SecretString::from),
+            token_url: lookup("TECHWOLF_TOKEN_URL"),
+            audience: lookup("TECHWOLF_AUDIENCE"),
+            ..Self::default()
+        }
+    }
+
+    /// The tenant name: the API host is `{tenant}.{region}.techwolf.ai`, and token requests name it.
+    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = Some(tenant.into());
+        self
+    }
+
+    /// The region label of the API host (e.g. `eu`; TechWolf does not document the labels publicly).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// A base URL replacing `https://{tenant}.{region}.techwolf.ai` (a mock server, a proxy).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// OAuth 2.0 client credentials, exchanged for tokens at the token endpoint and cached.
+    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+        self.client_id = Some(client_id.into());
+        self.client_secret = Some(client_secret.into());
+        self
+    }
+
+    /// A ready access token, sent as is and never refreshed (instead of client credentials).
+    pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.access_token = Some(token.into());
+        self
+    }
+
+    /// The token endpoint (default: per region family, see the [module docs](self)).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The token request's `audience` (default: per region family).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// Scopes to ask for (`read`, `write`, `read_reports`); none means all.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Refresh a token this long before it expires (default 60 s; at most half its lifetime).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = Some(margin);
+        self
+    }
+
+    config::http_option_setters!();
+
+    /// The client, or [`Error::Config`] when the host, the credentials or a URL are unusable.
+    pub fn build(self) -> Result<TechWolf> {
+        let region = self.region.as_deref().map(host_label).transpose()?;
+        let tenant = self.tenant.as_deref().map(host_label).transpose()?;
+        let base_url = match (&self.base_url, &tenant, &region) {
+            (Some(url), _, _) => config::base_url(url)?,
+            (None, Some(tenant), Some(region)) => format!("https://{tenant}.{region}.techwolf.ai"),
+            (None, _, _) => {
+                return Err(Error::Config(
+                    "no TechWolf host: set tenant() and region() (TECHWOLF_TENANT, TECHWOLF_REGION) or base_url()"
+                        .to_owned(),
+                ));
+            }
+        };
+        let http = self.http.http_client()?;
+        let us = region.as_deref().is_some_and(|r| r.starts_with("us"));
+        let tokens = match (self.access_token, self.client_id, self.client_secret) {
+            (Some(token), _, _) if !token.expose_secret().trim().is_empty() => {
+                RequestContext::bearer(token.expose_secret()).map_err(|_| {
+                    Error::Config("the access token contains characters not allowed in a header".to_owned())
+                })?;
+                TokenSource::Static(token)
+            }
+            (_, Some(client_id), Some(client_secret)) if !client_secret.expose_secret().is_empty() => {
+                let tenant = tenant.ok_or_else(|| {
+                    Error::Config("client credentials need the tenant (tenant() or TECHWOLF_TENANT)".to_owned())
+                })?;
+                let default_token_url = if us {
+                    "https://techwolf-us.us.auth0.com/oauth/token"
+                } else {
+                    "https://techwolf.eu.auth0.com/oauth/token"
+                };
+                let token_url = config::base_url(self.token_url.as_deref().unwrap_or(default_token_url))?;
+                let audience = self
+                    .audience
+                    .unwrap_or_else(|| if us { "us3.techwolf.ai" } else { "eu3.techwolf.ai" }.to_owned());
+                let credentials = ClientCredentials {
+                    token_url,
+                    client_id,
+                    client_secret,
+                    audience,
+                    tenant,
+                    scopes: self.scopes,
+                };
+                let margin = self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN);
+                TokenSource::ClientCredentials(Arc::new(TokenCache::new(http.clone(), credentials, margin)))
+            }
+            _ => {
+                return Err(Error::Config(
+                    "no TechWolf credentials: set client_credentials() or access_token() (or the TECHWOLF_* variables)"
+                        .to_owned(),
+                ));
+            }
+        };
+        Ok(TechWolf {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                tokens,
+                retrier: self.http.retrier(),
+            }),
+        })
+    }
+}
+
+/// A DNS label: 1..=63 letters, digits or `-`, not starting or ending with `-`; lowercased.
+fn host_label(label: &str) -> Result<String> {
+    let label = label.trim().to_ascii_lowercase();
+    let valid = (1..=63).contains(&label.len())
+        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-');
+    if valid {
+        Ok(label)
+    } else {
+        Err(Error::Config(format!(
+            "{label:?} is not a valid host label (letters, digits and `-`, at most 63)"
+        )))
+    }
+}
+
+/// A TechWolf API client. Cheap to clone: clones share one connection pool, token cache and
+/// request counters.
+///
+/// ```no_run
+/// # async fn run() -> skillbridge::Result<()> {
+/// use skillbridge::techwolf::{Filter, TechWolf};
+///
+/// let techwolf = TechWolf::builder()
+///     .tenant("acme")
+///     .region("eu")
+///     .client_credentials("client-id", "client-secret")
+///     .build()?;
+/// let page = techwolf.employee_skill_clusters().filter(Filter::IsActive(true)).limit(10).send().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct TechWolf {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    tokens: TokenSource,
+    retrier: Retrier,
+}
+
+impl fmt::Debug for TechWolf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TechWolf")
+            .field("base_url", &self.inner.base_url)
+            .field("tokens", &self.inner.tokens)
+            .field("retry", &self.inner.retrier)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TechWolf {
+    /// A builder: set the host (tenant and region, or a base URL) and credentials.
+    pub fn builder() -> TechWolfBuilder {
+        TechWolfBuilder::default()
+    }
+
+    /// A client configured from the environment (see the [module docs](self)).
+    pub fn from_env() -> Result<Self> {
+        TechWolfBuilder::from_env().build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Requests and retries made so far by this client and its clones (token requests excluded).
+    pub fn stats(&self) -> RequestStats {
+        self.inner.retrier.stats()
+    }
+
+    /// How many tokens this client has fetched from the token endpoint (0 with a static token).
+    pub fn token_fetches(&self) -> u64 {
+        match &self.inner.tokens {
+            TokenSource::Static(_) => 0,
+            TokenSource::ClientCredentials(cache) => cache.fetches(),
+        }
+    }
+
+    /// An export of employees' skill clusters; add filters and includes, then
+    /// [`send`](ExportEmployeeSkillClusters::send) for one page or stream with
+    /// [`pages`](ExportEmployeeSkillClusters::pages) / [`items`](ExportEmployeeSkillClusters::items).
+    pub fn employee_skill_clusters(&self) -> ExportEmployeeSkillClusters {
+        ExportEmployeeSkillClusters::new(self.clone())
+    }
+
+    /// One page, with retries; a `401` refreshes the token once and retries at once.
+    async fn export(&self, query: &export::Query, starting_after: Option<&str>) -> Result<EmployeeSkillClustersPage> {
+        let body = query.body(starting_after)?;
+        let refreshable = matches!(self.inner.tokens, TokenSource::ClientCredentials(_));
+        let recover = |error: &Error| -> Option<Recovery> {
+            let unauthorized = error.is_auth() && error.status().is_some_and(|s| s.as_u16() == 401);
+            // The rejected token was already dropped from the cache; the retry fetches a new one.
+            (refreshable && unauthorized).then(|| Box::pin(async { Ok(()) }) as Recovery)
+        };
+        self.inner
+            .retrier
+            .run_with_recovery(
+                EXPORT_OPERATION,
+                |attempt| self.export_once(&body, &query.include, attempt),
+                recover,
+            )
+            .await
+            .result
+    }
+
+    async fn export_once(
+        &self,
+        body: &generated::ExportRequest,
+        included: &BTreeSet<Include>,
+        attempt: u32,
+    ) -> Result<EmployeeSkillClustersPage> {
+        crate::trace::request(VENDOR, EXPORT_OPERATION, "", attempt, async {
+            let token = self.inner.tokens.token().await?;
+            let context = RequestContext::bearer(token.value.expose_secret()).map_err(|_| {
+                Error::Config("the access token contains characters not allowed in a header".to_owned())
+            })?;
+            let api = GeneratedClient::new_with_client(&self.inner.base_url, self.inner.http.clone(), context.clone());
+            match api.export_employee_skill_clusters().body(body.clone()).send().await {
+                Ok(value) => {
+                    let status = value.status();
+                    Ok((
+                        EmployeeSkillClustersPage::from_generated(value.into_inner(), included),
+                        status,
+                    ))
+                }
+                Err(error) => {
+                    let error = crate::error::from_generated::<TechWolfErrors>(EXPORT_OPERATION, error, &context).await;
+                    Err(self.auth_error(error, &token).await)
+                }
+            }
+        })
+        .await
+    }
+
+    /// `401`/`403` become [`Error::Auth`]; a `401` also drops the token it was sent with.
+    async fn auth_error(&self, error: Error, token: &Token) -> Error {
+        let Error::Api(api) = error else { return error };
+        if !matches!(api.status.as_u16(), 401 | 403) {
+            return Error::Api(api);
+        }
+        if api.status.as_u16() == 401 {
+            self.inner.tokens.reject(token).await;
+        }
+        let reason = match &api.detail {
+            ApiErrorDetail::TechWolf(detail) => detail.to_string(),
+            ApiErrorDetail::Unstructured { body_start } => body_start.clone(),
+            ApiErrorDetail::Kombo(detail) => detail.to_string(),
+        };
+        Error::Auth(Box::new(AuthError {
+            operation: api.operation,
+            status: Some(api.status),
+            reason,
+            retryable: false,
+        }))
+    }
+}
+
+/// TechWolf's error array, for the shared error mapping.
+struct TechWolfErrors;
+
+impl VendorErrors for TechWolfErrors {
+    type Generated = generated::ErrorList;
+
+    fn from_generated(body: generated::ErrorList) -> ApiErrorDetail {
+        ApiErrorDetail::TechWolf(TechWolfApiError::from_generated(body))
+    }
+
+    fn from_body(body: &[u8]) -> Option<ApiErrorDetail> {
+        TechWolfApiError::from_body(body).map(ApiErrorDetail::TechWolf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn host_is_built_from_tenant_and_region() {
+        let client = TechWolfBuilder::from_lookup(env(&[
+            ("TECHWOLF_TENANT", "Acme"),
+            ("TECHWOLF_REGION", "eu"),
+            ("TECHWOLF_ACCESS_TOKEN", "t"),
+        ]))
+        .build()
+        .expect("configured");
+        assert_eq!(client.base_url(), "https://acme.eu.techwolf.ai");
+    }
+
+    #[test]
+    fn bad_labels_missing_host_and_missing_credentials_are_config_errors() {
+        for builder in [
+            TechWolf::builder().tenant("ac.me").region("eu").access_token("t"),
+            TechWolf::builder().tenant("acme").region("-eu").access_token("t"),
+            TechWolf::builder().tenant("acme").access_token("t"),
+            TechWolf::builder().tenant("acme").region("eu"),
+            TechWolf::builder()
+                .base_url("http://127.0.0.1:1")
+                .client_credentials("id", "secret"),
+        ] {
+            assert!(matches!(builder.build(), Err(Error::Config(_))));
+        }
+    }
+
+    #[test]
+    fn region_family_picks_token_endpoint_and_audience() {
+        let us = TechWolf::builder()
+            .tenant("acme")
+            .region("us")
+            .client_credentials("id", "s3cret")
+            .build()
+            .expect("ok");
+        let debug = format!("{us:?}");
+        assert!(debug.contains("techwolf-us.us.auth0.com"), "{debug}");
+        assert!(debug.contains("us3.techwolf.ai"), "{debug}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        let eu = TechWolf::builder()
+            .tenant("acme")
+            .region("eu")
+            .client_credentials("id", "s3cret")
+            .build()
+            .expect("ok");
+        assert!(format!("{eu:?}").contains("techwolf.eu.auth0.com"));
+    }
+}

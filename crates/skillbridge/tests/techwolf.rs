@@ -1,0 +1,391 @@
+//! The TechWolf client over real HTTP on 127.0.0.1: OAuth2 against the mock server's token
+//! endpoint, request bodies and pagination edge cases against wiremock.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
+
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use serde_json::{Value, json};
+use skillbridge::Error;
+use skillbridge::pagination::PaginationError;
+use skillbridge::retry::RetryPolicy;
+use skillbridge::techwolf::{Filter, Include, SkillSource, TechWolf, ValidationState};
+use skillbridge_mock::{MockServer as Mock, NextStartingAfter};
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock as Stub, MockServer, Request, ResponseTemplate};
+
+const SECRET: &str = "cs_SUPERSECRET_value_42";
+const EXPORT: &str = "/export/employees/skill_clusters";
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(20))
+}
+
+/// A client with client credentials against the embedded mock server.
+fn oauth_client(mock: &Mock, secret: &str) -> TechWolf {
+    TechWolf::builder()
+        .base_url(mock.techwolf_base_url())
+        .token_url(mock.token_url())
+        .tenant(mock.tenant())
+        .audience(mock.audience())
+        .client_credentials(mock.client_id(), secret.to_owned())
+        .retry_policy(fast_retries())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("valid configuration")
+}
+
+async fn mock(employees: u64) -> Mock {
+    Mock::builder()
+        .seed(11)
+        .employees(employees)
+        .start()
+        .await
+        .expect("mock server starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_token_for_many_concurrent_requests() {
+    let server = mock(30).await;
+    let techwolf = oauth_client(&server, server.client_secret());
+    let calls = (0..200).map(|_| {
+        let techwolf = techwolf.clone();
+        async move { techwolf.employee_skill_clusters().limit(5).send().await }
+    });
+    let pages = futures::future::join_all(calls).await;
+    assert!(
+        pages.iter().all(Result::is_ok),
+        "{:?}",
+        pages.iter().find(|p| p.is_err())
+    );
+    assert_eq!(server.token_requests(), 1);
+    assert_eq!(techwolf.token_fetches(), 1);
+}
+
+#[tokio::test]
+async fn token_is_refreshed_after_expiry() {
+    let server = Mock::builder()
+        .seed(11)
+        .employees(5)
+        .token_ttl(Duration::from_secs(2))
+        .start()
+        .await
+        .unwrap();
+    // A margin larger than the lifetime is capped at half of it: the token is reused for ~1 s.
+    let techwolf = TechWolf::builder()
+        .base_url(server.techwolf_base_url())
+        .token_url(server.token_url())
+        .tenant(server.tenant())
+        .audience(server.audience())
+        .client_credentials(server.client_id(), server.client_secret().to_owned())
+        .refresh_margin(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    techwolf.employee_skill_clusters().send().await.unwrap();
+    techwolf.employee_skill_clusters().send().await.unwrap();
+    assert_eq!(server.token_requests(), 1, "a fresh token is reused");
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    techwolf.employee_skill_clusters().send().await.unwrap();
+    assert_eq!(
+        server.token_requests(),
+        2,
+        "a token near expiry is refreshed before use"
+    );
+}
+
+#[tokio::test]
+async fn a_401_refreshes_once_and_retries_once() {
+    let server = mock(5).await;
+    let techwolf = oauth_client(&server, server.client_secret());
+    techwolf.employee_skill_clusters().send().await.unwrap();
+    server.clear_request_log();
+    server.revoke_tokens();
+    techwolf.employee_skill_clusters().send().await.unwrap();
+    assert_eq!(server.token_requests(), 2);
+    let exports = server.request_log().iter().filter(|r| r.path.ends_with(EXPORT)).count();
+    assert_eq!(exports, 2, "the refused request and one retry");
+}
+
+#[tokio::test]
+async fn a_static_token_that_is_refused_is_an_auth_error_without_refresh() {
+    let server = mock(5).await;
+    let techwolf = TechWolf::builder()
+        .base_url(server.techwolf_base_url())
+        .access_token("not-a-token-the-server-issued")
+        .build()
+        .unwrap();
+    let error = techwolf.employee_skill_clusters().send().await.unwrap_err();
+    assert!(error.is_auth(), "{error}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(server.token_requests(), 0);
+    assert!(!format!("{error} {error:?}").contains("not-a-token-the-server-issued"));
+}
+
+#[tokio::test]
+async fn a_wrong_secret_is_an_auth_error_that_never_shows_the_secret() {
+    let server = mock(5).await;
+    let techwolf = oauth_client(&server, SECRET);
+    let error = techwolf.employee_skill_clusters().send().await.unwrap_err();
+    assert!(error.is_auth(), "{error}");
+    assert!(!error.is_retryable());
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    for text in [error.to_string(), format!("{error:?}"), format!("{techwolf:?}")] {
+        assert!(!text.contains(SECRET), "secret leaked: {text}");
+    }
+    assert_eq!(
+        server.request_log().iter().filter(|r| r.path.ends_with(EXPORT)).count(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn full_export_with_and_without_next_starting_after() {
+    for mode in [
+        NextStartingAfter::Present,
+        NextStartingAfter::Absent,
+        NextStartingAfter::Alternating,
+    ] {
+        let server = Mock::builder()
+            .seed(3)
+            .employees(23)
+            .next_starting_after(mode)
+            .start()
+            .await
+            .unwrap();
+        let techwolf = oauth_client(&server, server.client_secret());
+        let employees: Vec<_> = techwolf
+            .employee_skill_clusters()
+            .include(Include::ALL)
+            .limit(5)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        let mut ids: Vec<_> = employees.iter().map(|e| e.external_id.clone()).collect();
+        assert_eq!(ids.len(), 23, "{mode:?}");
+        ids.dedup();
+        assert_eq!(ids.len(), 23, "{mode:?}: a record was repeated");
+        assert!(
+            server.contract_violations().is_empty(),
+            "{:?}",
+            server.contract_violations()
+        );
+    }
+}
+
+/// A wiremock responder serving a fixed sequence of pages, one per request.
+fn pages(bodies: Vec<Value>) -> impl Fn(&Request) -> ResponseTemplate {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    move |_: &Request| {
+        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        ResponseTemplate::new(200).set_body_json(
+            bodies
+                .get(i)
+                .cloned()
+                .unwrap_or(json!({"has_next": false, "records": []})),
+        )
+    }
+}
+
+fn employee(id: &str) -> Value {
+    json!({"external_id": id, "skill_clusters": []})
+}
+
+fn token_client(server: &MockServer) -> TechWolf {
+    TechWolf::builder()
+        .base_url(server.uri())
+        .access_token("t0ken")
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn keyset_pagination_over_three_pages_sends_every_filter_and_include() {
+    let server = MockServer::start().await;
+    Stub::given(method("POST"))
+        .and(path(EXPORT))
+        .respond_with(pages(vec![
+            json!({"has_next": true, "records": [employee("a"), employee("b")], "next_starting_after": "b"}),
+            json!({"has_next": true, "records": [employee("c"), employee("d")]}),
+            json!({"has_next": false, "records": [employee("e")]}),
+        ]))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let since = chrono::NaiveDate::from_ymd_opt(2022, 3, 25).unwrap();
+    let ids: Vec<String> = token_client(&server)
+        .employee_skill_clusters()
+        .filter(Filter::IsActive(true))
+        .filter(Filter::UpdatedAfter(since))
+        .include([Include::Sources, Include::CurrentSkills])
+        .limit(2)
+        .items()
+        .map_ok(|e| e.external_id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    let bodies: Vec<Value> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    let filters = json!([
+        {"filter": "is_active", "is_active": true},
+        {"filter": "last_updated", "operator": "gt", "value": "2022-03-25"}
+    ]);
+    for (body, after) in bodies.iter().zip([None, Some("b"), Some("d")]) {
+        assert_eq!(body["filters"], filters);
+        assert_eq!(body["include"], json!(["current_skills", "sources"]));
+        assert_eq!(body["limit"], 2);
+        assert_eq!(body.get("starting_after").and_then(Value::as_str), after, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn has_next_without_a_way_to_continue_is_an_error_not_a_loop() {
+    let server = MockServer::start().await;
+    Stub::given(method("POST"))
+        .and(path(EXPORT))
+        .respond_with(pages(vec![json!({"has_next": true, "records": []})]))
+        .mount(&server)
+        .await;
+    let results: Vec<_> = token_client(&server).employee_skill_clusters().pages().collect().await;
+    assert_eq!(results.len(), 1);
+    assert!(
+        matches!(
+            &results[0],
+            Err(Error::Pagination(PaginationError::EmptyContinuation { .. }))
+        ),
+        "{results:?}"
+    );
+
+    let server = MockServer::start().await;
+    Stub::given(method("POST"))
+        .and(path(EXPORT))
+        .respond_with(pages(vec![
+            json!({"has_next": true, "records": [employee("a")], "next_starting_after": "x"}),
+            json!({"has_next": true, "records": [employee("b")], "next_starting_after": "x"}),
+        ]))
+        .mount(&server)
+        .await;
+    let results: Vec<_> = token_client(&server).employee_skill_clusters().items().collect().await;
+    assert!(matches!(
+        results.last(),
+        Some(Err(Error::Pagination(PaginationError::RepeatedContinuation { .. })))
+    ));
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn invalid_limit_and_long_starting_after_send_nothing() {
+    let server = MockServer::start().await;
+    let techwolf = token_client(&server);
+    for builder in [
+        techwolf.employee_skill_clusters().limit(0),
+        techwolf.employee_skill_clusters().limit(101),
+        techwolf.employee_skill_clusters().starting_after("x".repeat(101)),
+        techwolf.employee_skill_clusters().starting_after(""),
+    ] {
+        let error = builder.clone().send().await.unwrap_err();
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error}");
+        let streamed: Vec<_> = builder.items().collect().await;
+        assert!(matches!(streamed.as_slice(), [Err(Error::InvalidInput { .. })]));
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn unknown_enum_values_decode_and_absent_lists_stay_absent() {
+    let server = MockServer::start().await;
+    let body = json!({"has_next": false, "records": [{"external_id": "e1", "skill_clusters": [{
+        "skill_cluster_id": "51e605a8-ca08-4ba6-a359-28bad07b38f6", "skill_cluster_name": "DevOps",
+        "domain_name": "CS", "proficiency_level": 3, "validation_state": "manager_approved",
+        "current_skills": [{"name": "Git", "skill_id": "ed8a3b44-59a0-44a6-a283-6c0e4b303be1",
+            "validation_state": "validated", "skill_sources": ["hackathon", "learning"]}],
+        "related_skills": []
+    }]}]});
+    Stub::given(method("POST"))
+        .and(path(EXPORT))
+        .and(body_json(
+            json!({"limit": 100, "include": ["current_skills", "related_skills"]}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = token_client(&server)
+        .employee_skill_clusters()
+        .include([Include::CurrentSkills, Include::RelatedSkills])
+        .send()
+        .await
+        .unwrap();
+    let cluster = &page.records[0].skill_clusters[0];
+    assert_eq!(
+        cluster.validation_state,
+        Some(ValidationState::Unknown("manager_approved".into()))
+    );
+    let git = &cluster.current_skills.as_ref().unwrap()[0];
+    assert_eq!(
+        git.skill_sources,
+        [SkillSource::Unknown("hackathon".into()), SkillSource::Learning]
+    );
+    assert_eq!(cluster.related_skills, Some(vec![]), "asked for and empty");
+    assert_eq!(cluster.sources, None, "not asked for");
+}
+
+#[tokio::test]
+async fn error_arrays_decode_and_5xx_is_retried_honouring_retry_after() {
+    let server = MockServer::start().await;
+    Stub::given(method("POST"))
+        .and(path(EXPORT))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("Retry-After", "0")
+                .set_body_json(json!([{"title": "503 Service Unavailable", "description": "try later"}])),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Stub::given(method("POST"))
+        .and(path(EXPORT))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!([{"title": "400 Bad Request", "description": "The request body was not structured correctly."}]),
+        ))
+        .mount(&server)
+        .await;
+    let techwolf = token_client(&server);
+    let error = techwolf.employee_skill_clusters().send().await.unwrap_err();
+    assert_eq!(techwolf.stats().retries, 1, "the 503 was retried");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    assert!(!error.is_retryable());
+    assert_eq!(
+        error.to_string(),
+        "export_employee_skill_clusters: HTTP 400 400 Bad Request: The request body was not structured correctly."
+    );
+}
+
+#[test]
+fn the_seed_response_example_decodes_and_round_trips() {
+    let spec: Value = serde_json::to_value(
+        serde_yaml_ng::from_str::<serde_yaml_ng::Value>(include_str!("../../../specs/techwolf/openapi.yaml")).unwrap(),
+    )
+    .unwrap();
+    let example = spec
+        .pointer("/paths/~1export~1employees~1skill_clusters/post/responses/200/content/application~1json/examples/example1/value")
+        .unwrap()
+        .clone();
+    let page: skillbridge::techwolf::EmployeeSkillClustersPage = serde_json::from_value(example.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&page).unwrap(), example);
+    let second = &page.records[1].skill_clusters[0];
+    assert_eq!(
+        second.validation_state, None,
+        "the seed's second record has no cluster state"
+    );
+    assert_eq!(second.current_skills.as_ref().unwrap()[0].skill_sources, []);
+}
