@@ -654,3 +654,33 @@ impl MockServer {
         self.state.techwolf.employee(index)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn public_types_can_cross_threads() {
+        // Benchmarks run the server on its own runtime and share the handle with client threads.
+        send_sync::<MockServer>();
+        send_sync::<MockServerBuilder>();
+        send_sync::<Fault>();
+        send_sync::<LoggedRequest>();
+        send_sync::<ContractViolation>();
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let b = MockServer::builder()
+            .kombo_api_key("sk_secret_key")
+            .client_secret("cs_secret");
+        let creds = b.credentials();
+        let shown = format!("{b:?} {creds:?}");
+        assert!(
+            !shown.contains("sk_secret_key") && !shown.contains("cs_secret"),
+            "{shown}"
+        );
+    }
+}
