@@ -35,12 +35,20 @@ fn decoder(file: &str, pointer: &str) -> Option<Decoder> {
         (_, p) if p.ends_with("PositiveResponse/properties/data/examples/0") && file.contains("get-") => {
             via::<kombo::types::StaffingEntitySkillPage>
         }
-        (_, p) if p.ends_with("PositiveResponse/properties/data/examples/0") => via::<kombo::types::StaffingEntitySkill>,
-        (_, p) if p.contains("/requestBody/content/application~1json/examples/") => via::<techwolf::types::ExportRequest>,
-        (_, p) if p.contains("/responses/200/content/application~1json/examples/") => via::<techwolf::types::ExportResponse>,
+        (_, p) if p.ends_with("PositiveResponse/properties/data/examples/0") => {
+            via::<kombo::types::StaffingEntitySkill>
+        }
+        (_, p) if p.contains("/requestBody/content/application~1json/examples/") => {
+            via::<techwolf::types::ExportRequest>
+        }
+        (_, p) if p.contains("/responses/200/content/application~1json/examples/") => {
+            via::<techwolf::types::ExportResponse>
+        }
         (_, p) if p.starts_with("/components/responses/Error/") => via::<techwolf::types::ErrorList>,
         (_, p) if p.starts_with("/components/schemas/ExportRequest/examples/") => via::<techwolf::types::ExportRequest>,
-        (_, p) if p.starts_with("/components/schemas/ValidationState/examples/") => via::<techwolf::types::ValidationState>,
+        (_, p) if p.starts_with("/components/schemas/ValidationState/examples/") => {
+            via::<techwolf::types::ValidationState>
+        }
         (_, p) if p.starts_with("/components/schemas/SkillSource/examples/") => via::<techwolf::types::SkillSource>,
         (_, p) if p.starts_with("/components/schemas/ErrorItem/properties/") => via::<String>,
         (_, p) if p.starts_with("/components/schemas/LastUpdatedFilter/properties/value/examples/") => via::<String>,
@@ -64,7 +72,12 @@ fn examples(value: &Value, pointer: &str, out: &mut Vec<(String, Value)>) {
                         }
                     }
                     ("examples", Value::Array(items)) => {
-                        out.extend(items.iter().enumerate().map(|(i, v)| (format!("{child_ptr}/{i}"), v.clone())));
+                        out.extend(
+                            items
+                                .iter()
+                                .enumerate()
+                                .map(|(i, v)| (format!("{child_ptr}/{i}"), v.clone())),
+                        );
                     }
                     ("example", v) => out.push((child_ptr, v.clone())),
                     _ => examples(child, &child_ptr, out),
@@ -130,6 +143,10 @@ fn every_spec_example_decodes_into_the_generated_types() {
         }
     }
     assert!(unmapped.is_empty(), "examples with no decoder: {unmapped:#?}");
-    assert!(decoded.len() >= 10, "expected the specs' examples, found {}", decoded.len());
+    assert!(
+        decoded.len() >= 10,
+        "expected the specs' examples, found {}",
+        decoded.len()
+    );
     insta::assert_json_snapshot!(decoded);
 }
