@@ -50,7 +50,7 @@ async fn mock(employees: u64) -> Mock {
 async fn one_token_for_many_concurrent_requests() {
     let server = mock(30).await;
     let techwolf = oauth_client(&server, server.client_secret());
-    let calls = (0..200).map(|_| {
+    let calls = (0..1_000).map(|_| {
         let techwolf = techwolf.clone();
         async move { techwolf.employee_skill_clusters().limit(5).send().await }
     });
