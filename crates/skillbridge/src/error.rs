@@ -129,7 +129,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => api.is_retryable(),
-            Error::Transport { source, .. } => !source.is_builder() && !source.is_decode() && !source.is_redirect(),
+            // reqwest files a body cut off mid-transfer under `is_decode()` (`Response::bytes`); JSON is
+            // decoded outside reqwest (`Error::Decode`), so a transport decode error is a broken connection.
+            Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
             Error::Timeout { .. } => true,
             Error::Auth(auth) => auth.retryable,
             _ => false,
