@@ -24,6 +24,9 @@ const LIMIT: u32 = 10;
 const PAGES: u64 = 5;
 const EXPORT_OPERATION: &str = "export_employee_skill_clusters";
 
+/// Which mock employees a filter keeps (the oracle).
+type Keep = Box<dyn Fn(&Employee) -> bool>;
+
 fn builder() -> MockServerBuilder {
     MockServer::builder()
         .seed(SEED)
@@ -226,7 +229,7 @@ async fn export_with_every_filter_matches_the_mock() {
     let mid = days[days.len() / 2];
     let late = days[days.len() * 3 / 4];
     let include: BTreeSet<Include> = [Include::CurrentSkills].into();
-    let cases: Vec<(&str, Vec<Filter>, Box<dyn Fn(&Employee) -> bool>)> = vec![
+    let cases: Vec<(&str, Vec<Filter>, Keep)> = vec![
         ("active", vec![Filter::IsActive(true)], Box::new(|e| e.is_active)),
         ("inactive", vec![Filter::IsActive(false)], Box::new(|e| !e.is_active)),
         (
