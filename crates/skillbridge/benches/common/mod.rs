@@ -1,0 +1,689 @@
+//! Scenarios shared by the criterion benches (`cargo bench -p skillbridge`) and the BENCHMARKS.md
+//! generator (`examples/bench_report.rs`, which includes this file with `#[path]`).
+//!
+//! Every contender of a scenario runs against the same in-process mock server, and returns a
+//! [`Tally`] of what it saw so that callers can check that all contenders saw the same records.
+//! The mock runs on its own one-worker tokio runtime (its own thread) and the client on a
+//! current-thread runtime: on a 2-core machine each side gets one core, the same for every
+//! contender.
+
+use std::collections::HashSet;
+use std::num::NonZeroU64;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::{StreamExt, TryStreamExt};
+use serde::Deserialize;
+use skillbridge::kombo::{ExpectedLevel, Integration, Kombo, SkillExpectation, StaffingEntitySkill};
+use skillbridge::retry::RetryPolicy;
+use skillbridge::techwolf::{EmployeeSkillClusters, Include, TechWolf};
+use skillbridge_mock::{MockServer, MockServerBuilder, Route};
+use skillbridge_openapi::RequestContext;
+use skillbridge_openapi::kombo::Client as GeneratedKombo;
+
+/// Scenario 1: 20,000 staffing entities × 5 skills = 100,000 records (deleted ones included).
+pub(crate) const KOMBO_ENTITIES: u32 = 20_000;
+/// Skills per staffing entity in every Kombo scenario.
+pub(crate) const SKILLS_PER_ENTITY: u32 = 5;
+/// Records a full Kombo listing yields.
+pub(crate) const KOMBO_RECORDS: u64 = KOMBO_ENTITIES as u64 * SKILLS_PER_ENTITY as u64;
+/// The largest Kombo page, used by every listing contender.
+pub(crate) const PAGE_SIZE: u32 = 250;
+/// Bounds every hand-written pagination loop even if the server misbehaved.
+const MAX_PAGES: usize = 100_000;
+/// Scenario 2: TechWolf employees exported with every include.
+pub(crate) const TECHWOLF_EMPLOYEES: u64 = 20_000;
+/// The largest TechWolf page.
+pub(crate) const TECHWOLF_LIMIT: u32 = 100;
+/// Added server latency of the bulk-upsert scenario.
+pub(crate) const UPSERT_LATENCY: Duration = Duration::from_millis(5);
+/// The mock's in-flight write limit (Kombo's documented example).
+pub(crate) const WRITE_LIMIT: u32 = 30;
+
+/// A mock server on its own runtime (one worker thread), stopped when dropped.
+pub(crate) struct Mock {
+    // Declared first so that it drops (and aborts its task) before its runtime.
+    pub(crate) server: MockServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Mock {
+    /// Starts `builder` with contract checks and the request log off (throughput runs).
+    pub(crate) fn start(builder: MockServerBuilder) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("mock-server")
+            .enable_all()
+            .build()
+            .expect("mock runtime");
+        let server = runtime
+            .block_on(builder.contract_checks(false).request_log_capacity(0).start())
+            .expect("mock server starts");
+        Self {
+            server,
+            _runtime: runtime,
+        }
+    }
+
+    /// The listing scenario's server: [`KOMBO_RECORDS`] records, 20,000 employees.
+    pub(crate) fn listing() -> Self {
+        Self::start(
+            MockServer::builder()
+                .staffing_entities(KOMBO_ENTITIES)
+                .skills_per_entity(SKILLS_PER_ENTITY)
+                .employees(TECHWOLF_EMPLOYEES),
+        )
+    }
+
+    /// The bulk-upsert scenario's server: 2,000 staffing entities, 5 ms on every upsert, limit 30.
+    pub(crate) fn upserts() -> Self {
+        Self::start(
+            MockServer::builder()
+                .staffing_entities(2_000)
+                .skills_per_entity(SKILLS_PER_ENTITY)
+                .latency(Route::KomboUpsert, UPSERT_LATENCY)
+                .write_concurrency_limit(WRITE_LIMIT),
+        )
+    }
+
+    /// A skillbridge Kombo client for this server with the default retry policy.
+    pub(crate) fn kombo(&self) -> Kombo {
+        self.kombo_with(RetryPolicy::default())
+    }
+
+    /// A skillbridge Kombo client for this server.
+    pub(crate) fn kombo_with(&self, retry: RetryPolicy) -> Kombo {
+        Kombo::builder()
+            .api_key(self.server.kombo_api_key())
+            .base_url(self.server.kombo_base_url())
+            .retry_policy(retry)
+            .build()
+            .expect("valid client")
+    }
+
+    /// The handle of the server's integration.
+    pub(crate) fn integration(&self, kombo: &Kombo) -> Integration {
+        kombo.integration(self.server.integration_id()).expect("valid id")
+    }
+
+    /// What the hand-written contenders need to reach this server.
+    pub(crate) fn raw(&self) -> RawKombo {
+        RawKombo {
+            http: http_client(),
+            url: format!("{}/hris/staffing-entity-skills", self.server.kombo_base_url()),
+            api_key: self.server.kombo_api_key().to_owned(),
+            integration_id: self.server.integration_id().to_owned(),
+        }
+    }
+
+    /// A skillbridge TechWolf client for this server (client credentials, token from the mock).
+    pub(crate) fn techwolf(&self) -> TechWolf {
+        TechWolf::builder()
+            .base_url(self.server.techwolf_base_url())
+            .token_url(self.server.token_url())
+            .client_credentials(self.server.client_id(), self.server.client_secret())
+            .tenant(self.server.tenant())
+            .audience(self.server.audience())
+            .build()
+            .expect("valid client")
+    }
+
+    /// What the hand-written TechWolf contender needs (it fetches a token once, like a cache would).
+    pub(crate) async fn raw_techwolf(&self) -> RawTechWolf {
+        let http = http_client();
+        let body = serde_json::json!({
+            "client_id": self.server.client_id(),
+            "client_secret": self.server.client_secret(),
+            "audience": self.server.audience(),
+            "grant_type": "client_credentials",
+            "tenant": self.server.tenant(),
+        });
+        let token: RawToken = http
+            .post(self.server.token_url())
+            .json(&body)
+            .send()
+            .await
+            .expect("sent")
+            .error_for_status()
+            .expect("200")
+            .json()
+            .await
+            .expect("a token");
+        RawTechWolf {
+            http,
+            url: format!("{}/export/employees/skill_clusters", self.server.techwolf_base_url()),
+            token: token.access_token,
+        }
+    }
+
+    /// The generated client, used directly, for this server.
+    pub(crate) fn generated(&self) -> GeneratedKombo {
+        let context = RequestContext::bearer(self.server.kombo_api_key()).expect("valid key");
+        GeneratedKombo::new_with_client(&self.server.kombo_base_url(), http_client(), context)
+    }
+}
+
+/// A runtime for the client side: one thread, like a simple sync job.
+pub(crate) fn client_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime")
+}
+
+/// A reqwest client configured like skillbridge's (30 s timeout, 10 s connect timeout).
+pub(crate) fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .expect("reqwest client")
+}
+
+/// What a listing contender saw: the record count and a checksum over every record's fields.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Tally {
+    pub(crate) records: u64,
+    pub(crate) checksum: u64,
+}
+
+impl Tally {
+    fn add(&mut self, id: &str, level: Option<u64>, changed_at: DateTime<Utc>, deleted: bool) {
+        self.records += 1;
+        // Touches every decoded field so that none of the decoding can be skipped.
+        let stamp = u64::try_from(changed_at.timestamp_millis()).unwrap_or_default();
+        self.checksum = self
+            .checksum
+            .wrapping_mul(31)
+            .wrapping_add(id.len() as u64 + level.unwrap_or(0) * 7 + u64::from(deleted) * 11 + stamp % 1000);
+    }
+
+    fn record(&mut self, record: &StaffingEntitySkill) {
+        self.add(
+            &record.id,
+            record.expected_level.map(|l| u64::from(l.get())),
+            record.changed_at,
+            record.is_deleted(),
+        );
+    }
+}
+
+/// Contender (a): a hand-written reqwest + serde_json loop into plain structs.
+#[derive(Debug, Clone)]
+pub(crate) struct RawKombo {
+    http: reqwest::Client,
+    url: String,
+    api_key: String,
+    integration_id: String,
+}
+
+#[derive(Deserialize)]
+struct RawResponse {
+    data: RawPage,
+}
+
+#[derive(Deserialize)]
+struct RawPage {
+    results: Vec<RawRecord>,
+    next: Option<String>,
+}
+
+/// The fields the client decodes, with the same types, so that only the wrapper's cost differs.
+#[derive(Deserialize)]
+struct RawRecord {
+    id: String,
+    #[allow(dead_code, reason = "decoded like the client does, not needed for the tally")]
+    staffing_entity_id: String,
+    #[allow(dead_code, reason = "decoded like the client does, not needed for the tally")]
+    skill_id: String,
+    expected_level: Option<u8>,
+    changed_at: DateTime<Utc>,
+    remote_deleted_at: Option<DateTime<Utc>>,
+}
+
+impl RawKombo {
+    /// Every record, page by page, until `next` is null.
+    pub(crate) async fn list(&self) -> Tally {
+        let mut tally = Tally::default();
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut request = self
+                .http
+                .get(&self.url)
+                .bearer_auth(&self.api_key)
+                .header("X-Integration-Id", &self.integration_id)
+                .query(&[("page_size", "250"), ("include_deleted", "true")]);
+            if let Some(cursor) = &cursor {
+                request = request.query(&[("cursor", cursor)]);
+            }
+            let response = request.send().await.expect("sent").error_for_status().expect("200");
+            let bytes = response.bytes().await.expect("body");
+            let page: RawResponse = serde_json::from_slice(&bytes).expect("decodes");
+            for r in &page.data.results {
+                tally.add(
+                    &r.id,
+                    r.expected_level.map(u64::from),
+                    r.changed_at,
+                    r.remote_deleted_at.is_some(),
+                );
+            }
+            match page.data.next {
+                Some(next) => cursor = Some(next),
+                None => return tally,
+            }
+        }
+        panic!("more than {MAX_PAGES} pages");
+    }
+
+    /// The raw bytes of the first page (the decoding scenario's input).
+    pub(crate) async fn first_page(&self) -> Vec<u8> {
+        self.http
+            .get(&self.url)
+            .bearer_auth(&self.api_key)
+            .header("X-Integration-Id", &self.integration_id)
+            .query(&[("page_size", "250"), ("include_deleted", "true")])
+            .send()
+            .await
+            .expect("sent")
+            .error_for_status()
+            .expect("200")
+            .bytes()
+            .await
+            .expect("body")
+            .to_vec()
+    }
+
+    /// Contender "sequential loop" of the upsert scenario, by hand: one POST after another.
+    pub(crate) async fn upsert_sequentially(&self, inputs: &[SkillExpectation]) -> u64 {
+        let mut saved = 0;
+        for input in inputs {
+            let response = self
+                .http
+                .post(&self.url)
+                .bearer_auth(&self.api_key)
+                .header("X-Integration-Id", &self.integration_id)
+                .json(input)
+                .send()
+                .await
+                .expect("sent");
+            if response.status().is_success() {
+                saved += 1;
+            }
+        }
+        saved
+    }
+}
+
+/// Contender (b): the generated client used directly, with the same loop.
+pub(crate) async fn generated_list(client: &GeneratedKombo, integration_id: &str) -> Tally {
+    let mut tally = Tally::default();
+    let mut cursor: Option<String> = None;
+    let page_size = NonZeroU64::new(u64::from(PAGE_SIZE)).expect("non-zero");
+    for _ in 0..MAX_PAGES {
+        let mut request = client
+            .get_hris_staffing_entity_skills()
+            .x_integration_id(integration_id)
+            .page_size(page_size)
+            .include_deleted(true);
+        if let Some(cursor) = cursor.take() {
+            request = request.cursor(cursor);
+        }
+        let page = request.send().await.expect("200").into_inner().data;
+        for r in &page.results {
+            tally.add(
+                &r.id,
+                r.expected_level.map(NonZeroU64::get),
+                r.changed_at,
+                r.remote_deleted_at.is_some(),
+            );
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return tally,
+        }
+    }
+    panic!("more than {MAX_PAGES} pages");
+}
+
+/// The contender under test: `items()` at page size 250.
+pub(crate) async fn items_list(hris: &Integration) -> Tally {
+    hris.staffing_entity_skills()
+        .page_size(PAGE_SIZE)
+        .include_deleted(true)
+        .items()
+        .try_fold(Tally::default(), |mut tally, record| async move {
+            tally.record(&record);
+            Ok(tally)
+        })
+        .await
+        .expect("every page")
+}
+
+/// Hands out skill expectations that do not exist yet on the server (so each upsert creates one),
+/// never the same pair twice: skill `(entity + round) % catalog` on every open entity, round after
+/// round.
+#[derive(Debug)]
+pub(crate) struct FreshPairs {
+    entities: Vec<String>,
+    entity_indexes: Vec<u32>,
+    catalog: u32,
+    round: u32,
+    next_entity: usize,
+    handed_out: HashSet<(u32, u32)>,
+}
+
+impl FreshPairs {
+    pub(crate) fn new(server: &MockServer) -> Self {
+        let open: Vec<_> = server.staffing_entities().filter(|e| !e.closed).collect();
+        Self {
+            entity_indexes: open.iter().map(|e| e.index).collect(),
+            entities: open.into_iter().map(|e| e.id).collect(),
+            catalog: server.skills_count(),
+            round: 0,
+            next_entity: 0,
+            handed_out: HashSet::new(),
+        }
+    }
+
+    /// `count` new expectations, levels cycling through 1..=5.
+    pub(crate) fn take(&mut self, server: &MockServer, count: usize) -> Vec<SkillExpectation> {
+        let mut out = Vec::with_capacity(count);
+        // Bounded: every (entity, round) pair is visited at most once.
+        while out.len() < count && self.round < self.catalog {
+            let entity = self.next_entity;
+            let index = self.entity_indexes[entity];
+            let skill = (index + self.round) % self.catalog;
+            self.next_entity += 1;
+            if self.next_entity == self.entities.len() {
+                self.next_entity = 0;
+                self.round += 1;
+            }
+            let Some(skill_id) = server.skill_id(skill) else {
+                continue;
+            };
+            let entity_id = &self.entities[entity];
+            if server.find_expectation(entity_id, &skill_id).is_some() || !self.handed_out.insert((index, skill)) {
+                continue;
+            }
+            let level = ExpectedLevel::new(u8::try_from(out.len() % 5 + 1).expect("small")).expect("1..=5");
+            out.push(SkillExpectation::new(entity_id.clone(), skill_id).expected_level(level));
+        }
+        assert_eq!(out.len(), count, "the mock ran out of fresh (entity, skill) pairs");
+        out
+    }
+}
+
+/// What a bulk run did, as seen by the client and checked against the server.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct BulkResult {
+    /// Outcomes that were `Ok`.
+    pub(crate) ok: u64,
+    /// Outcomes that were errors.
+    pub(crate) failed: u64,
+    /// Retries reported by `Kombo::stats()`.
+    pub(crate) retries: u64,
+    /// Requests reported by `Kombo::stats()`.
+    pub(crate) requests: u64,
+}
+
+/// `upsert_many(inputs).concurrency(n)`; checks one outcome per input.
+pub(crate) async fn upsert_many(hris: &Integration, inputs: Vec<SkillExpectation>, concurrency: usize) -> BulkResult {
+    let before = hris.client().stats();
+    let count = inputs.len();
+    let mut seen = vec![false; count];
+    let mut result = BulkResult::default();
+    let mut outcomes = hris.upsert_many(inputs).concurrency(concurrency);
+    while let Some(outcome) = outcomes.next().await {
+        assert!(
+            !std::mem::replace(&mut seen[outcome.index], true),
+            "index {} twice",
+            outcome.index
+        );
+        match outcome.result {
+            Ok(_) => result.ok += 1,
+            Err(_) => result.failed += 1,
+        }
+    }
+    assert!(seen.iter().all(|s| *s), "an input had no outcome");
+    let after = hris.client().stats();
+    result.retries = after.retries - before.retries;
+    result.requests = after.requests - before.requests;
+    result
+}
+
+/// The sequential loop: `upsert_staffing_entity_skill` one after another.
+pub(crate) async fn upsert_sequentially(hris: &Integration, inputs: Vec<SkillExpectation>) -> BulkResult {
+    let before = hris.client().stats();
+    let mut result = BulkResult::default();
+    for input in inputs {
+        match hris.upsert_staffing_entity_skill(input).await {
+            Ok(_) => result.ok += 1,
+            Err(_) => result.failed += 1,
+        }
+    }
+    let after = hris.client().stats();
+    result.retries = after.retries - before.retries;
+    result.requests = after.requests - before.requests;
+    result
+}
+
+/// Whether every input is saved on the server with its level (each created once: the count of
+/// expectations grew by exactly the number of inputs).
+pub(crate) fn all_saved_once(server: &MockServer, inputs: &[SkillExpectation], count_before: u64) -> bool {
+    let grew_by = server.expectations_count() - count_before;
+    grew_by == inputs.len() as u64
+        && inputs.iter().all(|input| {
+            server
+                .find_expectation(input.staffing_entity_id(), input.skill_id())
+                .is_some_and(|saved| saved.expected_level == input.level().map(ExpectedLevel::get))
+        })
+}
+
+/// The includes of scenario 2: every one.
+pub(crate) const ALL_INCLUDES: [&str; 4] = ["current_skills", "related_skills", "rejected_skills", "sources"];
+
+#[derive(Deserialize)]
+struct RawToken {
+    access_token: String,
+}
+
+/// The hand-written TechWolf contender: reqwest + serde_json into plain structs.
+#[derive(Debug, Clone)]
+pub(crate) struct RawTechWolf {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+#[derive(Deserialize)]
+struct RawExportPage {
+    has_next: bool,
+    records: Vec<RawEmployee>,
+    next_starting_after: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawEmployee {
+    external_id: String,
+    skill_clusters: Vec<RawCluster>,
+}
+
+/// The fields the client decodes, with plain types (strings for the enums).
+#[derive(Deserialize)]
+struct RawCluster {
+    #[allow(dead_code, reason = "decoded like the client does, not needed for the tally")]
+    skill_cluster_id: uuid::Uuid,
+    skill_cluster_name: String,
+    #[allow(dead_code, reason = "decoded like the client does, not needed for the tally")]
+    domain_name: String,
+    proficiency_level: i64,
+    validation_state: Option<String>,
+    current_skills: Option<Vec<RawSkill>>,
+    related_skills: Option<Vec<RawSkill>>,
+    rejected_skills: Option<Vec<RawSkill>>,
+    sources: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct RawSkill {
+    name: String,
+    #[allow(dead_code, reason = "decoded like the client does, not needed for the tally")]
+    skill_id: uuid::Uuid,
+    validation_state: Option<String>,
+    #[serde(default)]
+    skill_sources: Vec<String>,
+}
+
+/// One number per cluster from the fields both contenders decode.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one argument per field keeps the two contenders' sums alike"
+)]
+fn cluster_sum(
+    name: &str,
+    level: i64,
+    validated: bool,
+    current: Option<(usize, usize)>,
+    related: Option<(usize, usize)>,
+    rejected: Option<(usize, usize)>,
+    sources: Option<usize>,
+) -> u64 {
+    let list = |l: Option<(usize, usize)>, k: u64| l.map_or(0, |(n, extra)| (n as u64 + 1) * k + extra as u64);
+    name.len() as u64
+        + level.unsigned_abs() * 3
+        + u64::from(validated) * 5
+        + list(current, 7)
+        + list(related, 11)
+        + list(rejected, 13)
+        + sources.map_or(0, |n| n as u64 + 1) * 17
+}
+
+impl Tally {
+    fn employee(&mut self, id: &str, clusters: u64) {
+        self.records += 1;
+        self.checksum = self.checksum.wrapping_mul(31).wrapping_add(id.len() as u64 + clusters);
+    }
+
+    /// Adds a TechWolf employee as the client returns it.
+    pub(crate) fn techwolf(&mut self, employee: &EmployeeSkillClusters) {
+        let skills = |list: &Option<Vec<skillbridge::techwolf::Skill>>| {
+            list.as_ref().map(|l| {
+                let extra = l
+                    .iter()
+                    .map(|s| s.name.len() + s.skill_sources.len() + usize::from(s.validation_state.is_some()))
+                    .sum();
+                (l.len(), extra)
+            })
+        };
+        let clusters = employee
+            .skill_clusters
+            .iter()
+            .map(|c| {
+                cluster_sum(
+                    &c.skill_cluster_name,
+                    c.proficiency_level,
+                    c.validation_state.is_some(),
+                    skills(&c.current_skills),
+                    skills(&c.related_skills),
+                    skills(&c.rejected_skills),
+                    c.sources.as_ref().map(Vec::len),
+                )
+            })
+            .fold(0_u64, u64::wrapping_add);
+        self.employee(&employee.external_id, clusters);
+    }
+
+    fn raw_techwolf(&mut self, employee: &RawEmployee) {
+        let skills = |list: &Option<Vec<RawSkill>>| {
+            list.as_ref().map(|l| {
+                let extra = l
+                    .iter()
+                    .map(|s| s.name.len() + s.skill_sources.len() + usize::from(s.validation_state.is_some()))
+                    .sum();
+                (l.len(), extra)
+            })
+        };
+        let clusters = employee
+            .skill_clusters
+            .iter()
+            .map(|c| {
+                cluster_sum(
+                    &c.skill_cluster_name,
+                    c.proficiency_level,
+                    c.validation_state.is_some(),
+                    skills(&c.current_skills),
+                    skills(&c.related_skills),
+                    skills(&c.rejected_skills),
+                    c.sources.as_ref().map(Vec::len),
+                )
+            })
+            .fold(0_u64, u64::wrapping_add);
+        self.employee(&employee.external_id, clusters);
+    }
+}
+
+impl RawTechWolf {
+    fn request(&self, after: Option<&str>) -> reqwest::RequestBuilder {
+        let mut body = serde_json::json!({"limit": TECHWOLF_LIMIT, "include": ALL_INCLUDES});
+        if let Some(after) = after {
+            body["starting_after"] = serde_json::Value::from(after);
+        }
+        self.http.post(&self.url).bearer_auth(&self.token).json(&body)
+    }
+
+    /// Every employee, page by page, continuing after `next_starting_after` (or the last record).
+    pub(crate) async fn export(&self) -> Tally {
+        let mut tally = Tally::default();
+        let mut after: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let response = self
+                .request(after.as_deref())
+                .send()
+                .await
+                .expect("sent")
+                .error_for_status()
+                .expect("200");
+            let bytes = response.bytes().await.expect("body");
+            let page: RawExportPage = serde_json::from_slice(&bytes).expect("decodes");
+            for employee in &page.records {
+                tally.raw_techwolf(employee);
+            }
+            if !page.has_next {
+                return tally;
+            }
+            after = page
+                .next_starting_after
+                .or_else(|| page.records.last().map(|e| e.external_id.clone()));
+        }
+        panic!("more than {MAX_PAGES} pages");
+    }
+
+    /// The raw bytes of the first page (the decoding scenario's input).
+    pub(crate) async fn first_page(&self) -> Vec<u8> {
+        self.request(None)
+            .send()
+            .await
+            .expect("sent")
+            .error_for_status()
+            .expect("200")
+            .bytes()
+            .await
+            .expect("body")
+            .to_vec()
+    }
+}
+
+/// The TechWolf contender under test: `items()` with every include, 100 per page.
+pub(crate) async fn techwolf_items(techwolf: &TechWolf) -> Tally {
+    techwolf
+        .employee_skill_clusters()
+        .include(Include::ALL)
+        .limit(TECHWOLF_LIMIT)
+        .items()
+        .try_fold(Tally::default(), |mut tally, employee| async move {
+            tally.techwolf(&employee);
+            Ok(tally)
+        })
+        .await
+        .expect("every page")
+}

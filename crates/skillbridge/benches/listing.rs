@@ -1,0 +1,80 @@
+//! Scenarios 1 and 2: a full Kombo listing through `items()` against a hand-written reqwest +
+//! serde_json loop and against the generated client used directly, and a full TechWolf export
+//! through `items()` against a hand-written loop, on the same in-process mock server.
+//! `cargo bench -p skillbridge --bench listing`.
+//!
+//! Criterion runs contenders one after another; BENCHMARKS.md comes from the interleaved runs of
+//! `examples/bench_report.rs`, which uses the same contenders (`common/mod.rs`).
+
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+
+#[allow(dead_code, reason = "shared by several bench targets, each using a part")]
+mod common;
+
+use common::{KOMBO_RECORDS, Mock, TECHWOLF_EMPLOYEES};
+
+fn kombo_listing(c: &mut Criterion) {
+    let mock = Mock::listing();
+    let runtime = common::client_runtime();
+    let raw = mock.raw();
+    let generated = mock.generated();
+    let integration_id = mock.server.integration_id().to_owned();
+    let kombo = mock.kombo();
+    let hris = mock.integration(&kombo);
+
+    // The contenders must agree before their times mean anything.
+    let expected = runtime.block_on(raw.list());
+    assert_eq!(expected.records, KOMBO_RECORDS);
+    assert_eq!(
+        runtime.block_on(common::generated_list(&generated, &integration_id)),
+        expected
+    );
+    assert_eq!(runtime.block_on(common::items_list(&hris)), expected);
+
+    let mut group = c.benchmark_group("kombo_listing_100k");
+    // One listing takes about half a second: ten flat samples of one listing each.
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::Elements(KOMBO_RECORDS));
+    group.bench_function("raw_reqwest_serde", |b| b.to_async(&runtime).iter(|| raw.list()));
+    group.bench_function("generated_client", |b| {
+        b.to_async(&runtime)
+            .iter(|| common::generated_list(&generated, &integration_id))
+    });
+    group.bench_function("skillbridge_items", |b| {
+        b.to_async(&runtime).iter(|| common::items_list(&hris))
+    });
+    group.finish();
+}
+
+fn techwolf_export(c: &mut Criterion) {
+    let mock = Mock::listing();
+    let runtime = common::client_runtime();
+    let raw = runtime.block_on(mock.raw_techwolf());
+    let techwolf = mock.techwolf();
+
+    let expected = runtime.block_on(raw.export());
+    assert_eq!(expected.records, TECHWOLF_EMPLOYEES);
+    assert_eq!(runtime.block_on(common::techwolf_items(&techwolf)), expected);
+
+    let mut group = c.benchmark_group("techwolf_export_20k_all_includes");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::Elements(TECHWOLF_EMPLOYEES));
+    group.bench_function("raw_reqwest_serde", |b| b.to_async(&runtime).iter(|| raw.export()));
+    group.bench_function("skillbridge_items", |b| {
+        b.to_async(&runtime).iter(|| common::techwolf_items(&techwolf))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, kombo_listing, techwolf_export);
+criterion_main!(benches);

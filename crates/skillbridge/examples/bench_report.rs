@@ -1,0 +1,961 @@
+//! Runs every benchmark scenario of issue 7 and writes BENCHMARKS.md at the workspace root:
+//!
+//! ```text
+//! cargo run --release -p skillbridge --example bench_report
+//! ```
+//!
+//! Options: `--quick` (fewer rounds; to try it out, not to commit), `--out PATH` (default:
+//! `BENCHMARKS.md` at the workspace root), `--only NAME[,NAME..]` (`listing`, `techwolf`, `decode`, `upsert`,
+//! `memory`, `codegen`; prints the sections without writing the file). `serve-kombo ENTITIES`
+//! is internal: it runs the mock server in a child process for the memory scenario.
+//!
+//! Contenders of a scenario run interleaved (round after round, the order rotated each round)
+//! against the same in-process mock server; the mock runs on its own one-worker runtime and the
+//! client on a current-thread runtime, so on a 2-core machine each side has one core. Figures are
+//! medians over the rounds, with the best round beside them.
+#![allow(clippy::print_stdout, reason = "a report generator prints its progress and sections")]
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use skillbridge::kombo::StaffingEntitySkillPage;
+use skillbridge::techwolf::EmployeeSkillClustersPage;
+use skillbridge_mock::MockServer;
+
+#[allow(dead_code, reason = "shared with the bench targets, which use other parts")]
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+type Error = Box<dyn std::error::Error>;
+
+/// How much to measure: the committed report uses `FULL`.
+#[derive(Debug, Clone, Copy)]
+struct Effort {
+    listing_rounds: usize,
+    decode_rounds: usize,
+    decodes_per_round: usize,
+    upsert_rounds: usize,
+    memory_runs: usize,
+    codegen_runs: usize,
+}
+
+const FULL: Effort = Effort {
+    listing_rounds: 9,
+    decode_rounds: 9,
+    decodes_per_round: 300,
+    upsert_rounds: 2,
+    memory_runs: 2,
+    codegen_runs: 5,
+};
+
+const QUICK: Effort = Effort {
+    listing_rounds: 3,
+    decode_rounds: 3,
+    decodes_per_round: 50,
+    upsert_rounds: 1,
+    memory_runs: 1,
+    codegen_runs: 2,
+};
+
+/// One line of the summary table.
+#[derive(Debug)]
+struct Verdict {
+    scenario: String,
+    target: String,
+    measured: String,
+    met: Option<bool>,
+}
+
+#[derive(Debug, Default)]
+struct Report {
+    sections: Vec<String>,
+    verdicts: Vec<Verdict>,
+}
+
+impl Report {
+    fn verdict(&mut self, scenario: &str, target: &str, measured: String, met: Option<bool>) {
+        self.verdicts.push(Verdict {
+            scenario: scenario.to_owned(),
+            target: target.to_owned(),
+            measured,
+            met,
+        });
+    }
+}
+
+/// Median and best of some timings.
+#[derive(Debug, Clone, Copy)]
+struct Timing {
+    median: Duration,
+    best: Duration,
+    worst: Duration,
+}
+
+impl Timing {
+    fn of(mut samples: Vec<Duration>) -> Self {
+        samples.sort();
+        let median = match samples.len() {
+            0 => Duration::ZERO,
+            n if n % 2 == 1 => samples[n / 2],
+            n => (samples[n / 2 - 1] + samples[n / 2]) / 2,
+        };
+        Self {
+            median,
+            best: samples.first().copied().unwrap_or_default(),
+            worst: samples.last().copied().unwrap_or_default(),
+        }
+    }
+}
+
+/// Runs `run(contender)` for every contender, `rounds` times, rotating who goes first.
+fn interleaved(rounds: usize, contenders: usize, mut run: impl FnMut(usize) -> Duration) -> Vec<Timing> {
+    let mut samples = vec![Vec::with_capacity(rounds); contenders];
+    for round in 0..rounds {
+        for k in 0..contenders {
+            let contender = (round + k) % contenders;
+            samples[contender].push(run(contender));
+        }
+    }
+    samples.into_iter().map(Timing::of).collect()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn rate(count: u64, d: Duration) -> f64 {
+    count as f64 / d.as_secs_f64().max(1e-9)
+}
+
+fn thousands(n: f64) -> String {
+    let digits = format!("{:.0}", n.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn yes_no(met: bool) -> &'static str {
+    if met { "yes" } else { "**no**" }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario 1: Kombo listing.
+
+fn kombo_listing(effort: Effort, report: &mut Report) {
+    println!("scenario 1: Kombo listing of {} records", common::KOMBO_RECORDS);
+    let mock = common::Mock::listing();
+    let runtime = common::client_runtime();
+    let raw = mock.raw();
+    let generated = mock.generated();
+    let integration_id = mock.server.integration_id().to_owned();
+    let kombo = mock.kombo();
+    let hris = mock.integration(&kombo);
+
+    // Warm-up round, which also checks that every contender saw the same records.
+    let expected = runtime.block_on(raw.list());
+    assert_eq!(expected.records, common::KOMBO_RECORDS, "raw loop record count");
+    assert_eq!(
+        runtime.block_on(common::generated_list(&generated, &integration_id)),
+        expected
+    );
+    assert_eq!(runtime.block_on(common::items_list(&hris)), expected);
+
+    let names = [
+        "(a) hand-written reqwest + serde_json loop into plain structs",
+        "(b) generated `skillbridge-openapi` client, used directly",
+        "`skillbridge` `items()`",
+    ];
+    let timings = interleaved(effort.listing_rounds, names.len(), |contender| {
+        let started = Instant::now();
+        let tally = match contender {
+            0 => runtime.block_on(raw.list()),
+            1 => runtime.block_on(common::generated_list(&generated, &integration_id)),
+            _ => runtime.block_on(common::items_list(&hris)),
+        };
+        let elapsed = started.elapsed();
+        assert_eq!(tally, expected, "contender {contender} saw other records");
+        elapsed
+    });
+    let n = common::KOMBO_RECORDS;
+    let raw_rate = rate(n, timings[0].median);
+    let mut section = format!(
+        "## 1. Kombo listing: {} records at `page_size` 250\n\n\
+         Every contender lists all {} staffing-entity skill records (`include_deleted=true`, so \
+         {} pages) from the same mock server, decodes every field (timestamps into `chrono`) and \
+         folds them into a checksum; all three checksums must agree. {} interleaved rounds after a \
+         warm-up round.\n\n\
+         | contender | median | best | worst | records/s (median) | vs (a) | vs (b) |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
+        thousands(n as f64),
+        thousands(n as f64),
+        n / u64::from(common::PAGE_SIZE),
+        effort.listing_rounds,
+    );
+    let gen_rate = rate(n, timings[1].median);
+    for (name, timing) in names.iter().zip(&timings) {
+        let r = rate(n, timing.median);
+        let _ = writeln!(
+            section,
+            "| {name} | {} | {} | {} | {} | {:.3} | {:.3} |",
+            ms(timing.median),
+            ms(timing.best),
+            ms(timing.worst),
+            thousands(r),
+            r / raw_rate,
+            r / gen_rate
+        );
+    }
+    let ratio = rate(n, timings[2].median) / raw_rate;
+    let best_ratio = timings[0].best.as_secs_f64() / timings[2].best.as_secs_f64();
+    let _ = writeln!(
+        section,
+        "\n`items()` runs at **{:.1}%** of (a)'s records per second (median; {:.1}% best against best). \
+         Target ≥ 95%: **{}**.",
+        ratio * 100.0,
+        best_ratio * 100.0,
+        if ratio >= 0.95 { "met" } else { "missed" }
+    );
+    report.sections.push(section);
+    report.verdict(
+        "1. Kombo listing, 100,000 records",
+        "`items()` ≥ 95% of raw records/s",
+        format!("{:.1}%", ratio * 100.0),
+        Some(ratio >= 0.95),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario 2: TechWolf export.
+
+fn techwolf_export(effort: Effort, report: &mut Report) {
+    println!(
+        "scenario 2: TechWolf export of {} employees",
+        common::TECHWOLF_EMPLOYEES
+    );
+    let mock = common::Mock::listing();
+    let runtime = common::client_runtime();
+    let raw = runtime.block_on(mock.raw_techwolf());
+    let techwolf = mock.techwolf();
+
+    // Warm-up round (skillbridge fetches its token here), which also checks the two agree.
+    let expected = runtime.block_on(raw.export());
+    assert_eq!(expected.records, common::TECHWOLF_EMPLOYEES, "raw loop employee count");
+    assert_eq!(runtime.block_on(common::techwolf_items(&techwolf)), expected);
+
+    let names = [
+        "(a) hand-written reqwest + serde_json loop into plain structs",
+        "`skillbridge` `items()`",
+    ];
+    let timings = interleaved(effort.listing_rounds, names.len(), |contender| {
+        let started = Instant::now();
+        let tally = match contender {
+            0 => runtime.block_on(raw.export()),
+            _ => runtime.block_on(common::techwolf_items(&techwolf)),
+        };
+        let elapsed = started.elapsed();
+        assert_eq!(tally, expected, "contender {contender} saw other employees");
+        elapsed
+    });
+    let n = common::TECHWOLF_EMPLOYEES;
+    let raw_rate = rate(n, timings[0].median);
+    let mut section = format!(
+        "## 2. TechWolf export: {} employees with every `include`
+
+         Both contenders export all {} employees at `limit` 100 ({} pages) with `current_skills`,          `related_skills`, `rejected_skills` and `sources`, continuing after `next_starting_after`,          decode every field and fold them into a checksum; both checksums must agree. Both hold a          token fetched before the timed rounds (the raw loop fetches it once; skillbridge caches the          one it fetched in the warm-up round). {} interleaved rounds after a warm-up round.\n\n\
+         | contender | median | best | worst | employees/s (median) | vs (a) |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+        thousands(n as f64),
+        thousands(n as f64),
+        n / u64::from(common::TECHWOLF_LIMIT),
+        effort.listing_rounds,
+    );
+    for (name, timing) in names.iter().zip(&timings) {
+        let r = rate(n, timing.median);
+        let _ = writeln!(
+            section,
+            "| {name} | {} | {} | {} | {} | {:.3} |",
+            ms(timing.median),
+            ms(timing.best),
+            ms(timing.worst),
+            thousands(r),
+            r / raw_rate,
+        );
+    }
+    let ratio = rate(n, timings[1].median) / raw_rate;
+    let best_ratio = timings[0].best.as_secs_f64() / timings[1].best.as_secs_f64();
+    let _ = writeln!(
+        section,
+        "\n`items()` runs at **{:.1}%** of (a)'s employees per second (median; {:.1}% best against best). \
+         Target ≥ 95%: **{}**.",
+        ratio * 100.0,
+        best_ratio * 100.0,
+        if ratio >= 0.95 { "met" } else { "missed" }
+    );
+    report.sections.push(section);
+    report.verdict(
+        "2. TechWolf export, 20,000 employees",
+        "`items()` ≥ 95% of raw employees/s",
+        format!("{:.1}%", ratio * 100.0),
+        Some(ratio >= 0.95),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario 5: decoding.
+
+/// Kombo's success envelope around the public page type.
+#[derive(Deserialize)]
+struct KomboEnvelope {
+    data: StaffingEntitySkillPage,
+}
+
+/// Times `decode(contender, body)` for three contenders: per-page median and best.
+fn time_decodes(effort: Effort, decode: impl Fn(usize, &[u8]), body: &[u8]) -> Vec<Timing> {
+    let per = effort.decodes_per_round;
+    interleaved(effort.decode_rounds, 3, |contender| {
+        let started = Instant::now();
+        for _ in 0..per {
+            decode(contender, std::hint::black_box(body));
+        }
+        started.elapsed() / u32::try_from(per).expect("small")
+    })
+}
+
+fn decode_table(section: &mut String, title: &str, names: [&str; 3], timings: &[Timing]) -> f64 {
+    let _ = writeln!(
+        section,
+        "| {title} | median | best | vs `Value` |\n|---|---:|---:|---:|"
+    );
+    for (name, timing) in names.iter().zip(timings) {
+        let _ = writeln!(
+            section,
+            "| {name} | {:.1} µs | {:.1} µs | {:.2} |",
+            timing.median.as_secs_f64() * 1e6,
+            timing.best.as_secs_f64() * 1e6,
+            timing.median.as_secs_f64() / timings[0].median.as_secs_f64()
+        );
+    }
+    timings[1].median.as_secs_f64() / timings[0].median.as_secs_f64()
+}
+
+fn decode(effort: Effort, report: &mut Report) {
+    println!("scenario 5: decoding");
+    let mock = common::Mock::listing();
+    let runtime = common::client_runtime();
+    let kombo_body = runtime.block_on(mock.raw().first_page());
+    let techwolf_body = runtime.block_on(async { mock.raw_techwolf().await.first_page().await });
+    drop(mock);
+    let page: KomboEnvelope = serde_json::from_slice(&kombo_body).expect("the Kombo page decodes");
+    assert_eq!(page.data.results.len(), 250);
+    let page: EmployeeSkillClustersPage = serde_json::from_slice(&techwolf_body).expect("the TechWolf page decodes");
+    assert_eq!(page.records.len(), 100);
+
+    let kombo =
+        time_decodes(
+            effort,
+            |contender, body| match contender {
+                0 => drop(std::hint::black_box(
+                    serde_json::from_slice::<serde_json::Value>(body).expect("decodes"),
+                )),
+                1 => drop(std::hint::black_box(
+                    serde_json::from_slice::<KomboEnvelope>(body).expect("decodes"),
+                )),
+                _ => drop(std::hint::black_box(
+                    serde_json::from_slice::<
+                        skillbridge_openapi::kombo::types::GetHrisStaffingEntitySkillsPositiveResponse,
+                    >(body)
+                    .expect("decodes"),
+                )),
+            },
+            &kombo_body,
+        );
+    let techwolf = time_decodes(
+        effort,
+        |contender, body| match contender {
+            0 => drop(std::hint::black_box(
+                serde_json::from_slice::<serde_json::Value>(body).expect("decodes"),
+            )),
+            1 => drop(std::hint::black_box(
+                serde_json::from_slice::<EmployeeSkillClustersPage>(body).expect("decodes"),
+            )),
+            _ => drop(std::hint::black_box(
+                serde_json::from_slice::<skillbridge_openapi::techwolf::types::ExportResponse>(body).expect("decodes"),
+            )),
+        },
+        &techwolf_body,
+    );
+    let mut section = format!(
+        "## 5. Decoding one page\n\n\
+         One page as the mock serves it, decoded {} times per round, {} interleaved rounds; time per \
+         page. The Kombo page has 250 records ({} bytes, with its `{{\"status\", \"data\"}}` envelope); \
+         the TechWolf page 100 employees with every include ({} bytes). \"Generated types\" is the \
+         step the client runs before converting to the public types.\n\n",
+        effort.decodes_per_round,
+        effort.decode_rounds,
+        thousands(kombo_body.len() as f64),
+        thousands(techwolf_body.len() as f64),
+    );
+    let kombo_ratio = decode_table(
+        &mut section,
+        "Kombo page, 250 records",
+        [
+            "`serde_json::Value`",
+            "public types (`kombo::StaffingEntitySkillPage` in the envelope)",
+            "generated types",
+        ],
+        &kombo,
+    );
+    section.push('\n');
+    let techwolf_ratio = decode_table(
+        &mut section,
+        "TechWolf page, 100 employees",
+        [
+            "`serde_json::Value`",
+            "public types (`techwolf::EmployeeSkillClustersPage`)",
+            "generated types",
+        ],
+        &techwolf,
+    );
+    let _ = writeln!(
+        section,
+        "\nDecoding into the public types takes {kombo_ratio:.2}× (Kombo) and {techwolf_ratio:.2}× \
+         (TechWolf) the time of decoding into `Value` (below 1 is faster: typed decoding builds no maps)."
+    );
+    report.sections.push(section);
+    report.verdict(
+        "5. Decoding one page",
+        "figures (no target)",
+        format!("public types: Kombo {kombo_ratio:.2}×, TechWolf {techwolf_ratio:.2}× `Value`"),
+        None,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario 4: bulk upsert.
+
+const UPSERTS: usize = 5_000;
+
+fn bulk_upsert(effort: Effort, report: &mut Report) {
+    println!("scenario 4: bulk upsert of {UPSERTS} expectations (takes about 30 s per sequential run)");
+    let runtime = common::client_runtime();
+    let mut results = [common::BulkResult::default(); 2];
+    let timings = interleaved(effort.upsert_rounds, 2, |contender| {
+        // A fresh server per run: every run creates the same number of new records.
+        let mock = common::Mock::upserts();
+        let kombo = mock.kombo();
+        let hris = mock.integration(&kombo);
+        let inputs = common::FreshPairs::new(&mock.server).take(&mock.server, UPSERTS);
+        let before = mock.server.expectations_count();
+        let started = Instant::now();
+        let result = match contender {
+            0 => runtime.block_on(common::upsert_sequentially(&hris, inputs.clone())),
+            _ => runtime.block_on(common::upsert_many(&hris, inputs.clone(), 16)),
+        };
+        let elapsed = started.elapsed();
+        assert!(
+            common::all_saved_once(&mock.server, &inputs, before),
+            "contender {contender} lost writes"
+        );
+        results[contender] = result;
+        elapsed
+    });
+    let speedup = timings[0].median.as_secs_f64() / timings[1].median.as_secs_f64();
+
+    // Concurrency 64 against the limit of 30, with the default retry policy.
+    let mock = common::Mock::upserts();
+    let kombo = mock.kombo();
+    let hris = mock.integration(&kombo);
+    let inputs = common::FreshPairs::new(&mock.server).take(&mock.server, UPSERTS);
+    let before = mock.server.expectations_count();
+    let started = Instant::now();
+    let over = runtime.block_on(common::upsert_many(&hris, inputs.clone(), 64));
+    let over_time = started.elapsed();
+    let saved_once = common::all_saved_once(&mock.server, &inputs, before);
+    let over_ok = saved_once && over.failed == 0 && over.ok == UPSERTS as u64;
+
+    let mut section = format!(
+        "## 4. Bulk upsert: {} expectations, 5 ms added server latency, in-flight limit {}\n\n\
+         Each run gets a fresh mock server and {} new (staffing entity, skill) pairs, so every \
+         upsert creates a record; afterwards the server must hold every pair with its level and \
+         exactly {} more records. {} interleaved round(s).\n\n\
+         | contender | median | best | upserts/s | requests | retries | speed-up |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
+        thousands(UPSERTS as f64),
+        common::WRITE_LIMIT,
+        thousands(UPSERTS as f64),
+        thousands(UPSERTS as f64),
+        effort.upsert_rounds,
+    );
+    for (i, name) in [
+        "sequential loop of `upsert_staffing_entity_skill`",
+        "`upsert_many(..).concurrency(16)`",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let _ = writeln!(
+            section,
+            "| {name} | {} | {} | {} | {} | {} | {:.1}× |",
+            secs(timings[i].median),
+            secs(timings[i].best),
+            thousands(rate(UPSERTS as u64, timings[i].median)),
+            results[i].requests,
+            results[i].retries,
+            timings[0].median.as_secs_f64() / timings[i].median.as_secs_f64()
+        );
+    }
+    let _ = writeln!(
+        section,
+        "| `upsert_many(..).concurrency(64)` (limit 30, default retry policy) | {} | - | {} | {} | {} | {:.1}× |",
+        secs(over_time),
+        thousands(rate(UPSERTS as u64, over_time)),
+        over.requests,
+        over.retries,
+        timings[0].median.as_secs_f64() / over_time.as_secs_f64()
+    );
+    let _ = writeln!(
+        section,
+        "\nConcurrency 16 is **{speedup:.1}×** the sequential loop (target ≥ 8×: **{}**; 16× is the \
+         ceiling at 5 ms per request).\n\n\
+         At concurrency 64 against the limit of 30: {} of {} outcomes `Ok`, {} failed; every item \
+         saved exactly once: **{}**; `PLATFORM.CONCURRENCY_LIMIT_EXCEEDED` answers absorbed by \
+         **{} retries** (`Kombo::stats()`: {} requests for {} items). The retries wait the default \
+         backoff (about 1 s, doubling), which is why this run is slower than concurrency 16.",
+        if speedup >= 8.0 { "met" } else { "missed" },
+        over.ok,
+        UPSERTS,
+        over.failed,
+        yes_no(saved_once),
+        over.retries,
+        over.requests,
+        UPSERTS
+    );
+    report.sections.push(section);
+    report.verdict(
+        "4. Bulk upsert, concurrency 16 vs sequential",
+        "≥ 8× faster",
+        format!("{speedup:.1}×"),
+        Some(speedup >= 8.0),
+    );
+    report.verdict(
+        "4. Bulk upsert, concurrency 64 vs limit 30",
+        "every item saved once, limit errors retried",
+        format!("{} ok, {} failed, {} retries", over.ok, over.failed, over.retries),
+        Some(over_ok),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario 3: memory.
+
+/// A mock server in a child process, stopped when its stdin closes.
+struct ServerProcess {
+    child: std::process::Child,
+    kombo_base_url: String,
+    kombo_api_key: String,
+    integration_id: String,
+}
+
+impl ServerProcess {
+    fn start(entities: u32) -> Result<Self, Error> {
+        let mut child = Command::new(std::env::current_exe()?)
+            .args(["serve-kombo", &entities.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut fields = std::collections::HashMap::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            if line == "ready" {
+                break;
+            }
+            if let Some((key, value)) = line.split_once('=') {
+                fields.insert(key.to_owned(), value.to_owned());
+            }
+        }
+        let mut take = |key: &str| {
+            fields
+                .remove(key)
+                .ok_or_else(|| format!("the mock child sent no {key}"))
+        };
+        Ok(Self {
+            kombo_base_url: take("KOMBO_BASE_URL")?,
+            kombo_api_key: take("KOMBO_API_KEY")?,
+            integration_id: take("INTEGRATION_ID")?,
+            child,
+        })
+    }
+
+    fn stop(mut self) {
+        drop(self.child.stdin.take());
+        // Bounded: the child exits when its stdin closes; kill it if it has not within 5 s.
+        for _ in 0..50 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The child side of [`ServerProcess`].
+fn serve_kombo(entities: u32) -> Result<(), Error> {
+    let mock = common::Mock::start(
+        MockServer::builder()
+            .staffing_entities(entities)
+            .skills_per_entity(common::SKILLS_PER_ENTITY),
+    );
+    println!("KOMBO_BASE_URL={}", mock.server.kombo_base_url());
+    println!("KOMBO_API_KEY={}", mock.server.kombo_api_key());
+    println!("INTEGRATION_ID={}", mock.server.integration_id());
+    println!("ready");
+    // Serve until the parent closes our stdin (or dies).
+    let mut sink = Vec::new();
+    std::io::stdin().read_to_end(&mut sink)?;
+    Ok(())
+}
+
+fn target_profile_dir() -> Result<PathBuf, Error> {
+    // This binary is target/<profile>/examples/bench_report.
+    let exe = std::env::current_exe()?;
+    Ok(exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("cannot locate the target directory")?
+        .to_owned())
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+fn memory(effort: Effort, report: &mut Report) -> Result<(), Error> {
+    println!("scenario 3: memory (building the bench_memory example)");
+    let status = Command::new(cargo())
+        .args(["build", "--release", "-p", "skillbridge", "--example", "bench_memory"])
+        .status()?;
+    if !status.success() {
+        return Err("cannot build the bench_memory example".into());
+    }
+    let binary = target_profile_dir()?.join("examples/bench_memory");
+    let counts: [u64; 2] = [100_000, 1_000_000];
+    let server = ServerProcess::start(u32::try_from(counts[1] / u64::from(common::SKILLS_PER_ENTITY))?)?;
+    let mut peaks = [0_u64; 2];
+    let mut before = [0_u64; 2];
+    let mut times = [Duration::ZERO; 2];
+    for _ in 0..effort.memory_runs {
+        for (i, count) in counts.iter().enumerate() {
+            let started = Instant::now();
+            let output = Command::new(&binary)
+                .args([&server.integration_id, &count.to_string()])
+                .env("KOMBO_BASE_URL", &server.kombo_base_url)
+                .env("KOMBO_API_KEY", &server.kombo_api_key)
+                .stderr(Stdio::inherit())
+                .output()?;
+            times[i] = started.elapsed();
+            if !output.status.success() {
+                server.stop();
+                return Err(format!("bench_memory {count} failed").into());
+            }
+            let line = String::from_utf8(output.stdout)?;
+            let field = |name: &str| -> Result<u64, Error> {
+                line.split_whitespace()
+                    .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+                    .ok_or_else(|| format!("no {name} in {line:?}"))?
+                    .parse()
+                    .map_err(Into::into)
+            };
+            if field("records")? != *count {
+                server.stop();
+                return Err(format!("bench_memory streamed the wrong count: {line}").into());
+            }
+            peaks[i] = peaks[i].max(field("peak_rss_kib")?);
+            before[i] = before[i].max(field("rss_before_kib")?);
+        }
+    }
+    server.stop();
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    let growth = peaks[1] as f64 / peaks[0] as f64 - 1.0;
+    let constant = growth.abs() <= 0.10;
+    let small = mib(peaks[1]) < 64.0 && mib(peaks[0]) < 64.0;
+    let mut section = format!(
+        "## 3. Memory: peak resident memory of a process streaming Kombo records through `items()`\n\n\
+         `examples/bench_memory.rs` (one current-thread runtime, page size 250) streams N records \
+         from a mock server in another process (1,000,000 records) and reports its own `VmHWM`; \
+         largest of {} run(s) per N.\n\n\
+         | records streamed | RSS before streaming | peak RSS (`VmHWM`) | wall time |\n|---:|---:|---:|---:|\n",
+        effort.memory_runs
+    );
+    for i in 0..2 {
+        let _ = writeln!(
+            section,
+            "| {} | {:.1} MiB | {:.1} MiB | {} |",
+            thousands(counts[i] as f64),
+            mib(before[i]),
+            mib(peaks[i]),
+            secs(times[i])
+        );
+    }
+    let _ = writeln!(
+        section,
+        "\nTen times the records changes the peak by {:+.1}% (target within ±10%: **{}**); both peaks \
+         under 64 MiB: **{}**.",
+        growth * 100.0,
+        if constant { "met" } else { "missed" },
+        if small { "met" } else { "missed" },
+    );
+    report.sections.push(section);
+    report.verdict(
+        "3. Memory, 1,000,000 vs 100,000 records",
+        "peak within 10%, under 64 MiB",
+        format!(
+            "{:.1} MiB vs {:.1} MiB ({:+.1}%)",
+            mib(peaks[1]),
+            mib(peaks[0]),
+            growth * 100.0
+        ),
+        Some(constant && small),
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario 6: codegen.
+
+fn workspace_root() -> Result<PathBuf, Error> {
+    Ok(Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize()?)
+}
+
+fn time_command(runs: usize, program: &str, args: &[&str], root: &Path) -> Result<(Timing, Duration, bool), Error> {
+    let mut samples = Vec::with_capacity(runs);
+    let mut fresh = true;
+    // One unmeasured run first (file cache).
+    for run in 0..=runs {
+        let started = Instant::now();
+        let output = Command::new(program).args(args).current_dir(root).output()?;
+        let elapsed = started.elapsed();
+        match output.status.code() {
+            Some(0) => {}
+            Some(1) => fresh = false,
+            _ => {
+                return Err(format!(
+                    "`{program} {}` failed: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&output.stderr)
+                )
+                .into());
+            }
+        }
+        if run > 0 {
+            samples.push(elapsed);
+        }
+    }
+    let mean = samples.iter().sum::<Duration>() / u32::try_from(samples.len().max(1))?;
+    Ok((Timing::of(samples), mean, fresh))
+}
+
+fn codegen(effort: Effort, report: &mut Report) -> Result<(), Error> {
+    println!("scenario 6: codegen --check (building xtask first)");
+    let root = workspace_root()?;
+    let status = Command::new(cargo())
+        .args(["build", "-p", "xtask"])
+        .current_dir(&root)
+        .status()?;
+    if !status.success() {
+        return Err("cannot build xtask".into());
+    }
+    let xtask = target_profile_dir()?
+        .parent()
+        .ok_or("no target directory")?
+        .join("debug/xtask");
+    let xtask = xtask.to_str().ok_or("non-UTF-8 path")?;
+    let (direct, direct_mean, fresh) = time_command(effort.codegen_runs, xtask, &["codegen", "--check"], &root)?;
+    let cargo = cargo();
+    let (alias, alias_mean, _) = time_command(effort.codegen_runs, &cargo, &["xtask", "codegen", "--check"], &root)?;
+    let mut section = format!(
+        "## 6. Codegen: `cargo xtask codegen --check`\n\n\
+         Wall time with the xtask already built (`cargo build -p xtask`, the dev profile `cargo xtask` \
+         uses), {} runs after one unmeasured run. The check regenerates both clients from `specs/` in \
+         memory and compares them with `crates/skillbridge-openapi/src/generated/` (result: {}).\n\n\
+         | command | mean | median | best | worst |\n|---|---:|---:|---:|---:|\n",
+        effort.codegen_runs,
+        if fresh { "up to date" } else { "stale" }
+    );
+    for (name, timing, mean) in [
+        ("`target/debug/xtask codegen --check`", direct, direct_mean),
+        (
+            "`cargo xtask codegen --check` (adds cargo's freshness check)",
+            alias,
+            alias_mean,
+        ),
+    ] {
+        let _ = writeln!(
+            section,
+            "| {name} | {} | {} | {} | {} |",
+            ms(mean),
+            ms(timing.median),
+            ms(timing.best),
+            ms(timing.worst)
+        );
+    }
+    report.sections.push(section);
+    report.verdict(
+        "6. Codegen check",
+        "figures (no target)",
+        format!("{} (cargo xtask: {})", ms(direct_mean), ms(alias_mean)),
+        None,
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn command_output(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn machine_facts(load_before: &str) -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().find_map(|l| {
+                l.strip_prefix("model name")?
+                    .split_once(':')
+                    .map(|(_, m)| m.trim().to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    format!(
+        "| fact | value |\n|---|---|\n\
+         | date (UTC) | {} |\n| commit | `{}` |\n| CPU | {cpu} |\n| cores available | {cores} |\n\
+         | kernel | Linux {} |\n| rustc | `{}` |\n| build | `--release` (opt-level 3) |\n\
+         | load average (1/5/15 min) before, after | {} / {} |\n",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M"),
+        command_output("git", &["describe", "--always", "--dirty"]),
+        kernel.trim(),
+        command_output("rustc", &["--version"]),
+        load_before.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+        load_after.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+    )
+}
+
+fn render(report: &Report, facts: &str, total: Duration) -> String {
+    let mut out = String::from(
+        "# Benchmarks\n\n\
+         Generated by `cargo run --release -p skillbridge --example bench_report` (regenerates this \
+         file; about five minutes). Criterion benches of the same contenders: \
+         `cargo bench -p skillbridge`. Do not edit by hand.\n\n\
+         What it proves: `skillbridge`'s convenience against hand-written `reqwest` and the generated \
+         client, side by side, in one run, on the same machine, against the embedded mock server \
+         (`skillbridge-mock`) on loopback. The mock runs with contract checks and the request log off. \
+         The machine has few cores and client and server compete for them: in-process, the mock gets \
+         a one-worker runtime and the client a current-thread runtime (one core each); contenders run \
+         interleaved, round after round in rotated order, so that load from elsewhere on the machine \
+         hits them alike.\n\n",
+    );
+    out.push_str(facts);
+    let _ = writeln!(out, "\nTotal run time: {}.\n\n## Summary\n", secs(total));
+    out.push_str("| scenario | target | measured | met |\n|---|---|---|---|\n");
+    for v in &report.verdicts {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            v.scenario,
+            v.target,
+            v.measured,
+            v.met.map_or("-", yes_no)
+        );
+    }
+    for section in &report.sections {
+        out.push('\n');
+        out.push_str(section);
+    }
+    out
+}
+
+fn main() -> Result<(), Error> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [command, entities] = args.as_slice()
+        && command == "serve-kombo"
+    {
+        return serve_kombo(entities.parse()?);
+    }
+    if cfg!(debug_assertions) {
+        return Err("build with --release: debug-build figures mean nothing".into());
+    }
+    let mut effort = FULL;
+    let mut out = workspace_root()?.join("BENCHMARKS.md");
+    let mut only: Option<Vec<String>> = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--quick" => effort = QUICK,
+            "--out" => out = PathBuf::from(iter.next().ok_or("--out needs a path")?),
+            "--only" => {
+                only = Some(
+                    iter.next()
+                        .ok_or("--only needs names")?
+                        .split(',')
+                        .map(str::to_owned)
+                        .collect(),
+                )
+            }
+            other => return Err(format!("unknown argument {other:?}").into()),
+        }
+    }
+    let wanted = |name: &str| only.as_ref().is_none_or(|names| names.iter().any(|n| n == name));
+    let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let started = Instant::now();
+    let mut report = Report::default();
+    if wanted("listing") {
+        kombo_listing(effort, &mut report);
+    }
+    if wanted("techwolf") {
+        techwolf_export(effort, &mut report);
+    }
+    if wanted("memory") {
+        memory(effort, &mut report)?;
+    }
+    if wanted("upsert") {
+        bulk_upsert(effort, &mut report);
+    }
+    if wanted("decode") {
+        decode(effort, &mut report);
+    }
+    if wanted("codegen") {
+        codegen(effort, &mut report)?;
+    }
+    let text = render(&report, &machine_facts(&load_before), started.elapsed());
+    if only.is_some() {
+        println!("{text}");
+    } else {
+        std::fs::write(&out, text)?;
+        println!("wrote {}", out.display());
+    }
+    Ok(())
+}
