@@ -304,7 +304,10 @@ impl TechWolf {
         let body = query.body(starting_after)?;
         let refreshable = matches!(self.inner.tokens, TokenSource::ClientCredentials(_));
         let recover = |error: &Error| -> Option<Recovery> {
-            let unauthorized = error.is_auth() && error.status().is_some_and(|s| s.as_u16() == 401);
+            // Only the API's 401 means "this token": the token endpoint's 401 means the credentials are
+            // wrong, and sending them again cannot help.
+            let unauthorized = matches!(error, Error::Auth(auth)
+                if auth.operation == EXPORT_OPERATION && auth.status.is_some_and(|s| s.as_u16() == 401));
             // The rejected token was already dropped from the cache; the retry fetches a new one.
             (refreshable && unauthorized).then(|| Box::pin(async { Ok(()) }) as Recovery)
         };
