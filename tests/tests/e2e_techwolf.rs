@@ -545,6 +545,7 @@ async fn a_damaged_token_response_is_an_auth_error() {
         assert!(!error.is_retryable());
         assert_eq!(server.token_requests(), 1, "{fault:?}: not retried");
         assert_eq!(server.request_count(Route::TechwolfExport), 0);
+        assert_no_violations(&server);
     }
 }
 
