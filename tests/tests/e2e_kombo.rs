@@ -1090,6 +1090,7 @@ async fn wrong_credentials_are_typed_errors_and_never_retried() {
         error.kombo_code(),
         Some(&ErrorCode::from("PLATFORM.AUTHENTICATION_INVALID"))
     );
+    assert!(error.is_auth(), "a refused key is an auth error: {error:?}");
     assert!(!error.is_retryable());
     assert!(
         !format!("{error} {error:?}").contains("kombo_wrong_key_0000"),

@@ -138,9 +138,15 @@ impl Error {
         }
     }
 
-    /// Whether credentials were refused or could not be obtained.
+    /// Whether credentials were refused or could not be obtained: an [`Error::Auth`], or an API
+    /// error with status `401` or `403` (Kombo's keep their `code`, e.g.
+    /// `PLATFORM.AUTHENTICATION_INVALID`, so they stay [`Error::Api`]).
     pub fn is_auth(&self) -> bool {
-        matches!(self, Error::Auth(_))
+        match self {
+            Error::Auth(_) => true,
+            Error::Api(api) => matches!(api.status.as_u16(), 401 | 403),
+            _ => false,
+        }
     }
 
     /// How long the server asked us to wait (`Retry-After`, or `ratelimit-reset` on a 429).
