@@ -30,7 +30,8 @@ pub struct LoggedRequest {
     pub headers: Vec<(String, String)>,
     /// The body as text (lossy UTF-8), secrets masked, cut at 16 KiB.
     pub body: String,
-    /// Status sent back; `None` when the connection was dropped on purpose.
+    /// Status sent back; `None` when the connection was dropped on purpose, or when the client
+    /// hung up before the response was ready.
     pub status: Option<u16>,
     /// The injected fault, if one fired (its `Debug` form).
     pub fault: Option<String>,

@@ -326,6 +326,10 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
     }
     let fault = route.and_then(|r| state.faults.pick(r));
     entry.fault = fault.as_ref().map(|f| format!("{f:?}"));
+    let mut pending = PendingLog {
+        state: Arc::clone(&state),
+        entry: Some(entry),
+    };
     if let Some(Fault::Delay(d)) = &fault {
         tokio::time::sleep(*d).await;
     }
@@ -340,13 +344,31 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
             finish(&state, route, response, fault.as_ref()).await
         }
     };
-    entry.status = response
-        .extensions()
-        .get::<DropConnection>()
-        .is_none()
-        .then(|| response.status().as_u16());
-    state.log.push(entry);
+    if let Some(entry) = pending.entry.as_mut() {
+        entry.status = response
+            .extensions()
+            .get::<DropConnection>()
+            .is_none()
+            .then(|| response.status().as_u16());
+    }
+    drop(pending);
     response
+}
+
+/// Pushes its entry to the request log when dropped: at the end of [`observe`], or when the
+/// client hangs up mid-request and hyper drops the handler (then with no status), so that
+/// abandoned requests are logged too.
+struct PendingLog {
+    state: Arc<AppState>,
+    entry: Option<LoggedRequest>,
+}
+
+impl Drop for PendingLog {
+    fn drop(&mut self) {
+        if let Some(entry) = self.entry.take() {
+            self.state.log.push(entry);
+        }
+    }
 }
 
 async fn not_found() -> Response {

@@ -148,6 +148,39 @@ async fn delay_and_latency_add_time() {
 }
 
 #[tokio::test]
+async fn a_request_the_client_abandons_is_still_logged() {
+    let ctx = Ctx::start(small()).await;
+    ctx.server.clear_request_log();
+    ctx.server
+        .add_fault(Route::KomboList, Fault::Delay(Duration::from_millis(300)).first(1));
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(50))
+        .build()
+        .expect("reqwest client");
+    let abandoned = impatient
+        .get(ctx.kombo_url())
+        .bearer_auth(ctx.server.kombo_api_key())
+        .header("X-Integration-Id", ctx.server.integration_id())
+        .send()
+        .await;
+    assert!(abandoned.is_err_and(|e| e.is_timeout()));
+    // Bounded wait for the server to notice the hang-up and drop the handler.
+    for _ in 0..50 {
+        if !ctx.server.request_log().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let log = ctx.server.request_log();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    assert_eq!(log[0].status, None);
+    assert!(
+        log[0].fault.as_deref().is_some_and(|f| f.starts_with("Delay")),
+        "{log:#?}"
+    );
+}
+
+#[tokio::test]
 async fn truncated_and_malformed_bodies() {
     let ctx = Ctx::start(small()).await;
     let good = ctx.list(&[("page_size", "20")]).await;
