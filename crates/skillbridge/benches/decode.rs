@@ -29,6 +29,9 @@ fn kombo_page(c: &mut Criterion) {
     group.bench_function("serde_json_value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(std::hint::black_box(&body)).expect("decodes"))
     });
+    group.bench_function("plain_structs", |b| {
+        b.iter(|| common::decode_plain_kombo(std::hint::black_box(&body)))
+    });
     group.bench_function("public_types", |b| {
         b.iter(|| serde_json::from_slice::<Envelope>(std::hint::black_box(&body)).expect("decodes"))
     });
@@ -54,6 +57,9 @@ fn techwolf_page(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("serde_json_value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(std::hint::black_box(&body)).expect("decodes"))
+    });
+    group.bench_function("plain_structs", |b| {
+        b.iter(|| common::decode_plain_techwolf(std::hint::black_box(&body)))
     });
     group.bench_function("public_types", |b| {
         b.iter(|| serde_json::from_slice::<EmployeeSkillClustersPage>(std::hint::black_box(&body)).expect("decodes"))

@@ -56,10 +56,15 @@ fn techwolf_export(c: &mut Criterion) {
     let mock = Mock::listing();
     let runtime = common::client_runtime();
     let raw = runtime.block_on(mock.raw_techwolf());
+    let generated = raw.generated(&mock.server.techwolf_base_url());
     let techwolf = mock.techwolf();
 
     let expected = runtime.block_on(raw.export());
     assert_eq!(expected.records, TECHWOLF_EMPLOYEES);
+    assert_eq!(
+        runtime.block_on(common::generated_techwolf_export(&generated)),
+        expected
+    );
     assert_eq!(runtime.block_on(common::techwolf_items(&techwolf)), expected);
 
     let mut group = c.benchmark_group("techwolf_export_20k_all_includes");
@@ -70,6 +75,10 @@ fn techwolf_export(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5))
         .throughput(Throughput::Elements(TECHWOLF_EMPLOYEES));
     group.bench_function("raw_reqwest_serde", |b| b.to_async(&runtime).iter(|| raw.export()));
+    group.bench_function("generated_client", |b| {
+        b.to_async(&runtime)
+            .iter(|| common::generated_techwolf_export(&generated))
+    });
     group.bench_function("skillbridge_items", |b| {
         b.to_async(&runtime).iter(|| common::techwolf_items(&techwolf))
     });

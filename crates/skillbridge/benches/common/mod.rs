@@ -20,6 +20,7 @@ use skillbridge::techwolf::{EmployeeSkillClusters, Include, TechWolf};
 use skillbridge_mock::{MockServer, MockServerBuilder, Route};
 use skillbridge_openapi::RequestContext;
 use skillbridge_openapi::kombo::Client as GeneratedKombo;
+use skillbridge_openapi::techwolf::{Client as GeneratedTechWolf, types as tw};
 
 /// Scenario 1: 20,000 staffing entities × 5 skills = 100,000 records (deleted ones included).
 pub(crate) const KOMBO_ENTITIES: u32 = 20_000;
@@ -50,6 +51,11 @@ pub(crate) struct Mock {
 impl Mock {
     /// Starts `builder` with contract checks and the request log off (throughput runs).
     pub(crate) fn start(builder: MockServerBuilder) -> Self {
+        Self::start_with_log(builder, 0)
+    }
+
+    /// Starts `builder` with contract checks off and a request log of `log_capacity` requests.
+    pub(crate) fn start_with_log(builder: MockServerBuilder, log_capacity: usize) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("mock-server")
@@ -57,7 +63,12 @@ impl Mock {
             .build()
             .expect("mock runtime");
         let server = runtime
-            .block_on(builder.contract_checks(false).request_log_capacity(0).start())
+            .block_on(
+                builder
+                    .contract_checks(false)
+                    .request_log_capacity(log_capacity)
+                    .start(),
+            )
             .expect("mock server starts");
         Self {
             server,
@@ -77,12 +88,18 @@ impl Mock {
 
     /// The bulk-upsert scenario's server: 2,000 staffing entities, 5 ms on every upsert, limit 30.
     pub(crate) fn upserts() -> Self {
-        Self::start(
+        Self::upserts_logged(0)
+    }
+
+    /// [`Mock::upserts`] with a request log of `log_capacity` requests.
+    pub(crate) fn upserts_logged(log_capacity: usize) -> Self {
+        Self::start_with_log(
             MockServer::builder()
                 .staffing_entities(2_000)
                 .skills_per_entity(SKILLS_PER_ENTITY)
                 .latency(Route::KomboUpsert, UPSERT_LATENCY)
                 .write_concurrency_limit(WRITE_LIMIT),
+            log_capacity,
         )
     }
 
@@ -314,6 +331,23 @@ impl RawKombo {
     }
 }
 
+/// Decodes a Kombo page into contender (a)'s plain structs; returns the record count.
+pub(crate) fn decode_plain_kombo(body: &[u8]) -> usize {
+    serde_json::from_slice::<RawResponse>(body)
+        .expect("decodes")
+        .data
+        .results
+        .len()
+}
+
+/// Decodes a TechWolf page into contender (a)'s plain structs; returns the employee count.
+pub(crate) fn decode_plain_techwolf(body: &[u8]) -> usize {
+    serde_json::from_slice::<RawExportPage>(body)
+        .expect("decodes")
+        .records
+        .len()
+}
+
 /// Contender (b): the generated client used directly, with the same loop.
 pub(crate) async fn generated_list(client: &GeneratedKombo, integration_id: &str) -> Tally {
     let mut tally = Tally::default();
@@ -467,6 +501,47 @@ pub(crate) async fn upsert_sequentially(hris: &Integration, inputs: Vec<SkillExp
     result
 }
 
+/// What the server's request log says about the upserts it received.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WriteLog {
+    /// Upserts answered with a success status.
+    pub(crate) written: u64,
+    /// Upserts refused with `429` (the in-flight limit).
+    pub(crate) refused: u64,
+    /// Upserts with any other outcome.
+    pub(crate) other: u64,
+    /// Whether every input was written by exactly one successful request, and nothing else was.
+    pub(crate) each_once: bool,
+}
+
+/// Reads the request log (it must hold every request of the run) against `inputs`.
+pub(crate) fn write_log(server: &MockServer, inputs: &[SkillExpectation]) -> WriteLog {
+    let mut log = WriteLog::default();
+    let mut writes: std::collections::HashMap<(String, String), u32> = std::collections::HashMap::new();
+    for request in server.request_log() {
+        if request.route != Some(Route::KomboUpsert) {
+            continue;
+        }
+        match request.status {
+            Some(200..=299) => {
+                log.written += 1;
+                let body: serde_json::Value = serde_json::from_str(&request.body).unwrap_or_default();
+                let field = |name: &str| body[name].as_str().unwrap_or_default().to_owned();
+                *writes
+                    .entry((field("staffing_entity_id"), field("skill_id")))
+                    .or_default() += 1;
+            }
+            Some(429) => log.refused += 1,
+            _ => log.other += 1,
+        }
+    }
+    log.each_once = writes.len() == inputs.len()
+        && inputs
+            .iter()
+            .all(|input| writes.get(&(input.staffing_entity_id().to_owned(), input.skill_id().to_owned())) == Some(&1));
+    log
+}
+
 /// Whether every input is saved on the server with its level (each created once: the count of
 /// expectations grew by exactly the number of inputs).
 pub(crate) fn all_saved_once(server: &MockServer, inputs: &[SkillExpectation], count_before: u64) -> bool {
@@ -593,6 +668,33 @@ impl Tally {
         self.employee(&employee.external_id, clusters);
     }
 
+    fn generated_techwolf(&mut self, employee: &tw::EmployeeSkillClusters) {
+        // Every list was asked for, so an empty one counts as present (as the public types say).
+        let skills = |list: &Vec<tw::Skill>| {
+            let extra = list
+                .iter()
+                .map(|s| s.name.len() + s.skill_sources.len() + usize::from(s.validation_state.is_some()))
+                .sum();
+            Some((list.len(), extra))
+        };
+        let clusters = employee
+            .skill_clusters
+            .iter()
+            .map(|c| {
+                cluster_sum(
+                    &c.skill_cluster_name,
+                    c.proficiency_level,
+                    c.validation_state.is_some(),
+                    skills(&c.current_skills),
+                    skills(&c.related_skills),
+                    skills(&c.rejected_skills),
+                    Some(c.sources.len()),
+                )
+            })
+            .fold(0_u64, u64::wrapping_add);
+        self.employee(&employee.external_id, clusters);
+    }
+
     fn raw_techwolf(&mut self, employee: &RawEmployee) {
         let skills = |list: &Option<Vec<RawSkill>>| {
             list.as_ref().map(|l| {
@@ -623,6 +725,12 @@ impl Tally {
 }
 
 impl RawTechWolf {
+    /// The generated TechWolf client, used directly, with this contender's token.
+    pub(crate) fn generated(&self, base_url: &str) -> GeneratedTechWolf {
+        let context = RequestContext::bearer(&self.token).expect("valid token");
+        GeneratedTechWolf::new_with_client(base_url, self.http.clone(), context)
+    }
+
     fn request(&self, after: Option<&str>) -> reqwest::RequestBuilder {
         let mut body = serde_json::json!({"limit": TECHWOLF_LIMIT, "include": ALL_INCLUDES});
         if let Some(after) = after {
@@ -671,6 +779,47 @@ impl RawTechWolf {
             .expect("body")
             .to_vec()
     }
+}
+
+/// Contender (b) of the TechWolf export: the generated client used directly, with the same loop.
+pub(crate) async fn generated_techwolf_export(client: &GeneratedTechWolf) -> Tally {
+    let mut tally = Tally::default();
+    let mut after: Option<tw::ExportRequestStartingAfter> = None;
+    let include = vec![
+        tw::Include::CurrentSkills,
+        tw::Include::RelatedSkills,
+        tw::Include::RejectedSkills,
+        tw::Include::Sources,
+    ];
+    let limit = NonZeroU64::new(u64::from(TECHWOLF_LIMIT)).expect("non-zero");
+    for _ in 0..MAX_PAGES {
+        let body = tw::ExportRequest {
+            filters: Vec::new(),
+            include: include.clone(),
+            limit,
+            starting_after: after.take(),
+        };
+        let page = client
+            .export_employee_skill_clusters()
+            .body(body)
+            .send()
+            .await
+            .expect("200")
+            .into_inner();
+        for employee in &page.records {
+            tally.generated_techwolf(employee);
+        }
+        if !page.has_next {
+            return tally;
+        }
+        let next = page
+            .next_starting_after
+            .map(|n| n.to_string())
+            .or_else(|| page.records.last().map(|e| e.external_id.clone()))
+            .expect("a continuation");
+        after = Some(next.parse().expect("a valid starting_after"));
+    }
+    panic!("more than {MAX_PAGES} pages");
 }
 
 /// The TechWolf contender under test: `items()` with every include, 100 per page.
