@@ -180,6 +180,42 @@ impl Mock {
     }
 }
 
+/// One timed run: wall time, the CPU time of the calling thread (the client, on its
+/// current-thread runtime) and the CPU time of the rest of the process (the in-process mock server).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sample {
+    pub(crate) wall: Duration,
+    pub(crate) client_cpu: Duration,
+    pub(crate) server_cpu: Duration,
+}
+
+fn clock(id: rustix::time::ClockId) -> Duration {
+    let now = rustix::time::clock_gettime(id);
+    Duration::new(
+        u64::try_from(now.tv_sec).unwrap_or_default(),
+        u32::try_from(now.tv_nsec).unwrap_or_default(),
+    )
+}
+
+/// Runs `run` and measures it (see [`Sample`]).
+pub(crate) fn measure<T>(run: impl FnOnce() -> T) -> (T, Sample) {
+    let (thread, process) = (
+        clock(rustix::time::ClockId::ThreadCPUTime),
+        clock(rustix::time::ClockId::ProcessCPUTime),
+    );
+    let started = std::time::Instant::now();
+    let value = run();
+    let wall = started.elapsed();
+    let client_cpu = clock(rustix::time::ClockId::ThreadCPUTime).saturating_sub(thread);
+    let process_cpu = clock(rustix::time::ClockId::ProcessCPUTime).saturating_sub(process);
+    let sample = Sample {
+        wall,
+        client_cpu,
+        server_cpu: process_cpu.saturating_sub(client_cpu),
+    };
+    (value, sample)
+}
+
 /// A runtime for the client side: one thread, like a simple sync job.
 pub(crate) fn client_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
