@@ -98,6 +98,7 @@ fn yaml_to_json(yaml: serde_yaml_ng::Value, pointer: &str) -> Result<Value> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
 

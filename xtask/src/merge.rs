@@ -99,6 +99,7 @@ fn merge_into<'a>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
     use serde_json::json;

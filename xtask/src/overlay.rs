@@ -159,6 +159,7 @@ fn remove_at(doc: &mut Value, pointer: &str) -> Option<Value> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
     use serde_json::json;

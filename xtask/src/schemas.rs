@@ -135,6 +135,7 @@ fn arr(value: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
     use serde_json::json;
