@@ -48,6 +48,16 @@ macro_rules! open_enum {
             }
         }
 
+        impl From<String> for $name {
+            /// Like `From<&str>`, keeping the allocation for an unknown value.
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    $($value => $name::$variant,)*
+                    _ => $name::Unknown(value),
+                }
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

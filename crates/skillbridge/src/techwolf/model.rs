@@ -205,7 +205,7 @@ impl EmployeeSkillClustersPage {
                         skill_cluster_name: cluster.skill_cluster_name,
                         domain_name: cluster.domain_name,
                         proficiency_level: cluster.proficiency_level,
-                        validation_state: cluster.validation_state.map(|s| ValidationState::from(s.0.as_str())),
+                        validation_state: cluster.validation_state.map(|s| ValidationState::from(s.0)),
                         current_skills: list(Include::CurrentSkills, cluster.current_skills),
                         related_skills: list(Include::RelatedSkills, cluster.related_skills),
                         rejected_skills: list(Include::RejectedSkills, cluster.rejected_skills),
