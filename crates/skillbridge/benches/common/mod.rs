@@ -429,6 +429,22 @@ pub(crate) async fn items_list(hris: &Integration) -> Tally {
         .expect("every page")
 }
 
+/// `pages()` at page size 250, records read from each page: `items()` without its per-record stream.
+pub(crate) async fn pages_list(hris: &Integration) -> Tally {
+    hris.staffing_entity_skills()
+        .page_size(PAGE_SIZE)
+        .include_deleted(true)
+        .pages()
+        .try_fold(Tally::default(), |mut tally, page| async move {
+            for record in &page.results {
+                tally.record(record);
+            }
+            Ok(tally)
+        })
+        .await
+        .expect("every page")
+}
+
 /// Hands out skill expectations that do not exist yet on the server (so each upsert creates one),
 /// never the same pair twice: skill `(entity + round) % catalog` on every open entity, round after
 /// round.
@@ -867,6 +883,23 @@ pub(crate) async fn techwolf_items(techwolf: &TechWolf) -> Tally {
         .items()
         .try_fold(Tally::default(), |mut tally, employee| async move {
             tally.techwolf(&employee);
+            Ok(tally)
+        })
+        .await
+        .expect("every page")
+}
+
+/// TechWolf `pages()` with every include: `items()` without its per-employee stream.
+pub(crate) async fn techwolf_pages(techwolf: &TechWolf) -> Tally {
+    techwolf
+        .employee_skill_clusters()
+        .include(Include::ALL)
+        .limit(TECHWOLF_LIMIT)
+        .pages()
+        .try_fold(Tally::default(), |mut tally, page| async move {
+            for employee in &page.records {
+                tally.techwolf(employee);
+            }
             Ok(tally)
         })
         .await
