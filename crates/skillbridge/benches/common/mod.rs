@@ -818,6 +818,35 @@ impl RawTechWolf {
         panic!("more than {MAX_PAGES} pages");
     }
 
+    /// The same loop decoding each page straight into skillbridge's public types: what `items()`
+    /// would cost without the conversion from the generated types (the closing note's proposal).
+    pub(crate) async fn export_into_public_types(&self) -> Tally {
+        let mut tally = Tally::default();
+        let mut after: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let response = self
+                .request(after.as_deref())
+                .send()
+                .await
+                .expect("sent")
+                .error_for_status()
+                .expect("200");
+            let bytes = response.bytes().await.expect("body");
+            let page: skillbridge::techwolf::EmployeeSkillClustersPage =
+                serde_json::from_slice(&bytes).expect("decodes");
+            for employee in &page.records {
+                tally.techwolf(employee);
+            }
+            if !page.has_next {
+                return tally;
+            }
+            after = page
+                .next_starting_after
+                .or_else(|| page.records.last().map(|e| e.external_id.clone()));
+        }
+        panic!("more than {MAX_PAGES} pages");
+    }
+
     /// The raw bytes of the first page (the decoding scenario's input).
     pub(crate) async fn first_page(&self) -> Vec<u8> {
         self.request(None)
