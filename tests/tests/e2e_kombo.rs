@@ -4,6 +4,9 @@
 //! from (and the listing is still complete) or reported as the typed error the crate documents.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
+mod common;
+
+use common::{fast_retries, start};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -27,17 +30,6 @@ fn builder() -> MockServerBuilder {
         .skills_per_entity(4)
         .skill_catalog(25)
         .contract_checks(true)
-}
-
-async fn start(builder: MockServerBuilder) -> MockServer {
-    builder.start().await.expect("mock server starts")
-}
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_delay(Duration::from_millis(5))
-        .max_delay(Duration::from_millis(20))
-        .max_elapsed(Duration::from_secs(10))
 }
 
 fn client_with(server: &MockServer, policy: RetryPolicy, timeout: Duration) -> Kombo {

@@ -5,13 +5,15 @@
 //! or reported as the typed error the crate documents.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
+mod common;
+
+use common::{fast_retries, start};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use futures::{StreamExt, TryStreamExt};
 use skillbridge::Error;
-use skillbridge::retry::RetryPolicy;
 use skillbridge::techwolf::{
     EmployeeSkillClusters, ExportEmployeeSkillClusters, Filter, Include, Skill as TwSkill, TechWolf, TechWolfBuilder,
 };
@@ -32,17 +34,6 @@ fn builder() -> MockServerBuilder {
         .seed(SEED)
         .employees(EMPLOYEES)
         .contract_checks(true)
-}
-
-async fn start(builder: MockServerBuilder) -> MockServer {
-    builder.start().await.expect("mock server starts")
-}
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_delay(Duration::from_millis(5))
-        .max_delay(Duration::from_millis(20))
-        .max_elapsed(Duration::from_secs(10))
 }
 
 /// A client with the mock's credentials; tests change what they need.
