@@ -69,11 +69,11 @@ async fn token_is_refreshed_after_expiry() {
     let server = Mock::builder()
         .seed(11)
         .employees(5)
-        .token_ttl(Duration::from_secs(2))
+        .token_ttl(Duration::from_secs(4))
         .start()
         .await
         .unwrap();
-    // A margin larger than the lifetime is capped at half of it: the token is reused for ~1 s.
+    // A margin larger than the lifetime is capped at half of it: the token is reused for ~2 s.
     let techwolf = TechWolf::builder()
         .base_url(server.techwolf_base_url())
         .token_url(server.token_url())
@@ -86,7 +86,7 @@ async fn token_is_refreshed_after_expiry() {
     techwolf.employee_skill_clusters().send().await.unwrap();
     techwolf.employee_skill_clusters().send().await.unwrap();
     assert_eq!(server.token_requests(), 1, "a fresh token is reused");
-    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
     techwolf.employee_skill_clusters().send().await.unwrap();
     assert_eq!(
         server.token_requests(),
