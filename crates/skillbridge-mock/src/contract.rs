@@ -1,13 +1,13 @@
 //! Validation of requests and responses against the vendored specs (JSON Schema 2020-12, which
 //! is what OpenAPI 3.1 schemas are).
 
-use std::collections::VecDeque;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use jsonschema::Validator;
 use serde_json::Value;
 
 use crate::faults::Route;
+use crate::log::Ring;
 
 const KOMBO_GET: &str = include_str!("../../../specs/kombo/get-hris-staffing-entity-skills.yaml");
 const KOMBO_POST: &str = include_str!("../../../specs/kombo/post-hris-staffing-entity-skills.yaml");
@@ -234,7 +234,7 @@ fn errors(validator: &Validator, value: &Value) -> Vec<String> {
 #[derive(Debug)]
 pub(crate) struct Contract {
     pub(crate) enabled: bool,
-    violations: Mutex<VecDeque<ContractViolation>>,
+    violations: Ring<ContractViolation>,
 }
 
 const MAX_VIOLATIONS: usize = 1000;
@@ -243,29 +243,20 @@ impl Contract {
     pub(crate) fn new(enabled: bool) -> Self {
         Self {
             enabled,
-            violations: Mutex::new(VecDeque::new()),
+            violations: Ring::new(MAX_VIOLATIONS),
         }
     }
 
     fn record(&self, v: ContractViolation) {
-        let mut list = self.violations.lock().unwrap_or_else(|e| e.into_inner());
-        if list.len() >= MAX_VIOLATIONS {
-            list.pop_front();
-        }
-        list.push_back(v);
+        self.violations.push(v);
     }
 
     pub(crate) fn violations(&self) -> Vec<ContractViolation> {
-        self.violations
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .cloned()
-            .collect()
+        self.violations.snapshot()
     }
 
     pub(crate) fn clear(&self) {
-        self.violations.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.violations.clear();
     }
 
     fn schemas(&self, route: Route, status: u16) -> Option<&'static Schemas> {

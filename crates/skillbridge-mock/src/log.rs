@@ -146,34 +146,39 @@ fn truncate(mut s: String) -> String {
     s
 }
 
-/// Ring buffer of the last `capacity` requests.
+/// A thread-safe ring buffer of the last `capacity` items: bounded, so million-request runs
+/// cannot grow memory. Holds the request log and the contract violations.
 #[derive(Debug)]
-pub(crate) struct RequestLog {
+pub(crate) struct Ring<T> {
     capacity: usize,
-    entries: Mutex<VecDeque<LoggedRequest>>,
+    items: Mutex<VecDeque<T>>,
 }
 
-impl RequestLog {
+/// The request log: the last `capacity` requests.
+pub(crate) type RequestLog = Ring<LoggedRequest>;
+
+impl<T: Clone> Ring<T> {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            entries: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+            items: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
         }
     }
 
-    pub(crate) fn push(&self, entry: LoggedRequest) {
+    /// Appends, dropping the oldest items beyond the capacity (nothing is kept at capacity 0).
+    pub(crate) fn push(&self, item: T) {
         if self.capacity == 0 {
             return;
         }
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        while entries.len() >= self.capacity {
-            entries.pop_front();
+        let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        while items.len() >= self.capacity {
+            items.pop_front();
         }
-        entries.push_back(entry);
+        items.push_back(item);
     }
 
-    pub(crate) fn snapshot(&self) -> Vec<LoggedRequest> {
-        self.entries
+    pub(crate) fn snapshot(&self) -> Vec<T> {
+        self.items
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
@@ -182,7 +187,7 @@ impl RequestLog {
     }
 
     pub(crate) fn clear(&self) {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 
