@@ -13,25 +13,17 @@ use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_
 #[allow(dead_code, reason = "shared by several bench targets, each using a part")]
 mod common;
 
-use common::{KOMBO_RECORDS, Mock, TECHWOLF_EMPLOYEES};
+use common::{KOMBO_RECORDS, KomboListing, TECHWOLF_EMPLOYEES, TechWolfExport};
 
 fn kombo_listing(c: &mut Criterion) {
-    let mock = Mock::listing();
     let runtime = common::client_runtime();
-    let raw = mock.raw();
-    let generated = mock.generated();
-    let integration_id = mock.server.integration_id().to_owned();
-    let kombo = mock.kombo();
-    let hris = mock.integration(&kombo);
-
-    // The contenders must agree before their times mean anything.
-    let expected = runtime.block_on(raw.list());
-    assert_eq!(expected.records, KOMBO_RECORDS);
-    assert_eq!(
-        runtime.block_on(common::generated_list(&generated, &integration_id)),
-        expected
-    );
-    assert_eq!(runtime.block_on(common::items_list(&hris)), expected);
+    let KomboListing {
+        raw,
+        generated,
+        integration_id,
+        hris,
+        ..
+    } = &KomboListing::new(&runtime);
 
     let mut group = c.benchmark_group("kombo_listing_100k");
     // One listing takes about half a second: ten flat samples of one listing each.
@@ -44,28 +36,22 @@ fn kombo_listing(c: &mut Criterion) {
     group.bench_function("raw_reqwest_serde", |b| b.to_async(&runtime).iter(|| raw.list()));
     group.bench_function("generated_client", |b| {
         b.to_async(&runtime)
-            .iter(|| common::generated_list(&generated, &integration_id))
+            .iter(|| common::generated_list(generated, integration_id))
     });
     group.bench_function("skillbridge_items", |b| {
-        b.to_async(&runtime).iter(|| common::items_list(&hris))
+        b.to_async(&runtime).iter(|| common::items_list(hris))
     });
     group.finish();
 }
 
 fn techwolf_export(c: &mut Criterion) {
-    let mock = Mock::listing();
     let runtime = common::client_runtime();
-    let raw = runtime.block_on(mock.raw_techwolf());
-    let generated = raw.generated(&mock.server.techwolf_base_url());
-    let techwolf = mock.techwolf();
-
-    let expected = runtime.block_on(raw.export());
-    assert_eq!(expected.records, TECHWOLF_EMPLOYEES);
-    assert_eq!(
-        runtime.block_on(common::generated_techwolf_export(&generated)),
-        expected
-    );
-    assert_eq!(runtime.block_on(common::techwolf_items(&techwolf)), expected);
+    let TechWolfExport {
+        raw,
+        generated,
+        techwolf,
+        ..
+    } = &TechWolfExport::new(&runtime);
 
     let mut group = c.benchmark_group("techwolf_export_20k_all_includes");
     group
@@ -77,10 +63,10 @@ fn techwolf_export(c: &mut Criterion) {
     group.bench_function("raw_reqwest_serde", |b| b.to_async(&runtime).iter(|| raw.export()));
     group.bench_function("generated_client", |b| {
         b.to_async(&runtime)
-            .iter(|| common::generated_techwolf_export(&generated))
+            .iter(|| common::generated_techwolf_export(generated))
     });
     group.bench_function("skillbridge_items", |b| {
-        b.to_async(&runtime).iter(|| common::techwolf_items(&techwolf))
+        b.to_async(&runtime).iter(|| common::techwolf_items(techwolf))
     });
     group.finish();
 }

@@ -198,32 +198,25 @@ fn yes_no(met: bool) -> &'static str {
 
 fn kombo_listing(effort: Effort, report: &mut Report) {
     println!("scenario 1: Kombo listing of {} records", common::KOMBO_RECORDS);
-    let mock = common::Mock::listing();
     let runtime = common::client_runtime();
-    let raw = mock.raw();
-    let generated = mock.generated();
-    let integration_id = mock.server.integration_id().to_owned();
-    let kombo = mock.kombo();
-    let hris = mock.integration(&kombo);
-
-    // Warm-up round, which also checks that every contender saw the same records.
-    let expected = runtime.block_on(raw.list());
-    assert_eq!(expected.records, common::KOMBO_RECORDS, "raw loop record count");
-    assert_eq!(
-        runtime.block_on(common::generated_list(&generated, &integration_id)),
-        expected
-    );
-    assert_eq!(runtime.block_on(common::pages_list(&hris)), expected);
-    assert_eq!(runtime.block_on(common::items_list(&hris)), expected);
+    // Built after a warm-up round that checks every contender saw the same records.
+    let common::KomboListing {
+        raw,
+        generated,
+        integration_id,
+        hris,
+        expected,
+        ..
+    } = &common::KomboListing::new(&runtime);
 
     let samples = interleaved_samples(effort.listing_rounds, 4, |contender| {
         let (tally, sample) = common::measure(|| match contender {
             0 => runtime.block_on(raw.list()),
-            1 => runtime.block_on(common::generated_list(&generated, &integration_id)),
-            2 => runtime.block_on(common::pages_list(&hris)),
-            _ => runtime.block_on(common::items_list(&hris)),
+            1 => runtime.block_on(common::generated_list(generated, integration_id)),
+            2 => runtime.block_on(common::pages_list(hris)),
+            _ => runtime.block_on(common::items_list(hris)),
         });
-        assert_eq!(tally, expected, "contender {contender} saw other records");
+        assert_eq!(tally, *expected, "contender {contender} saw other records");
         sample
     });
     let n = common::KOMBO_RECORDS;
@@ -269,32 +262,25 @@ fn techwolf_export(effort: Effort, report: &mut Report) {
         "scenario 2: TechWolf export of {} employees",
         common::TECHWOLF_EMPLOYEES
     );
-    let mock = common::Mock::listing();
     let runtime = common::client_runtime();
-    let raw = runtime.block_on(mock.raw_techwolf());
-    let generated = raw.generated(&mock.server.techwolf_base_url());
-    let techwolf = mock.techwolf();
-
     // Warm-up round (skillbridge fetches its token here), which also checks that all agree.
-    let expected = runtime.block_on(raw.export());
-    assert_eq!(expected.records, common::TECHWOLF_EMPLOYEES, "raw loop employee count");
-    assert_eq!(
-        runtime.block_on(common::generated_techwolf_export(&generated)),
-        expected
-    );
-    assert_eq!(runtime.block_on(raw.export_into_public_types()), expected);
-    assert_eq!(runtime.block_on(common::techwolf_pages(&techwolf)), expected);
-    assert_eq!(runtime.block_on(common::techwolf_items(&techwolf)), expected);
+    let common::TechWolfExport {
+        raw,
+        generated,
+        techwolf,
+        expected,
+        ..
+    } = &common::TechWolfExport::new(&runtime);
 
     let samples = interleaved_samples(effort.listing_rounds, 5, |contender| {
         let (tally, sample) = common::measure(|| match contender {
             0 => runtime.block_on(raw.export()),
-            1 => runtime.block_on(common::generated_techwolf_export(&generated)),
+            1 => runtime.block_on(common::generated_techwolf_export(generated)),
             2 => runtime.block_on(raw.export_into_public_types()),
-            3 => runtime.block_on(common::techwolf_pages(&techwolf)),
-            _ => runtime.block_on(common::techwolf_items(&techwolf)),
+            3 => runtime.block_on(common::techwolf_pages(techwolf)),
+            _ => runtime.block_on(common::techwolf_items(techwolf)),
         });
-        assert_eq!(tally, expected, "contender {contender} saw other employees");
+        assert_eq!(tally, *expected, "contender {contender} saw other employees");
         sample
     });
     let n = common::TECHWOLF_EMPLOYEES;

@@ -934,3 +934,73 @@ pub(crate) async fn techwolf_pages(techwolf: &TechWolf) -> Tally {
         .await
         .expect("every page")
 }
+
+/// Scenario 1's contenders on one mock server, built only once every one of them has listed the
+/// same records: their times mean nothing otherwise. That first listing is also the warm-up.
+pub(crate) struct KomboListing {
+    /// Keeps the server running while the contenders use it.
+    pub(crate) mock: Mock,
+    pub(crate) raw: RawKombo,
+    pub(crate) generated: GeneratedKombo,
+    pub(crate) integration_id: String,
+    pub(crate) hris: Integration,
+    /// What every contender must see.
+    pub(crate) expected: Tally,
+}
+
+impl KomboListing {
+    pub(crate) fn new(runtime: &tokio::runtime::Runtime) -> Self {
+        let mock = Mock::listing();
+        let raw = mock.raw();
+        let generated = mock.generated();
+        let integration_id = mock.server.integration_id().to_owned();
+        let hris = mock.integration(&mock.kombo());
+        let expected = runtime.block_on(raw.list());
+        assert_eq!(expected.records, KOMBO_RECORDS, "raw loop record count");
+        assert_eq!(runtime.block_on(generated_list(&generated, &integration_id)), expected);
+        assert_eq!(runtime.block_on(pages_list(&hris)), expected);
+        assert_eq!(runtime.block_on(items_list(&hris)), expected);
+        Self {
+            mock,
+            raw,
+            generated,
+            integration_id,
+            hris,
+            expected,
+        }
+    }
+}
+
+/// Scenario 2's contenders on one mock server, checked to agree like [`KomboListing`]'s; the
+/// skillbridge client fetches (and caches) its token in that first round.
+pub(crate) struct TechWolfExport {
+    /// Keeps the server running while the contenders use it.
+    pub(crate) mock: Mock,
+    pub(crate) raw: RawTechWolf,
+    pub(crate) generated: GeneratedTechWolf,
+    pub(crate) techwolf: TechWolf,
+    /// What every contender must see.
+    pub(crate) expected: Tally,
+}
+
+impl TechWolfExport {
+    pub(crate) fn new(runtime: &tokio::runtime::Runtime) -> Self {
+        let mock = Mock::listing();
+        let raw = runtime.block_on(mock.raw_techwolf());
+        let generated = raw.generated(&mock.server.techwolf_base_url());
+        let techwolf = mock.techwolf();
+        let expected = runtime.block_on(raw.export());
+        assert_eq!(expected.records, TECHWOLF_EMPLOYEES, "raw loop employee count");
+        assert_eq!(runtime.block_on(generated_techwolf_export(&generated)), expected);
+        assert_eq!(runtime.block_on(raw.export_into_public_types()), expected);
+        assert_eq!(runtime.block_on(techwolf_pages(&techwolf)), expected);
+        assert_eq!(runtime.block_on(techwolf_items(&techwolf)), expected);
+        Self {
+            mock,
+            raw,
+            generated,
+            techwolf,
+            expected,
+        }
+    }
+}
