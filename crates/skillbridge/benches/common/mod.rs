@@ -907,7 +907,7 @@ pub(crate) async fn generated_techwolf_export(client: &GeneratedTechWolf) -> Tal
 pub(crate) async fn techwolf_items(techwolf: &TechWolf) -> Tally {
     techwolf
         .employee_skill_clusters()
-        .include(Include::ALL)
+        .include(Include::all())
         .limit(TECHWOLF_LIMIT)
         .items()
         .try_fold(Tally::default(), |mut tally, employee| async move {
@@ -922,7 +922,7 @@ pub(crate) async fn techwolf_items(techwolf: &TechWolf) -> Tally {
 pub(crate) async fn techwolf_pages(techwolf: &TechWolf) -> Tally {
     techwolf
         .employee_skill_clusters()
-        .include(Include::ALL)
+        .include(Include::all())
         .limit(TECHWOLF_LIMIT)
         .pages()
         .try_fold(Tally::default(), |mut tally, page| async move {
