@@ -190,7 +190,8 @@ impl TechWolfBuilder {
                     scopes: self.scopes,
                 };
                 let margin = self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN);
-                TokenSource::ClientCredentials(Arc::new(TokenCache::new(http.clone(), credentials, margin)))
+                let clock = Arc::clone(&self.http.sleeper);
+                TokenSource::ClientCredentials(Arc::new(TokenCache::new(http.clone(), credentials, margin, clock)))
             }
             _ => {
                 return Err(Error::Config(
