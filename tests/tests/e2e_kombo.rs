@@ -724,7 +724,10 @@ async fn upsert_many_over_the_write_concurrency_limit_saves_each_once() {
     let logged = server.logged_count();
     let release = async {
         server.wait_held(Route::KomboUpsert, 3).await;
-        server.wait_logged(logged + 6).await;
+        tokio::select! {
+            () = server.wait_logged(logged + 6) => {}
+            () = server.wait_held(Route::KomboUpsert, 4) => panic!("a fourth write got a permit"),
+        }
         server.release(Route::KomboUpsert);
     };
     let (attempts, ()) = tokio::join!(upsert_all_and_check(&server, &kombo, &pairs, 9), release);

@@ -258,7 +258,10 @@ async fn concurrency_limit_is_real() {
     // Nine replies can come back while three requests are held; each must be a refusal.
     let mut limited = Vec::new();
     for _ in 0..9 {
-        limited.push(requests.join_next().await.expect("a reply").expect("task"));
+        tokio::select! {
+            reply = requests.join_next() => limited.push(reply.expect("a reply").expect("task")),
+            () = ctx.server.wait_held(Route::KomboUpsert, 4) => panic!("a fourth write got a permit"),
+        }
     }
     assert_eq!(ctx.server.held(Route::KomboUpsert), 3, "exactly the limit got a permit");
     assert_eq!(ctx.server.request_count(Route::KomboUpsert), 12);
