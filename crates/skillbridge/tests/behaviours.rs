@@ -441,7 +441,11 @@ async fn held_upserts(concurrency: Option<usize>, inputs: u32) -> u64 {
     };
     let all = tokio::spawn(upserts.collect::<Vec<_>>());
     let expected = concurrency.unwrap_or(DEFAULT_UPSERT_CONCURRENCY).max(1) as u64;
-    server.wait_held(Route::KomboUpsert, expected).await;
+    // A hang guard only (the writes arrive within milliseconds): an `upsert_many` that stalls,
+    // as one with no slot at all does, fails here instead of hanging the suite.
+    tokio::time::timeout(Duration::from_secs(120), server.wait_held(Route::KomboUpsert, expected))
+        .await
+        .expect("upsert_many stalled: fewer writes in flight than its concurrency");
     // A round trip on another route: requests already sent have reached the server by now.
     let _ = hris.staffing_entity_skills().page_size(1).send().await;
     let peak_while_held = server.peak_concurrent_writes();
