@@ -360,8 +360,28 @@ async fn full_listing_with_every_filter_matches_what_the_mock_holds() {
             },
         ),
     ];
+    let visible = server.visible_expectations_count() as usize;
     for (name, filters) in cases {
         let want = filters.expected(&server, &[]);
+        // A filter that narrows must keep something, and less than the same listing without it:
+        // an oracle (or a server) that lets everything through, or nothing, fails here.
+        let narrowing = filters.ids.is_some()
+            || filters.remote_ids.is_some()
+            || filters.staffing_entity_ids.is_some()
+            || filters.skill_ids.is_some()
+            || filters.updated_after.is_some();
+        let unfiltered = Filters {
+            include_deleted: filters.include_deleted,
+            ..Default::default()
+        }
+        .expected(&server, &[])
+        .len();
+        if narrowing {
+            assert!(!want.is_empty(), "{name}: the case selects nothing");
+            assert!(want.len() < unfiltered, "{name}: the case narrows nothing");
+        } else if filters.include_deleted == Some(true) {
+            assert!(unfiltered > visible, "{name}: deleted records are listed");
+        }
         let before = server.request_count(Route::KomboList);
         let got = list_rows(filters.apply(hris.staffing_entity_skills()))
             .await
@@ -375,8 +395,7 @@ async fn full_listing_with_every_filter_matches_what_the_mock_holds() {
             "{name}: one request per page"
         );
     }
-    // Filters that narrow must have narrowed: guard against an oracle that lets everything through.
-    let visible = server.visible_expectations_count() as usize;
+    // The unfiltered oracle lists the visible records, fewer than all of them.
     assert_eq!(Filters::default().expected(&server, &[]).len(), visible);
     assert!(visible < all.len());
     assert_eq!(kombo.stats().retries, 0);
@@ -527,12 +546,12 @@ async fn upsert_creates_and_updates_and_listings_see_it() {
     assert!(cleared.changed_at > updated.changed_at);
 
     // Updating a seeded record, then an upsert on a deleted one restores it.
+    let open = |id: &str| server.staffing_entities().any(|e| e.id == id && !e.closed);
     let old = seeded
         .iter()
-        .find(|e| e.remote_deleted_at.is_none() && e.expected_level != Some(1))
-        .unwrap();
-    let open = |id: &str| server.staffing_entities().any(|e| e.id == id && !e.closed);
-    if open(&old.staffing_entity_id) {
+        .find(|e| e.remote_deleted_at.is_none() && e.expected_level != Some(1) && open(&e.staffing_entity_id))
+        .expect("the seed has a live record on an open entity");
+    {
         let saved = hris
             .upsert_staffing_entity_skill(
                 SkillExpectation::new(&old.staffing_entity_id, &old.skill_id).expected_level(level(1)),
@@ -542,9 +561,10 @@ async fn upsert_creates_and_updates_and_listings_see_it() {
         assert_eq!(saved.id, old.id);
         assert!(saved.changed_at > updated.changed_at);
     }
-    if let Some(gone) = seeded
+    let gone = seeded
         .iter()
         .find(|e| e.remote_deleted_at.is_some() && open(&e.staffing_entity_id))
+        .expect("the seed has a deleted record on an open entity");
     {
         let restored = hris
             .upsert_staffing_entity_skill(
@@ -694,16 +714,23 @@ async fn upsert_all_and_check(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upsert_many_over_the_write_concurrency_limit_saves_each_once() {
-    let server = start(
-        builder()
-            .write_concurrency_limit(3)
-            .latency(Route::KomboUpsert, Duration::from_millis(15)),
-    )
-    .await;
+    let server = start(builder().write_concurrency_limit(3)).await;
     let policy = fast_retries().max_attempts(40).max_delay(Duration::from_millis(10));
     let kombo = client_with(&server, policy, Duration::from_secs(5));
     let pairs = new_pairs(&server, 36);
-    let attempts = upsert_all_and_check(&server, &kombo, &pairs, 9).await;
+    // The three permit holders wait in the server until six refusals have been answered: the
+    // limit is exceeded by construction, not by hoping that latency makes writers overlap.
+    server.hold(Route::KomboUpsert);
+    let logged = server.logged_count();
+    let release = async {
+        server.wait_held(Route::KomboUpsert, 3).await;
+        tokio::select! {
+            () = server.wait_logged(logged + 6) => {}
+            () = server.wait_held(Route::KomboUpsert, 4) => panic!("a fourth write got a permit"),
+        }
+        server.release(Route::KomboUpsert);
+    };
+    let (attempts, ()) = tokio::join!(upsert_all_and_check(&server, &kombo, &pairs, 9), release);
     let stats = kombo.stats();
     assert!(
         stats.retries > 0,
@@ -750,9 +777,10 @@ async fn upsert_many_recovers_from_every_transient_fault() {
             Duration::from_secs(5),
         ),
         (
+            // A delay no timeout outlasts, whatever the machine's load.
             "delay over the timeout",
-            Fault::Delay(Duration::from_millis(400)).first(2),
-            Duration::from_millis(150),
+            Fault::Delay(Duration::from_secs(3_600)).first(2),
+            Duration::from_secs(2),
         ),
     ];
     for (name, rule, timeout) in cases {

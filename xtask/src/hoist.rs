@@ -350,4 +350,43 @@ mod tests {
         assert_eq!(derived_name("/components/schemas/A/properties/items"), "Items");
         assert_eq!(pascal_case("ErrorResponseHRIS"), "ErrorResponseHRIS");
     }
+
+    #[test]
+    fn a_taken_name_gets_a_numeric_suffix() {
+        // `ResultsItem` is taken by an unrelated component: the shared record becomes `ResultsItem2`.
+        let mut doc = two_operations();
+        doc["components"] = json!({"schemas": {"ResultsItem": {"type": "string"}}});
+        hoist(&mut doc, &[]).unwrap();
+        assert_eq!(doc["components"]["schemas"]["ResultsItem"], json!({"type": "string"}));
+        assert_eq!(doc["components"]["schemas"]["ResultsItem2"]["description"], "a");
+        assert_eq!(
+            doc.pointer("/paths/~1x/post/responses/200/content/application~1json/schema/properties/data/$ref")
+                .unwrap(),
+            "#/components/schemas/ResultsItem2"
+        );
+        // And the next free number after that.
+        let mut doc = two_operations();
+        doc["components"] = json!({"schemas": {"ResultsItem": {}, "ResultsItem2": {}}});
+        hoist(&mut doc, &[]).unwrap();
+        assert!(doc["components"]["schemas"]["ResultsItem3"].is_object());
+        crate::refs::check(&doc).unwrap();
+    }
+
+    #[test]
+    fn hoisting_a_reference_or_onto_a_taken_name_is_an_error() {
+        let data = "/paths/~1x/post/responses/200/content/application~1json/schema/properties/data";
+        let mut doc = two_operations();
+        hoist_at(&mut doc, data, "Record").unwrap();
+        let err = hoist_at(&mut doc, data, "Other").unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some(data));
+        assert!(err.reason.contains("already a reference"), "{err}");
+
+        let mut doc = two_operations();
+        doc["components"] = json!({"schemas": {"Record": {"type": "string"}}});
+        let before = doc.clone();
+        let err = hoist_at(&mut doc, data, "Record").unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("/components/schemas/Record"));
+        assert!(err.reason.contains("a component of that name exists"), "{err}");
+        assert_eq!(doc, before, "nothing was replaced");
+    }
 }

@@ -127,10 +127,13 @@ fn ref_siblings(schema: &mut Map<String, Value>) {
     }
     if schema.len() > 1 {
         let reference = schema.shift_remove("$ref").unwrap_or(Value::Null);
-        let mut all_of = vec![json!({ "$ref": reference })];
-        if let Some(Value::Array(existing)) = schema.shift_remove("allOf") {
-            all_of.extend(existing);
-        }
+        // Appended after an existing `allOf`'s members, not before: they keep their pointers, which
+        // the caller has already listed for normalizing (moving them would skip them).
+        let mut all_of = match schema.shift_remove("allOf") {
+            Some(Value::Array(existing)) => existing,
+            _ => Vec::new(),
+        };
+        all_of.push(json!({ "$ref": reference }));
         schema.insert("allOf".into(), Value::Array(all_of));
     }
 }
@@ -394,5 +397,70 @@ mod tests {
         assert_eq!(doc, json!({"openapi": "3.0.3", "paths": {}}));
         assert!(normalize(&mut json!({"swagger": "2.0"})).is_err());
         assert!(normalize(&mut json!({"openapi": "3.1.0", "webhooks": {"a": {}}})).is_err());
+    }
+
+    #[test]
+    fn const_null_becomes_a_nullable_null_enum() {
+        assert_eq!(
+            one(json!({"type": "string", "const": null})).unwrap(),
+            json!({"type": "string", "nullable": true, "enum": [null]})
+        );
+    }
+
+    #[test]
+    fn json_schema_dialect_and_path_item_components_are_errors() {
+        let mut doc =
+            json!({"openapi": "3.1.0", "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base"});
+        let err = normalize(&mut doc).unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("/jsonSchemaDialect"));
+        assert!(err.reason.contains("no OpenAPI 3.0 equivalent"), "{err}");
+
+        let mut doc = json!({"openapi": "3.1.0", "components": {"pathItems": {"P": {"get": {}}}}});
+        let err = normalize(&mut doc).unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("/components/pathItems"));
+        assert!(err.reason.contains("`pathItems`"), "{err}");
+
+        // Empty webhooks (a 3.1 default some generators write) are dropped, not refused.
+        let mut doc = json!({"openapi": "3.1.0", "webhooks": {}});
+        normalize(&mut doc).unwrap();
+        assert_eq!(doc, json!({"openapi": "3.0.3", "paths": {}}));
+    }
+
+    #[test]
+    fn exclusive_bounds_must_be_numbers_or_the_boolean_form() {
+        for bad in [json!("0"), json!(null), json!([1]), json!({"a": 1})] {
+            let err = one(json!({"type": "integer", "exclusiveMaximum": bad})).unwrap_err();
+            assert_eq!(err.pointer.as_deref(), Some("/components/schemas/S/exclusiveMaximum"));
+            assert!(err.reason.contains("must be a number"), "{err}");
+        }
+        // The 3.0 boolean form is left as it is.
+        let already = json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true});
+        assert_eq!(one(already.clone()).unwrap(), already);
+    }
+
+    #[test]
+    fn an_existing_example_wins_over_examples() {
+        assert_eq!(
+            one(json!({"type": "string", "example": "kept", "examples": ["a", "b"]})).unwrap(),
+            json!({"type": "string", "example": "kept"})
+        );
+        assert_eq!(
+            one(json!({"type": "string", "examples": []})).unwrap(),
+            json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn ref_siblings_join_an_existing_all_of() {
+        assert_eq!(
+            one(json!({"$ref": "#/x", "nullable": true, "allOf": [{"required": ["a"]}, {"minProperties": 1}]}))
+                .unwrap(),
+            json!({"nullable": true, "allOf": [{"required": ["a"]}, {"minProperties": 1}, {"$ref": "#/x"}]})
+        );
+        // The members already there are normalized too.
+        assert_eq!(
+            one(json!({"$ref": "#/x", "readOnly": true, "allOf": [{"type": ["string", "null"]}]})).unwrap(),
+            json!({"readOnly": true, "allOf": [{"type": "string", "nullable": true}, {"$ref": "#/x"}]})
+        );
     }
 }

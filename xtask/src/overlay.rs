@@ -123,15 +123,24 @@ pub fn apply_action(doc: &mut Value, action: &Action) -> Result<()> {
             }
         }
         ActionKind::Remove => {
-            // Remove deepest and highest-index nodes first so earlier pointers stay valid.
+            // Remove deepest and highest-index nodes first so earlier pointers stay valid: array
+            // indices compare as numbers (`/a/10` before `/a/2`), not as strings.
             let mut pointers = pointers;
-            pointers.sort_by(|a, b| b.cmp(a));
+            pointers.sort_by(|a, b| pointer_order(b, a));
             for pointer in pointers {
                 remove_at(doc, &pointer).ok_or_else(|| Error::at(&at, format!("cannot remove {pointer}")))?;
             }
         }
     }
     Ok(())
+}
+
+/// Orders JSON pointers segment by segment, numeric segments as numbers (so `/a/2` < `/a/10`), a
+/// pointer before its descendants.
+fn pointer_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |segment: &str| (segment.parse::<u64>().ok(), segment.to_owned());
+    let segments = |p: &str| p.split('/').map(key).collect::<Vec<_>>();
+    segments(a).cmp(&segments(b))
 }
 
 fn merge_object(target: &mut Map<String, Value>, update: &Map<String, Value>) {
@@ -193,6 +202,59 @@ mod tests {
         )
         .unwrap();
         assert_eq!(doc, json!({"a": [{"k": 2}]}));
+    }
+
+    #[test]
+    fn remove_on_a_long_array_removes_exactly_the_matches() {
+        // Indices 2 and 10 both match: removing `/a/2` before `/a/10` would shift the array and
+        // delete the element after the second match (or fail past the end).
+        let items: Vec<Value> = (0..12).map(|i| json!({"i": i, "drop": i == 2 || i == 10})).collect();
+        let mut doc = json!({ "a": items });
+        apply(
+            &mut doc,
+            &overlay(json!([{"target": "$.a[?@.drop == true]", "remove": true}])),
+        )
+        .unwrap();
+        let left: Vec<i64> = doc["a"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["i"].as_i64().unwrap())
+            .collect();
+        assert_eq!(left, [0, 1, 3, 4, 5, 6, 7, 8, 9, 11]);
+
+        // Nested arrays: the deeper pointers go first, then higher indices.
+        let mut doc = json!({"a": (0..11).map(|i| json!({"b": [i, i, 0]})).collect::<Vec<_>>()});
+        apply(&mut doc, &overlay(json!([{"target": "$.a[*].b[2]", "remove": true}]))).unwrap();
+        apply(&mut doc, &overlay(json!([{"target": "$.a[9,10,1]", "remove": true}]))).unwrap();
+        let firsts: Vec<i64> = doc["a"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["b"][0].as_i64().unwrap())
+            .collect();
+        assert_eq!(firsts, [0, 2, 3, 4, 5, 6, 7, 8]);
+        assert!(
+            doc["a"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|v| v["b"].as_array().unwrap().len() == 2)
+        );
+    }
+
+    #[test]
+    fn an_update_of_the_wrong_type_is_an_error() {
+        for (doc, update) in [
+            (json!({"a": {"x": 1}}), json!(3)),
+            (json!({"a": "text"}), json!({"x": 1})),
+            (json!({"a": 7}), json!([1])),
+        ] {
+            let mut changed = doc.clone();
+            let err = apply(&mut changed, &overlay(json!([{"target": "$.a", "update": update}]))).unwrap_err();
+            assert_eq!(err.pointer.as_deref(), Some("/actions/0/target"), "{err}");
+            assert!(err.reason.contains("/a: update must be"), "{err}");
+        }
     }
 
     #[test]

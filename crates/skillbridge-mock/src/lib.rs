@@ -120,10 +120,18 @@
 //! (default 1024) with `Authorization` values and `client_secret` masked. Counters that never
 //! forget: [`MockServer::request_count`] per route, [`MockServer::token_requests`],
 //! [`MockServer::peak_concurrent_writes`].
+//!
+//! # Events for tests
+//! Tests synchronise on events, not on time: [`MockServer::hold`] keeps a route's requests
+//! waiting until [`MockServer::release`] ([`MockServer::wait_held`] resolves once N are waiting),
+//! [`MockServer::wait_logged`] resolves once the server has finished with N requests (answered or
+//! abandoned), [`MockServer::advance_clock`] expires tokens without waiting, and
+//! [`MockServer::shutdown`] returns once every connection is closed.
 #![deny(missing_docs)]
 
 mod contract;
 mod faults;
+mod hold;
 mod ids;
 mod kombo;
 mod log;
@@ -169,6 +177,7 @@ pub struct MockServerBuilder {
     client_secret: Option<String>,
     audience: Option<String>,
     tenant: Option<String>,
+    echo_client_secret: bool,
 }
 
 impl std::fmt::Debug for MockServerBuilder {
@@ -214,6 +223,7 @@ impl Default for MockServerBuilder {
             client_secret: None,
             audience: None,
             tenant: None,
+            echo_client_secret: false,
         }
     }
 }
@@ -374,6 +384,13 @@ impl MockServerBuilder {
         }
     }
 
+    /// Makes the token endpoint repeat a wrong `client_secret` in its `error_description`, as
+    /// careless servers and proxies do (default off): clients must keep it out of their errors.
+    pub fn echo_client_secret(mut self, on: bool) -> Self {
+        self.echo_client_secret = on;
+        self
+    }
+
     /// Binds the listener and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         if self.contract_checks {
@@ -409,15 +426,20 @@ impl MockServerBuilder {
             writes_in_flight: AtomicU64::new(0),
             peak_writes_in_flight: AtomicU64::new(0),
             next_starting_after: Mutex::new(self.next_starting_after),
+            holds: hold::Holds::default(),
+            logged: tokio::sync::watch::Sender::new(0),
+            echo_client_secret: self.echo_client_secret,
         });
         let listener = server::bind(SocketAddr::new(self.host, self.port)).await?;
         let addr = listener.local_addr()?;
-        let task = server::spawn(listener, server::router(state.clone()));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let task = server::spawn(listener, server::router(state.clone()), stopped);
         Ok(MockServer {
             addr,
             seed: self.seed,
             state,
             task,
+            stop,
         })
     }
 }
@@ -428,6 +450,7 @@ pub struct MockServer {
     seed: u64,
     state: Arc<AppState>,
     task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -454,6 +477,56 @@ impl MockServer {
     /// Starts a server with every default.
     pub async fn start() -> std::io::Result<MockServer> {
         Self::builder().start().await
+    }
+
+    /// Stops the server and returns once the listener and every connection are closed (dropping
+    /// the server stops it too, without waiting).
+    pub async fn shutdown(mut self) {
+        self.stop.send_replace(true);
+        // A panicking or aborted server task is stopped as well.
+        let _ = (&mut self.task).await;
+    }
+
+    /// Holds the route's requests from now on: each waits, after authentication and (for writes)
+    /// after taking its write permit, until [`MockServer::release`]. With
+    /// [`MockServer::wait_held`], a test makes requests overlap, or keeps one open, for as long
+    /// as it needs instead of adding latency and hoping it suffices.
+    pub fn hold(&self, route: Route) {
+        self.state.holds.set(route, true);
+    }
+
+    /// Lets the route's held requests, and later ones, through.
+    pub fn release(&self, route: Route) {
+        self.state.holds.set(route, false);
+    }
+
+    /// Requests of the route being held right now.
+    pub fn held(&self, route: Route) -> u64 {
+        self.state.holds.held(route)
+    }
+
+    /// Resolves once at least `n` requests of the route are being held.
+    pub async fn wait_held(&self, route: Route, n: u64) {
+        self.state.holds.wait_held(route, n).await;
+    }
+
+    /// Requests logged since the server started; unlike [`MockServer::request_log`] this counts
+    /// every request once it is answered or abandoned, and is not reset by clearing the log.
+    pub fn logged_count(&self) -> u64 {
+        *self.state.logged.borrow()
+    }
+
+    /// Resolves once [`MockServer::logged_count`] reaches `n`: the moment the server has finished
+    /// with (or noticed the client abandon) that many requests.
+    pub async fn wait_logged(&self, n: u64) {
+        let mut logged = self.state.logged.subscribe();
+        let _ = logged.wait_for(|logged| *logged >= n).await;
+    }
+
+    /// Moves the clock that token expiry is measured on forward by `by`, so that tests expire
+    /// tokens without waiting for them.
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.tokens.advance_clock(by);
     }
 
     /// The bound address.

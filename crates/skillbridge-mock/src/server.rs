@@ -75,15 +75,27 @@ pub(crate) struct AppState {
     pub(crate) writes_in_flight: AtomicU64,
     pub(crate) peak_writes_in_flight: AtomicU64,
     pub(crate) next_starting_after: Mutex<NextStartingAfter>,
+    pub(crate) holds: crate::hold::Holds,
+    /// Requests logged since the server started (the log itself is bounded and can be cleared).
+    pub(crate) logged: tokio::sync::watch::Sender<u64>,
+    /// Whether the token endpoint repeats a wrong `client_secret` in its error description.
+    pub(crate) echo_client_secret: bool,
 }
 
 impl AppState {
-    /// The route's configured added latency.
+    /// The route's configured added latency, then its hold ([`crate::MockServer::hold`]).
     pub(crate) async fn delay(&self, route: Route) {
         let d = self.faults.latency(route);
         if !d.is_zero() {
             tokio::time::sleep(d).await;
         }
+        self.holds.pass(route).await;
+    }
+
+    /// Appends to the request log and counts the entry for [`crate::MockServer::wait_logged`].
+    pub(crate) fn log_request(&self, entry: LoggedRequest) {
+        self.log.push(entry);
+        self.logged.send_modify(|n| *n += 1);
     }
 
     pub(crate) fn next_starting_after(&self) -> NextStartingAfter {
@@ -316,7 +328,7 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
                 "Body too large.",
             );
             entry.status = Some(r.status().as_u16());
-            state.log.push(entry);
+            state.log_request(entry);
             return r;
         }
     };
@@ -366,7 +378,7 @@ struct PendingLog {
 impl Drop for PendingLog {
     fn drop(&mut self) {
         if let Some(entry) = self.entry.take() {
-            self.state.log.push(entry);
+            self.state.log_request(entry);
         }
     }
 }
@@ -400,13 +412,22 @@ impl std::fmt::Display for DroppedOnPurpose {
 
 impl std::error::Error for DroppedOnPurpose {}
 
-/// Serves `router` on `listener` until the returned task is aborted; aborting it also ends
-/// every open connection (they live in the task's `JoinSet`).
-pub(crate) fn spawn(listener: TcpListener, router: Router) -> tokio::task::JoinHandle<()> {
+/// Serves `router` on `listener` until the returned task is aborted or `stop` turns true; either
+/// also ends every open connection (they live in the task's `JoinSet`). On `stop` the task ends
+/// only after every connection has.
+pub(crate) fn spawn(
+    listener: TcpListener,
+    router: Router,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut connections = JoinSet::new();
         loop {
             tokio::select! {
+                _ = async { stop.wait_for(|stop| *stop).await.map(|_| ()) } => {
+                    connections.shutdown().await;
+                    return;
+                }
                 accepted = listener.accept() => {
                     let Ok((stream, _)) = accepted else {
                         // Out of file descriptors and the like: back off instead of spinning.

@@ -419,6 +419,8 @@ pub(crate) struct Tokens {
     issued: AtomicU64,
     ttl: Mutex<Duration>,
     live: Mutex<HashMap<String, TokenInfo>>,
+    /// How far [`crate::MockServer::advance_clock`] moved the token clock ahead of the real one.
+    skew: Mutex<Duration>,
 }
 
 const ALL_SCOPES: [&str; 3] = ["read", "write", "read_reports"];
@@ -430,7 +432,18 @@ impl Tokens {
             issued: AtomicU64::new(0),
             ttl: Mutex::new(ttl),
             live: Mutex::new(HashMap::new()),
+            skew: Mutex::new(Duration::ZERO),
         }
+    }
+
+    /// The time token lifetimes are measured on.
+    fn now(&self) -> Instant {
+        Instant::now() + *self.skew.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn advance_clock(&self, by: Duration) {
+        let mut skew = self.skew.lock().unwrap_or_else(|e| e.into_inner());
+        *skew = skew.saturating_add(by);
     }
 
     pub(crate) fn issued(&self) -> u64 {
@@ -454,7 +467,7 @@ impl Tokens {
             hash3(self.seed, TAG_TOKEN + 2, n)
         );
         let ttl = *self.ttl.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
+        let now = self.now();
         let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
         live.retain(|_, t| t.expires_at > now);
         live.insert(
@@ -472,7 +485,7 @@ impl Tokens {
         let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
         match live.get(token) {
             None => Err("The access token is invalid, expired or revoked."),
-            Some(t) if t.expires_at <= Instant::now() => {
+            Some(t) if t.expires_at <= self.now() => {
                 live.remove(token);
                 Err("The access token has expired.")
             }
@@ -543,6 +556,11 @@ pub(crate) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap
     if text("client_id") != Some(creds.client_id.as_str())
         || text("client_secret") != Some(creds.client_secret.as_str())
     {
+        if state.echo_client_secret {
+            let sent = text("client_secret").unwrap_or_default();
+            let description = format!("Unauthorized: client secret {sent} is not valid for this client");
+            return oauth_error(StatusCode::UNAUTHORIZED, "access_denied", &description);
+        }
         return oauth_error(StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized");
     }
     match text("audience") {

@@ -153,33 +153,27 @@ async fn delay_and_latency_add_time() {
 async fn a_request_the_client_abandons_is_still_logged() {
     let ctx = Ctx::start(small()).await;
     ctx.server.clear_request_log();
-    ctx.server
-        .add_fault(Route::KomboList, Fault::Delay(Duration::from_millis(300)).first(1));
-    let impatient = reqwest::Client::builder()
-        .timeout(Duration::from_millis(50))
-        .build()
-        .expect("reqwest client");
-    let abandoned = impatient
+    let logged = ctx.server.logged_count();
+    ctx.server.hold(Route::KomboList);
+    let request = ctx
+        .http
         .get(ctx.kombo_url())
         .bearer_auth(ctx.server.kombo_api_key())
         .header("X-Integration-Id", ctx.server.integration_id())
-        .send()
-        .await;
-    assert!(abandoned.is_err_and(|e| e.is_timeout()));
-    // Bounded wait for the server to notice the hang-up and drop the handler.
-    for _ in 0..50 {
-        if !ctx.server.request_log().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        .send();
+    let abandoned = tokio::spawn(request);
+    // The request is inside the server's handler; the client gives up (its connection closes).
+    ctx.server.wait_held(Route::KomboList, 1).await;
+    abandoned.abort();
+    assert!(abandoned.await.is_err_and(|e| e.is_cancelled()));
+    // The server notices the hang-up, drops the handler and logs the request without a status.
+    ctx.server.wait_logged(logged + 1).await;
     let log = ctx.server.request_log();
     assert_eq!(log.len(), 1, "{log:#?}");
     assert_eq!(log[0].status, None);
-    assert!(
-        log[0].fault.as_deref().is_some_and(|f| f.starts_with("Delay")),
-        "{log:#?}"
-    );
+    assert_eq!(ctx.server.held(Route::KomboList), 0);
+    ctx.server.release(Route::KomboList);
+    assert_eq!(ctx.list(&[]).await.status, 200, "released: requests pass again");
 }
 
 #[tokio::test]
@@ -291,14 +285,13 @@ async fn request_log_masks_secrets_and_is_bounded() {
 }
 
 #[tokio::test]
-async fn dropping_the_server_stops_it() {
+async fn shutdown_closes_the_listener_and_every_connection() {
     let ctx = Ctx::start(small()).await;
     assert_eq!(ctx.list(&[]).await.status, 200);
     let url = ctx.kombo_url();
     let Ctx { server, http } = ctx;
-    drop(server);
-    // The accept loop and its connections are aborted; give the runtime a moment to run that.
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Returns once the listener and every connection are closed.
+    server.shutdown().await;
     let fresh = common::client();
     assert!(fresh.get(&url).send().await.is_err(), "nothing listens any more");
     assert!(http.get(&url).send().await.is_err(), "pooled connections were closed");

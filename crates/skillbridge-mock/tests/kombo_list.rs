@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use common::Ctx;
 use serde_json::Value;
-use skillbridge_mock::{Expectation, MockServer};
+use skillbridge_mock::{Expectation, MockServer, Route};
 
 fn small() -> skillbridge_mock::MockServerBuilder {
     MockServer::builder()
@@ -333,6 +333,9 @@ async fn unsupported_filters_return_nothing_unless_ignored() {
             ("ignore_unsupported_filters", "true"),
         ])
         .await;
+    // Entity 0 has records in seed 1 (small()): an empty reply must not pass the check below.
+    assert!(!both.is_empty(), "the entity filter kept nothing");
+    assert!(both.len() < ignored.len(), "the entity filter narrowed nothing");
     assert!(both.iter().all(|r| r["staffing_entity_id"] == e.as_str()));
     ctx.assert_no_violations();
 }
@@ -350,8 +353,10 @@ async fn same_seed_gives_same_data() {
     assert_eq!(a.server.integration_id(), b.server.integration_id());
 }
 
+/// A million records cost nothing up front: ids and cursors decode to an index (O(1) per lookup;
+/// the speed itself is measured by the benchmarks, not asserted here with a clock).
 #[tokio::test]
-async fn a_million_expectations_serve_quickly() {
+async fn a_million_expectations_are_served_by_index() {
     let ctx = Ctx::start(
         MockServer::builder()
             .seed(3)
@@ -361,17 +366,18 @@ async fn a_million_expectations_serve_quickly() {
     .await;
     assert_eq!(ctx.server.expectations_count(), 1_000_000);
     let last = ctx.server.expectation(999_999).expect("last");
-    let started = std::time::Instant::now();
     let r = ctx.list(&[("ids", &last.id), ("include_deleted", "true")]).await.json();
+    assert_eq!(r["data"]["results"].as_array().map(Vec::len), Some(1));
     assert_eq!(r["data"]["results"][0]["id"], last.id.as_str());
+    assert!(r["data"]["next"].is_null());
     let page = ctx.list(&[("page_size", "250")]).await.json();
+    assert_eq!(page["data"]["results"].as_array().map(Vec::len), Some(250));
     let next = page["data"]["next"].as_str().expect("next").to_owned();
     let r = ctx.list(&[("page_size", "250"), ("cursor", &next)]).await;
     assert_eq!(r.status, 200);
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(5),
-        "took {:?}",
-        started.elapsed()
-    );
+    let second = r.json();
+    assert_eq!(second["data"]["results"].as_array().map(Vec::len), Some(250));
+    assert_ne!(second["data"]["results"][0]["id"], page["data"]["results"][0]["id"]);
+    assert_eq!(ctx.server.request_count(Route::KomboList), 3, "one request per lookup");
     ctx.assert_no_violations();
 }

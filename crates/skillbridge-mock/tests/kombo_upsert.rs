@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::Ctx;
 use serde_json::{Value, json};
 use skillbridge_mock::{Direction, MockServer, Route, StaffingEntity};
@@ -65,8 +63,8 @@ async fn creates_then_updates_and_reads_back() {
     let recent = ctx.list_all(&[("updated_after", &before)]).await;
     assert_eq!(recent, std::slice::from_ref(&data));
 
-    // Update: same id, new level, later changed_at.
-    tokio::time::sleep(Duration::from_millis(2)).await;
+    // Update: same id, new level, later changed_at (the server stamps each write strictly later
+    // than the previous one, whatever the clock's resolution).
     let updated = ctx
         .upsert(&json!({"staffing_entity_id": entity.id, "skill_id": skill, "expected_level": 5}))
         .await;
@@ -117,7 +115,13 @@ async fn updating_a_seeded_and_a_deleted_record() {
     assert_eq!(r.json()["data"]["id"], seeded.id.as_str());
     assert!(r.json()["data"]["changed_at"].as_str() > Some(seeded.changed_at.as_str()));
 
-    if let Some(deleted) = all.iter().filter(on_open).find(|e| e.remote_deleted_at.is_some()) {
+    // Seed 11 has deleted records on open entities: the restore below must run.
+    let deleted = all
+        .iter()
+        .filter(on_open)
+        .find(|e| e.remote_deleted_at.is_some())
+        .expect("seed 11 has a deleted record on an open entity");
+    {
         let r = ctx
             .upsert(&json!({"staffing_entity_id": deleted.staffing_entity_id, "skill_id": deleted.skill_id}))
             .await;
@@ -240,75 +244,78 @@ async fn unknown_and_closed_entities() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrency_limit_is_real() {
-    let ctx = Ctx::start(
-        small()
-            .write_concurrency_limit(3)
-            .latency(Route::KomboUpsert, Duration::from_millis(600)),
-    )
-    .await;
+    let ctx = Ctx::start(small().write_concurrency_limit(3)).await;
     let entity = open_entity(&ctx).id;
     let skills: Vec<String> = (0..12).filter_map(|s| ctx.server.skill_id(s)).collect();
-    let requests = skills
-        .iter()
-        .map(|s| ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
-    let replies = futures_join_all(requests).await;
-    let ok = replies.iter().filter(|r| r.status == 200).count();
-    let limited: Vec<_> = replies.iter().filter(|r| r.status == 429).collect();
-    assert_eq!(ok, 3, "exactly the limit got through while the others were in flight");
-    assert_eq!(limited.len(), 9);
+    assert_eq!(skills.len(), 12);
+    // The permit holders wait inside the server until released: the others find no permit.
+    ctx.server.hold(Route::KomboUpsert);
+    let mut requests = tokio::task::JoinSet::new();
+    for s in &skills {
+        requests.spawn(ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
+    }
+    ctx.server.wait_held(Route::KomboUpsert, 3).await;
+    // Nine replies can come back while three requests are held; each must be a refusal.
+    let mut limited = Vec::new();
+    for _ in 0..9 {
+        tokio::select! {
+            reply = requests.join_next() => limited.push(reply.expect("a reply").expect("task")),
+            () = ctx.server.wait_held(Route::KomboUpsert, 4) => panic!("a fourth write got a permit"),
+        }
+    }
+    assert_eq!(ctx.server.held(Route::KomboUpsert), 3, "exactly the limit got a permit");
+    assert_eq!(ctx.server.request_count(Route::KomboUpsert), 12);
     for r in &limited {
+        assert_eq!(r.status, 429);
         assert_eq!(r.code(), "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED");
         assert_eq!(r.header("concurrency-limit"), Some("3"));
         assert_eq!(r.header("concurrency-remaining"), Some("0"));
     }
+    // Each refusal was handled while the three holders were in flight.
     assert!(
-        ctx.server.peak_concurrent_writes() >= 3,
-        "the three permit holders overlapped"
+        ctx.server.peak_concurrent_writes() >= 4,
+        "rejected writes count as in flight too"
     );
-    assert_eq!(ctx.server.request_count(Route::KomboUpsert), 12);
+    ctx.server.release(Route::KomboUpsert);
+    let mut saved = 0;
+    while let Some(reply) = requests.join_next().await {
+        assert_eq!(reply.expect("task").status, 200);
+        saved += 1;
+    }
+    assert_eq!(saved, 3);
     // Permits come back: a later write succeeds.
     let r = ctx
         .upsert(&json!({"staffing_entity_id": entity, "skill_id": skills[0]}))
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("concurrency-limit"), Some("3"));
+    assert_eq!(r.header("concurrency-remaining"), Some("2"));
     ctx.assert_no_violations();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn peak_concurrent_writes_is_measured() {
-    let ctx = Ctx::start(
-        small()
-            .write_concurrency_limit(0)
-            .latency(Route::KomboUpsert, Duration::from_millis(400)),
-    )
-    .await;
+    let ctx = Ctx::start(small().write_concurrency_limit(0)).await;
     let entity = open_entity(&ctx).id;
     let skills: Vec<String> = (0..8).filter_map(|s| ctx.server.skill_id(s)).collect();
+    assert_eq!(skills.len(), 8);
     let first = ctx
         .upsert(&json!({"staffing_entity_id": entity, "skill_id": skills[0]}))
         .await;
     assert_eq!(first.status, 200);
     assert!(first.header("concurrency-limit").is_none(), "no limit, no headers");
     assert_eq!(ctx.server.peak_concurrent_writes(), 1);
-    let requests = skills
-        .iter()
-        .map(|s| ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
-    let replies = futures_join_all(requests).await;
-    assert!(replies.iter().all(|r| r.status == 200));
-    assert_eq!(ctx.server.peak_concurrent_writes(), 8, "no limit: all eight overlapped");
-    ctx.assert_no_violations();
-}
-
-/// Runs futures concurrently without pulling in the `futures` crate.
-async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<common::Reply>
-where
-    F: std::future::Future<Output = common::Reply> + Send + 'static,
-{
-    let handles: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut out = Vec::new();
-    for h in handles {
-        out.push(h.await.expect("task"));
+    ctx.server.hold(Route::KomboUpsert);
+    let mut requests = tokio::task::JoinSet::new();
+    for s in &skills {
+        requests.spawn(ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
     }
-    out
+    ctx.server.wait_held(Route::KomboUpsert, 8).await;
+    assert_eq!(ctx.server.peak_concurrent_writes(), 8, "no limit: all eight overlapped");
+    ctx.server.release(Route::KomboUpsert);
+    while let Some(reply) = requests.join_next().await {
+        assert_eq!(reply.expect("task").status, 200);
+    }
+    assert_eq!(ctx.server.peak_concurrent_writes(), 8);
+    ctx.assert_no_violations();
 }

@@ -23,6 +23,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::error::{AuthError, Error, Result};
+use crate::retry::Sleeper;
 
 /// The operation name token requests appear under in errors and traces.
 pub(crate) const TOKEN_OPERATION: &str = "oauth_token";
@@ -144,6 +145,8 @@ pub(crate) struct TokenCache {
     http: reqwest::Client,
     credentials: ClientCredentials,
     margin: Duration,
+    /// The clock token lifetimes are measured on (the client's [`Sleeper`]).
+    clock: Arc<dyn Sleeper>,
     current: Mutex<Option<Token>>,
     generation: AtomicU64,
 }
@@ -159,11 +162,17 @@ impl fmt::Debug for TokenCache {
 }
 
 impl TokenCache {
-    pub(crate) fn new(http: reqwest::Client, credentials: ClientCredentials, margin: Duration) -> Self {
+    pub(crate) fn new(
+        http: reqwest::Client,
+        credentials: ClientCredentials,
+        margin: Duration,
+        clock: Arc<dyn Sleeper>,
+    ) -> Self {
         Self {
             http,
             credentials,
             margin,
+            clock,
             current: Mutex::new(None),
             generation: AtomicU64::new(0),
         }
@@ -177,7 +186,8 @@ impl TokenCache {
     async fn token(&self) -> Result<Token> {
         // Holding the lock across the fetch is what makes concurrent callers share one fetch.
         let mut current = self.current.lock().await;
-        if let Some(token) = current.as_ref().filter(|t| t.expires_at > Instant::now()) {
+        let now = Instant::from_std(self.clock.now());
+        if let Some(token) = current.as_ref().filter(|t| t.expires_at > now) {
             return Ok(token.clone());
         }
         let token = self.fetch().await?;
@@ -202,7 +212,7 @@ impl TokenCache {
             tenant: &c.tenant,
             scopes: (!c.scopes.is_empty()).then(|| c.scopes.join(" ")),
         };
-        let started = Instant::now();
+        let started = Instant::from_std(self.clock.now());
         let response = self
             .http
             .post(&c.token_url)

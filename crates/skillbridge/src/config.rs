@@ -166,7 +166,8 @@ macro_rules! http_option_setters {
             self
         }
 
-        /// Where retry waits happen (default: the tokio timer). Tests inject a recording sleeper.
+        /// Where retry waits happen, and the clock the retry budget and token expiry are measured
+        /// on (default: tokio's timer and clock). Tests inject a recording sleeper and move its clock.
         pub fn sleeper(mut self, sleeper: std::sync::Arc<dyn crate::retry::Sleeper>) -> Self {
             self.http.sleeper = sleeper;
             self

@@ -55,10 +55,13 @@ pub enum PaginationError {
     },
 }
 
-/// Brent's cycle detection over continuation tokens: constant memory, any cycle length.
+/// Brent's cycle detection over continuation tokens (constant memory, any cycle length), plus the
+/// previous token so that the commonest loop, a page handing back the token it was fetched with, is
+/// caught on that page.
 #[derive(Debug)]
 struct CycleGuard {
     saved: Option<String>,
+    previous: Option<String>,
     power: u64,
     steps: u64,
 }
@@ -67,6 +70,7 @@ impl CycleGuard {
     fn new(start: Option<&str>) -> Self {
         Self {
             saved: start.map(str::to_owned),
+            previous: start.map(str::to_owned),
             power: 1,
             steps: 0,
         }
@@ -76,12 +80,13 @@ impl CycleGuard {
         if token.is_empty() {
             return Err(PaginationError::EmptyContinuation { page });
         }
-        if self.saved.as_deref() == Some(token) {
+        if self.saved.as_deref() == Some(token) || self.previous.as_deref() == Some(token) {
             return Err(PaginationError::RepeatedContinuation {
                 continuation: token.to_owned(),
                 page,
             });
         }
+        self.previous = Some(token.to_owned());
         self.steps += 1;
         if self.steps == self.power {
             self.saved = Some(token.to_owned());
@@ -165,6 +170,8 @@ where
 mod tests {
     use super::*;
     use futures_util::StreamExt;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     struct Fake {
         items: Vec<u32>,
@@ -183,7 +190,18 @@ mod tests {
 
     /// A fake API whose cursor after `t<n>` is `chain[n]`.
     async fn run(chain: &'static [Option<&'static str>], limit: usize) -> Vec<Result<u32>> {
+        run_counted(chain, limit, &Arc::default()).await
+    }
+
+    /// [`run`], counting the fetches in `fetches`.
+    async fn run_counted(
+        chain: &'static [Option<&'static str>],
+        limit: usize,
+        fetches: &Arc<AtomicUsize>,
+    ) -> Vec<Result<u32>> {
+        let fetches = Arc::clone(fetches);
         let stream = pages(None, move |token: Option<String>| {
+            fetches.fetch_add(1, Ordering::Relaxed);
             let index = token.map_or(0, |t| t.trim_start_matches('t').parse::<usize>().unwrap_or(99) + 1);
             let next = chain.get(index).copied().flatten().map(str::to_owned);
             async move {
@@ -204,21 +222,92 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_repeated_token_fails_instead_of_looping() {
-        // t0 -> t1 -> t1: the third page repeats its predecessor's token.
-        let got = run(&[Some("t0"), Some("t1"), Some("t1")], 100).await;
-        assert!(got.len() < 10, "looped: {} items", got.len());
-        assert!(matches!(
-            got.last(),
-            Some(Err(Error::Pagination(PaginationError::RepeatedContinuation { .. })))
-        ));
+    async fn a_repeated_token_fails_at_once() {
+        // t0 -> t1 -> t1: the third page hands back the token it was fetched with.
+        let fetches = Arc::<AtomicUsize>::default();
+        let got = run_counted(&[Some("t0"), Some("t1"), Some("t1")], 100, &fetches).await;
+        assert_eq!(fetches.load(Ordering::Relaxed), 3, "no fourth request");
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(
+            got[..2].iter().map(|r| r.as_ref().ok().copied()).collect::<Vec<_>>(),
+            [Some(0), Some(1)]
+        );
+        assert!(
+            matches!(
+                &got[2],
+                Err(Error::Pagination(PaginationError::RepeatedContinuation { continuation, page: 3 }))
+                    if continuation == "t1"
+            ),
+            "{got:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn every_repeat_of_the_previous_token_is_caught_on_its_page() {
+        // A page repeating its own token, at every position up to 9: never a request too many.
+        const CHAINS: [&[Option<&str>]; 8] = [
+            &[Some("t0"), Some("t0")],
+            &[Some("t0"), Some("t1"), Some("t1")],
+            &[Some("t0"), Some("t1"), Some("t2"), Some("t2")],
+            &[Some("t0"), Some("t1"), Some("t2"), Some("t3"), Some("t3")],
+            &[Some("t0"), Some("t1"), Some("t2"), Some("t3"), Some("t4"), Some("t4")],
+            &[
+                Some("t0"),
+                Some("t1"),
+                Some("t2"),
+                Some("t3"),
+                Some("t4"),
+                Some("t5"),
+                Some("t5"),
+            ],
+            &[
+                Some("t0"),
+                Some("t1"),
+                Some("t2"),
+                Some("t3"),
+                Some("t4"),
+                Some("t5"),
+                Some("t6"),
+                Some("t6"),
+            ],
+            &[
+                Some("t0"),
+                Some("t1"),
+                Some("t2"),
+                Some("t3"),
+                Some("t4"),
+                Some("t5"),
+                Some("t6"),
+                Some("t7"),
+                Some("t7"),
+            ],
+        ];
+        for chain in CHAINS {
+            let fetches = Arc::<AtomicUsize>::default();
+            let got = run_counted(chain, 100, &fetches).await;
+            let pages = chain.len();
+            assert_eq!(fetches.load(Ordering::Relaxed), pages, "{chain:?}");
+            assert!(
+                matches!(
+                    got.last(),
+                    Some(Err(Error::Pagination(PaginationError::RepeatedContinuation { page, .. })))
+                        if *page == pages as u64
+                ),
+                "{chain:?}: {got:?}"
+            );
+        }
     }
 
     #[tokio::test]
     async fn a_longer_cycle_is_caught_too() {
         // t0 -> t1 -> t2 -> t3 -> t1 -> ...: a cycle of length 3 after a tail.
-        let got = run(&[Some("t0"), Some("t1"), Some("t2"), Some("t3"), Some("t1")], 100).await;
-        assert!(got.len() < 20, "looped: {} items", got.len());
+        let fetches = Arc::<AtomicUsize>::default();
+        let chain = &[Some("t0"), Some("t1"), Some("t2"), Some("t3"), Some("t1")];
+        let got = run_counted(chain, 100, &fetches).await;
+        // The cycle t1 -> t2 -> t3 -> t1 starts on page 2; Brent's bound: within twice its length.
+        let fetched = fetches.load(Ordering::Relaxed);
+        assert!((5..=2 + 2 * 3).contains(&fetched), "{fetched} requests");
+        assert_eq!(got.len(), fetched, "one item per page, the last an error");
         assert!(matches!(
             got.last(),
             Some(Err(Error::Pagination(PaginationError::RepeatedContinuation { .. })))

@@ -136,11 +136,17 @@ impl RetryPolicy {
     }
 }
 
-/// Where retry waits happen. The default sleeps on the tokio timer; tests may inject one that
-/// records the requested waits instead of sleeping.
+/// Where retry waits happen, and the clock that the retry budget and token expiry read. The
+/// default sleeps on the tokio timer and reads tokio's clock; tests may inject one that records the
+/// requested waits instead of sleeping, and a clock they move forward themselves.
 pub trait Sleeper: Send + Sync + std::fmt::Debug {
     /// Wait for `duration`.
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+
+    /// The current time (default: `tokio::time::Instant::now()`, which follows a paused tokio clock).
+    fn now(&self) -> std::time::Instant {
+        tokio::time::Instant::now().into_std()
+    }
 }
 
 /// The default [`Sleeper`]: `tokio::time::sleep`.
@@ -237,7 +243,7 @@ impl Retrier {
         Fut: Future<Output = Result<T>>,
         R: FnMut(&Error) -> Option<Recovery>,
     {
-        let started = tokio::time::Instant::now();
+        let started = self.sleeper.now();
         let mut slept = Duration::ZERO;
         let mut recovered = false;
         let mut number = 1;
@@ -283,7 +289,7 @@ impl Retrier {
                     self.policy.jittered(base, &mut rng)
                 }
             };
-            let spent = started.elapsed().max(slept);
+            let spent = self.sleeper.now().saturating_duration_since(started).max(slept);
             if spent.saturating_add(wait) > self.policy.max_elapsed {
                 tracing::debug!(
                     operation,

@@ -2,13 +2,18 @@
 //! endpoint, request bodies and pagination edge cases against wiremock.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
+mod common;
+
+use std::sync::Arc;
 use std::time::Duration;
+
+use common::RecordingSleeper;
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use skillbridge::Error;
 use skillbridge::pagination::PaginationError;
-use skillbridge::retry::RetryPolicy;
+use skillbridge::retry::{RetryPolicy, Sleeper};
 use skillbridge::techwolf::{Filter, Include, SkillSource, TechWolf, ValidationState};
 use skillbridge_mock::{MockServer as Mock, NextStartingAfter};
 use wiremock::matchers::{body_json, method, path};
@@ -69,30 +74,55 @@ async fn token_is_refreshed_after_expiry() {
     let server = Mock::builder()
         .seed(11)
         .employees(5)
-        .token_ttl(Duration::from_secs(4))
+        .token_ttl(Duration::from_secs(400))
         .start()
         .await
         .unwrap();
-    // A margin larger than the lifetime is capped at half of it: the token is reused for ~2 s.
+    // The client's clock is the injected one; the server's tokens outlive the test.
+    let clock = Arc::new(RecordingSleeper::default());
+    // A margin larger than half the lifetime is capped at half of it: the token is reused for 200 s.
     let techwolf = TechWolf::builder()
         .base_url(server.techwolf_base_url())
         .token_url(server.token_url())
         .tenant(server.tenant())
         .audience(server.audience())
         .client_credentials(server.client_id(), server.client_secret().to_owned())
-        .refresh_margin(Duration::from_secs(60))
+        .refresh_margin(Duration::from_secs(300))
+        .sleeper(Arc::clone(&clock) as Arc<dyn Sleeper>)
         .build()
         .unwrap();
     techwolf.employee_skill_clusters().send().await.unwrap();
     techwolf.employee_skill_clusters().send().await.unwrap();
     assert_eq!(server.token_requests(), 1, "a fresh token is reused");
-    tokio::time::sleep(Duration::from_millis(2_200)).await;
+    clock.advance(Duration::from_millis(199_999));
+    techwolf.employee_skill_clusters().send().await.unwrap();
+    assert_eq!(server.token_requests(), 1, "still within lifetime minus margin");
+    clock.advance(Duration::from_millis(1));
     techwolf.employee_skill_clusters().send().await.unwrap();
     assert_eq!(
         server.token_requests(),
         2,
         "a token near expiry is refreshed before use"
     );
+    assert_eq!(techwolf.token_fetches(), 2);
+
+    // With the default margin (60 s) the second token lives 400 - 60 s.
+    let techwolf = TechWolf::builder()
+        .base_url(server.techwolf_base_url())
+        .token_url(server.token_url())
+        .tenant(server.tenant())
+        .audience(server.audience())
+        .client_credentials(server.client_id(), server.client_secret().to_owned())
+        .sleeper(Arc::clone(&clock) as Arc<dyn Sleeper>)
+        .build()
+        .unwrap();
+    techwolf.employee_skill_clusters().send().await.unwrap();
+    clock.advance(Duration::from_millis(339_999));
+    techwolf.employee_skill_clusters().send().await.unwrap();
+    assert_eq!(techwolf.token_fetches(), 1);
+    clock.advance(Duration::from_millis(1));
+    techwolf.employee_skill_clusters().send().await.unwrap();
+    assert_eq!(techwolf.token_fetches(), 2);
 }
 
 #[tokio::test]
@@ -163,10 +193,12 @@ async fn full_export_with_and_without_next_starting_after() {
             .try_collect()
             .await
             .unwrap();
-        let mut ids: Vec<_> = employees.iter().map(|e| e.external_id.clone()).collect();
+        let ids: Vec<_> = employees.iter().map(|e| e.external_id.clone()).collect();
         assert_eq!(ids.len(), 23, "{mode:?}");
-        ids.dedup();
-        assert_eq!(ids.len(), 23, "{mode:?}: a record was repeated");
+        let distinct: std::collections::BTreeSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), 23, "{mode:?}: a record was repeated");
+        let expected: Vec<_> = (0..23).map(|i| server.employee(i).unwrap().external_id).collect();
+        assert_eq!(ids, expected, "{mode:?}: every employee once, in order");
         assert!(
             server.contract_violations().is_empty(),
             "{:?}",
@@ -346,7 +378,7 @@ async fn error_arrays_decode_and_5xx_is_retried_honouring_retry_after() {
         .and(path(EXPORT))
         .respond_with(
             ResponseTemplate::new(503)
-                .insert_header("Retry-After", "0")
+                .insert_header("Retry-After", "3")
                 .set_body_json(json!([{"title": "503 Service Unavailable", "description": "try later"}])),
         )
         .up_to_n_times(1)
@@ -359,9 +391,22 @@ async fn error_arrays_decode_and_5xx_is_retried_honouring_retry_after() {
         ))
         .mount(&server)
         .await;
-    let techwolf = token_client(&server);
+    // The backoff would wait about 5 ms; the header says 3 s, and the recorded wait says which won.
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let techwolf = TechWolf::builder()
+        .base_url(server.uri())
+        .access_token("t0ken")
+        .retry_policy(fast_retries())
+        .sleeper(Arc::clone(&sleeper) as Arc<dyn Sleeper>)
+        .build()
+        .unwrap();
     let error = techwolf.employee_skill_clusters().send().await.unwrap_err();
     assert_eq!(techwolf.stats().retries, 1, "the 503 was retried");
+    assert_eq!(
+        sleeper.waits(),
+        [Duration::from_secs(3)],
+        "Retry-After decided the wait"
+    );
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
     assert!(!error.is_retryable());
     assert_eq!(

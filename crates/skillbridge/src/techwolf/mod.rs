@@ -212,7 +212,8 @@ impl TechWolfBuilder {
                     scopes: self.scopes,
                 };
                 let margin = self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN);
-                TokenSource::ClientCredentials(Arc::new(TokenCache::new(http.clone(), credentials, margin)))
+                let clock = Arc::clone(&self.http.sleeper);
+                TokenSource::ClientCredentials(Arc::new(TokenCache::new(http.clone(), credentials, margin, clock)))
             }
             _ => {
                 return Err(Error::Config(
@@ -527,5 +528,76 @@ mod tests {
             .build()
             .expect("ok");
         assert!(format!("{eu:?}").contains("techwolf.eu.auth0.com"));
+    }
+
+    /// Every `TECHWOLF_*` variable is read and used: against the mock, the right values export,
+    /// and one wrong value at a time fails.
+    #[tokio::test]
+    async fn every_environment_variable_is_used() {
+        let server = skillbridge_mock::MockServer::builder()
+            .employees(2)
+            .tenant("envco")
+            .audience("aud.example")
+            .client_id("env-client")
+            .client_secret("env-secret")
+            .start()
+            .await
+            .expect("mock starts");
+        let good: Vec<(&str, String)> = vec![
+            ("TECHWOLF_BASE_URL", server.techwolf_base_url()),
+            ("TECHWOLF_TOKEN_URL", server.token_url()),
+            ("TECHWOLF_TENANT", "envco".to_owned()),
+            ("TECHWOLF_AUDIENCE", "aud.example".to_owned()),
+            ("TECHWOLF_CLIENT_ID", "env-client".to_owned()),
+            ("TECHWOLF_CLIENT_SECRET", "env-secret".to_owned()),
+        ];
+        let export = |vars: Vec<(&'static str, String)>| async move {
+            let lookup = move |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+            let client = TechWolfBuilder::from_lookup(lookup)
+                .retry_policy(crate::retry::RetryPolicy::never())
+                .build()?;
+            client.employee_skill_clusters().send().await
+        };
+        export(good.clone()).await.expect("configured from the environment");
+        assert_eq!(server.token_requests(), 1);
+        for name in [
+            "TECHWOLF_BASE_URL",
+            "TECHWOLF_TOKEN_URL",
+            "TECHWOLF_TENANT",
+            "TECHWOLF_AUDIENCE",
+            "TECHWOLF_CLIENT_ID",
+            "TECHWOLF_CLIENT_SECRET",
+        ] {
+            let mut vars = good.clone();
+            for (key, value) in &mut vars {
+                if *key == name {
+                    *value = if name.ends_with("_URL") {
+                        format!("{}/elsewhere", server.techwolf_base_url())
+                    } else {
+                        "other".to_owned()
+                    };
+                }
+            }
+            assert!(export(vars).await.is_err(), "{name} was not used");
+        }
+        // A ready token wins over client credentials: one the server never issued is refused
+        // without a token request.
+        let before = server.token_requests();
+        let mut vars = good.clone();
+        vars.push(("TECHWOLF_ACCESS_TOKEN", "not-issued".to_owned()));
+        let refused = export(vars).await.expect_err("unknown token");
+        assert_eq!(refused.status().map(|s| s.as_u16()), Some(401));
+        assert_eq!(server.token_requests(), before);
+        // Without a base URL the host comes from the tenant and TECHWOLF_REGION.
+        let hosted = TechWolfBuilder::from_lookup(env(&[
+            ("TECHWOLF_TENANT", "envco"),
+            ("TECHWOLF_REGION", "us"),
+            ("TECHWOLF_CLIENT_ID", "id"),
+            ("TECHWOLF_CLIENT_SECRET", "s"),
+        ]))
+        .build()
+        .expect("configured");
+        assert_eq!(hosted.base_url(), "https://envco.us.techwolf.ai");
+        assert!(format!("{hosted:?}").contains("techwolf-us.us.auth0.com"));
     }
 }

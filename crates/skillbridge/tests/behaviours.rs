@@ -1,0 +1,647 @@
+//! Behaviours users depend on that the vendor tests do not reach: the retry budget and caps, the
+//! policy setters' clamping, the token endpoint's answers, input validation, `upsert_many`'s
+//! concurrency, error texts and the shared configuration. No test here waits on the wall clock:
+//! waits are recorded and time is moved by the injected [`RecordingSleeper`].
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::RecordingSleeper;
+use futures::StreamExt;
+use serde_json::json;
+use skillbridge::Error;
+use skillbridge::config::DEFAULT_USER_AGENT;
+use skillbridge::error::ApiErrorDetail;
+use skillbridge::kombo::{DEFAULT_UPSERT_CONCURRENCY, ErrorCode, Integration, Kombo, SkillExpectation};
+use skillbridge::retry::{RetryPolicy, Sleeper};
+use skillbridge::techwolf::TechWolf;
+use skillbridge_mock::Route;
+use wiremock::matchers::{any, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk_test_SUPERSECRET_0123456789";
+const SECRET: &str = "cs_SUPERSECRET_value_42";
+const INTEGRATION: &str = "workday:HWUTwvyx2wLoSUHphiWVrp28";
+const EXPORT: &str = "/export/employees/skill_clusters";
+const TOKEN: &str = "/oauth/token";
+
+fn kombo_error(status: u16, code: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "status": "error",
+        "error": {"code": code, "title": null, "message": "m", "log_url": null}
+    }))
+}
+
+fn empty_page() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {"results": [], "next": null}}))
+}
+
+fn kombo(server: &MockServer, sleeper: &Arc<RecordingSleeper>, policy: RetryPolicy) -> Kombo {
+    Kombo::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .retry_policy(policy)
+        .sleeper(Arc::clone(sleeper) as Arc<dyn Sleeper>)
+        .build()
+        .expect("valid configuration")
+}
+
+fn hris(kombo: &Kombo) -> Integration {
+    kombo.integration(INTEGRATION).expect("valid integration id")
+}
+
+async fn received(server: &MockServer) -> usize {
+    server.received_requests().await.map_or(0, |r| r.len())
+}
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry: the budget, the caps, the setters
+
+/// No jitter, waits of 1, 2, 4, 8, ... seconds.
+fn doubling() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(100)
+        .initial_delay(secs(1))
+        .multiplier(2.0)
+        .max_delay(secs(1000))
+        .jitter(0.0)
+}
+
+#[tokio::test]
+async fn retrying_stops_when_the_next_wait_would_pass_the_budget() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(kombo_error(503, "REMOTE.SERVICE_UNAVAILABLE"))
+        .mount(&server)
+        .await;
+    // 1 + 2 + 4 = 7 s spent; waiting 8 more would end at 15 s, past the 10 s budget.
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = kombo(&server, &sleeper, doubling().max_elapsed(secs(10)));
+    let error = hris(&client).staffing_entity_skills().send().await.expect_err("down");
+    assert_eq!(error.kombo_code(), Some(&ErrorCode::RemoteServiceUnavailable));
+    assert_eq!(sleeper.waits(), [secs(1), secs(2), secs(4)]);
+    assert_eq!(received(&server).await, 4);
+    assert_eq!(client.stats().requests, 4);
+
+    // A wait that ends exactly at the budget is still taken.
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = kombo(&server, &sleeper, doubling().max_elapsed(secs(15)));
+    hris(&client).staffing_entity_skills().send().await.expect_err("down");
+    assert_eq!(sleeper.waits(), [secs(1), secs(2), secs(4), secs(8)]);
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_cap_is_honoured_but_not_past_the_budget() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(kombo_error(429, "PLATFORM.RATE_LIMIT_EXCEEDED").insert_header("Retry-After", "45"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any()).respond_with(empty_page()).mount(&server).await;
+    // The cap bounds computed backoff only: the server's 45 s beats a 2 s cap.
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = kombo(&server, &sleeper, doubling().max_delay(secs(2)).max_elapsed(secs(60)));
+    hris(&client).staffing_entity_skills().send().await.expect("retried");
+    assert_eq!(sleeper.waits(), [secs(45)]);
+
+    // Longer than the budget: give up at once, and say how long the server wanted.
+    server.reset().await;
+    Mock::given(any())
+        .respond_with(kombo_error(429, "PLATFORM.RATE_LIMIT_EXCEEDED").insert_header("Retry-After", "61"))
+        .mount(&server)
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = kombo(&server, &sleeper, doubling().max_elapsed(secs(60)));
+    let error = hris(&client)
+        .staffing_entity_skills()
+        .send()
+        .await
+        .expect_err("gave up");
+    assert_eq!(error.retry_after(), Some(secs(61)));
+    assert!(error.is_retryable());
+    assert!(sleeper.waits().is_empty(), "{:?}", sleeper.waits());
+    assert_eq!(received(&server).await, 1);
+}
+
+#[test]
+fn policy_setters_clamp_out_of_range_values() {
+    let base = RetryPolicy::default();
+    assert_eq!(base.clone().max_attempts(0).get_max_attempts(), 1);
+    assert_eq!(base.clone().max_attempts(0), RetryPolicy::never());
+    for below_one in [0.5, 0.0, -3.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        assert_eq!(
+            base.clone().multiplier(below_one),
+            base.clone().multiplier(1.0),
+            "multiplier {below_one}"
+        );
+    }
+    let flat = base.clone().initial_delay(secs(3)).multiplier(0.5);
+    assert_eq!(
+        (flat.backoff(1), flat.backoff(7)),
+        (secs(3), secs(3)),
+        "never shrinking"
+    );
+    for (jitter, clamped) in [
+        (5.0, 1.0),
+        (1.5, 1.0),
+        (-0.5, 0.0),
+        (f64::NAN, 0.0),
+        (f64::INFINITY, 0.0),
+    ] {
+        assert_eq!(
+            base.clone().jitter(jitter),
+            base.clone().jitter(clamped),
+            "jitter {jitter}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn clamped_settings_hold_on_the_wire() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(kombo_error(503, "REMOTE.SERVICE_UNAVAILABLE"))
+        .mount(&server)
+        .await;
+    // max_attempts(0) still makes the one attempt.
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = kombo(&server, &sleeper, RetryPolicy::default().max_attempts(0));
+    hris(&client).staffing_entity_skills().send().await.expect_err("down");
+    assert_eq!(received(&server).await, 1);
+    assert!(sleeper.waits().is_empty());
+
+    // Jitter 5 is jitter 1: every wait within 0..=2 x the backoff (an unclamped factor would be
+    // negative, and panic in `Duration::mul_f64`).
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let policy = RetryPolicy::default()
+        .max_attempts(40)
+        .initial_delay(secs(1))
+        .multiplier(1.0)
+        .max_elapsed(secs(10_000))
+        .jitter(5.0);
+    let client = kombo(&server, &sleeper, policy);
+    hris(&client).staffing_entity_skills().send().await.expect_err("down");
+    let waits = sleeper.waits();
+    assert_eq!(waits.len(), 39);
+    assert!(waits.iter().all(|w| *w <= secs(2)), "{waits:?}");
+    assert!(waits.iter().any(|w| *w != secs(1)), "jitter applied: {waits:?}");
+
+    // A negative jitter is none: every wait is exactly the backoff.
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = kombo(&server, &sleeper, doubling().max_attempts(4).jitter(-1.0));
+    hris(&client).staffing_entity_skills().send().await.expect_err("down");
+    assert_eq!(sleeper.waits(), [secs(1), secs(2), secs(4)]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The token endpoint
+
+fn techwolf_with_token_endpoint(server: &MockServer, sleeper: &Arc<RecordingSleeper>) -> TechWolf {
+    TechWolf::builder()
+        .base_url(server.uri())
+        .token_url(format!("{}{TOKEN}", server.uri()))
+        .tenant("acme")
+        .client_credentials("client", SECRET)
+        .retry_policy(RetryPolicy::never())
+        .sleeper(Arc::clone(sleeper) as Arc<dyn Sleeper>)
+        .build()
+        .expect("valid configuration")
+}
+
+async fn mount_export(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path(EXPORT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
+        .mount(server)
+        .await;
+}
+
+async fn requests_to(server: &MockServer, to: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == to)
+        .count()
+}
+
+#[tokio::test]
+async fn a_token_type_other_than_bearer_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "abc", "token_type": "mac", "expires_in": 600})),
+        )
+        .mount(&server)
+        .await;
+    mount_export(&server).await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let techwolf = techwolf_with_token_endpoint(&server, &sleeper);
+    let error = techwolf.employee_skill_clusters().send().await.expect_err("refused");
+    match &error {
+        Error::Auth(auth) => {
+            assert_eq!(auth.operation, "oauth_token");
+            assert!(auth.reason.contains("unsupported token type"), "{error}");
+            assert!(!auth.retryable);
+        }
+        other => panic!("expected an auth error, got {other:?}"),
+    }
+    assert_eq!(requests_to(&server, EXPORT).await, 0, "the token was not used");
+
+    // `Bearer` in any case is accepted.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "abc", "token_type": "BeArEr", "expires_in": 600})),
+        )
+        .mount(&server)
+        .await;
+    mount_export(&server).await;
+    techwolf.employee_skill_clusters().send().await.expect("accepted");
+}
+
+#[tokio::test]
+async fn a_missing_expires_in_means_an_hour() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "abc", "token_type": "Bearer"})))
+        .mount(&server)
+        .await;
+    mount_export(&server).await;
+    let clock = Arc::new(RecordingSleeper::default());
+    let techwolf = techwolf_with_token_endpoint(&server, &clock);
+    techwolf.employee_skill_clusters().send().await.expect("exported");
+    // 3600 s minus the default 60 s margin.
+    clock.advance(Duration::from_millis(3_539_999));
+    techwolf.employee_skill_clusters().send().await.expect("exported");
+    assert_eq!(techwolf.token_fetches(), 1);
+    clock.advance(Duration::from_millis(1));
+    techwolf.employee_skill_clusters().send().await.expect("exported");
+    assert_eq!(techwolf.token_fetches(), 2);
+    assert_eq!(requests_to(&server, TOKEN).await, 2);
+}
+
+#[tokio::test]
+async fn a_secret_the_token_endpoint_echoes_is_redacted() {
+    let server = skillbridge_mock::MockServer::builder()
+        .echo_client_secret(true)
+        .start()
+        .await
+        .expect("mock starts");
+    // The endpoint really echoes it, so the check below means something.
+    let raw = reqwest::Client::new()
+        .post(server.token_url())
+        .json(&json!({
+            "client_id": server.client_id(), "client_secret": SECRET, "audience": server.audience(),
+            "grant_type": "client_credentials", "tenant": server.tenant()
+        }))
+        .send()
+        .await
+        .expect("answered")
+        .text()
+        .await
+        .expect("body");
+    assert!(raw.contains(SECRET), "{raw}");
+
+    let techwolf = TechWolf::builder()
+        .base_url(server.techwolf_base_url())
+        .token_url(server.token_url())
+        .tenant(server.tenant())
+        .audience(server.audience())
+        .client_credentials(server.client_id(), SECRET)
+        .build()
+        .expect("valid configuration");
+    let error = techwolf
+        .employee_skill_clusters()
+        .send()
+        .await
+        .expect_err("wrong secret");
+    assert!(error.is_auth(), "{error}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(SECRET), "secret leaked: {shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input validation
+
+#[tokio::test]
+async fn ids_with_control_characters_and_an_empty_cursor_send_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(empty_page())
+        .expect(0)
+        .mount(&server)
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = kombo(&server, &sleeper, RetryPolicy::never());
+    let hris = hris(&client);
+    for (entity, skill, field) in [
+        ("entity\u{0}", "skill", "staffing_entity_id"),
+        ("entity", "skill\n", "skill_id"),
+        ("ent\u{7f}ity", "skill", "staffing_entity_id"),
+        ("entity", "\u{1b}[31mskill", "skill_id"),
+    ] {
+        let error = hris
+            .upsert_staffing_entity_skill(SkillExpectation::new(entity, skill))
+            .await
+            .expect_err("rejected");
+        match error {
+            Error::InvalidInput { field: got, reason } => {
+                assert_eq!(got, field, "{entity:?} {skill:?}");
+                assert!(reason.contains("control characters"), "{reason}");
+            }
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
+    let error = hris
+        .staffing_entity_skills()
+        .cursor("")
+        .send()
+        .await
+        .expect_err("rejected");
+    assert!(
+        matches!(error, Error::InvalidInput { field: "cursor", .. }),
+        "{error:?}"
+    );
+    let streamed: Vec<_> = hris.staffing_entity_skills().cursor("").items().collect().await;
+    assert!(matches!(
+        streamed.as_slice(),
+        [Err(Error::InvalidInput { field: "cursor", .. })]
+    ));
+    assert_eq!(received(&server).await, 0);
+    assert_eq!(client.stats().requests, 0);
+}
+
+#[test]
+fn unusable_techwolf_credentials_are_config_errors() {
+    let host = || TechWolf::builder().tenant("acme").region("eu");
+    for bad in ["tok\nen", "tok\u{0}en", "tok\ren"] {
+        match host().access_token(bad).build() {
+            Err(Error::Config(reason)) => {
+                assert!(reason.contains("not allowed in a header"), "{reason}");
+                assert!(!reason.contains(bad), "{reason}");
+            }
+            other => panic!("{bad:?}: expected a config error, got {other:?}"),
+        }
+    }
+    let empty_secret = host().client_credentials("client", "").build();
+    assert!(matches!(empty_secret, Err(Error::Config(_))), "{empty_secret:?}");
+    assert!(host().client_credentials("client", "s").build().is_ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// upsert_many's concurrency, measured by the mock
+
+async fn held_upserts(concurrency: Option<usize>, inputs: u32) -> u64 {
+    let server = skillbridge_mock::MockServer::builder()
+        .staffing_entities(40)
+        .skills_per_entity(2)
+        .skill_catalog(40)
+        .write_concurrency_limit(0)
+        .start()
+        .await
+        .expect("mock starts");
+    let entity = server
+        .staffing_entities()
+        .find(|e| !e.closed)
+        .expect("an open entity")
+        .id;
+    let expectations: Vec<SkillExpectation> = (0..inputs)
+        .map(|s| SkillExpectation::new(&entity, server.skill_id(s).expect("skill")))
+        .collect();
+    let client = Kombo::builder()
+        .api_key(server.kombo_api_key())
+        .base_url(server.kombo_base_url())
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .expect("valid configuration");
+    let hris = client.integration(server.integration_id()).expect("valid");
+    // Every write waits inside the server until released: those in flight pile up there.
+    server.hold(Route::KomboUpsert);
+    let upserts = hris.upsert_many(expectations);
+    let upserts = match concurrency {
+        Some(n) => upserts.concurrency(n),
+        None => upserts,
+    };
+    let all = tokio::spawn(upserts.collect::<Vec<_>>());
+    let expected = concurrency.unwrap_or(DEFAULT_UPSERT_CONCURRENCY).max(1) as u64;
+    // A hang guard only (the writes arrive within milliseconds): an `upsert_many` that stalls,
+    // as one with no slot at all does, fails here instead of hanging the suite.
+    tokio::time::timeout(Duration::from_secs(120), server.wait_held(Route::KomboUpsert, expected))
+        .await
+        .expect("upsert_many stalled: fewer writes in flight than its concurrency");
+    // A round trip on another route: requests already sent have reached the server by now.
+    let _ = hris.staffing_entity_skills().page_size(1).send().await;
+    let peak_while_held = server.peak_concurrent_writes();
+    server.release(Route::KomboUpsert);
+    let outcomes = all.await.expect("task");
+    assert_eq!(outcomes.len(), inputs as usize);
+    assert!(outcomes.iter().all(|o| o.result.is_ok()), "{outcomes:?}");
+    assert_eq!(server.request_count(Route::KomboUpsert), u64::from(inputs));
+    assert_eq!(peak_while_held, server.peak_concurrent_writes(), "never more later");
+    peak_while_held
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upsert_many_keeps_at_most_n_in_flight() {
+    assert_eq!(held_upserts(Some(3), 12).await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upsert_many_concurrency_zero_means_one() {
+    assert_eq!(held_upserts(Some(0), 4).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upsert_many_defaults_to_ten_in_flight() {
+    assert_eq!(DEFAULT_UPSERT_CONCURRENCY, 10);
+    assert_eq!(held_upserts(None, 25).await, 10);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error texts and what is retried
+
+#[tokio::test]
+async fn error_bodies_are_cut_at_512_bytes_and_an_empty_one_says_so() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503).set_body_raw("x".repeat(2_000), "text/html"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = kombo(&server, &sleeper, RetryPolicy::never());
+    let error = hris(&client).staffing_entity_skills().send().await.expect_err("503");
+    match error.api().map(|api| &api.detail) {
+        Some(ApiErrorDetail::Unstructured { body_start }) => assert_eq!(body_start.len(), 512),
+        other => panic!("expected an unstructured body, got {other:?}"),
+    }
+    assert!(error.to_string().len() < 600, "{error}");
+
+    // A success that does not decode keeps at most 512 bytes too.
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw("y".repeat(2_000), "application/json"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let error = hris(&client)
+        .staffing_entity_skills()
+        .send()
+        .await
+        .expect_err("undecodable");
+    match &error {
+        Error::Decode { body_start, .. } => assert_eq!(body_start.len(), 512),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    let error = hris(&client).staffing_entity_skills().send().await.expect_err("502");
+    assert_eq!(
+        error.to_string(),
+        "get_hris_staffing_entity_skills: HTTP 502 (empty body)"
+    );
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn builder_and_redirect_transport_errors_are_not_retried() {
+    let builder_error = reqwest::Client::new()
+        .get("not a url")
+        .build()
+        .expect_err("a builder error");
+    assert!(builder_error.is_builder());
+    let error = Error::Transport {
+        operation: "get_hris_staffing_entity_skills",
+        connect: false,
+        source: builder_error,
+    };
+    assert!(!error.is_retryable());
+
+    // A redirect loop: reqwest gives up with a redirect error, which retrying cannot fix.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/hris/staffing-entity-skills", server.uri())),
+        )
+        .mount(&server)
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = kombo(&server, &sleeper, RetryPolicy::default());
+    let error = hris(&client).staffing_entity_skills().send().await.expect_err("loop");
+    match &error {
+        Error::Transport { source, .. } => assert!(source.is_redirect(), "{error:?}"),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert!(!error.is_retryable());
+    assert!(sleeper.waits().is_empty());
+    assert_eq!(client.stats().requests, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+#[tokio::test]
+async fn the_user_agent_is_sent_default_or_custom() {
+    assert_eq!(DEFAULT_USER_AGENT, concat!("skillbridge/", env!("CARGO_PKG_VERSION")));
+    let server = MockServer::start().await;
+    let list = "/hris/staffing-entity-skills";
+    Mock::given(header("user-agent", DEFAULT_USER_AGENT))
+        .and(path(list))
+        .respond_with(empty_page())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(header("user-agent", "acme-sync/2.1"))
+        .and(path(list))
+        .respond_with(empty_page())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(header("user-agent", "acme-sync/2.1"))
+        .and(path(EXPORT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    hris(&kombo(&server, &sleeper, RetryPolicy::never()))
+        .staffing_entity_skills()
+        .send()
+        .await
+        .expect("default user agent");
+    let custom = Kombo::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .user_agent("acme-sync/2.1")
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .expect("valid");
+    hris(&custom)
+        .staffing_entity_skills()
+        .send()
+        .await
+        .expect("custom user agent");
+    let techwolf = TechWolf::builder()
+        .base_url(server.uri())
+        .access_token("t")
+        .user_agent("acme-sync/2.1")
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .expect("valid");
+    techwolf
+        .employee_skill_clusters()
+        .send()
+        .await
+        .expect("custom user agent");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn connect_timeout_bounds_a_connection_nobody_answers() {
+    // A listener with a backlog of one that never accepts: once one connection fills the queue,
+    // the kernel drops further connection attempts, so connecting hangs.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().expect("address")).expect("bind");
+    let listener = socket.listen(0).expect("listen");
+    let address = listener.local_addr().expect("address");
+    let _queued = tokio::net::TcpStream::connect(address).await.expect("first connection");
+    let client = Kombo::builder()
+        .api_key(KEY)
+        .base_url(format!("http://{address}"))
+        .connect_timeout(Duration::from_millis(200))
+        .timeout(Duration::from_secs(3_600))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .expect("valid");
+    // A wall-clock bound, 100 times the timeout under test (the only one that is not a hang guard):
+    // without a connect
+    // timeout the attempt ends only when reqwest's 30 s TCP user timeout (or the kernel) gives up,
+    // with the same `Timeout` error, so only the time tells the two apart.
+    let result = tokio::time::timeout(Duration::from_secs(20), hris(&client).staffing_entity_skills().send())
+        .await
+        .expect("connect_timeout was not applied");
+    let error = result.expect_err("no connection");
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(error.is_retryable());
+    drop(listener);
+}
