@@ -553,7 +553,7 @@ mod tests {
         ];
         let export = |vars: Vec<(&'static str, String)>| async move {
             let lookup = move |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
-            let client = TechWolfBuilder::from_lookup(lookup)
+            let client = TechWolfBuilder::from_lookup(lookup)?
                 .retry_policy(crate::retry::RetryPolicy::never())
                 .build()?;
             client.employee_skill_clusters().send().await
@@ -595,7 +595,7 @@ mod tests {
             ("TECHWOLF_CLIENT_ID", "id"),
             ("TECHWOLF_CLIENT_SECRET", "s"),
         ]))
-        .build()
+        .and_then(TechWolfBuilder::build)
         .expect("configured");
         assert_eq!(hosted.base_url(), "https://envco.us.techwolf.ai");
         assert!(format!("{hosted:?}").contains("techwolf-us.us.auth0.com"));
