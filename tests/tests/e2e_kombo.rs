@@ -15,7 +15,8 @@ use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
 use skillbridge::Error;
 use skillbridge::kombo::{
-    ErrorCode, ExpectedLevel, Integration, Kombo, ListStaffingEntitySkills, SkillExpectation, StaffingEntitySkill,
+    ErrorCode, ExpectedLevel, Integration, Kombo, KomboErrorExt, ListStaffingEntitySkills, SkillExpectation,
+    StaffingEntitySkill,
 };
 use skillbridge::retry::{BoxFuture, RetryPolicy, Sleeper};
 use skillbridge_mock::{Expectation, Fault, FaultRule, MockServer, MockServerBuilder, Route};
@@ -1064,7 +1065,9 @@ async fn listing_faults_that_cannot_be_recovered_are_typed_errors_and_the_listin
         normal,
         |e| {
             status_is(e, 503)
-                && matches!(e.api().map(|a| &a.detail), Some(skillbridge::error::ApiErrorDetail::Unstructured { body_start }) if body_start.contains("503"))
+                && e.api()
+                    .and_then(|a| a.body_start())
+                    .is_some_and(|body_start| body_start.contains("503"))
         },
         3,
     )

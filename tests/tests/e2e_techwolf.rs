@@ -477,9 +477,8 @@ async fn export_faults_that_cannot_be_recovered_are_typed_errors_and_the_export_
         error(400),
         normal,
         |e| {
-            let detail = e.api().map(|a| &a.detail);
-            matches!(detail, Some(skillbridge::error::ApiErrorDetail::TechWolf(t)) if t.errors.len() == 1)
-                && !e.is_retryable()
+            use skillbridge::techwolf::TechWolfErrorExt as _;
+            e.techwolf().is_some_and(|t| t.errors.len() == 1) && !e.is_retryable()
         },
         1,
     )

@@ -2,16 +2,16 @@
 //!
 //! [`Error`] says *what kind* of failure happened (the server answered with an error, the
 //! connection failed, the request timed out, a body did not decode, an input was rejected before
-//! sending, pagination went wrong, the configuration is unusable). What a vendor says about an error
-//! lives in [`ApiError::detail`], one [`ApiErrorDetail`] variant per vendor, so that the same type
-//! serves the Kombo and TechWolf clients.
+//! sending, pagination went wrong, the configuration is unusable). An [`ApiError`] answers the
+//! questions every vendor shares (status, code, message, retryable, how long to wait) and keeps the
+//! vendor's decoded body, which each vendor module reaches through its own extension trait
+//! (`kombo::KomboErrorExt`, `techwolf::TechWolfErrorExt`). This module names no vendor: whether an
+//! error is worth retrying is decided once, by the vendor's rules, when the error is built.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
-
-use crate::kombo::KomboApiError;
-use crate::retry::server_wait;
-use crate::techwolf::TechWolfApiError;
 
 /// A `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -24,7 +24,7 @@ pub(crate) const BODY_SNIPPET_LIMIT: usize = 512;
 
 /// Everything that can go wrong in this crate.
 ///
-/// `Display` is one line; [`Error::status`], [`Error::kombo_code`], [`Error::is_retryable`] and
+/// `Display` is one line; [`Error::status`], [`Error::code`], [`Error::is_retryable`] and
 /// [`Error::retry_after`] answer the usual questions without matching on variants. No variant ever
 /// holds a credential.
 #[derive(Debug, thiserror::Error)]
@@ -113,13 +113,6 @@ impl Error {
         }
     }
 
-    /// The Kombo error `code`, if this is a Kombo API error that carried one.
-    pub fn kombo_code(&self) -> Option<&crate::kombo::ErrorCode> {
-        self.api()
-            .and_then(ApiError::kombo)
-            .and_then(|kombo| kombo.code.as_ref())
-    }
-
     /// The vendor's error code as a string (`PLATFORM.RATE_LIMIT_EXCEEDED`, ...), if any.
     pub fn code(&self) -> Option<&str> {
         self.api().and_then(ApiError::code)
@@ -127,7 +120,7 @@ impl Error {
 
     /// Whether retrying the same request may succeed.
     ///
-    /// API errors follow the vendor's guidance (see [`ApiErrorDetail::is_retryable`]); connection
+    /// API errors follow the vendor's guidance (see [`ApiError::is_retryable`]); connection
     /// failures and timeouts are retryable (every operation this crate sends is idempotent); input,
     /// decode, pagination and configuration errors are not.
     pub fn is_retryable(&self) -> bool {
@@ -143,8 +136,8 @@ impl Error {
     }
 
     /// Whether credentials were refused or could not be obtained: an [`Error::Auth`], or an API
-    /// error with status `401` or `403` (Kombo's keep their `code`, e.g.
-    /// `PLATFORM.AUTHENTICATION_INVALID`, so they stay [`Error::Api`]).
+    /// error with status `401` or `403` (a vendor whose bodies carry a `code` keeps such errors as
+    /// [`Error::Api`], with the code).
     pub fn is_auth(&self) -> bool {
         match self {
             Error::Auth(_) => true,
@@ -156,6 +149,12 @@ impl Error {
     /// How long the server asked us to wait (`Retry-After`, or `ratelimit-reset` on a 429).
     pub fn retry_after(&self) -> Option<Duration> {
         self.api().and_then(|api| api.retry_after)
+    }
+
+    /// What the server said, if it answered with an error in its vendor's format (Kombo's
+    /// `message`, TechWolf's descriptions).
+    pub fn message(&self) -> Option<&str> {
+        self.api().and_then(ApiError::message)
     }
 
     /// A transport-level `reqwest` failure: a timeout, or a connection/IO error.
@@ -208,6 +207,9 @@ impl fmt::Display for AuthError {
 }
 
 /// An error response from an API: the status, what the vendor said, and when to come back.
+///
+/// The vendor's decoded body is reached through the vendor's extension trait
+/// (`kombo::KomboErrorExt::kombo`, `techwolf::TechWolfErrorExt::techwolf`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -217,98 +219,117 @@ pub struct ApiError {
     pub status: StatusCode,
     /// How long the server asked us to wait before retrying, if it said so.
     pub retry_after: Option<Duration>,
-    /// The vendor-specific body.
-    pub detail: ApiErrorDetail,
+    /// The vendor's error code, if its body carried one.
+    code: Option<String>,
+    /// The vendor's human-readable message, if its body had one.
+    message: Option<String>,
+    /// Decided once, by the vendor's rules, when the error was built.
+    retryable: bool,
+    /// The body, as the vendor's decoded type.
+    detail: Option<Arc<dyn VendorDetail>>,
+    /// The first bytes of a body that was not in the vendor's format (e.g. a proxy's HTML page).
+    body_start: Option<String>,
+}
+
+/// A vendor's decoded error body, kept type-erased so that this module names no vendor.
+pub(crate) trait VendorDetail: Any + fmt::Debug + fmt::Display + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any + fmt::Debug + fmt::Display + Send + Sync> VendorDetail for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// What a vendor's rules say about one error response, for [`ApiError::new`].
+pub(crate) struct Classified<D> {
+    /// The decoded body, or `None` when it was not in the vendor's format.
+    pub(crate) detail: Option<D>,
+    /// The vendor's error code.
+    pub(crate) code: Option<String>,
+    /// The vendor's message.
+    pub(crate) message: Option<String>,
+    /// Whether the vendor says retrying may succeed.
+    pub(crate) retryable: bool,
 }
 
 impl ApiError {
-    /// A new API error.
-    pub fn new(
+    /// An API error as a vendor module classified it; `body` is kept (cut) when nothing decoded.
+    pub(crate) fn new<D: VendorDetail>(
         operation: &'static str,
         status: StatusCode,
         retry_after: Option<Duration>,
-        detail: ApiErrorDetail,
+        classified: Classified<D>,
+        body: &[u8],
     ) -> Self {
+        let body_start = classified.detail.is_none().then(|| body_snippet(body));
         Self {
             operation,
             status,
             retry_after,
-            detail,
+            code: classified.code,
+            message: classified.message,
+            retryable: classified.retryable,
+            detail: classified.detail.map(|d| Arc::new(d) as Arc<dyn VendorDetail>),
+            body_start,
         }
     }
 
-    /// The Kombo error body, if this came from Kombo and was decoded.
-    pub fn kombo(&self) -> Option<&KomboApiError> {
-        match &self.detail {
-            ApiErrorDetail::Kombo(kombo) => Some(kombo),
-            _ => None,
-        }
-    }
-
-    /// The vendor's error code, if the body carried one.
+    /// The vendor's error code, if the body carried one (`PLATFORM.RATE_LIMIT_EXCEEDED`, ...).
     pub fn code(&self) -> Option<&str> {
-        match &self.detail {
-            ApiErrorDetail::Kombo(kombo) => kombo.code.as_ref().map(crate::kombo::ErrorCode::as_str),
-            ApiErrorDetail::TechWolf(_) | ApiErrorDetail::Unstructured { .. } => None,
-        }
+        self.code.as_deref()
     }
 
-    /// Whether retrying may succeed; see [`ApiErrorDetail::is_retryable`].
+    /// The vendor's human-readable message, if the body had one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Whether retrying may succeed, by the vendor's guidance (see each vendor module).
     pub fn is_retryable(&self) -> bool {
-        self.detail.is_retryable(self.status)
+        self.retryable
+    }
+
+    /// The first bytes of the body (lossy UTF-8, at most 512 bytes) when it was not in the vendor's
+    /// error format, e.g. a load balancer's HTML page; `None` when the body decoded.
+    pub fn body_start(&self) -> Option<&str> {
+        self.body_start.as_deref()
+    }
+
+    /// The vendor's decoded body, if it is a `T` (used by the vendor modules' extension traits).
+    pub(crate) fn detail<T: Any>(&self) -> Option<&T> {
+        self.detail.as_deref().and_then(|d| d.as_any().downcast_ref())
     }
 }
+
+/// The most characters of a vendor's error text an [`ApiError`]'s `Display` shows: a server cannot
+/// make an error line arbitrarily long (the full text stays in the vendor's detail).
+pub(crate) const DISPLAY_TEXT_LIMIT: usize = 1024;
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.operation, self.status.as_u16())?;
-        match &self.detail {
-            ApiErrorDetail::Kombo(kombo) => write!(f, " {kombo}"),
-            ApiErrorDetail::TechWolf(techwolf) => write!(f, " {techwolf}"),
-            ApiErrorDetail::Unstructured { body_start } if body_start.is_empty() => f.write_str(" (empty body)"),
-            ApiErrorDetail::Unstructured { body_start } => {
+        match (&self.detail, self.body_start.as_deref()) {
+            (Some(detail), _) => {
+                let text = detail.to_string();
+                match text.char_indices().nth(DISPLAY_TEXT_LIMIT) {
+                    Some((cut, _)) => write!(f, " {}…", &text[..cut]),
+                    None => write!(f, " {text}"),
+                }
+            }
+            (None, Some(body)) if !body.is_empty() => {
                 // One line, however the body is laid out.
-                let flat: String = body_start.split_whitespace().collect::<Vec<_>>().join(" ");
+                let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
                 write!(f, " (undecoded body: {flat:?})")
             }
-        }
-    }
-}
-
-/// What the vendor said in an error response.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ApiErrorDetail {
-    /// Kombo's `{"status":"error","error":{code,title,message,log_url}}` envelope.
-    Kombo(KomboApiError),
-    /// TechWolf's `[{"title", "description"}]` array.
-    TechWolf(TechWolfApiError),
-    /// A body that is not the vendor's error format (e.g. a load balancer's HTML page).
-    Unstructured {
-        /// The first bytes of the body (lossy UTF-8, at most 512 bytes).
-        body_start: String,
-    },
-}
-
-impl ApiErrorDetail {
-    /// Whether a request that failed with this body and `status` may succeed when retried.
-    ///
-    /// - Kombo, with a `code`: only the codes Kombo calls transient
-    ///   (see [`ErrorCode::is_retryable`](crate::kombo::ErrorCode::is_retryable)); never any other
-    ///   code, whatever the status.
-    /// - Without a code (unstructured body, or `code: null`): `429`, `502`, `503` and `504`.
-    /// - TechWolf (no codes, no documented guidance): `429` and any `5xx`.
-    pub fn is_retryable(&self, status: StatusCode) -> bool {
-        match self {
-            ApiErrorDetail::TechWolf(_) => status.as_u16() == 429 || status.is_server_error(),
-            ApiErrorDetail::Kombo(KomboApiError { code: Some(code), .. }) => code.is_retryable(),
-            ApiErrorDetail::Kombo(_) | ApiErrorDetail::Unstructured { .. } => bare_status_is_retryable(status),
+            (None, _) => f.write_str(" (empty body)"),
         }
     }
 }
 
 /// Statuses worth retrying when the body says nothing more (load balancers, gateways).
-pub(crate) fn bare_status_is_retryable(status: StatusCode) -> bool {
+pub(crate) fn gateway_status_is_retryable(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
@@ -325,84 +346,4 @@ fn body_suffix(body_start: &str) -> String {
     } else {
         format!("; body starts with {body_start:?}")
     }
-}
-
-/// How one vendor's error bodies decode, for [`from_generated`].
-pub(crate) trait VendorErrors {
-    /// The error body type the generated client decodes.
-    type Generated;
-
-    /// Our detail from the generated body.
-    fn from_generated(body: Self::Generated) -> ApiErrorDetail;
-
-    /// Our detail from raw bytes the generated client could not decode (`None`: not this vendor's shape).
-    fn from_body(body: &[u8]) -> Option<ApiErrorDetail>;
-}
-
-/// Turns the generated client's error into ours, using the status and headers the context recorded
-/// when the generated client could not decode the body (HTML from a load balancer, a new code).
-pub(crate) async fn from_generated<V: VendorErrors>(
-    operation: &'static str,
-    error: skillbridge_openapi::Error<V::Generated>,
-    context: &skillbridge_openapi::RequestContext,
-) -> Error {
-    use skillbridge_openapi::Error as Generated;
-    match error {
-        Generated::ErrorResponse(response) => {
-            let status = response.status();
-            let retry_after = server_wait(status, response.headers());
-            let detail = V::from_generated(response.into_inner());
-            Error::Api(Box::new(ApiError::new(operation, status, retry_after, detail)))
-        }
-        Generated::InvalidResponsePayload(body, source) => match context.response_meta() {
-            Some(meta) => from_raw::<V>(operation, meta.status, &meta.headers, &body, &source.to_string()),
-            None => Error::Decode {
-                operation,
-                status: StatusCode::OK,
-                reason: format!("{source} (status not recorded)"),
-                body_start: body_snippet(&body),
-            },
-        },
-        Generated::UnexpectedResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await.unwrap_or_default();
-            from_raw::<V>(operation, status, &headers, &body, "unexpected status")
-        }
-        Generated::CommunicationError(source)
-        | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => Error::from_reqwest(operation, source),
-        Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::InvalidInput {
-            field: "request",
-            reason,
-        },
-    }
-}
-
-/// An error from a status, headers and a raw body: success statuses are decode errors, others API
-/// errors with the vendor's shape when it decodes leniently, or the start of the body when it does not.
-fn from_raw<V: VendorErrors>(
-    operation: &'static str,
-    status: StatusCode,
-    headers: &reqwest::header::HeaderMap,
-    body: &[u8],
-    reason: &str,
-) -> Error {
-    if status.is_success() {
-        return Error::Decode {
-            operation,
-            status,
-            reason: reason.to_owned(),
-            body_start: body_snippet(body),
-        };
-    }
-    let detail = V::from_body(body).unwrap_or_else(|| ApiErrorDetail::Unstructured {
-        body_start: body_snippet(body),
-    });
-    Error::Api(Box::new(ApiError::new(
-        operation,
-        status,
-        server_wait(status, headers),
-        detail,
-    )))
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod kombo;
 mod open_enum;
 pub mod pagination;
+mod response;
 pub mod retry;
 pub mod techwolf;
 mod trace;

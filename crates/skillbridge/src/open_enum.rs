@@ -130,6 +130,7 @@ mod tests {
             ]
         );
         assert!(decoded[2].is_unknown());
+        assert_eq!(Colour::KNOWN, &decoded[..2], "every known value, in declaration order");
         assert_eq!(
             serde_json::to_string(&decoded).expect("encodes"),
             r#"["red","light_blue","ultraviolet"]"#

@@ -14,8 +14,7 @@ use futures::StreamExt;
 use serde_json::json;
 use skillbridge::Error;
 use skillbridge::config::DEFAULT_USER_AGENT;
-use skillbridge::error::ApiErrorDetail;
-use skillbridge::kombo::{DEFAULT_UPSERT_CONCURRENCY, ErrorCode, Integration, Kombo, SkillExpectation};
+use skillbridge::kombo::{DEFAULT_UPSERT_CONCURRENCY, ErrorCode, Integration, Kombo, KomboErrorExt, SkillExpectation};
 use skillbridge::retry::{RetryPolicy, Sleeper};
 use skillbridge::techwolf::TechWolf;
 use skillbridge_mock::Route;
@@ -488,8 +487,8 @@ async fn error_bodies_are_cut_at_512_bytes_and_an_empty_one_says_so() {
     let sleeper = Arc::new(RecordingSleeper::default());
     let client = kombo(&server, &sleeper, RetryPolicy::never());
     let error = hris(&client).staffing_entity_skills().send().await.expect_err("503");
-    match error.api().map(|api| &api.detail) {
-        Some(ApiErrorDetail::Unstructured { body_start }) => assert_eq!(body_start.len(), 512),
+    match error.api().and_then(|api| api.body_start()) {
+        Some(body_start) => assert_eq!(body_start.len(), 512),
         other => panic!("expected an unstructured body, got {other:?}"),
     }
     assert!(error.to_string().len() < 600, "{error}");

@@ -9,8 +9,7 @@ use common::RecordingSleeper;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use skillbridge::Error;
-use skillbridge::error::ApiErrorDetail;
-use skillbridge::kombo::{ErrorCode, ExpectedLevel, Integration, Kombo, SkillExpectation};
+use skillbridge::kombo::{ErrorCode, ExpectedLevel, Integration, Kombo, KomboErrorExt, SkillExpectation};
 use skillbridge::pagination::PaginationError;
 use skillbridge::retry::{RetryPolicy, Sleeper};
 use wiremock::matchers::{any, bearer_token, body_json, header, method, path, query_param, query_param_is_missing};
@@ -360,8 +359,8 @@ async fn a_503_with_an_html_body_is_an_api_error_and_retried() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.is_retryable());
     assert_eq!(error.code(), None);
-    match error.api().map(|api| &api.detail) {
-        Some(ApiErrorDetail::Unstructured { body_start }) => assert!(body_start.starts_with("<html>")),
+    match error.api().and_then(|api| api.body_start()) {
+        Some(body_start) => assert!(body_start.starts_with("<html>")),
         other => panic!("expected an unstructured body, got {other:?}"),
     }
     assert!(!error.to_string().contains('\n'));

@@ -432,3 +432,55 @@ fn the_seed_response_example_decodes_and_round_trips() {
     );
     assert_eq!(second.current_skills.as_ref().unwrap()[0].skill_sources, []);
 }
+
+/// One rule for TechWolf, whatever the body: a 500 is retried when it is the JSON error array and
+/// when it is a proxy's HTML page alike (vendor identity is kept when the body is not TechWolf's).
+#[tokio::test]
+async fn a_500_is_retried_the_same_with_an_html_body_as_with_json() {
+    for (content_type, body) in [
+        (
+            "application/json",
+            r#"[{"title":"500 Internal Server Error","description":"boom"}]"#,
+        ),
+        (
+            "text/html",
+            "<html><body><h1>500 Internal Server Error</h1></body></html>",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Stub::given(method("POST"))
+            .and(path("/export/employees/skill_clusters"))
+            .respond_with(ResponseTemplate::new(500).set_body_raw(body, content_type))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Stub::given(method("POST"))
+            .and(path("/export/employees/skill_clusters"))
+            .respond_with(pages(vec![json!({"has_next": false, "records": [employee("e1")]})]))
+            .mount(&server)
+            .await;
+        let techwolf = token_client(&server);
+        let page = techwolf
+            .employee_skill_clusters()
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{content_type}: {e}"));
+        assert_eq!(page.records.len(), 1, "{content_type}");
+        assert_eq!(techwolf.stats().retries, 1, "{content_type}: retried once");
+
+        let never = TechWolf::builder()
+            .base_url(server.uri())
+            .access_token("t0ken")
+            .retry_policy(RetryPolicy::never())
+            .build()
+            .unwrap();
+        server.reset().await;
+        Stub::given(method("POST"))
+            .respond_with(ResponseTemplate::new(500).set_body_raw(body, content_type))
+            .mount(&server)
+            .await;
+        let error = never.employee_skill_clusters().send().await.expect_err("500");
+        assert!(error.is_retryable(), "{content_type}: {error}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    }
+}

@@ -13,6 +13,7 @@
 //! | `KOMBO_BASE_URL` | a base URL that replaces the region's, e.g. a mock server or proxy |
 
 mod bulk;
+mod error;
 mod list;
 mod model;
 
@@ -24,12 +25,12 @@ use skillbridge_openapi::RequestContext;
 use skillbridge_openapi::kombo::{Client as GeneratedClient, types as generated};
 
 pub use self::bulk::{DEFAULT_UPSERT_CONCURRENCY, UpsertMany, UpsertOutcome};
+use self::error::KomboErrors;
+pub use self::error::{ErrorCode, KomboApiError, KomboErrorExt};
 pub use self::list::{ListStaffingEntitySkills, MAX_PAGE_SIZE};
-pub use self::model::{
-    ErrorCode, ExpectedLevel, KomboApiError, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage,
-};
+pub use self::model::{ExpectedLevel, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage};
 use crate::config::{self, HttpOptions};
-use crate::error::{ApiErrorDetail, Error, Result, VendorErrors};
+use crate::error::{Error, Result};
 use crate::retry::{Attempted, RequestStats, Retrier};
 
 const VENDOR: &str = "kombo";
@@ -369,27 +370,12 @@ impl Integration {
     }
 }
 
-/// Kombo's error envelope, for the shared error mapping.
-struct KomboErrors;
-
-impl VendorErrors for KomboErrors {
-    type Generated = generated::ErrorResponse;
-
-    fn from_generated(body: generated::ErrorResponse) -> ApiErrorDetail {
-        ApiErrorDetail::Kombo(KomboApiError::from_generated(body.error))
-    }
-
-    fn from_body(body: &[u8]) -> Option<ApiErrorDetail> {
-        KomboApiError::from_body(body).map(ApiErrorDetail::Kombo)
-    }
-}
-
 async fn map_error(
     operation: &'static str,
     error: skillbridge_openapi::Error<generated::ErrorResponse>,
     context: &RequestContext,
 ) -> Error {
-    crate::error::from_generated::<KomboErrors>(operation, error, context).await
+    crate::response::from_generated::<KomboErrors>(operation, error, context).await
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use skillbridge_openapi::kombo::types as generated;
 
 use crate::error::{Error, Result};
-use crate::open_enum::open_enum;
 use crate::pagination::{Continuation, Page};
 
 /// An expected proficiency level, 1 (lowest) to 5 (highest).
@@ -272,138 +271,6 @@ pub(crate) fn check_id(field: &'static str, id: &str) -> Result<()> {
     Ok(())
 }
 
-open_enum! {
-    /// A Kombo error `code`. Codes Kombo adds after this release decode as
-    /// [`ErrorCode::Unknown`], keeping the string.
-    pub enum ErrorCode (schema "KomboErrorCode") {
-        /// Too many requests for the API key (HTTP 429); retryable.
-        PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED",
-        /// Too many actions in flight for the integration (HTTP 429); retryable.
-        PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-        /// No integration has the given `X-Integration-Id`.
-        PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND",
-        /// The request is invalid; the message says why.
-        PlatformInputInvalid = "PLATFORM.INPUT_INVALID",
-        /// An unexpected error inside Kombo.
-        PlatformUnknownError = "PLATFORM.UNKNOWN_ERROR",
-        /// The caller's IP address is not allowed.
-        PlatformIpNotWhitelisted = "PLATFORM.IP_NOT_WHITELISTED",
-        /// The API key is invalid.
-        PlatformAuthenticationInvalid = "PLATFORM.AUTHENTICATION_INVALID",
-        /// A task took too long.
-        PlatformTaskTimedOut = "PLATFORM.TASK_TIMED_OUT",
-        /// The integration lacks a permission in the remote system.
-        IntegrationPermissionMissing = "INTEGRATION.PERMISSION_MISSING",
-        /// The integration's credentials for the remote system are invalid.
-        IntegrationAuthenticationInvalid = "INTEGRATION.AUTHENTICATION_INVALID",
-        /// The integration failed Kombo's quality checks (HTTP 409).
-        IntegrationQaFailed = "INTEGRATION.QA_FAILED",
-        /// The integration's first sync has not finished (HTTP 409).
-        IntegrationSetupSyncPending = "INTEGRATION.SETUP_SYNC_PENDING",
-        /// The integration's setup is incomplete (HTTP 409).
-        IntegrationSetupIncomplete = "INTEGRATION.SETUP_INCOMPLETE",
-        /// The integration is inactive.
-        IntegrationInactive = "INTEGRATION.INACTIVE",
-        /// The model is not available for this integration's tool.
-        IntegrationModelNotAvailable = "INTEGRATION.MODEL_NOT_AVAILABLE",
-        /// The model is disabled for this integration.
-        IntegrationModelDisabled = "INTEGRATION.MODEL_DISABLED",
-        /// The action is not available for this integration's tool.
-        IntegrationActionNotAvailable = "INTEGRATION.ACTION_NOT_AVAILABLE",
-        /// The action is disabled for this integration.
-        IntegrationActionDisabled = "INTEGRATION.ACTION_DISABLED",
-        /// The remote system is unavailable; retryable.
-        RemoteServiceUnavailable = "REMOTE.SERVICE_UNAVAILABLE",
-        /// The remote system's rate limit was hit; retryable.
-        RemoteRateLimitExceeded = "REMOTE.RATE_LIMIT_EXCEEDED",
-        /// The remote system rejected the input.
-        RemoteInputInvalid = "REMOTE.INPUT_INVALID",
-        /// The remote system answered with an unexpected HTTP error.
-        RemoteUnknownHttpError = "REMOTE.UNKNOWN_HTTP_ERROR",
-        /// The staffing entity is closed.
-        HrisStaffingEntityClosed = "HRIS.STAFFING_ENTITY_CLOSED",
-        /// The employee already exists.
-        HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS",
-    }
-}
-
-impl ErrorCode {
-    /// Whether Kombo documents the condition as transient, so that retrying may succeed:
-    /// the platform and remote rate limits, the concurrency limit and an unavailable remote
-    /// system. Unknown codes are not retried.
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            ErrorCode::PlatformRateLimitExceeded
-                | ErrorCode::PlatformConcurrencyLimitExceeded
-                | ErrorCode::RemoteServiceUnavailable
-                | ErrorCode::RemoteRateLimitExceeded
-        )
-    }
-}
-
-/// The `error` object of a Kombo error response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct KomboApiError {
-    /// The code to branch on; `None` when Kombo sent `code: null`.
-    #[serde(default)]
-    pub code: Option<ErrorCode>,
-    /// A static, human-readable label.
-    #[serde(default)]
-    pub title: Option<String>,
-    /// A description of what went wrong in this instance.
-    #[serde(default)]
-    pub message: String,
-    /// A link to the request's log in the Kombo dashboard (share it with Kombo's support).
-    #[serde(default)]
-    pub log_url: Option<String>,
-}
-
-impl KomboApiError {
-    pub(crate) fn from_generated(detail: generated::ErrorDetail) -> Self {
-        Self {
-            code: detail.code.0.map(|code| ErrorCode::from(code.to_string().as_str())),
-            title: detail.title,
-            message: detail.message,
-            log_url: detail.log_url,
-        }
-    }
-
-    /// Decodes Kombo's envelope leniently (any code string, missing fields), for bodies the
-    /// generated client refused.
-    pub(crate) fn from_body(body: &[u8]) -> Option<Self> {
-        #[derive(Deserialize)]
-        struct Envelope {
-            error: KomboApiError,
-        }
-        serde_json::from_slice::<Envelope>(body)
-            .ok()
-            .map(|envelope| envelope.error)
-    }
-}
-
-impl fmt::Display for KomboApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let code = self.code.as_ref().map_or("(no code)", ErrorCode::as_str);
-        write!(f, "{code}")?;
-        if let Some(title) = self.title.as_deref().filter(|t| !t.is_empty()) {
-            write!(f, " ({})", one_line(title))?;
-        }
-        f.write_str(":")?;
-        write!(f, " {}", one_line(&self.message))?;
-        if let Some(url) = &self.log_url {
-            write!(f, " (log: {})", one_line(url))?;
-        }
-        Ok(())
-    }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,19 +284,6 @@ mod tests {
         assert!(serde_json::from_str::<ExpectedLevel>("6").is_err());
         assert!(serde_json::from_str::<ExpectedLevel>("300").is_err());
         assert_eq!(NonZeroU64::from(ExpectedLevel::MAX).get(), 5);
-    }
-
-    #[test]
-    fn codes_round_trip_known_and_unknown() {
-        for code in ErrorCode::KNOWN {
-            assert_eq!(&ErrorCode::from(code.as_str()), code);
-            let json = serde_json::to_string(code).expect("serializes");
-            assert_eq!(&serde_json::from_str::<ErrorCode>(&json).expect("decodes"), code);
-        }
-        assert_eq!(ErrorCode::KNOWN.len(), 24);
-        let new: ErrorCode = serde_json::from_str("\"PLATFORM.BRAND_NEW\"").expect("decodes");
-        assert_eq!(new, ErrorCode::Unknown("PLATFORM.BRAND_NEW".to_owned()));
-        assert!(!new.is_retryable());
     }
 
     #[cfg(feature = "schemars")]

@@ -22,6 +22,7 @@
 //! | `TECHWOLF_BASE_URL` | a base URL replacing the tenant's host (mock server, proxy) |
 //! | `TECHWOLF_TOKEN_URL`, `TECHWOLF_AUDIENCE` | override the token endpoint and audience |
 
+mod error;
 mod export;
 mod model;
 
@@ -34,14 +35,16 @@ use secrecy::{ExposeSecret, SecretString};
 use skillbridge_openapi::RequestContext;
 use skillbridge_openapi::techwolf::{Client as GeneratedClient, types as generated};
 
+use self::error::TechWolfErrors;
+pub use self::error::{ErrorMessage, TechWolfApiError, TechWolfErrorExt};
 pub use self::export::{ExportEmployeeSkillClusters, MAX_LIMIT, MAX_STARTING_AFTER_LEN};
 pub use self::model::{
-    EmployeeSkillClusters, EmployeeSkillClustersPage, ErrorMessage, Filter, Include, Skill, SkillCluster, SkillSource,
-    TechWolfApiError, ValidationState,
+    EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include, Skill, SkillCluster, SkillSource,
+    ValidationState,
 };
 use crate::auth::{ClientCredentials, DEFAULT_REFRESH_MARGIN, Token, TokenCache, TokenSource};
 use crate::config::{self, HttpOptions};
-use crate::error::{ApiErrorDetail, AuthError, Error, Result, VendorErrors};
+use crate::error::{AuthError, Error, Result};
 use crate::retry::{Recovery, RequestStats, Retrier};
 
 const VENDOR: &str = "techwolf";
@@ -376,7 +379,8 @@ impl TechWolf {
                     ))
                 }
                 Err(error) => {
-                    let error = crate::error::from_generated::<TechWolfErrors>(EXPORT_OPERATION, error, &context).await;
+                    let error =
+                        crate::response::from_generated::<TechWolfErrors>(EXPORT_OPERATION, error, &context).await;
                     Err(self.auth_error(error, &token).await)
                 }
             }
@@ -393,10 +397,9 @@ impl TechWolf {
         if api.status.as_u16() == 401 {
             self.inner.tokens.reject(token).await;
         }
-        let reason = match &api.detail {
-            ApiErrorDetail::TechWolf(detail) => detail.to_string(),
-            ApiErrorDetail::Unstructured { body_start } => body_start.clone(),
-            ApiErrorDetail::Kombo(detail) => detail.to_string(),
+        let reason = match (api.techwolf(), api.body_start()) {
+            (Some(detail), _) => detail.to_string(),
+            (None, body) => body.unwrap_or_default().to_owned(),
         };
         Error::Auth(Box::new(AuthError {
             operation: api.operation,
@@ -404,21 +407,6 @@ impl TechWolf {
             reason,
             retryable: false,
         }))
-    }
-}
-
-/// TechWolf's error array, for the shared error mapping.
-struct TechWolfErrors;
-
-impl VendorErrors for TechWolfErrors {
-    type Generated = generated::ErrorList;
-
-    fn from_generated(body: generated::ErrorList) -> ApiErrorDetail {
-        ApiErrorDetail::TechWolf(TechWolfApiError::from_generated(body))
-    }
-
-    fn from_body(body: &[u8]) -> Option<ApiErrorDetail> {
-        TechWolfApiError::from_body(body).map(ApiErrorDetail::TechWolf)
     }
 }
 

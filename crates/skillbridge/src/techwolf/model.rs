@@ -1,7 +1,6 @@
 //! TechWolf's public types: employees' skill clusters, filters, includes and error bodies.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -268,60 +267,5 @@ impl Page for EmployeeSkillClustersPage {
 
     fn into_items(self) -> Vec<EmployeeSkillClusters> {
         self.records
-    }
-}
-
-/// One entry of a TechWolf error body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct ErrorMessage {
-    /// A short label, e.g. `400 Bad Request`.
-    pub title: String,
-    /// What went wrong.
-    pub description: String,
-}
-
-/// A TechWolf error body: an array of `{title, description}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-#[non_exhaustive]
-pub struct TechWolfApiError {
-    /// The messages, in the server's order.
-    pub errors: Vec<ErrorMessage>,
-}
-
-impl TechWolfApiError {
-    pub(crate) fn from_generated(list: generated::ErrorList) -> Self {
-        Self {
-            errors: list
-                .0
-                .into_iter()
-                .map(|e| ErrorMessage {
-                    title: e.title,
-                    description: e.description,
-                })
-                .collect(),
-        }
-    }
-
-    /// Lenient decoding of a raw body (a single object is accepted as a one-entry list).
-    pub(crate) fn from_body(body: &[u8]) -> Option<Self> {
-        serde_json::from_slice::<Vec<ErrorMessage>>(body)
-            .or_else(|_| serde_json::from_slice::<ErrorMessage>(body).map(|one| vec![one]))
-            .ok()
-            .map(|errors| Self { errors })
-    }
-}
-
-impl fmt::Display for TechWolfApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let messages: Vec<String> = self
-            .errors
-            .iter()
-            .map(|e| format!("{}: {}", e.title, e.description))
-            .collect();
-        f.write_str(&messages.join("; "))
     }
 }

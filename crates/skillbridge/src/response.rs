@@ -1,0 +1,189 @@
+//! Response handling both vendors share: a status, headers and a body in, a typed [`Error`] out.
+//!
+//! A vendor module describes its error bodies and its retry guidance once ([`VendorErrors`]); this
+//! module applies them to whatever comes back, the generated client's typed errors and the bodies
+//! it could not decode alike (a proxy's HTML page, a new error code), so one vendor's rule holds
+//! whatever the body looks like. It names no vendor.
+
+use std::fmt;
+
+use reqwest::header::HeaderMap;
+
+use crate::error::{ApiError, Classified, Error, StatusCode, body_snippet};
+use crate::retry::server_wait;
+
+/// How one vendor's error bodies decode and which errors it says are worth retrying.
+pub(crate) trait VendorErrors {
+    /// The error body type the generated client decodes.
+    type Generated;
+    /// The vendor's own error body type, reached by users through the vendor's extension trait.
+    type Detail: fmt::Debug + fmt::Display + Send + Sync + 'static;
+
+    /// Our detail from the generated body.
+    fn from_generated(body: Self::Generated) -> Self::Detail;
+
+    /// Our detail from raw bytes the generated client could not decode (`None`: not this vendor's
+    /// shape, e.g. HTML).
+    fn from_body(body: &[u8]) -> Option<Self::Detail>;
+
+    /// The error code the body carries, if the vendor has codes.
+    fn code(detail: &Self::Detail) -> Option<String>;
+
+    /// The human-readable message the body carries.
+    fn message(detail: &Self::Detail) -> Option<String>;
+
+    /// Whether a request that failed with `status` and this body (`None`: not in the vendor's
+    /// format) may succeed when retried.
+    fn is_retryable(status: StatusCode, detail: Option<&Self::Detail>) -> bool;
+}
+
+/// An [`ApiError`] from a status, headers and the vendor's detail (or the raw body it came in).
+fn api_error<V: VendorErrors>(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    detail: Option<V::Detail>,
+    body: &[u8],
+) -> Error {
+    let classified = Classified {
+        code: detail.as_ref().and_then(V::code),
+        message: detail.as_ref().and_then(V::message),
+        retryable: V::is_retryable(status, detail.as_ref()),
+        detail,
+    };
+    Error::Api(Box::new(ApiError::new(
+        operation,
+        status,
+        server_wait(status, headers),
+        classified,
+        body,
+    )))
+}
+
+/// Turns the generated client's error into ours, using the status and headers the context recorded
+/// when the generated client could not decode the body (HTML from a load balancer, a new code).
+pub(crate) async fn from_generated<V: VendorErrors>(
+    operation: &'static str,
+    error: skillbridge_openapi::Error<V::Generated>,
+    context: &skillbridge_openapi::RequestContext,
+) -> Error {
+    use skillbridge_openapi::Error as Generated;
+    match error {
+        Generated::ErrorResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let detail = V::from_generated(response.into_inner());
+            api_error::<V>(operation, status, &headers, Some(detail), &[])
+        }
+        Generated::InvalidResponsePayload(body, source) => match context.response_meta() {
+            Some(meta) => from_raw::<V>(operation, meta.status, &meta.headers, &body, &source.to_string()),
+            None => Error::Decode {
+                operation,
+                status: StatusCode::OK,
+                reason: format!("{source} (status not recorded)"),
+                body_start: body_snippet(&body),
+            },
+        },
+        Generated::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap_or_default();
+            from_raw::<V>(operation, status, &headers, &body, "unexpected status")
+        }
+        Generated::CommunicationError(source)
+        | Generated::ResponseBodyError(source)
+        | Generated::InvalidUpgrade(source) => Error::from_reqwest(operation, source),
+        Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::InvalidInput {
+            field: "request",
+            reason,
+        },
+    }
+}
+
+/// An error from a status, headers and a raw body: success statuses are decode errors, others API
+/// errors with the vendor's shape when it decodes leniently, or the start of the body when it does not.
+pub(crate) fn from_raw<V: VendorErrors>(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    reason: &str,
+) -> Error {
+    if status.is_success() {
+        return Error::Decode {
+            operation,
+            status,
+            reason: reason.to_owned(),
+            body_start: body_snippet(body),
+        };
+    }
+    api_error::<V>(operation, status, headers, V::from_body(body), body)
+}
+
+/// What every vendor's response handling must satisfy, for the vendors' property tests: arbitrary
+/// statuses, headers and bodies in, a typed error with bounded text out, never a panic.
+#[cfg(test)]
+pub(crate) mod properties {
+    use proptest::prelude::*;
+    use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+    use crate::error::{BODY_SNIPPET_LIMIT, DISPLAY_TEXT_LIMIT, Error};
+
+    /// Statuses, `Retry-After`/`ratelimit-*`/content-type headers and bodies as a server (or
+    /// something in front of it) might send them, for [`from_raw`].
+    pub(crate) fn exchange(vendor_body: BoxedStrategy<Vec<u8>>) -> impl Strategy<Value = (u16, HeaderMap, Vec<u8>)> {
+        let header_value = prop_oneof![
+            "[0-9]{1,12}",
+            "(Mon|Sun), [0-9]{2} (Jan|Nov) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT",
+            ".{0,40}",
+        ];
+        let headers = proptest::collection::vec(
+            (
+                prop_oneof![
+                    Just("retry-after"),
+                    Just("ratelimit-reset"),
+                    Just("ratelimit-remaining"),
+                    Just("content-type")
+                ],
+                header_value,
+            ),
+            0..4,
+        )
+        .prop_map(|pairs| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    headers.append(HeaderName::from_static(name), value);
+                }
+            }
+            headers
+        });
+        let body = prop_oneof![proptest::collection::vec(any::<u8>(), 0..2048), vendor_body];
+        (100_u16..=599, headers, body)
+    }
+
+    /// What every vendor and operation must satisfy: no panic, a typed error, bounded text.
+    pub(crate) fn check(error: &Error, status: u16) -> Result<(), TestCaseError> {
+        let text = error.to_string();
+        // The operation, the status, at most the cut vendor text or body snippet (escaped), a suffix.
+        let bound = 200 + 6 * DISPLAY_TEXT_LIMIT.max(BODY_SNIPPET_LIMIT);
+        prop_assert!(text.len() <= bound, "{} bytes: {text:.200}", text.len());
+        prop_assert!(!text.contains('\n'));
+        match error {
+            Error::Decode {
+                status: s, body_start, ..
+            } => {
+                prop_assert!((200..300).contains(&status));
+                prop_assert_eq!(s.as_u16(), status);
+                prop_assert!(body_start.len() <= 3 * BODY_SNIPPET_LIMIT);
+            }
+            Error::Api(api) => {
+                prop_assert!(!(200..300).contains(&status));
+                prop_assert_eq!(api.status.as_u16(), status);
+                prop_assert!(api.body_start().is_none_or(|b| b.len() <= 3 * BODY_SNIPPET_LIMIT));
+            }
+            other => prop_assert!(false, "unexpected error kind: {other:?}"),
+        }
+        Ok(())
+    }
+}
