@@ -163,8 +163,8 @@ async fn export_all(export: ExportEmployeeSkillClusters) -> Result<Vec<EmployeeS
 
 fn include_sets() -> Vec<BTreeSet<Include>> {
     let mut sets = vec![BTreeSet::new()];
-    sets.extend(Include::ALL.iter().map(|i| BTreeSet::from([*i])));
-    sets.push(Include::ALL.into_iter().collect());
+    sets.extend(Include::all().iter().map(|i| BTreeSet::from([*i])));
+    sets.push(Include::all().iter().copied().collect());
     sets
 }
 
@@ -280,7 +280,7 @@ fn error(status: u16) -> Fault {
 async fn assert_export_recovers(name: &str, rule: FaultRule, timeout: Duration) -> MockServer {
     let server = start(builder().fault(Route::TechwolfExport, rule)).await;
     let techwolf = configured(&server).timeout(timeout).build().unwrap();
-    let include: BTreeSet<Include> = Include::ALL.into_iter().collect();
+    let include: BTreeSet<Include> = Include::all().iter().copied().collect();
     let got = export_all(techwolf.employee_skill_clusters().include(include.clone()).limit(LIMIT))
         .await
         .unwrap_or_else(|e| panic!("{name}: not recovered: {e}"));

@@ -107,12 +107,17 @@ fn skillbridge_schema_types() -> BTreeSet<String> {
             let lines: Vec<&str> = text.lines().collect();
             for (i, line) in lines.iter().enumerate() {
                 let line = line.trim();
-                let name = if let Some(rest) = line.strip_prefix("impl JsonSchema for ") {
+                let name = if let Some(rest) = line
+                    .strip_prefix("impl JsonSchema for ")
+                    .or_else(|| line.strip_prefix("impl schemars::JsonSchema for "))
+                {
                     rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()
                 } else if let Some(rest) = line.strip_prefix("pub enum ").filter(|r| r.contains("(schema ")) {
                     // `open_enum!` declarations implement JsonSchema through the macro.
                     rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()
-                } else if line.starts_with("#[derive(") && line.contains("JsonSchema") {
+                } else if (line.starts_with("#[derive(") || line.starts_with("#[cfg_attr("))
+                    && line.contains("JsonSchema")
+                {
                     // The item the derive belongs to: the next `pub struct`/`pub enum` line.
                     lines[i + 1..].iter().take(8).find_map(|l| {
                         let l = l.trim();

@@ -24,6 +24,9 @@ pub const FIX_COMMAND: &str = "cargo xtask codegen";
 pub struct Prepared {
     /// The documents that went in (overlay last), with their hashes.
     pub inputs: Vec<Document>,
+    /// The merged document with the overlay applied, before normalization: still the vendor's
+    /// OpenAPI version (3.1). The mock validates traffic against exactly this.
+    pub document: Value,
     /// The normalized, hoisted OpenAPI 3.0.3 document.
     pub spec: Value,
 }
@@ -50,8 +53,9 @@ pub fn prepare_unhoisted(root: &Path, vendor: &Vendor) -> Result<Prepared> {
         inputs.push(overlay_doc);
     }
     refs::check(&spec).map_err(|e| attribute(e, &inputs))?;
+    let document = spec.clone();
     normalize::normalize(&mut spec).map_err(|e| attribute(e, &inputs))?;
-    Ok(Prepared { inputs, spec })
+    Ok(Prepared { inputs, document, spec })
 }
 
 /// Name the input file an error's pointer comes from (the first document that has it).
@@ -71,6 +75,11 @@ fn attribute(error: Error, inputs: &[Document]) -> Error {
 
 /// Generate the Rust source for one vendor.
 pub fn generate(root: &Path, vendor: &Vendor) -> Result<String> {
+    Ok(generate_files(root, vendor)?.0)
+}
+
+/// Generate one vendor's Rust source and its prepared document (deterministic, pretty JSON).
+pub fn generate_files(root: &Path, vendor: &Vendor) -> Result<(String, String)> {
     let prepared = prepare(root, vendor)?;
     let code = render(&prepared.spec).map_err(|e| {
         let files: Vec<_> = prepared.inputs.iter().map(|d| d.path.display().to_string()).collect();
@@ -79,7 +88,15 @@ pub fn generate(root: &Path, vendor: &Vendor) -> Result<String> {
             ..e
         }
     })?;
-    Ok(format!("{}\n\n{code}", header(&prepared.inputs)))
+    let document = document_json(&prepared.document)?;
+    Ok((format!("{}\n\n{code}", header(&prepared.inputs)), document))
+}
+
+/// The prepared document as committed: pretty JSON in the specs' key order, one final newline.
+pub fn document_json(document: &Value) -> Result<String> {
+    serde_json::to_string_pretty(document)
+        .map(|json| json + "\n")
+        .map_err(|e| Error::msg(format!("cannot serialize the prepared document: {e}")))
 }
 
 /// The `@generated` line: inputs and their sha256, so a reader knows what produced the file.
@@ -129,9 +146,55 @@ pub fn render(spec: &Value) -> Result<String> {
     let settings = settings()?;
     let tokens = catch_panic(|| Generator::new(&settings).generate_tokens(&openapi))?
         .map_err(|e| Error::msg(format!("progenitor: {e}")))?;
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| Error::msg(format!("progenitor emitted invalid Rust: {e}")))?;
+    optional_schemars(&mut file.items)?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// progenitor derives `JsonSchema` unconditionally; the generated crate offers it behind its
+/// `schemars` feature, so each `#[derive(.., schemars::JsonSchema, ..)]` loses that path and the
+/// item gains `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`.
+fn optional_schemars(items: &mut [syn::Item]) -> Result<()> {
+    use syn::punctuated::Punctuated;
+    for item in items {
+        let attrs = match item {
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Mod(item) => {
+                if let Some((_, items)) = &mut item.content {
+                    optional_schemars(items)?;
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        // Right after the derive it came from: `schemars` reads the `#[serde]` helpers that follow.
+        let mut derives_schema = None;
+        for (index, attr) in attrs
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, a)| a.path().is_ident("derive"))
+        {
+            let paths = attr
+                .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .map_err(|e| Error::msg(format!("progenitor emitted an unreadable derive: {e}")))?;
+            let (schema, kept): (Vec<_>, Vec<_>) = paths
+                .into_iter()
+                .partition(|p| p.segments.last().is_some_and(|s| s.ident == "JsonSchema"));
+            if !schema.is_empty() {
+                derives_schema = Some(index + 1);
+                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+            }
+        }
+        if let Some(index) = derives_schema {
+            attrs.insert(
+                index,
+                syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T> {
@@ -158,17 +221,21 @@ pub struct Output {
     pub content: String,
 }
 
-/// Generate every vendor in memory.
+/// Generate every vendor in memory: its Rust source and its prepared document.
 pub fn generate_all(root: &Path, vendors: &[Vendor]) -> Result<Vec<Output>> {
-    vendors
-        .iter()
-        .map(|v| {
-            Ok(Output {
-                path: v.output(),
-                content: generate(root, v)?,
-            })
-        })
-        .collect()
+    let mut outputs = Vec::new();
+    for vendor in vendors {
+        let (code, document) = generate_files(root, vendor)?;
+        outputs.push(Output {
+            path: vendor.output(),
+            content: code,
+        });
+        outputs.push(Output {
+            path: vendor.document_output(),
+            content: document,
+        });
+    }
+    Ok(outputs)
 }
 
 /// Outcome of a check.

@@ -23,6 +23,12 @@ impl Vendor {
         Path::new("crates/skillbridge-openapi/src/generated").join(format!("{}.rs", self.name))
     }
 
+    /// The prepared document (merged, overlay applied, not normalized), relative to the workspace
+    /// root; the generated crate exposes it as a constant and the mock validates against it.
+    pub fn document_output(&self) -> PathBuf {
+        Path::new("crates/skillbridge-openapi/src/generated").join(format!("{}.openapi.json", self.name))
+    }
+
     /// Every input path (documents, then overlay).
     pub fn all_inputs(&self) -> impl Iterator<Item = &'static str> {
         self.inputs.iter().copied().chain(self.overlay)

@@ -10,9 +10,11 @@ const INPUTS: [&str; 4] = [
     "specs/kombo/overlay.yaml",
     "specs/techwolf/openapi.yaml",
 ];
-const OUTPUTS: [&str; 2] = [
+const OUTPUTS: [&str; 4] = [
     "crates/skillbridge-openapi/src/generated/kombo.rs",
     "crates/skillbridge-openapi/src/generated/techwolf.rs",
+    "crates/skillbridge-openapi/src/generated/kombo.openapi.json",
+    "crates/skillbridge-openapi/src/generated/techwolf.openapi.json",
 ];
 
 /// A scratch copy of the specs and generated files, removed on drop.
@@ -178,6 +180,30 @@ fn check_reports_stale_code_with_a_diff_and_the_fix() {
     // Write mode repairs it; check then passes.
     assert_eq!(scratch.run(&["codegen"]).status.code(), Some(0));
     assert_eq!(scratch.run(&["codegen", "--check"]).status.code(), Some(0));
+}
+
+#[test]
+fn the_prepared_documents_are_generated_and_checked_too() {
+    let scratch = Scratch::new("documents");
+    // An overlay change reaches the prepared document (still 3.1, overlay applied) ...
+    scratch.edit(INPUTS[2], |t| t.replacen("maximum: 250", "maximum: 99", 1));
+    let out = scratch.run(&["codegen", "--check"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains("+++ b/crates/skillbridge-openapi/src/generated/kombo.openapi.json"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+              \"maximum\": 99"), "{stdout}");
+    assert_eq!(scratch.run(&["codegen"]).status.code(), Some(0));
+    let document = std::fs::read_to_string(scratch.0.join(OUTPUTS[2])).unwrap();
+    assert!(
+        document.starts_with("{\n  \"openapi\": \"3.1.0\""),
+        "not normalized: {document:.80}"
+    );
+    // ... and a hand edit of the document is stale like a hand edit of the code.
+    scratch.edit(OUTPUTS[3], |t| t.replacen("\"3.1.0\"", "\"3.1.1\"", 1));
+    assert_eq!(scratch.run(&["codegen", "--check"]).status.code(), Some(1));
 }
 
 #[test]

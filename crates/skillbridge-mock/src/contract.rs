@@ -1,5 +1,9 @@
-//! Validation of requests and responses against the vendored specs (JSON Schema 2020-12, which
-//! is what OpenAPI 3.1 schemas are).
+//! Validation of requests and responses against the specs (JSON Schema 2020-12, which is what
+//! OpenAPI 3.1 schemas are).
+//!
+//! The schemas come from exactly the documents the clients were generated from:
+//! [`skillbridge_openapi::documents`], which `cargo xtask codegen` writes after merging each
+//! vendor's documents and applying the overlay. The mock has no spec pipeline of its own.
 
 use std::sync::OnceLock;
 
@@ -8,11 +12,6 @@ use serde_json::Value;
 
 use crate::faults::Route;
 use crate::log::Ring;
-
-const KOMBO_GET: &str = include_str!("../../../specs/kombo/get-hris-staffing-entity-skills.yaml");
-const KOMBO_POST: &str = include_str!("../../../specs/kombo/post-hris-staffing-entity-skills.yaml");
-const KOMBO_OVERLAY: &str = include_str!("../../../specs/kombo/overlay.yaml");
-const TECHWOLF: &str = include_str!("../../../specs/techwolf/openapi.yaml");
 
 /// Which side of an exchange broke the contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,8 +38,11 @@ pub struct ContractViolation {
     pub errors: Vec<String>,
 }
 
-/// The compiled schemas.
-pub(crate) struct Schemas {
+/// The request and response schemas of every route, compiled from two prepared documents.
+///
+/// [`ContractSchemas::builtin`] holds the ones the mock checks traffic with; build others from a
+/// changed document with [`ContractSchemas::from_documents`] (to see what a spec change would do).
+pub struct ContractSchemas {
     kombo_list_ok: Validator,
     kombo_upsert_ok: Validator,
     kombo_upsert_request: Validator,
@@ -48,6 +50,12 @@ pub(crate) struct Schemas {
     techwolf_export_ok: Validator,
     techwolf_export_request: Validator,
     techwolf_error: Validator,
+}
+
+impl std::fmt::Debug for ContractSchemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContractSchemas").finish_non_exhaustive()
+    }
 }
 
 /// Replaces every local `$ref` with the value it points to, so each schema stands alone.
@@ -78,119 +86,95 @@ fn inline_refs(doc: &Value, value: &Value, depth: usize) -> Result<Value, String
     }
 }
 
-/// Turns a simple JSONPath (`$.a.b['c/d'].e`) into a JSON pointer; `None` for anything fancier
-/// (wildcards, filters, indices), which the overlay does not use today.
-fn jsonpath_to_pointer(path: &str) -> Option<String> {
-    let mut rest = path.strip_prefix('$')?;
-    let mut pointer = String::new();
-    while !rest.is_empty() {
-        let segment;
-        if let Some(r) = rest.strip_prefix("['") {
-            let end = r.find("']")?;
-            segment = &r[..end];
-            rest = &r[end + 2..];
-        } else if let Some(r) = rest.strip_prefix('.') {
-            let end = r.find(['.', '[']).unwrap_or(r.len());
-            segment = &r[..end];
-            rest = &r[end..];
-        } else {
-            return None;
-        }
-        if segment.is_empty() || segment.contains(['*', '?', '@']) {
-            return None;
-        }
-        pointer.push('/');
-        pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
-    }
-    Some(pointer)
-}
-
-/// Applies an OpenAPI Overlay 1.0 document's `update` actions (append to arrays, merge into
-/// objects). Actions whose target is absent from this document (the overlay covers both Kombo
-/// documents) or not a simple path are skipped.
-fn apply_overlay(doc: &mut Value, overlay: &Value) {
-    let Some(actions) = overlay.get("actions").and_then(Value::as_array) else {
-        return;
-    };
-    for action in actions {
-        let (Some(target), Some(update)) = (action.get("target").and_then(Value::as_str), action.get("update")) else {
-            continue;
-        };
-        let Some(node) = jsonpath_to_pointer(target).and_then(|p| doc.pointer_mut(&p)) else {
-            continue;
-        };
-        match (node, update) {
-            (Value::Array(items), value) => items.push(value.clone()),
-            (Value::Object(map), Value::Object(patch)) => {
-                for (k, v) in patch {
-                    map.insert(k.clone(), v.clone());
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn compile(name: &str, yaml: &str, pointer: &str) -> Result<Validator, String> {
-    let mut doc: Value = serde_yaml_ng::from_str(yaml).map_err(|e| format!("{name}: {e}"))?;
-    if name.starts_with("kombo") {
-        let overlay: Value = serde_yaml_ng::from_str(KOMBO_OVERLAY).map_err(|e| format!("kombo overlay: {e}"))?;
-        apply_overlay(&mut doc, &overlay);
-    }
+fn compile(name: &str, doc: &Value, pointer: &str) -> Result<Validator, String> {
     let schema = doc
         .pointer(pointer)
         .ok_or_else(|| format!("{name}: nothing at {pointer}"))?;
-    let schema = inline_refs(&doc, schema, 0).map_err(|e| format!("{name} {pointer}: {e}"))?;
+    let schema = inline_refs(doc, schema, 0).map_err(|e| format!("{name} {pointer}: {e}"))?;
     jsonschema::draft202012::options()
         .should_validate_formats(true)
         .build(&schema)
         .map_err(|e| format!("{name} {pointer}: {e}"))
 }
 
+fn parse(name: &str, json: &str) -> Result<Value, String> {
+    serde_json::from_str(json).map_err(|e| format!("{name}: {e}"))
+}
+
 const PATH_PREFIX: &str = "/paths/~1hris~1staffing-entity-skills";
 
-impl Schemas {
-    fn load() -> Result<Self, String> {
+impl ContractSchemas {
+    /// Schemas from two prepared documents (JSON, as in [`skillbridge_openapi::documents`]), or a
+    /// message naming the document and pointer that is missing or not a valid schema.
+    pub fn from_documents(kombo: &str, techwolf: &str) -> Result<Self, String> {
+        let kombo = parse("kombo", kombo)?;
+        let techwolf = parse("techwolf", techwolf)?;
+        let (kombo_get, kombo_post) = (&kombo, &kombo);
+        let techwolf = &techwolf;
         let json = "content/application~1json/schema";
         Ok(Self {
             kombo_list_ok: compile(
                 "kombo GET",
-                KOMBO_GET,
+                kombo_get,
                 &format!("{PATH_PREFIX}/get/responses/200/{json}"),
             )?,
             kombo_error: compile(
                 "kombo GET",
-                KOMBO_GET,
+                kombo_get,
                 &format!("/components/responses/ErrorResponseHRIS/{json}"),
             )?,
             kombo_upsert_ok: compile(
                 "kombo POST",
-                KOMBO_POST,
+                kombo_post,
                 &format!("{PATH_PREFIX}/post/responses/200/{json}"),
             )?,
             kombo_upsert_request: compile(
                 "kombo POST",
-                KOMBO_POST,
+                kombo_post,
                 &format!("{PATH_PREFIX}/post/requestBody/{json}"),
             )?,
             techwolf_export_ok: compile(
                 "techwolf",
-                TECHWOLF,
+                techwolf,
                 &format!("/paths/~1export~1employees~1skill_clusters/post/responses/200/{json}"),
             )?,
             techwolf_export_request: compile(
                 "techwolf",
-                TECHWOLF,
+                techwolf,
                 &format!("/paths/~1export~1employees~1skill_clusters/post/requestBody/{json}"),
             )?,
-            techwolf_error: compile("techwolf", TECHWOLF, &format!("/components/responses/Error/{json}"))?,
+            techwolf_error: compile("techwolf", techwolf, &format!("/components/responses/Error/{json}"))?,
         })
     }
 
-    /// Compiled once per process: parsing the YAML and building validators takes milliseconds.
-    pub(crate) fn get() -> Result<&'static Schemas, &'static str> {
-        static SCHEMAS: OnceLock<Result<Schemas, String>> = OnceLock::new();
-        SCHEMAS.get_or_init(Schemas::load).as_ref().map_err(String::as_str)
+    /// The schemas of the documents the clients were generated from, compiled once per process
+    /// (parsing and building validators takes milliseconds).
+    pub fn builtin() -> Result<&'static ContractSchemas, &'static str> {
+        static SCHEMAS: OnceLock<Result<ContractSchemas, String>> = OnceLock::new();
+        SCHEMAS
+            .get_or_init(|| {
+                ContractSchemas::from_documents(
+                    skillbridge_openapi::documents::KOMBO,
+                    skillbridge_openapi::documents::TECHWOLF,
+                )
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// What is wrong with a request body on `route` (empty: valid, or a route without a body).
+    pub fn request_errors(&self, route: Route, body: &Value) -> Vec<String> {
+        self.request_validator(route)
+            .map(|v| errors(v, body))
+            .unwrap_or_default()
+    }
+
+    /// What is wrong with a response body on `route` with `status` (empty: valid, or a response
+    /// the specs do not describe, such as the token endpoint's).
+    pub fn response_errors(&self, route: Route, status: u16, body: &Value) -> Vec<String> {
+        self.response_validator(route, status)
+            .map(|v| errors(v, body))
+            .unwrap_or_default()
     }
 
     fn request_validator(&self, route: Route) -> Option<&Validator> {
@@ -259,8 +243,8 @@ impl Contract {
         self.violations.clear();
     }
 
-    fn schemas(&self, route: Route, status: u16) -> Option<&'static Schemas> {
-        match Schemas::get() {
+    fn schemas(&self, route: Route, status: u16) -> Option<&'static ContractSchemas> {
+        match ContractSchemas::builtin() {
             Ok(s) => Some(s),
             Err(e) => {
                 self.record(ContractViolation {
@@ -328,7 +312,7 @@ mod tests {
 
     #[test]
     fn specs_compile_and_check_examples() {
-        let s = Schemas::get().expect("schemas load");
+        let s = ContractSchemas::builtin().expect("schemas load");
         let ok = json!({"status":"success","data":{"next":null,"results":[{"id":"C8gqYqWk6N3qjvJ8vh5o3VtH",
             "staffing_entity_id":"26vafvWSRmbhNcxJYqjCzuJg","skill_id":"28KMdr68N8kG9EzLwjsN9aoz",
             "expected_level":null,"changed_at":"2022-08-07T14:01:29.196Z","remote_deleted_at":null}]}});
@@ -368,22 +352,5 @@ mod tests {
         assert!(s.kombo_error.is_valid(&minimal));
         let unknown = json!({"status":"error","error":{"code":"NOT.A_CODE","title":null,"message":"m","log_url":null}});
         assert!(!s.kombo_error.is_valid(&unknown));
-    }
-
-    #[test]
-    fn overlay_paths_and_application() {
-        assert_eq!(
-            jsonpath_to_pointer("$.paths['/hris/x'].get.parameters").as_deref(),
-            Some("/paths/~1hris~1x/get/parameters")
-        );
-        assert_eq!(jsonpath_to_pointer("$.a[*].b"), None);
-        let mut doc = json!({"a": {"list": [1], "obj": {"x": 1}}});
-        let overlay = json!({"actions": [
-            {"target": "$.a.list", "update": 2},
-            {"target": "$.a.obj", "update": {"y": 2}},
-            {"target": "$.missing.path", "update": 3}
-        ]});
-        apply_overlay(&mut doc, &overlay);
-        assert_eq!(doc, json!({"a": {"list": [1, 2], "obj": {"x": 1, "y": 2}}}));
     }
 }

@@ -144,7 +144,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use contract::{ContractViolation, Direction};
+pub use contract::{ContractSchemas, ContractViolation, Direction};
 pub use faults::{Fault, FaultRule, Route, Trigger};
 pub use kombo::{Expectation, StaffingEntity};
 pub use log::{LoggedRequest, MASK};
@@ -395,7 +395,7 @@ impl MockServerBuilder {
     pub async fn start(self) -> std::io::Result<MockServer> {
         if self.contract_checks {
             // Fail early (not on the first request) if the vendored specs do not compile.
-            contract::Schemas::get().map_err(std::io::Error::other)?;
+            contract::ContractSchemas::builtin().map_err(std::io::Error::other)?;
         }
         let faults = faults::FaultSet::new(self.seed);
         for (route, rule) in &self.faults {

@@ -27,6 +27,17 @@ pub mod kombo;
 #[path = "generated/techwolf.rs"]
 pub mod techwolf;
 
+/// The OpenAPI documents the clients were generated from, as JSON: each vendor's published
+/// documents merged and `specs/kombo/overlay.yaml` applied, not yet normalized (still OpenAPI 3.1).
+/// Written by `cargo xtask codegen` beside the code and checked by `--check`; the mock server
+/// validates requests and responses against exactly these.
+pub mod documents {
+    /// Kombo's staffing-entity skills endpoints (both pages merged, overlay applied).
+    pub const KOMBO: &str = include_str!("generated/kombo.openapi.json");
+    /// TechWolf's skill-cluster export (the hand-written spec).
+    pub const TECHWOLF: &str = include_str!("generated/techwolf.openapi.json");
+}
+
 /// Per-client state the generated code hands to its hooks: credentials going out, the status and
 /// headers of the response coming back.
 ///
@@ -38,6 +49,7 @@ pub mod techwolf;
 #[derive(Clone, Default)]
 pub struct RequestContext {
     authorization: Option<HeaderValue>,
+    headers: Arc<HeaderMap>,
     observed: Arc<Mutex<Option<ResponseMeta>>>,
 }
 
@@ -75,6 +87,14 @@ impl RequestContext {
         })
     }
 
+    /// The same context, also sending `headers` with every request (before the credentials, which
+    /// win over a header of the same name). Values marked sensitive stay out of `Debug` output.
+    #[must_use]
+    pub fn with_headers(mut self, headers: Arc<HeaderMap>) -> Self {
+        self.headers = headers;
+        self
+    }
+
     /// The status and headers of the last response received with this context, if any.
     pub fn response_meta(&self) -> Option<ResponseMeta> {
         self.observed.lock().unwrap_or_else(PoisonError::into_inner).clone()
@@ -83,6 +103,9 @@ impl RequestContext {
     /// Pre-request hook called by the generated code: adds the credentials.
     #[doc(hidden)]
     pub fn before_send(&self, request: &mut reqwest::Request) {
+        for (name, value) in self.headers.iter() {
+            request.headers_mut().insert(name, value.clone());
+        }
         if let Some(value) = &self.authorization {
             request.headers_mut().insert(AUTHORIZATION, value.clone());
         }

@@ -187,7 +187,7 @@ async fn run() -> Result<(), AnyError> {
     let employees: Vec<_> = setup
         .techwolf
         .employee_skill_clusters()
-        .include(Include::ALL)
+        .include(Include::all())
         .limit(100)
         .items()
         .try_collect()

@@ -7,6 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+
 use crate::error::{Error, Result};
 use crate::retry::{Retrier, RetryPolicy, Sleeper, TokioSleeper};
 
@@ -27,6 +30,11 @@ pub(crate) struct HttpOptions {
     pub(crate) user_agent: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Arc<dyn Sleeper>,
+    /// A caller's own client: its timeouts, user agent, proxy, TLS and pool apply instead of ours.
+    pub(crate) client: Option<reqwest::Client>,
+    /// Extra headers for every API request, as given (checked when the client is built). Values
+    /// are kept as secrets: a header may carry a credential (a proxy's, a gateway's).
+    pub(crate) default_headers: Vec<(String, SecretString)>,
 }
 
 impl Default for HttpOptions {
@@ -37,19 +45,48 @@ impl Default for HttpOptions {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             retry: RetryPolicy::default(),
             sleeper: Arc::new(TokioSleeper),
+            client: None,
+            default_headers: Vec::new(),
         }
     }
 }
 
 impl HttpOptions {
-    /// The shared `reqwest::Client` these options describe.
+    /// The shared `reqwest::Client` these options describe, or the caller's own.
     pub(crate) fn http_client(&self) -> Result<reqwest::Client> {
+        if let Some(client) = &self.client {
+            return Ok(client.clone());
+        }
         reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent.clone())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    }
+
+    /// The default headers, checked: valid names and values, and none that would replace the
+    /// credentials (`Authorization`) or the body's framing (`Content-Type`, `Content-Length`, `Host`).
+    /// Errors name the header, never its value.
+    pub(crate) fn default_headers(&self) -> Result<Arc<HeaderMap>> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let name = HeaderName::from_bytes(name.trim().as_bytes())
+                .map_err(|_| Error::Config(format!("default header {name:?} is not a valid header name")))?;
+            if [AUTHORIZATION, CONTENT_TYPE, CONTENT_LENGTH, HOST].contains(&name) {
+                return Err(Error::Config(format!(
+                    "default header `{name}` is set by the client itself and cannot be replaced"
+                )));
+            }
+            let mut value = HeaderValue::from_str(value.expose_secret()).map_err(|_| {
+                Error::Config(format!(
+                    "default header `{name}` has characters not allowed in a header"
+                ))
+            })?;
+            value.set_sensitive(true);
+            headers.append(name, value);
+        }
+        Ok(Arc::new(headers))
     }
 
     pub(crate) fn retrier(&self) -> Retrier {
@@ -82,6 +119,28 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
 /// The HTTP and retry setters every client builder shares; the builder has an `http: HttpOptions`.
 macro_rules! http_option_setters {
     () => {
+        /// Send requests with this `reqwest::Client` (a proxy, a custom root certificate, mTLS, pool
+        /// settings). Its own configuration then applies instead of
+        /// [`timeout`](Self::timeout), [`connect_timeout`](Self::connect_timeout) and
+        /// [`user_agent`](Self::user_agent), which are ignored; retries,
+        /// [`default_header`](Self::default_header)s and credentials still apply.
+        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+            self.http.client = Some(client);
+            self
+        }
+
+        /// A header sent with every API request (not with token requests), e.g. a gateway's
+        /// routing or tracing header; call once per header. The value is treated as a secret: it
+        /// never shows in `Debug` output or errors. `Authorization`, `Content-Type`,
+        /// `Content-Length` and `Host` are the client's own: [`build`](Self::build) refuses them,
+        /// and an invalid name or value, with [`Error::Config`](crate::Error::Config).
+        pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.http
+                .default_headers
+                .push((name.into(), secrecy::SecretString::from(value.into())));
+            self
+        }
+
         /// Total time for one HTTP attempt, body included (default 30 s). Retries get their own.
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
             self.http.timeout = timeout;

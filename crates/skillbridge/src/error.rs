@@ -35,7 +35,11 @@ pub enum Error {
     Api(Box<ApiError>),
 
     /// The request could not be sent or the response could not be read (DNS, connect, reset, TLS).
-    #[error("{operation}: transport error: {}", error_chain(.source))]
+    ///
+    /// `Display` names the operation and the stage; the cause ("connection refused", a TLS alert)
+    /// is the [`source`](std::error::Error::source), so that error reporters (`anyhow`'s `{:#}`,
+    /// `tracing`'s error fields) print it once.
+    #[error("{operation}: {}", if *.connect { "could not connect" } else { "transport error" })]
     Transport {
         /// The operation, e.g. `get_hris_staffing_entity_skills`.
         operation: &'static str,
@@ -313,21 +317,6 @@ pub(crate) fn body_snippet(body: &[u8]) -> String {
     let end = body.len().min(BODY_SNIPPET_LIMIT);
     let text = String::from_utf8_lossy(&body[..end]);
     text.trim().to_owned()
-}
-
-/// An error and its sources on one line (`reqwest`'s own message hides the cause, e.g. "connection refused").
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut line = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !line.contains(&text) {
-            line.push_str(": ");
-            line.push_str(&text);
-        }
-        source = cause.source();
-    }
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn body_suffix(body_start: &str) -> String {

@@ -14,3 +14,16 @@ mod trace;
 pub use error::{Error, Result};
 /// Secrets (the API key) are kept in [`secrecy`]'s `SecretString`, re-exported for convenience.
 pub use secrecy::SecretString;
+
+/// The date and time types of the public models (`DateTime<Utc>`, `NaiveDate`), re-exported so
+/// that callers use the same version.
+pub use chrono;
+/// The trait of every stream this crate returns ([`pages`](kombo::ListStaffingEntitySkills::pages),
+/// [`items`](kombo::ListStaffingEntitySkills::items), ...). Iterate with `futures::StreamExt` or
+/// `futures::TryStreamExt`.
+pub use futures_core::Stream;
+/// The HTTP client behind both APIs, re-exported for [`http_client`](kombo::KomboBuilder::http_client)
+/// and [`StatusCode`](error::StatusCode): build your own `reqwest::Client` with this version.
+pub use reqwest;
+/// The UUID type of the public models, re-exported so that callers use the same version.
+pub use uuid;

@@ -85,6 +85,7 @@ macro_rules! open_enum {
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl schemars::JsonSchema for $name {
             fn schema_name() -> String {
                 $schema_name.to_owned()
@@ -137,6 +138,7 @@ mod tests {
         assert_eq!(Colour::LightBlue.to_string(), "light_blue");
     }
 
+    #[cfg(feature = "schemars")]
     #[test]
     fn schema_is_an_open_string() {
         let schema = serde_json::to_value(schemars::schema_for!(Colour)).expect("schema");

@@ -14,8 +14,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::error::{Error, Result, StatusCode};
@@ -33,7 +31,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///     .max_attempts(4)
 ///     .initial_delay(Duration::from_millis(500))
 ///     .max_elapsed(Duration::from_secs(20));
-/// assert_eq!(policy.get_max_attempts(), 4);
+/// assert_eq!(policy.attempt_limit(), 4);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
@@ -109,9 +107,15 @@ impl RetryPolicy {
         self
     }
 
-    /// Attempts in total, the first included.
-    pub fn get_max_attempts(&self) -> u32 {
+    /// Attempts in total, the first included (what [`max_attempts`](Self::max_attempts) set).
+    pub fn attempt_limit(&self) -> u32 {
         self.max_attempts
+    }
+
+    /// Attempts in total, the first included.
+    #[deprecated(since = "0.1.0", note = "renamed to `attempt_limit`")]
+    pub fn get_max_attempts(&self) -> u32 {
+        self.attempt_limit()
     }
 
     /// The backoff wait before retry number `retry` (1-based), before jitter.
@@ -122,11 +126,12 @@ impl RetryPolicy {
         Duration::try_from_secs_f64(capped).unwrap_or(self.max_delay)
     }
 
-    fn jittered(&self, base: Duration, rng: &mut SmallRng) -> Duration {
+    fn jittered(&self, base: Duration, rng: &mut fastrand::Rng) -> Duration {
         if self.jitter == 0.0 {
             return base;
         }
-        let factor = rng.random_range((1.0 - self.jitter)..=(1.0 + self.jitter));
+        // `f64()` is uniform in [0, 1): the factor is uniform in [1 - jitter, 1 + jitter).
+        let factor = 1.0 - self.jitter + 2.0 * self.jitter * rng.f64();
         base.mul_f64(factor)
     }
 }
@@ -186,7 +191,7 @@ pub(crate) struct Retrier {
     policy: RetryPolicy,
     sleeper: Arc<dyn Sleeper>,
     counters: Arc<Counters>,
-    rng: Arc<Mutex<SmallRng>>,
+    rng: Arc<Mutex<fastrand::Rng>>,
 }
 
 impl std::fmt::Debug for Retrier {
@@ -204,7 +209,7 @@ impl Retrier {
             policy,
             sleeper,
             counters: Arc::default(),
-            rng: Arc::new(Mutex::new(SmallRng::seed_from_u64(random_seed()))),
+            rng: Arc::new(Mutex::new(fastrand::Rng::with_seed(random_seed()))),
         }
     }
 
@@ -341,8 +346,24 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let date = httpdate::parse_http_date(value).ok()?;
+    let date = parse_http_date(value)?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// An HTTP date (RFC 9110 §5.6.7): the preferred IMF-fixdate, or the obsolete RFC 850 and asctime
+/// forms recipients must still accept. Always GMT.
+fn parse_http_date(value: &str) -> Option<SystemTime> {
+    use chrono::NaiveDateTime;
+    const FORMATS: [&str; 3] = [
+        "%a, %d %b %Y %H:%M:%S GMT", // Sun, 06 Nov 1994 08:49:37 GMT
+        "%A, %d-%b-%y %H:%M:%S GMT", // Sunday, 06-Nov-94 08:49:37 GMT
+        "%a %b %e %H:%M:%S %Y",      // Sun Nov  6 08:49:37 1994
+    ];
+    let parsed = FORMATS
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(value, format).ok())?;
+    let secs = u64::try_from(parsed.and_utc().timestamp()).ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
 #[cfg(test)]
@@ -362,7 +383,7 @@ mod tests {
     #[test]
     fn jitter_stays_within_its_band() {
         let policy = RetryPolicy::default();
-        let mut rng = SmallRng::seed_from_u64(7);
+        let mut rng = fastrand::Rng::with_seed(7);
         for _ in 0..1000 {
             let wait = policy.jittered(Duration::from_secs(1), &mut rng);
             assert!(
@@ -381,6 +402,23 @@ mod tests {
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(42));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn every_http_date_form_is_read() {
+        // 1994-11-06T08:49:37Z, the example of RFC 9110 §5.6.7, in its three forms.
+        let date = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        let before = date - Duration::from_secs(10);
+        for form in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ] {
+            assert_eq!(parse_retry_after(form, before), Some(Duration::from_secs(10)), "{form}");
+        }
+        for bad in ["Sun, 06 Nov 1994 08:49:37 CET", "Sun, 31 Feb 1994 08:49:37 GMT", ""] {
+            assert_eq!(parse_retry_after(bad, before), None, "{bad}");
+        }
     }
 
     #[test]

@@ -134,7 +134,7 @@ async fn a_retry_after_longer_than_the_cap_is_honoured_but_not_past_the_budget()
 #[test]
 fn policy_setters_clamp_out_of_range_values() {
     let base = RetryPolicy::default();
-    assert_eq!(base.clone().max_attempts(0).get_max_attempts(), 1);
+    assert_eq!(base.clone().max_attempts(0).attempt_limit(), 1);
     assert_eq!(base.clone().max_attempts(0), RetryPolicy::never());
     for below_one in [0.5, 0.0, -3.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         assert_eq!(

@@ -8,13 +8,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ErrorCode(pub ::std::option::Option<ErrorCodeInner>);
     impl ::std::ops::Deref for ErrorCode {
@@ -44,9 +39,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ErrorCodeInner {
         #[serde(rename = "PLATFORM.RATE_LIMIT_EXCEEDED")]
         PlatformRateLimitExceeded,
@@ -224,13 +219,8 @@ pub mod types {
         }
     }
     ///Error details with structured code for programmatic handling.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorDetail {
         pub code: ErrorCode,
         ///The log page in the Kombo UI lists every interaction with full details. If you need assistance, share that link with our support team.
@@ -248,13 +238,8 @@ pub mod types {
         }
     }
     ///`ErrorResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorResponse {
         pub error: ErrorDetail,
         pub status: ErrorResponseStatus,
@@ -275,9 +260,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ErrorResponseStatus {
         #[serde(rename = "error")]
         Error,
@@ -326,9 +311,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GetHrisStaffingEntitySkillsParameterIds(pub ::std::string::String);
     impl ::std::ops::Deref for GetHrisStaffingEntitySkillsParameterIds {
@@ -370,9 +355,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GetHrisStaffingEntitySkillsParameterRemoteIds(pub ::std::string::String);
     impl ::std::ops::Deref for GetHrisStaffingEntitySkillsParameterRemoteIds {
@@ -414,9 +399,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GetHrisStaffingEntitySkillsParameterSkillIds(pub ::std::string::String);
     impl ::std::ops::Deref for GetHrisStaffingEntitySkillsParameterSkillIds {
@@ -458,9 +443,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GetHrisStaffingEntitySkillsParameterStaffingEntityIds(
         pub ::std::string::String,
@@ -495,13 +480,8 @@ pub mod types {
         }
     }
     ///`GetHrisStaffingEntitySkillsPositiveResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GetHrisStaffingEntitySkillsPositiveResponse {
         pub data: StaffingEntitySkillPage,
         pub status: SuccessStatus,
@@ -512,13 +492,8 @@ pub mod types {
         }
     }
     ///`PostHrisStaffingEntitySkillsPositiveResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PostHrisStaffingEntitySkillsPositiveResponse {
         pub data: StaffingEntitySkill,
         pub status: SuccessStatus,
@@ -529,13 +504,8 @@ pub mod types {
         }
     }
     ///`PostHrisStaffingEntitySkillsRequestBody`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PostHrisStaffingEntitySkillsRequestBody {
         ///The expected proficiency level. Omit to attach the skill without an expected level.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -551,13 +521,8 @@ pub mod types {
         }
     }
     ///`StaffingEntitySkill`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StaffingEntitySkill {
         ///The timestamp when this specific record was last modified. This field only updates when properties directly on this record change, NOT when related or nested models change. For filtering that considers nested data changes, use the `updated_after` parameter which will return records when either the record itself OR its related models have been updated.
         pub changed_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -582,13 +547,8 @@ pub mod types {
         }
     }
     ///`StaffingEntitySkillPage`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StaffingEntitySkillPage {
         ///Cursor string that can be passed to the `cursor` query parameter to get the next page. If this is `null`, then there are no more pages.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -611,9 +571,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SuccessStatus {
         #[serde(rename = "success")]
         Success,

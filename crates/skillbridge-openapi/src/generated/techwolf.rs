@@ -8,13 +8,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`EmployeeSkillClusters`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmployeeSkillClusters {
         ///The employee's identifier in the customer's systems.
         pub external_id: ::std::string::String,
@@ -26,13 +21,8 @@ pub mod types {
         }
     }
     ///`ErrorItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorItem {
         pub description: ::std::string::String,
         pub title: ::std::string::String,
@@ -43,13 +33,8 @@ pub mod types {
         }
     }
     ///TechWolf's error body.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ErrorList(pub ::std::vec::Vec<ErrorItem>);
     impl ::std::ops::Deref for ErrorList {
@@ -69,13 +54,8 @@ pub mod types {
         }
     }
     ///`ExportRequest`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ExportRequest {
         ///Filters on the exported employees; all must hold.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -95,17 +75,8 @@ pub mod types {
         }
     }
     ///The `external_id` of the employee to continue after.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ExportRequestStartingAfter(::std::string::String);
     impl ::std::ops::Deref for ExportRequestStartingAfter {
@@ -159,13 +130,8 @@ pub mod types {
         }
     }
     ///`ExportResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ExportResponse {
         ///True when there is more data after this page.
         pub has_next: bool,
@@ -181,17 +147,8 @@ pub mod types {
         }
     }
     ///The next `starting_after` value. Optional: when absent, continue after the last record's `external_id`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ExportResponseNextStartingAfter(::std::string::String);
     impl ::std::ops::Deref for ExportResponseNextStartingAfter {
@@ -247,13 +204,8 @@ pub mod types {
         }
     }
     ///A filter, tagged by its `filter` property.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum Filter {
         IsActiveFilter(IsActiveFilter),
@@ -280,9 +232,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum Include {
         #[serde(rename = "current_skills")]
         CurrentSkills,
@@ -334,13 +286,8 @@ pub mod types {
         }
     }
     ///Only employees whose active flag equals `is_active` (shown on the endpoint page).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct IsActiveFilter {
         pub filter: IsActiveFilterFilter,
         pub is_active: bool,
@@ -361,9 +308,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum IsActiveFilterFilter {
         #[serde(rename = "is_active")]
         IsActive,
@@ -403,13 +350,8 @@ pub mod types {
         }
     }
     ///Only employees updated before (`lt`) or after (`gt`) a date (shown on sibling export pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LastUpdatedFilter {
         pub filter: LastUpdatedFilterFilter,
         pub operator: LastUpdatedFilterOperator,
@@ -431,9 +373,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum LastUpdatedFilterFilter {
         #[serde(rename = "last_updated")]
         LastUpdated,
@@ -483,9 +425,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum LastUpdatedFilterOperator {
         #[serde(rename = "gt")]
         Gt,
@@ -529,13 +471,8 @@ pub mod types {
         }
     }
     ///`Skill`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Skill {
         pub name: ::std::string::String,
         pub skill_id: ::uuid::Uuid,
@@ -551,13 +488,8 @@ pub mod types {
         }
     }
     ///`SkillCluster`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SkillCluster {
         ///Present when `current_skills` is included.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -594,9 +526,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct SkillSource(pub ::std::string::String);
     impl ::std::ops::Deref for SkillSource {
@@ -636,9 +568,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ValidationState(pub ::std::string::String);
     impl ::std::ops::Deref for ValidationState {

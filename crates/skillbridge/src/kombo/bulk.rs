@@ -4,7 +4,7 @@ use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures::stream::{self, BoxStream, Stream, StreamExt};
+use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 
 use super::{Integration, SkillExpectation, StaffingEntitySkill};
 use crate::error::Result;
@@ -111,7 +111,7 @@ impl Integration {
     ///
     /// ```no_run
     /// # async fn run(hris: skillbridge::kombo::Integration) {
-    /// use futures::StreamExt;
+    /// use futures_util::StreamExt;
     /// use skillbridge::kombo::SkillExpectation;
     ///
     /// let inputs = vec![SkillExpectation::new("entity-1", "skill-1"), SkillExpectation::new("entity-1", "skill-2")];

@@ -4,7 +4,7 @@ use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use futures::stream::Stream;
+use futures_util::stream::Stream;
 
 use super::{Integration, LIST_OPERATION, StaffingEntitySkill, StaffingEntitySkillPage};
 use crate::error::{Error, Result};

@@ -137,6 +137,7 @@ impl KomboBuilder {
         Ok(Kombo {
             inner: Arc::new(Inner {
                 http: self.http.http_client()?,
+                headers: self.http.default_headers()?,
                 retrier: self.http.retrier(),
                 base_url,
                 api_key,
@@ -170,6 +171,7 @@ impl fmt::Debug for Kombo {
 
 struct Inner {
     http: reqwest::Client,
+    headers: Arc<reqwest::header::HeaderMap>,
     base_url: String,
     api_key: SecretString,
     retrier: Retrier,
@@ -231,7 +233,8 @@ impl Kombo {
     /// A generated client and its per-attempt context.
     fn attempt_client(&self) -> Result<(GeneratedClient, RequestContext)> {
         let context = RequestContext::bearer(self.inner.api_key.expose_secret())
-            .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?;
+            .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?
+            .with_headers(Arc::clone(&self.inner.headers));
         let client = GeneratedClient::new_with_client(&self.inner.base_url, self.inner.http.clone(), context.clone());
         Ok((client, context))
     }

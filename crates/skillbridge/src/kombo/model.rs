@@ -4,9 +4,6 @@ use std::fmt;
 use std::num::NonZeroU64;
 
 use chrono::{DateTime, Utc};
-use schemars::JsonSchema;
-use schemars::r#gen::SchemaGenerator;
-use schemars::schema::{InstanceType, Metadata, NumberValidation, Schema, SchemaObject};
 use serde::{Deserialize, Serialize};
 use skillbridge_openapi::kombo::types as generated;
 
@@ -22,6 +19,7 @@ use crate::pagination::{Continuation, Page};
 /// assert_eq!(ExpectedLevel::new(4)?.get(), 4);
 /// assert!(ExpectedLevel::new(0).is_err());
 /// assert!(ExpectedLevel::new(6).is_err());
+/// assert_eq!(ExpectedLevel::try_from(5_u8)?, ExpectedLevel::MAX);
 /// # Ok::<(), skillbridge::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -36,7 +34,7 @@ impl ExpectedLevel {
 
     /// A level, if `level` is within 1..=5; otherwise [`Error::InvalidInput`] naming `expected_level`.
     pub fn new(level: u8) -> Result<Self> {
-        Self::try_from(u64::from(level))
+        Self::try_from(level)
     }
 
     /// The level as a number in 1..=5.
@@ -53,6 +51,14 @@ impl TryFrom<u64> for ExpectedLevel {
             Ok(level @ 1..=5) => Ok(Self(level)),
             _ => Err(Error::invalid("expected_level", format!("{level} is not within 1..=5"))),
         }
+    }
+}
+
+impl TryFrom<u8> for ExpectedLevel {
+    type Error = Error;
+
+    fn try_from(level: u8) -> Result<Self> {
+        Self::try_from(u64::from(level))
     }
 }
 
@@ -74,12 +80,14 @@ impl fmt::Display for ExpectedLevel {
     }
 }
 
-impl JsonSchema for ExpectedLevel {
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for ExpectedLevel {
     fn schema_name() -> String {
         "ExpectedLevel".to_owned()
     }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        use schemars::schema::{InstanceType, Metadata, NumberValidation, SchemaObject};
         SchemaObject {
             metadata: Some(Box::new(Metadata {
                 description: Some("An expected proficiency level, 1 (lowest) to 5 (highest).".to_owned()),
@@ -99,7 +107,8 @@ impl JsonSchema for ExpectedLevel {
 }
 
 /// A skill expected on a staffing entity (a job, position or requisition), as Kombo returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StaffingEntitySkill {
     /// Kombo's globally unique id of this record; a stable primary key for syncing.
@@ -144,7 +153,8 @@ impl StaffingEntitySkill {
 }
 
 /// One page of staffing-entity skills.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StaffingEntitySkillPage {
     /// The records of this page.
@@ -192,7 +202,8 @@ impl Page for StaffingEntitySkillPage {
 /// assert_eq!(expectation.level().map(ExpectedLevel::get), Some(4));
 /// # Ok::<(), skillbridge::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SkillExpectation {
     staffing_entity_id: String,
     skill_id: String,
@@ -332,7 +343,8 @@ impl ErrorCode {
 }
 
 /// The `error` object of a Kombo error response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KomboApiError {
     /// The code to branch on; `None` when Kombo sent `code: null`.
@@ -420,6 +432,7 @@ mod tests {
         assert!(!new.is_retryable());
     }
 
+    #[cfg(feature = "schemars")]
     #[test]
     fn the_record_schema_has_a_bounded_nullable_level_and_datetimes() {
         let schema = serde_json::to_value(schemars::schema_for!(StaffingEntitySkill)).expect("serializes");

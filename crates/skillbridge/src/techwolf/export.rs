@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use futures::stream::Stream;
+use futures_util::stream::Stream;
 use skillbridge_openapi::techwolf::types as generated;
 
 use super::{EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include, TechWolf};
@@ -103,9 +103,15 @@ impl ExportEmployeeSkillClusters {
         self
     }
 
-    /// Asks for extra data in each cluster; see [`Include`].
-    pub fn include(mut self, include: impl IntoIterator<Item = Include>) -> Self {
-        self.include.extend(include);
+    /// Asks for extra data in each cluster; see [`Include`]. Takes includes by value or by
+    /// reference, e.g. `[Include::Sources]` or [`Include::all()`].
+    pub fn include<I>(mut self, include: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: std::borrow::Borrow<Include>,
+    {
+        self.include
+            .extend(include.into_iter().map(|i| *std::borrow::Borrow::borrow(&i)));
         self
     }
 

@@ -65,15 +65,22 @@ pub struct TechWolfBuilder {
 }
 
 impl TechWolfBuilder {
-    /// A builder filled from the `TECHWOLF_*` variables (see the [module docs](self)).
-    pub fn from_env() -> Self {
+    /// A builder filled from the `TECHWOLF_*` variables (see the [module docs](self)); other options
+    /// keep their defaults and can still be changed. [`Error::Config`] names a variable whose value
+    /// is unusable (a tenant or region that is not a host label).
+    pub fn from_env() -> Result<Self> {
         Self::from_lookup(config::env_var)
     }
 
-    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        Self {
-            tenant: lookup("TECHWOLF_TENANT"),
-            region: lookup("TECHWOLF_REGION"),
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let label = |name: &str| {
+            lookup(name)
+                .map(|value| host_label(&value).map_err(|e| Error::Config(format!("{name}: {}", config_reason(&e)))))
+                .transpose()
+        };
+        Ok(Self {
+            tenant: label("TECHWOLF_TENANT")?,
+            region: label("TECHWOLF_REGION")?,
             base_url: lookup("TECHWOLF_BASE_URL"),
             client_id: lookup("TECHWOLF_CLIENT_ID"),
             client_secret: lookup("TECHWOLF_CLIENT_SECRET").map(SecretString::from),
@@ -81,7 +88,7 @@ impl TechWolfBuilder {
             token_url: lookup("TECHWOLF_TOKEN_URL"),
             audience: lookup("TECHWOLF_AUDIENCE"),
             ..Self::default()
-        }
+        })
     }
 
     /// The tenant name: the API host is `{tenant}.{region}.techwolf.ai`, and token requests name it.
@@ -115,7 +122,9 @@ impl TechWolfBuilder {
         self
     }
 
-    /// The token endpoint (default: per region family, see the [module docs](self)).
+    /// The token endpoint (default: per region family, see the [module docs](self)). Required with
+    /// client credentials and a [`base_url`](Self::base_url): the client never sends credentials to
+    /// a token endpoint you did not choose for a host you did.
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
         self.token_url = Some(url.into());
         self
@@ -177,7 +186,20 @@ impl TechWolfBuilder {
                 } else {
                     "https://techwolf.eu.auth0.com/oauth/token"
                 };
-                let token_url = config::base_url(self.token_url.as_deref().unwrap_or(default_token_url))?;
+                // A custom host (a mock, a proxy, a staging tenant) with the production token endpoint
+                // would send real credentials somewhere the caller did not point the client at.
+                let token_url = match (&self.token_url, &self.base_url) {
+                    (Some(url), _) => url.as_str(),
+                    (None, None) => default_token_url,
+                    (None, Some(_)) => {
+                        return Err(Error::Config(
+                            "a custom base_url() with client credentials needs token_url() (TECHWOLF_TOKEN_URL); \
+                             or use access_token()"
+                                .to_owned(),
+                        ));
+                    }
+                };
+                let token_url = config::base_url(token_url)?;
                 let audience = self
                     .audience
                     .unwrap_or_else(|| if us { "us3.techwolf.ai" } else { "eu3.techwolf.ai" }.to_owned());
@@ -203,11 +225,20 @@ impl TechWolfBuilder {
         Ok(TechWolf {
             inner: Arc::new(Inner {
                 http,
+                headers: self.http.default_headers()?,
                 base_url,
                 tokens,
                 retrier: self.http.retrier(),
             }),
         })
+    }
+}
+
+/// The text of a [`Error::Config`] (to prefix it with the variable it came from).
+fn config_reason(error: &Error) -> String {
+    match error {
+        Error::Config(reason) => reason.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -249,6 +280,7 @@ pub struct TechWolf {
 
 struct Inner {
     http: reqwest::Client,
+    headers: Arc<reqwest::header::HeaderMap>,
     base_url: String,
     tokens: TokenSource,
     retrier: Retrier,
@@ -272,7 +304,7 @@ impl TechWolf {
 
     /// A client configured from the environment (see the [module docs](self)).
     pub fn from_env() -> Result<Self> {
-        TechWolfBuilder::from_env().build()
+        TechWolfBuilder::from_env()?.build()
     }
 
     /// The base URL requests go to.
@@ -331,9 +363,9 @@ impl TechWolf {
     ) -> Result<EmployeeSkillClustersPage> {
         crate::trace::request(VENDOR, EXPORT_OPERATION, "", attempt, async {
             let token = self.inner.tokens.token().await?;
-            let context = RequestContext::bearer(token.value.expose_secret()).map_err(|_| {
-                Error::Config("the access token contains characters not allowed in a header".to_owned())
-            })?;
+            let context = RequestContext::bearer(token.value.expose_secret())
+                .map_err(|_| Error::Config("the access token contains characters not allowed in a header".to_owned()))?
+                .with_headers(Arc::clone(&self.inner.headers));
             let api = GeneratedClient::new_with_client(&self.inner.base_url, self.inner.http.clone(), context.clone());
             match api.export_employee_skill_clusters().body(body.clone()).send().await {
                 Ok(value) => {
@@ -405,9 +437,61 @@ mod tests {
             ("TECHWOLF_REGION", "eu"),
             ("TECHWOLF_ACCESS_TOKEN", "t"),
         ]))
-        .build()
+        .and_then(TechWolfBuilder::build)
         .expect("configured");
         assert_eq!(client.base_url(), "https://acme.eu.techwolf.ai");
+    }
+
+    #[test]
+    fn unusable_variables_are_named_when_read() {
+        for (name, value) in [("TECHWOLF_TENANT", "ac.me"), ("TECHWOLF_REGION", "-eu")] {
+            let vars: &'static [(&'static str, &'static str)] = Box::leak(Box::new([(name, value)]));
+            match TechWolfBuilder::from_lookup(env(vars)) {
+                Err(Error::Config(reason)) => assert!(reason.starts_with(name), "{reason}"),
+                other => panic!("{name}={value}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_custom_host_with_client_credentials_needs_a_token_url() {
+        // Before: the production token endpoint was used, so a test config sent real credentials to it.
+        let footgun = TechWolf::builder()
+            .tenant("acme")
+            .base_url("http://127.0.0.1:9")
+            .client_credentials("id", "s3cret")
+            .build();
+        match footgun {
+            Err(Error::Config(reason)) => {
+                assert!(reason.contains("token_url()"), "{reason}");
+                assert!(reason.contains("TECHWOLF_TOKEN_URL"), "{reason}");
+                assert!(!reason.contains("s3cret"), "{reason}");
+            }
+            other => panic!("expected a Config error, got {other:?}"),
+        }
+        let explicit = TechWolf::builder()
+            .tenant("acme")
+            .base_url("http://127.0.0.1:9")
+            .client_credentials("id", "s3cret")
+            .token_url("http://127.0.0.1:9/oauth/token")
+            .build()
+            .expect("an explicit token endpoint is fine");
+        let debug = format!("{explicit:?}");
+        assert!(
+            debug.contains("127.0.0.1:9/oauth/token") && !debug.contains("auth0"),
+            "{debug}"
+        );
+        TechWolf::builder()
+            .base_url("http://127.0.0.1:9")
+            .access_token("token")
+            .build()
+            .expect("a static token needs no token endpoint");
+        TechWolf::builder()
+            .tenant("acme")
+            .region("eu")
+            .client_credentials("id", "s3cret")
+            .build()
+            .expect("the tenant's own host keeps the default token endpoint");
     }
 
     #[test]
@@ -469,7 +553,7 @@ mod tests {
         ];
         let export = |vars: Vec<(&'static str, String)>| async move {
             let lookup = move |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
-            let client = TechWolfBuilder::from_lookup(lookup)
+            let client = TechWolfBuilder::from_lookup(lookup)?
                 .retry_policy(crate::retry::RetryPolicy::never())
                 .build()?;
             client.employee_skill_clusters().send().await
@@ -511,7 +595,7 @@ mod tests {
             ("TECHWOLF_CLIENT_ID", "id"),
             ("TECHWOLF_CLIENT_SECRET", "s"),
         ]))
-        .build()
+        .and_then(TechWolfBuilder::build)
         .expect("configured");
         assert_eq!(hosted.base_url(), "https://envco.us.techwolf.ai");
         assert!(format!("{hosted:?}").contains("techwolf-us.us.auth0.com"));

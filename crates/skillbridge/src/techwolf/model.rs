@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::NaiveDate;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use skillbridge_openapi::techwolf::types as generated;
 use uuid::Uuid;
@@ -45,7 +44,8 @@ open_enum! {
 }
 
 /// One employee and their skill clusters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EmployeeSkillClusters {
     /// The employee's identifier in the customer's systems.
@@ -58,7 +58,8 @@ pub struct EmployeeSkillClusters {
 ///
 /// The skill lists are `None` when the request did not [`Include`] them, and `Some` (possibly
 /// empty) when it did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SkillCluster {
     /// The cluster's id.
@@ -87,7 +88,8 @@ pub struct SkillCluster {
 }
 
 /// A skill within a cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Skill {
     /// The skill's name, e.g. `Kubernetes`.
@@ -103,7 +105,8 @@ pub struct Skill {
 }
 
 /// Extra data to include in each skill cluster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Include {
@@ -118,13 +121,16 @@ pub enum Include {
 }
 
 impl Include {
-    /// Every include.
-    pub const ALL: [Include; 4] = [
-        Include::CurrentSkills,
-        Include::RelatedSkills,
-        Include::RejectedSkills,
-        Include::Sources,
-    ];
+    /// Every include this version knows (a function, not an array constant, so that a new variant
+    /// does not change a public type).
+    pub const fn all() -> &'static [Include] {
+        &[
+            Include::CurrentSkills,
+            Include::RelatedSkills,
+            Include::RejectedSkills,
+            Include::Sources,
+        ]
+    }
 
     pub(crate) fn to_generated(self) -> generated::Include {
         match self {
@@ -171,7 +177,8 @@ impl Filter {
 }
 
 /// One page of the export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EmployeeSkillClustersPage {
     /// Whether more employees follow this page.
@@ -265,7 +272,8 @@ impl Page for EmployeeSkillClustersPage {
 }
 
 /// One entry of a TechWolf error body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ErrorMessage {
     /// A short label, e.g. `400 Bad Request`.
@@ -275,7 +283,8 @@ pub struct ErrorMessage {
 }
 
 /// A TechWolf error body: an array of `{title, description}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct TechWolfApiError {

@@ -1,17 +1,16 @@
 //! Scenarios 1 and 2: a full Kombo listing through `items()` against a hand-written reqwest +
 //! serde_json loop and against the generated client used directly, and a full TechWolf export
 //! through `items()` against a hand-written loop, on the same in-process mock server.
-//! `cargo bench -p skillbridge --bench listing`.
+//! `cargo bench -p skillbridge-bench --bench listing`.
 //!
 //! Criterion runs contenders one after another; BENCHMARKS.md comes from the interleaved runs of
-//! `examples/bench_report.rs`, which uses the same contenders (`common/mod.rs`).
+//! `bench-report`, which uses the same contenders (the `skillbridge_bench` library).
 
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
-#[allow(dead_code, reason = "shared by several bench targets, each using a part")]
-mod common;
+use skillbridge_bench as common;
 
 use common::{KOMBO_RECORDS, KomboListing, TECHWOLF_EMPLOYEES, TechWolfExport};
 

@@ -4,10 +4,10 @@
 //!
 //! ```text
 //! KOMBO_API_KEY=... KOMBO_BASE_URL=http://127.0.0.1:PORT/kombo/v1 \
-//!     cargo run --release -p skillbridge --example bench_memory -- INTEGRATION_ID RECORDS
+//!     cargo run --release -p skillbridge-bench --bin bench-memory -- INTEGRATION_ID RECORDS
 //! ```
 //!
-//! `examples/bench_report.rs` starts a mock server in a child process and runs this binary for
+//! `bench-report` starts a mock server in a child process and runs this binary for
 //! 100,000 and 1,000,000 records. Output, one line: `records=N rss_before_kib=A peak_rss_kib=B`
 //! (`rss_before` after the runtime and client are built; `peak` is `VmHWM` of /proc/self/status).
 #![allow(clippy::print_stdout, reason = "the figures go to stdout for the report generator")]

@@ -1,7 +1,7 @@
 //! Runs every benchmark scenario of issue 7 and writes BENCHMARKS.md at the workspace root:
 //!
 //! ```text
-//! cargo run --release -p skillbridge --example bench_report
+//! cargo run --release -p skillbridge-bench --bin bench-report
 //! ```
 //!
 //! Options: `--quick` (fewer rounds; to try it out, not to commit), `--out PATH` (default:
@@ -26,9 +26,7 @@ use skillbridge::kombo::StaffingEntitySkillPage;
 use skillbridge::techwolf::EmployeeSkillClustersPage;
 use skillbridge_mock::MockServer;
 
-#[allow(dead_code, reason = "shared with the bench targets, which use other parts")]
-#[path = "../benches/common/mod.rs"]
-mod common;
+use skillbridge_bench as common;
 
 type Error = Box<dyn std::error::Error>;
 
@@ -81,7 +79,7 @@ impl Report {
     fn section(&mut self, mut text: String, only: &str, criterion: Option<&str>) {
         let _ = write!(
             text,
-            "\nThis section alone: `cargo run --release -p skillbridge --example bench_report -- --only {only}`"
+            "\nThis section alone: `cargo run --release -p skillbridge-bench --bin bench-report -- --only {only}`"
         );
         if let Some(criterion) = criterion {
             let _ = write!(
@@ -92,8 +90,8 @@ impl Report {
         if only == "memory" {
             let _ = write!(
                 text,
-                "; one figure by hand: `KOMBO_API_KEY=.. KOMBO_BASE_URL=.. cargo run --release -p skillbridge \
-                 --example bench_memory -- INTEGRATION_ID 1000000` against a running mock \
+                "; one figure by hand: `KOMBO_API_KEY=.. KOMBO_BASE_URL=.. cargo run --release -p skillbridge-bench \
+                 --bin bench-memory -- INTEGRATION_ID 1000000` against a running mock \
                  (`cargo run --release -p skillbridge-mock -- --staffing-entities 200000 --no-contract-checks`)"
             );
         }
@@ -460,7 +458,7 @@ fn listing_verdict(
     report.section(
         section,
         only,
-        Some(&format!("cargo bench -p skillbridge --bench listing -- {filter}")),
+        Some(&format!("cargo bench -p skillbridge-bench --bench listing -- {filter}")),
     );
     report.verdict(
         scenario,
@@ -597,7 +595,11 @@ fn decode(effort: Effort, report: &mut Report) {
         "\nDecoding into the public types takes {kombo_ratio:.2}× (Kombo) and {techwolf_ratio:.2}× \
          (TechWolf) the time of decoding into `Value` (below 1 is faster: typed decoding builds no maps)."
     );
-    report.section(section, "decode", Some("cargo bench -p skillbridge --bench decode"));
+    report.section(
+        section,
+        "decode",
+        Some("cargo bench -p skillbridge-bench --bench decode"),
+    );
     report.verdict(
         "5. Decoding one page",
         "figures (no target)",
@@ -717,7 +719,11 @@ fn bulk_upsert(effort: Effort, report: &mut Report) {
             ""
         }
     );
-    report.section(section, "upsert", Some("cargo bench -p skillbridge --bench upsert"));
+    report.section(
+        section,
+        "upsert",
+        Some("cargo bench -p skillbridge-bench --bench upsert"),
+    );
     report.verdict(
         "4. Bulk upsert, concurrency 16 vs sequential",
         "≥ 8× faster",
@@ -806,13 +812,9 @@ fn serve_kombo(entities: u32) -> Result<(), Error> {
 }
 
 fn target_profile_dir() -> Result<PathBuf, Error> {
-    // This binary is target/<profile>/examples/bench_report.
+    // This binary is target/<profile>/bench-report.
     let exe = std::env::current_exe()?;
-    Ok(exe
-        .parent()
-        .and_then(Path::parent)
-        .ok_or("cannot locate the target directory")?
-        .to_owned())
+    Ok(exe.parent().ok_or("cannot locate the target directory")?.to_owned())
 }
 
 fn cargo() -> String {
@@ -820,14 +822,14 @@ fn cargo() -> String {
 }
 
 fn memory(effort: Effort, report: &mut Report) -> Result<(), Error> {
-    println!("scenario 3: memory (building the bench_memory example)");
+    println!("scenario 3: memory (building the bench-memory binary)");
     let status = Command::new(cargo())
-        .args(["build", "--release", "-p", "skillbridge", "--example", "bench_memory"])
+        .args(["build", "--release", "-p", "skillbridge-bench", "--bin", "bench-memory"])
         .status()?;
     if !status.success() {
-        return Err("cannot build the bench_memory example".into());
+        return Err("cannot build the bench-memory binary".into());
     }
-    let binary = target_profile_dir()?.join("examples/bench_memory");
+    let binary = target_profile_dir()?.join("bench-memory");
     let counts: [u64; 2] = [100_000, 1_000_000];
     let server = ServerProcess::start(u32::try_from(counts[1] / u64::from(common::SKILLS_PER_ENTITY))?)?;
     let mut peaks = [0_u64; 2];
@@ -845,7 +847,7 @@ fn memory(effort: Effort, report: &mut Report) -> Result<(), Error> {
             times[i] = started.elapsed();
             if !output.status.success() {
                 server.stop();
-                return Err(format!("bench_memory {count} failed").into());
+                return Err(format!("bench-memory {count} failed").into());
             }
             let line = String::from_utf8(output.stdout)?;
             let field = |name: &str| -> Result<u64, Error> {
@@ -857,7 +859,7 @@ fn memory(effort: Effort, report: &mut Report) -> Result<(), Error> {
             };
             if field("records")? != *count {
                 server.stop();
-                return Err(format!("bench_memory streamed the wrong count: {line}").into());
+                return Err(format!("bench-memory streamed the wrong count: {line}").into());
             }
             peaks[i] = peaks[i].max(field("peak_rss_kib")?);
             before[i] = before[i].max(field("rss_before_kib")?);
@@ -870,7 +872,7 @@ fn memory(effort: Effort, report: &mut Report) -> Result<(), Error> {
     let small = mib(peaks[1]) < 64.0 && mib(peaks[0]) < 64.0;
     let mut section = format!(
         "## 3. Memory: peak resident memory of a process streaming Kombo records through `items()`\n\n\
-         `examples/bench_memory.rs` (one current-thread runtime, page size 250) streams N records \
+         `src/bin/bench-memory.rs` (one current-thread runtime, page size 250) streams N records \
          from a mock server in another process (1,000,000 records) and reports its own `VmHWM`; \
          largest of {} run(s) per N.\n\n\
          | records streamed | RSS before streaming | peak RSS (`VmHWM`) | wall time |\n|---:|---:|---:|---:|\n",
@@ -1086,7 +1088,7 @@ to be cheap.
 fn render(report: &Report, facts: &str, total: Duration) -> String {
     let mut out = String::from(
         "# Benchmarks\n\n\
-         Generated by `cargo run --release -p skillbridge --example bench_report` (regenerates this \
+         Generated by `cargo run --release -p skillbridge-bench --bin bench-report` (regenerates this \
          file; about three minutes once built). Criterion benches of the same contenders: \
          `cargo bench -p skillbridge` (about four minutes of runs). Do not edit by hand.\n\n\
          What it proves: `skillbridge`'s convenience against hand-written `reqwest` and the generated \

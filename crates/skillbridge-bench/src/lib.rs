@@ -1,11 +1,14 @@
-//! Scenarios shared by the criterion benches (`cargo bench -p skillbridge`) and the BENCHMARKS.md
-//! generator (`examples/bench_report.rs`, which includes this file with `#[path]`).
+//! Benchmark tooling for skillbridge (not published): the scenarios and contenders shared by the
+//! criterion benches (`cargo bench -p skillbridge-bench`) and the BENCHMARKS.md generator
+//! (`cargo run --release -p skillbridge-bench --bin bench-report`).
 //!
 //! Every contender of a scenario runs against the same in-process mock server, and returns a
 //! [`Tally`] of what it saw so that callers can check that all contenders saw the same records.
 //! The mock runs on its own one-worker tokio runtime (its own thread) and the client on a
 //! current-thread runtime: on a 2-core machine each side gets one core, the same for every
 //! contender.
+
+#![warn(missing_docs)]
 
 use std::collections::HashSet;
 use std::num::NonZeroU64;
@@ -23,39 +26,40 @@ use skillbridge_openapi::kombo::Client as GeneratedKombo;
 use skillbridge_openapi::techwolf::{Client as GeneratedTechWolf, types as tw};
 
 /// Scenario 1: 20,000 staffing entities × 5 skills = 100,000 records (deleted ones included).
-pub(crate) const KOMBO_ENTITIES: u32 = 20_000;
+pub const KOMBO_ENTITIES: u32 = 20_000;
 /// Skills per staffing entity in every Kombo scenario.
-pub(crate) const SKILLS_PER_ENTITY: u32 = 5;
+pub const SKILLS_PER_ENTITY: u32 = 5;
 /// Records a full Kombo listing yields.
-pub(crate) const KOMBO_RECORDS: u64 = KOMBO_ENTITIES as u64 * SKILLS_PER_ENTITY as u64;
+pub const KOMBO_RECORDS: u64 = KOMBO_ENTITIES as u64 * SKILLS_PER_ENTITY as u64;
 /// The largest Kombo page, used by every listing contender.
-pub(crate) const PAGE_SIZE: u32 = 250;
+pub const PAGE_SIZE: u32 = 250;
 /// Bounds every hand-written pagination loop even if the server misbehaved.
 const MAX_PAGES: usize = 100_000;
 /// Scenario 2: TechWolf employees exported with every include.
-pub(crate) const TECHWOLF_EMPLOYEES: u64 = 20_000;
+pub const TECHWOLF_EMPLOYEES: u64 = 20_000;
 /// The largest TechWolf page.
-pub(crate) const TECHWOLF_LIMIT: u32 = 100;
+pub const TECHWOLF_LIMIT: u32 = 100;
 /// Added server latency of the bulk-upsert scenario.
-pub(crate) const UPSERT_LATENCY: Duration = Duration::from_millis(5);
+pub const UPSERT_LATENCY: Duration = Duration::from_millis(5);
 /// The mock's in-flight write limit (Kombo's documented example).
-pub(crate) const WRITE_LIMIT: u32 = 30;
+pub const WRITE_LIMIT: u32 = 30;
 
 /// A mock server on its own runtime (one worker thread), stopped when dropped.
-pub(crate) struct Mock {
-    // Declared first so that it drops (and aborts its task) before its runtime.
-    pub(crate) server: MockServer,
+#[allow(missing_debug_implementations, reason = "holds a runtime; never printed")]
+pub struct Mock {
+    /// The server. Declared first so that it drops (and aborts its task) before its runtime.
+    pub server: MockServer,
     _runtime: tokio::runtime::Runtime,
 }
 
 impl Mock {
     /// Starts `builder` with contract checks and the request log off (throughput runs).
-    pub(crate) fn start(builder: MockServerBuilder) -> Self {
+    pub fn start(builder: MockServerBuilder) -> Self {
         Self::start_with_log(builder, 0)
     }
 
     /// Starts `builder` with contract checks off and a request log of `log_capacity` requests.
-    pub(crate) fn start_with_log(builder: MockServerBuilder, log_capacity: usize) -> Self {
+    pub fn start_with_log(builder: MockServerBuilder, log_capacity: usize) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("mock-server")
@@ -77,7 +81,7 @@ impl Mock {
     }
 
     /// The listing scenario's server: [`KOMBO_RECORDS`] records, 20,000 employees.
-    pub(crate) fn listing() -> Self {
+    pub fn listing() -> Self {
         Self::start(
             MockServer::builder()
                 .staffing_entities(KOMBO_ENTITIES)
@@ -87,12 +91,12 @@ impl Mock {
     }
 
     /// The bulk-upsert scenario's server: 2,000 staffing entities, 5 ms on every upsert, limit 30.
-    pub(crate) fn upserts() -> Self {
+    pub fn upserts() -> Self {
         Self::upserts_logged(0)
     }
 
     /// [`Mock::upserts`] with a request log of `log_capacity` requests.
-    pub(crate) fn upserts_logged(log_capacity: usize) -> Self {
+    pub fn upserts_logged(log_capacity: usize) -> Self {
         Self::start_with_log(
             MockServer::builder()
                 .staffing_entities(2_000)
@@ -104,12 +108,12 @@ impl Mock {
     }
 
     /// A skillbridge Kombo client for this server with the default retry policy.
-    pub(crate) fn kombo(&self) -> Kombo {
+    pub fn kombo(&self) -> Kombo {
         self.kombo_with(RetryPolicy::default())
     }
 
     /// A skillbridge Kombo client for this server.
-    pub(crate) fn kombo_with(&self, retry: RetryPolicy) -> Kombo {
+    pub fn kombo_with(&self, retry: RetryPolicy) -> Kombo {
         Kombo::builder()
             .api_key(self.server.kombo_api_key())
             .base_url(self.server.kombo_base_url())
@@ -119,12 +123,12 @@ impl Mock {
     }
 
     /// The handle of the server's integration.
-    pub(crate) fn integration(&self, kombo: &Kombo) -> Integration {
+    pub fn integration(&self, kombo: &Kombo) -> Integration {
         kombo.integration(self.server.integration_id()).expect("valid id")
     }
 
     /// What the hand-written contenders need to reach this server.
-    pub(crate) fn raw(&self) -> RawKombo {
+    pub fn raw(&self) -> RawKombo {
         RawKombo {
             http: http_client(),
             url: format!("{}/hris/staffing-entity-skills", self.server.kombo_base_url()),
@@ -134,7 +138,7 @@ impl Mock {
     }
 
     /// A skillbridge TechWolf client for this server (client credentials, token from the mock).
-    pub(crate) fn techwolf(&self) -> TechWolf {
+    pub fn techwolf(&self) -> TechWolf {
         TechWolf::builder()
             .base_url(self.server.techwolf_base_url())
             .token_url(self.server.token_url())
@@ -146,7 +150,7 @@ impl Mock {
     }
 
     /// What the hand-written TechWolf contender needs (it fetches a token once, like a cache would).
-    pub(crate) async fn raw_techwolf(&self) -> RawTechWolf {
+    pub async fn raw_techwolf(&self) -> RawTechWolf {
         let http = http_client();
         let body = serde_json::json!({
             "client_id": self.server.client_id(),
@@ -174,7 +178,7 @@ impl Mock {
     }
 
     /// The generated client, used directly, for this server.
-    pub(crate) fn generated(&self) -> GeneratedKombo {
+    pub fn generated(&self) -> GeneratedKombo {
         let context = RequestContext::bearer(self.server.kombo_api_key()).expect("valid key");
         GeneratedKombo::new_with_client(&self.server.kombo_base_url(), http_client(), context)
     }
@@ -183,10 +187,13 @@ impl Mock {
 /// One timed run: wall time, the CPU time of the calling thread (the client, on its
 /// current-thread runtime) and the CPU time of the rest of the process (the in-process mock server).
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Sample {
-    pub(crate) wall: Duration,
-    pub(crate) client_cpu: Duration,
-    pub(crate) server_cpu: Duration,
+pub struct Sample {
+    /// Wall-clock time of the run.
+    pub wall: Duration,
+    /// CPU time of the calling thread (the client).
+    pub client_cpu: Duration,
+    /// CPU time of the rest of the process (the in-process mock server).
+    pub server_cpu: Duration,
 }
 
 fn clock(id: rustix::time::ClockId) -> Duration {
@@ -198,7 +205,7 @@ fn clock(id: rustix::time::ClockId) -> Duration {
 }
 
 /// Runs `run` and measures it (see [`Sample`]).
-pub(crate) fn measure<T>(run: impl FnOnce() -> T) -> (T, Sample) {
+pub fn measure<T>(run: impl FnOnce() -> T) -> (T, Sample) {
     let (thread, process) = (
         clock(rustix::time::ClockId::ThreadCPUTime),
         clock(rustix::time::ClockId::ProcessCPUTime),
@@ -217,7 +224,7 @@ pub(crate) fn measure<T>(run: impl FnOnce() -> T) -> (T, Sample) {
 }
 
 /// A runtime for the client side: one thread, like a simple sync job.
-pub(crate) fn client_runtime() -> tokio::runtime::Runtime {
+pub fn client_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -225,7 +232,7 @@ pub(crate) fn client_runtime() -> tokio::runtime::Runtime {
 }
 
 /// A reqwest client configured like skillbridge's (30 s timeout, 10 s connect timeout).
-pub(crate) fn http_client() -> reqwest::Client {
+pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))
@@ -235,9 +242,11 @@ pub(crate) fn http_client() -> reqwest::Client {
 
 /// What a listing contender saw: the record count and a checksum over every record's fields.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Tally {
-    pub(crate) records: u64,
-    pub(crate) checksum: u64,
+pub struct Tally {
+    /// Records seen.
+    pub records: u64,
+    /// An order-independent checksum over every record's fields.
+    pub checksum: u64,
 }
 
 impl Tally {
@@ -263,7 +272,7 @@ impl Tally {
 
 /// Contender (a): a hand-written reqwest + serde_json loop into plain structs.
 #[derive(Debug, Clone)]
-pub(crate) struct RawKombo {
+pub struct RawKombo {
     http: reqwest::Client,
     url: String,
     api_key: String,
@@ -296,7 +305,7 @@ struct RawRecord {
 
 impl RawKombo {
     /// Every record, page by page, until `next` is null.
-    pub(crate) async fn list(&self) -> Tally {
+    pub async fn list(&self) -> Tally {
         let mut tally = Tally::default();
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_PAGES {
@@ -329,7 +338,7 @@ impl RawKombo {
     }
 
     /// The raw bytes of the first page (the decoding scenario's input).
-    pub(crate) async fn first_page(&self) -> Vec<u8> {
+    pub async fn first_page(&self) -> Vec<u8> {
         self.http
             .get(&self.url)
             .bearer_auth(&self.api_key)
@@ -347,7 +356,7 @@ impl RawKombo {
     }
 
     /// Contender "sequential loop" of the upsert scenario, by hand: one POST after another.
-    pub(crate) async fn upsert_sequentially(&self, inputs: &[SkillExpectation]) -> u64 {
+    pub async fn upsert_sequentially(&self, inputs: &[SkillExpectation]) -> u64 {
         let mut saved = 0;
         for input in inputs {
             let response = self
@@ -368,7 +377,7 @@ impl RawKombo {
 }
 
 /// Decodes a Kombo page into contender (a)'s plain structs; returns the record count.
-pub(crate) fn decode_plain_kombo(body: &[u8]) -> usize {
+pub fn decode_plain_kombo(body: &[u8]) -> usize {
     serde_json::from_slice::<RawResponse>(body)
         .expect("decodes")
         .data
@@ -377,7 +386,7 @@ pub(crate) fn decode_plain_kombo(body: &[u8]) -> usize {
 }
 
 /// Decodes a TechWolf page into contender (a)'s plain structs; returns the employee count.
-pub(crate) fn decode_plain_techwolf(body: &[u8]) -> usize {
+pub fn decode_plain_techwolf(body: &[u8]) -> usize {
     serde_json::from_slice::<RawExportPage>(body)
         .expect("decodes")
         .records
@@ -385,7 +394,7 @@ pub(crate) fn decode_plain_techwolf(body: &[u8]) -> usize {
 }
 
 /// Contender (b): the generated client used directly, with the same loop.
-pub(crate) async fn generated_list(client: &GeneratedKombo, integration_id: &str) -> Tally {
+pub async fn generated_list(client: &GeneratedKombo, integration_id: &str) -> Tally {
     let mut tally = Tally::default();
     let mut cursor: Option<String> = None;
     let page_size = NonZeroU64::new(u64::from(PAGE_SIZE)).expect("non-zero");
@@ -416,7 +425,7 @@ pub(crate) async fn generated_list(client: &GeneratedKombo, integration_id: &str
 }
 
 /// The contender under test: `items()` at page size 250.
-pub(crate) async fn items_list(hris: &Integration) -> Tally {
+pub async fn items_list(hris: &Integration) -> Tally {
     hris.staffing_entity_skills()
         .page_size(PAGE_SIZE)
         .include_deleted(true)
@@ -430,7 +439,7 @@ pub(crate) async fn items_list(hris: &Integration) -> Tally {
 }
 
 /// `pages()` at page size 250, records read from each page: `items()` without its per-record stream.
-pub(crate) async fn pages_list(hris: &Integration) -> Tally {
+pub async fn pages_list(hris: &Integration) -> Tally {
     hris.staffing_entity_skills()
         .page_size(PAGE_SIZE)
         .include_deleted(true)
@@ -449,7 +458,7 @@ pub(crate) async fn pages_list(hris: &Integration) -> Tally {
 /// never the same pair twice: skill `(entity + round) % catalog` on every open entity, round after
 /// round.
 #[derive(Debug)]
-pub(crate) struct FreshPairs {
+pub struct FreshPairs {
     entities: Vec<String>,
     entity_indexes: Vec<u32>,
     catalog: u32,
@@ -459,7 +468,8 @@ pub(crate) struct FreshPairs {
 }
 
 impl FreshPairs {
-    pub(crate) fn new(server: &MockServer) -> Self {
+    /// Pairs on the server's open staffing entities that no seeded record uses yet.
+    pub fn new(server: &MockServer) -> Self {
         let open: Vec<_> = server.staffing_entities().filter(|e| !e.closed).collect();
         Self {
             entity_indexes: open.iter().map(|e| e.index).collect(),
@@ -472,7 +482,7 @@ impl FreshPairs {
     }
 
     /// `count` new expectations, levels cycling through 1..=5.
-    pub(crate) fn take(&mut self, server: &MockServer, count: usize) -> Vec<SkillExpectation> {
+    pub fn take(&mut self, server: &MockServer, count: usize) -> Vec<SkillExpectation> {
         let mut out = Vec::with_capacity(count);
         // Bounded: every (entity, round) pair is visited at most once.
         while out.len() < count && self.round < self.catalog {
@@ -501,19 +511,19 @@ impl FreshPairs {
 
 /// What a bulk run did, as seen by the client and checked against the server.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct BulkResult {
+pub struct BulkResult {
     /// Outcomes that were `Ok`.
-    pub(crate) ok: u64,
+    pub ok: u64,
     /// Outcomes that were errors.
-    pub(crate) failed: u64,
+    pub failed: u64,
     /// Retries reported by `Kombo::stats()`.
-    pub(crate) retries: u64,
+    pub retries: u64,
     /// Requests reported by `Kombo::stats()`.
-    pub(crate) requests: u64,
+    pub requests: u64,
 }
 
 /// `upsert_many(inputs).concurrency(n)`; checks one outcome per input.
-pub(crate) async fn upsert_many(hris: &Integration, inputs: Vec<SkillExpectation>, concurrency: usize) -> BulkResult {
+pub async fn upsert_many(hris: &Integration, inputs: Vec<SkillExpectation>, concurrency: usize) -> BulkResult {
     let before = hris.client().stats();
     let count = inputs.len();
     let mut seen = vec![false; count];
@@ -538,7 +548,7 @@ pub(crate) async fn upsert_many(hris: &Integration, inputs: Vec<SkillExpectation
 }
 
 /// The sequential loop: `upsert_staffing_entity_skill` one after another.
-pub(crate) async fn upsert_sequentially(hris: &Integration, inputs: Vec<SkillExpectation>) -> BulkResult {
+pub async fn upsert_sequentially(hris: &Integration, inputs: Vec<SkillExpectation>) -> BulkResult {
     let before = hris.client().stats();
     let mut result = BulkResult::default();
     for input in inputs {
@@ -555,19 +565,19 @@ pub(crate) async fn upsert_sequentially(hris: &Integration, inputs: Vec<SkillExp
 
 /// What the server's request log says about the upserts it received.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct WriteLog {
+pub struct WriteLog {
     /// Upserts answered with a success status.
-    pub(crate) written: u64,
+    pub written: u64,
     /// Upserts refused with `429` (the in-flight limit).
-    pub(crate) refused: u64,
+    pub refused: u64,
     /// Upserts with any other outcome.
-    pub(crate) other: u64,
+    pub other: u64,
     /// Whether every input was written by exactly one successful request, and nothing else was.
-    pub(crate) each_once: bool,
+    pub each_once: bool,
 }
 
 /// Reads the request log (it must hold every request of the run) against `inputs`.
-pub(crate) fn write_log(server: &MockServer, inputs: &[SkillExpectation]) -> WriteLog {
+pub fn write_log(server: &MockServer, inputs: &[SkillExpectation]) -> WriteLog {
     let mut log = WriteLog::default();
     let mut writes: std::collections::HashMap<(String, String), u32> = std::collections::HashMap::new();
     for request in server.request_log() {
@@ -596,7 +606,7 @@ pub(crate) fn write_log(server: &MockServer, inputs: &[SkillExpectation]) -> Wri
 
 /// Whether every input is saved on the server with its level (each created once: the count of
 /// expectations grew by exactly the number of inputs).
-pub(crate) fn all_saved_once(server: &MockServer, inputs: &[SkillExpectation], count_before: u64) -> bool {
+pub fn all_saved_once(server: &MockServer, inputs: &[SkillExpectation], count_before: u64) -> bool {
     let grew_by = server.expectations_count() - count_before;
     grew_by == inputs.len() as u64
         && inputs.iter().all(|input| {
@@ -607,7 +617,7 @@ pub(crate) fn all_saved_once(server: &MockServer, inputs: &[SkillExpectation], c
 }
 
 /// The includes of scenario 2: every one.
-pub(crate) const ALL_INCLUDES: [&str; 4] = ["current_skills", "related_skills", "rejected_skills", "sources"];
+pub const ALL_INCLUDES: [&str; 4] = ["current_skills", "related_skills", "rejected_skills", "sources"];
 
 #[derive(Deserialize)]
 struct RawToken {
@@ -616,7 +626,7 @@ struct RawToken {
 
 /// The hand-written TechWolf contender: reqwest + serde_json into plain structs.
 #[derive(Debug, Clone)]
-pub(crate) struct RawTechWolf {
+pub struct RawTechWolf {
     http: reqwest::Client,
     url: String,
     token: String,
@@ -692,7 +702,7 @@ impl Tally {
     }
 
     /// Adds a TechWolf employee as the client returns it.
-    pub(crate) fn techwolf(&mut self, employee: &EmployeeSkillClusters) {
+    pub fn techwolf(&mut self, employee: &EmployeeSkillClusters) {
         let skills = |list: &Option<Vec<skillbridge::techwolf::Skill>>| {
             list.as_ref().map(|l| {
                 let extra = l
@@ -778,7 +788,7 @@ impl Tally {
 
 impl RawTechWolf {
     /// The generated TechWolf client, used directly, with this contender's token.
-    pub(crate) fn generated(&self, base_url: &str) -> GeneratedTechWolf {
+    pub fn generated(&self, base_url: &str) -> GeneratedTechWolf {
         let context = RequestContext::bearer(&self.token).expect("valid token");
         GeneratedTechWolf::new_with_client(base_url, self.http.clone(), context)
     }
@@ -792,7 +802,7 @@ impl RawTechWolf {
     }
 
     /// Every employee, page by page, continuing after `next_starting_after` (or the last record).
-    pub(crate) async fn export(&self) -> Tally {
+    pub async fn export(&self) -> Tally {
         let mut tally = Tally::default();
         let mut after: Option<String> = None;
         for _ in 0..MAX_PAGES {
@@ -820,7 +830,7 @@ impl RawTechWolf {
 
     /// The same loop decoding each page straight into skillbridge's public types: what `items()`
     /// would cost without the conversion from the generated types (the closing note's proposal).
-    pub(crate) async fn export_into_public_types(&self) -> Tally {
+    pub async fn export_into_public_types(&self) -> Tally {
         let mut tally = Tally::default();
         let mut after: Option<String> = None;
         for _ in 0..MAX_PAGES {
@@ -848,7 +858,7 @@ impl RawTechWolf {
     }
 
     /// The raw bytes of the first page (the decoding scenario's input).
-    pub(crate) async fn first_page(&self) -> Vec<u8> {
+    pub async fn first_page(&self) -> Vec<u8> {
         self.request(None)
             .send()
             .await
@@ -863,7 +873,7 @@ impl RawTechWolf {
 }
 
 /// Contender (b) of the TechWolf export: the generated client used directly, with the same loop.
-pub(crate) async fn generated_techwolf_export(client: &GeneratedTechWolf) -> Tally {
+pub async fn generated_techwolf_export(client: &GeneratedTechWolf) -> Tally {
     let mut tally = Tally::default();
     let mut after: Option<tw::ExportRequestStartingAfter> = None;
     let include = vec![
@@ -904,10 +914,10 @@ pub(crate) async fn generated_techwolf_export(client: &GeneratedTechWolf) -> Tal
 }
 
 /// The TechWolf contender under test: `items()` with every include, 100 per page.
-pub(crate) async fn techwolf_items(techwolf: &TechWolf) -> Tally {
+pub async fn techwolf_items(techwolf: &TechWolf) -> Tally {
     techwolf
         .employee_skill_clusters()
-        .include(Include::ALL)
+        .include(Include::all())
         .limit(TECHWOLF_LIMIT)
         .items()
         .try_fold(Tally::default(), |mut tally, employee| async move {
@@ -919,10 +929,10 @@ pub(crate) async fn techwolf_items(techwolf: &TechWolf) -> Tally {
 }
 
 /// TechWolf `pages()` with every include: `items()` without its per-employee stream.
-pub(crate) async fn techwolf_pages(techwolf: &TechWolf) -> Tally {
+pub async fn techwolf_pages(techwolf: &TechWolf) -> Tally {
     techwolf
         .employee_skill_clusters()
-        .include(Include::ALL)
+        .include(Include::all())
         .limit(TECHWOLF_LIMIT)
         .pages()
         .try_fold(Tally::default(), |mut tally, page| async move {
@@ -937,19 +947,25 @@ pub(crate) async fn techwolf_pages(techwolf: &TechWolf) -> Tally {
 
 /// Scenario 1's contenders on one mock server, built only once every one of them has listed the
 /// same records: their times mean nothing otherwise. That first listing is also the warm-up.
-pub(crate) struct KomboListing {
+#[allow(missing_debug_implementations, reason = "holds a runtime; never printed")]
+pub struct KomboListing {
     /// Keeps the server running while the contenders use it.
-    pub(crate) mock: Mock,
-    pub(crate) raw: RawKombo,
-    pub(crate) generated: GeneratedKombo,
-    pub(crate) integration_id: String,
-    pub(crate) hris: Integration,
+    pub mock: Mock,
+    /// The hand-written reqwest + serde_json loop.
+    pub raw: RawKombo,
+    /// The generated client, used directly.
+    pub generated: GeneratedKombo,
+    /// The mock's integration id.
+    pub integration_id: String,
+    /// skillbridge's handle for that integration.
+    pub hris: Integration,
     /// What every contender must see.
-    pub(crate) expected: Tally,
+    pub expected: Tally,
 }
 
 impl KomboListing {
-    pub(crate) fn new(runtime: &tokio::runtime::Runtime) -> Self {
+    /// Starts the mock and checks that every contender lists the same records.
+    pub fn new(runtime: &tokio::runtime::Runtime) -> Self {
         let mock = Mock::listing();
         let raw = mock.raw();
         let generated = mock.generated();
@@ -973,18 +989,23 @@ impl KomboListing {
 
 /// Scenario 2's contenders on one mock server, checked to agree like [`KomboListing`]'s; the
 /// skillbridge client fetches (and caches) its token in that first round.
-pub(crate) struct TechWolfExport {
+#[allow(missing_debug_implementations, reason = "holds a runtime; never printed")]
+pub struct TechWolfExport {
     /// Keeps the server running while the contenders use it.
-    pub(crate) mock: Mock,
-    pub(crate) raw: RawTechWolf,
-    pub(crate) generated: GeneratedTechWolf,
-    pub(crate) techwolf: TechWolf,
+    pub mock: Mock,
+    /// The hand-written reqwest + serde_json loop.
+    pub raw: RawTechWolf,
+    /// The generated client, used directly.
+    pub generated: GeneratedTechWolf,
+    /// skillbridge's client.
+    pub techwolf: TechWolf,
     /// What every contender must see.
-    pub(crate) expected: Tally,
+    pub expected: Tally,
 }
 
 impl TechWolfExport {
-    pub(crate) fn new(runtime: &tokio::runtime::Runtime) -> Self {
+    /// Starts the mock and checks that every contender exports the same employees.
+    pub fn new(runtime: &tokio::runtime::Runtime) -> Self {
         let mock = Mock::listing();
         let raw = runtime.block_on(mock.raw_techwolf());
         let generated = raw.generated(&mock.server.techwolf_base_url());

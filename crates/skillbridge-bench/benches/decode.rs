@@ -1,15 +1,14 @@
 //! Scenario 5: decoding one 250-record Kombo page and one 100-employee TechWolf page (every include)
 //! into the public types against decoding them into `serde_json::Value` (and into the generated
 //! types, the step the client actually runs before converting).
-//! `cargo bench -p skillbridge --bench decode`.
+//! `cargo bench -p skillbridge-bench --bench decode`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
 use skillbridge::kombo::StaffingEntitySkillPage;
 use skillbridge::techwolf::EmployeeSkillClustersPage;
 
-#[allow(dead_code, reason = "shared by several bench targets, each using a part")]
-mod common;
+use skillbridge_bench as common;
 
 /// Kombo's success envelope around the public page type.
 #[derive(Deserialize)]

@@ -1,15 +1,14 @@
 //! Scenario 4, scaled down for criterion (500 expectations per iteration; the full 5,000 run is in
-//! `examples/bench_report.rs`): `upsert_many` at concurrency 16 and 64 against a sequential loop,
+//! `bench-report`): `upsert_many` at concurrency 16 and 64 against a sequential loop,
 //! with 5 ms of added server latency and the mock's in-flight write limit of 30.
-//! `cargo bench -p skillbridge --bench upsert`.
+//! `cargo bench -p skillbridge-bench --bench upsert`.
 
 use std::cell::RefCell;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
-#[allow(dead_code, reason = "shared by several bench targets, each using a part")]
-mod common;
+use skillbridge_bench as common;
 
 const PER_ITERATION: usize = 500;
 

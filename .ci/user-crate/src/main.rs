@@ -1,0 +1,75 @@
+//! A program a new user writes from the crate README alone, built against the packaged crates
+//! (not the workspace): list, upsert, export and one typed error, on the in-process mock.
+//! It imports nothing from the generated crate.
+
+use futures::TryStreamExt;
+use skillbridge::kombo::{ExpectedLevel, Kombo, SkillExpectation, StaffingEntitySkill};
+use skillbridge::techwolf::{Include, TechWolf};
+use skillbridge_mock::MockServer;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mock = MockServer::builder().seed(7).staffing_entities(30).employees(12).start().await?;
+
+    // Kombo: every page, lazily, then one upsert read back by filter.
+    let kombo = Kombo::builder()
+        .api_key(mock.kombo_api_key())
+        .base_url(mock.kombo_base_url())
+        .build()?;
+    let hris = kombo.integration(mock.integration_id())?;
+    let all: Vec<StaffingEntitySkill> = hris.staffing_entity_skills().page_size(25).items().try_collect().await?;
+    let first = all.first().ok_or("the mock has expectations")?;
+    let saved = hris
+        .upsert_staffing_entity_skill(
+            SkillExpectation::new(first.staffing_entity_id.clone(), first.skill_id.clone())
+                .expected_level(ExpectedLevel::try_from(3_u8)?),
+        )
+        .await?;
+    let again: Vec<StaffingEntitySkill> = hris
+        .staffing_entity_skills()
+        .staffing_entity_ids([saved.staffing_entity_id.as_str()])
+        .items()
+        .try_collect()
+        .await?;
+    let read_back = again.iter().find(|s| s.skill_id == saved.skill_id).ok_or("upsert not visible")?;
+    assert_eq!(read_back.expected_level.map(u8::from), Some(3));
+
+    // TechWolf: OAuth2 client credentials against the mock's token endpoint.
+    let techwolf = TechWolf::builder()
+        .base_url(mock.techwolf_base_url())
+        .token_url(mock.token_url())
+        .tenant(mock.tenant())
+        .audience(mock.audience())
+        .client_credentials(mock.client_id(), mock.client_secret().to_owned())
+        .build()?;
+    let employees: Vec<_> = techwolf
+        .employee_skill_clusters()
+        .include(Include::all())
+        .limit(5)
+        .items()
+        .try_collect()
+        .await?;
+    assert_eq!(employees.len(), 12);
+
+    // One typed error: a wrong key is an auth error with its status, and never shows the key.
+    let wrong = Kombo::builder().api_key("wrong-key-SECRET").base_url(mock.kombo_base_url()).build()?;
+    let error = wrong
+        .integration(mock.integration_id())?
+        .staffing_entity_skills()
+        .send()
+        .await
+        .err()
+        .ok_or("a wrong key must fail")?;
+    assert!(error.is_auth(), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert!(!error.is_retryable());
+    assert!(!format!("{error} {error:?}").contains("SECRET"));
+
+    println!(
+        "user crate OK: listed {}, upserted {}, exported {} employees, typed error: {error}",
+        all.len(),
+        saved.id,
+        employees.len()
+    );
+    Ok(())
+}
