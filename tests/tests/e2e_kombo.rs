@@ -919,8 +919,8 @@ async fn listing_recovers_from_every_transient_fault_without_losing_or_repeating
     .await;
     assert_listing_recovers(
         "delay over the client timeout",
-        Fault::Delay(Duration::from_millis(400)).first(2),
-        Duration::from_millis(150),
+        Fault::Delay(Duration::from_secs(3_600)).first(2),
+        Duration::from_secs(2),
         true,
     )
     .await;
@@ -1035,9 +1035,9 @@ async fn listing_faults_that_cannot_be_recovered_are_typed_errors_and_the_listin
     .await;
     assert_listing_fails_then_resumes(
         "timeout forever",
-        Fault::Delay(Duration::from_millis(300)),
+        Fault::Delay(Duration::from_secs(3_600)),
         three(),
-        Duration::from_millis(100),
+        Duration::from_secs(2),
         |e| {
             matches!(
                 e,

@@ -307,8 +307,8 @@ async fn export_recovers_from_every_transient_fault_without_losing_or_repeating_
         ("body cut off mid-transfer", Fault::IncompleteBody.every(3), normal),
         (
             "delay over the timeout",
-            Fault::Delay(Duration::from_millis(400)).first(2),
-            Duration::from_millis(150),
+            Fault::Delay(Duration::from_secs(3_600)).first(2),
+            Duration::from_secs(2),
         ),
     ] {
         let server = assert_export_recovers(name, rule, timeout).await;
@@ -434,8 +434,8 @@ async fn export_faults_that_cannot_be_recovered_are_typed_errors_and_the_export_
     assert_export_fails_then_resumes("malformed json", Fault::MalformedJson, normal, decode, 1).await;
     assert_export_fails_then_resumes(
         "timeout forever",
-        Fault::Delay(Duration::from_millis(300)),
-        Duration::from_millis(100),
+        Fault::Delay(Duration::from_secs(3_600)),
+        Duration::from_secs(2),
         |e| {
             matches!(
                 e,
@@ -498,8 +498,8 @@ async fn token_endpoint_faults_are_retried_and_the_export_completes() {
         ("body cut off mid-transfer", Fault::IncompleteBody.first(1), normal),
         (
             "delay over the timeout",
-            Fault::Delay(Duration::from_millis(400)).first(1),
-            Duration::from_millis(150),
+            Fault::Delay(Duration::from_secs(3_600)).first(1),
+            Duration::from_secs(2),
         ),
     ] {
         let server = start(builder().fault(Route::TechwolfToken, rule)).await;

@@ -632,10 +632,9 @@ async fn connect_timeout_bounds_a_connection_nobody_answers() {
         .retry_policy(RetryPolicy::never())
         .build()
         .expect("valid");
-    // A wall-clock bound, 100 times the timeout under test (the only one that is not a hang guard):
-    // without a connect
-    // timeout the attempt ends only when reqwest's 30 s TCP user timeout (or the kernel) gives up,
-    // with the same `Timeout` error, so only the time tells the two apart.
+    // A wall-clock bound, 100 times the timeout under test (the only one that is not a hang
+    // guard): without a connect timeout the attempt ends only when reqwest's 30 s TCP user timeout
+    // (or the kernel) gives up, with the same `Timeout` error, so only the time tells them apart.
     let result = tokio::time::timeout(Duration::from_secs(20), hris(&client).staffing_entity_skills().send())
         .await
         .expect("connect_timeout was not applied");
