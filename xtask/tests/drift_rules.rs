@@ -24,15 +24,12 @@ fn docs(dir: &Path, prefix: &str) -> Vec<Document> {
     names.iter().map(|p| load::load(Path::new("/"), p).unwrap()).collect()
 }
 
-/// Run one case as `cargo xtask drift` would.
+/// Run one case as `cargo xtask drift` would (new documents that do not merge are compared page
+/// by page).
 fn report(dir: &Path) -> Report {
-    let old = xtask::merge::merge(&docs(dir, "old")).unwrap();
-    let new = xtask::merge::merge(&docs(dir, "new")).unwrap();
     let overlay = dir.join("overlay.yaml");
-    let overlay = overlay
-        .exists()
-        .then(|| load::load(Path::new("/"), &overlay).unwrap().value);
-    drift::compare("fixture", &old, &new, overlay.as_ref()).unwrap()
+    let overlay = overlay.exists().then(|| load::load(Path::new("/"), &overlay).unwrap());
+    drift::compare_documents("fixture", &docs(dir, "old"), &docs(dir, "new"), overlay.as_ref()).unwrap()
 }
 
 fn cases() -> Vec<PathBuf> {
@@ -161,21 +158,24 @@ fn the_vendored_kombo_specs_match_the_seed_pages() {
 }
 
 #[test]
-fn the_fixture_pages_are_the_shared_seed_pages() {
-    // CI checks out shared/ beside the repository; skip where it is absent.
-    let seeds = xtask::workspace_root().join("../shared/reference/seeds");
-    let Ok(entries) = std::fs::read_dir(&seeds) else {
-        eprintln!("skipped: {} not found", seeds.display());
-        return;
-    };
-    let seeds: Vec<String> = entries
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
+fn the_upstream_pages_are_the_recorded_ones() {
+    // The pages are Kombo's published docs pages, kept in the repository (their README says
+    // where they come from); a missing or edited page fails here instead of being skipped.
     let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drift/pages");
-    for page in ["get-staffing-entity-skills.md", "post-staffing-entity-skills.md"] {
-        let text = std::fs::read_to_string(pages.join(page)).unwrap();
-        assert!(seeds.contains(&text), "{page} differs from every seed page");
+    let readme = std::fs::read_to_string(pages.join("README.md")).expect("the pages' README.md is missing");
+    let mut checked = 0;
+    for row in readme.lines().filter(|l| l.starts_with("| `") && l.contains(".md`")) {
+        let cells: Vec<&str> = row.split('|').map(|c| c.trim().trim_matches('`')).collect();
+        let (name, sha) = (cells[1], cells[3]);
+        let bytes = std::fs::read(pages.join(name)).unwrap_or_else(|e| panic!("fixture page {name} is missing: {e}"));
+        assert_eq!(
+            load::sha256_hex(&bytes),
+            sha,
+            "{name} differs from the recorded upstream page"
+        );
+        checked += 1;
     }
+    assert_eq!(checked, 2, "README.md must list both Kombo pages");
 }
 
 #[test]

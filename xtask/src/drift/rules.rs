@@ -208,6 +208,11 @@ pub const FIXED: &[(&str, Level, &str)] = &[
         Warn,
         "upstream now contains what an overlay action adds: drop the action",
     ),
+    (
+        "x-upstream-pages-disagree",
+        Warn,
+        "two upstream documents define a shared definition differently (pages out of step); each page is compared on its own",
+    ),
 ];
 
 /// Schema attribute rules for request schemas, suffixed to `request-parameter-` (the schema of a
