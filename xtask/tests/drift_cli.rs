@@ -183,12 +183,12 @@ fn upstream_reads_the_urls_of_sources_toml() {
     let sources = scratch.read("specs/kombo/sources.toml");
     let sources = edit(
         &sources,
-        "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills",
+        "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills.md",
         &server.url("/hris/v1/get"),
     );
     let sources = edit(
         &sources,
-        "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills",
+        "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills.md",
         &server.url("/hris/v1/post"),
     );
     scratch.write("specs/kombo/sources.toml", &sources);
@@ -508,6 +508,31 @@ fn a_page_url_answering_html_is_read_from_its_markdown_form() {
         .map(|h| h.split_whitespace().nth(1).unwrap_or_default().to_owned())
         .collect();
     assert_eq!(paths, ["/get", "/get.md", "/post", "/post.md"]);
+    server.requests.lock().unwrap().clear();
+    // `--upstream` with sources.toml naming the HTML addresses does the same.
+    let sources = scratch.read("specs/kombo/sources.toml");
+    let sources = edit(
+        &sources,
+        "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills.md",
+        &get,
+    );
+    let sources = edit(
+        &sources,
+        "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills.md",
+        &post,
+    );
+    scratch.write("specs/kombo/sources.toml", &sources);
+    let out = scratch.run(&["drift", "kombo", "--upstream", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["changes"], serde_json::json!([]));
+    assert_eq!(
+        json["notes"],
+        serde_json::json!([
+            format!("{get} answered HTML; read its markdown form {get}.md"),
+            format!("{post} answered HTML; read its markdown form {post}.md")
+        ])
+    );
     // The github format says so as a notice.
     let out = scratch.run(&[
         "drift",
