@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod diff;
 pub mod format;
+pub mod oasdiff;
 pub mod overlay_check;
 pub mod rules;
 pub mod schema;
