@@ -645,6 +645,26 @@ impl<'a> Differ<'a> {
         for n in old_names.iter().filter(|n| !new_names.contains(n)) {
             self.push("webhook-removed", "", &format!("webhook {n}"), "webhook removed");
         }
+        // A webhook kept on both sides: its operations compare like a path's (the API sends
+        // the request and reads the response, but oasdiff keeps the directions, and so do we).
+        for name in old_names.iter().filter(|n| new_names.contains(n)) {
+            let (Some(old_item), Some(new_item)) = (
+                old.and_then(|w| w.get(name.as_str())),
+                new.and_then(|w| w.get(name.as_str())),
+            ) else {
+                continue;
+            };
+            let (old_item, new_item) = (resolve(self.old, old_item), resolve(self.new, new_item));
+            for method in METHODS {
+                if let (Some(o), Some(n)) = (
+                    old_item.get(method).filter(|o| o.is_object()),
+                    new_item.get(method).filter(|o| o.is_object()),
+                ) {
+                    let operation = format!("WEBHOOK {name} {}", method.to_ascii_uppercase());
+                    self.operation(&operation, old_item, o, new_item, n);
+                }
+            }
+        }
         for n in new_names.iter().filter(|n| !old_names.contains(n)) {
             self.push("webhook-added", "", &format!("webhook {n}"), "new webhook");
         }

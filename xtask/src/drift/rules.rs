@@ -517,6 +517,17 @@ pub const REQUEST_SCHEMA: &[(&str, Level, &str)] = &[
     ("content-media-type-changed", Err, "contentMediaType changed"),
     ("content-schema-added", Err, "contentSchema was added"),
     ("content-schema-removed", Info, "contentSchema was removed"),
+    ("discriminator-mapping-added", Info, "a discriminator mapping was added"),
+    (
+        "discriminator-mapping-deleted",
+        Info,
+        "a discriminator mapping was removed",
+    ),
+    (
+        "discriminator-mapping-changed",
+        Info,
+        "a discriminator mapping points elsewhere",
+    ),
 ];
 
 /// Schema attribute rules for response schemas, suffixed to `response-body-` (the root schema)
@@ -667,6 +678,17 @@ pub const RESPONSE_SCHEMA: &[(&str, Level, &str)] = &[
     ("content-media-type-changed", Err, "contentMediaType changed"),
     ("content-schema-added", Info, "contentSchema was added"),
     ("content-schema-removed", Err, "contentSchema was removed"),
+    ("discriminator-mapping-added", Info, "a discriminator mapping was added"),
+    (
+        "discriminator-mapping-deleted",
+        Info,
+        "a discriminator mapping was removed",
+    ),
+    (
+        "discriminator-mapping-changed",
+        Info,
+        "a discriminator mapping points elsewhere",
+    ),
 ];
 
 /// Levels that differ between prefixes of the same suffix (oasdiff's): a query parameter whose

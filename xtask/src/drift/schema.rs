@@ -111,6 +111,7 @@ impl<'a> SchemaDiff<'a> {
             self.schema(site, o, n, &child(path, "*"), depth + 1);
         }
         self.variants(site, &ov, &nv, path, depth);
+        self.sub_schemas(site, &ov, &nv, path, depth);
         if has_refs {
             self.stack.pop();
         }
@@ -129,21 +130,19 @@ impl<'a> SchemaDiff<'a> {
         let request = site.direction == Direction::Request;
         // Type and format.
         if ov.types != nv.types && (ov.type_list || nv.type_list) {
-            // `type: [a, b]` lists: oasdiff's list-of-types ids.
+            // `type: [a, b]` lists: oasdiff's list-of-types ids, one per direction that changed.
             let msg = format!("types changed from {} to {}", types(&ov.types), types(&nv.types));
-            let attr = if covers(&nv.types, &ov.types) {
-                "list-of-types-widened"
-            } else if covers(&ov.types, &nv.types) {
-                "list-of-types-narrowed"
-            } else {
-                "type-changed"
-            };
-            self.emit_attr(site, attr, path, msg);
+            if !covers(&nv.types, &ov.types) {
+                self.emit_attr(site, "list-of-types-narrowed", path, msg.clone());
+            }
+            if !covers(&ov.types, &nv.types) {
+                self.emit_attr(site, "list-of-types-widened", path, msg);
+            }
         } else if ov.types != nv.types {
             let msg = format!("type changed from {} to {}", types(&ov.types), types(&nv.types));
             // Narrowing is "specialized" in responses (safe) and, as oasdiff names it, in the
             // properties of a parameter's schema.
-            let specialized_id = !request || (site.prefix == "request-parameter" && !path.is_empty());
+            let specialized_id = !request || (site.prefix == "request-parameter" && names_a_property(path));
             let attr = if covers(&nv.types, &ov.types) {
                 "type-generalized"
             } else if specialized_id && covers(&ov.types, &nv.types) {
@@ -175,19 +174,26 @@ impl<'a> SchemaDiff<'a> {
         // Bounds: a limit that appears where there was none has its own `-set` id in requests
         // (oasdiff's; WARN: old clients may send values beyond it), one that disappears its own
         // `-unset` id in responses.
+        // Inclusive and exclusive bounds are compared apart, as oasdiff does; 3.0's
+        // `exclusiveMaximum: true` beside `maximum` is read as 3.1's numeric exclusive bound.
         let bounds = [
-            Limit::new("maximum", "max", true, true, false),
-            Limit::new("minimum", "min", false, true, false),
+            (Limit::new("maximum", "max", true, true, false), ov.maximum, nv.maximum),
+            (Limit::new("minimum", "min", false, true, false), ov.minimum, nv.minimum),
+            (
+                Limit::new("exclusiveMaximum", "exclusive-max", true, true, false),
+                ov.exclusive_maximum,
+                nv.exclusive_maximum,
+            ),
+            (
+                Limit::new("exclusiveMinimum", "exclusive-min", false, true, false),
+                ov.exclusive_minimum,
+                nv.exclusive_minimum,
+            ),
         ];
-        let numbers = [(ov.maximum, nv.maximum), (ov.minimum, nv.minimum)];
-        for (limit, (o, n)) in bounds.iter().zip(numbers) {
+        for (limit, o, n) in bounds {
             if let Some(stricter) = compare_bound(o, n, limit.is_max) {
                 let msg = format!("{} changed from {} to {}", limit.name, bound(o), bound(n));
                 let attr = limit.attr(request, o.is_some(), n.is_some(), stricter);
-                // An exclusive bound (the new one, or the old one when it went) has oasdiff's
-                // `exclusive-` ids; 3.0's boolean and 3.1's numeric spelling are the same bound.
-                let exclusive = n.or(o).is_some_and(|b| b.exclusive);
-                let attr = if exclusive { format!("exclusive-{attr}") } else { attr };
                 self.emit_attr(site, &attr, path, msg);
             }
         }
@@ -276,6 +282,36 @@ impl<'a> SchemaDiff<'a> {
             ),
             _ => {}
         }
+        let empty = serde_json::Map::new();
+        let (om, nm) = (
+            ov.discriminator_mapping.unwrap_or(&empty),
+            nv.discriminator_mapping.unwrap_or(&empty),
+        );
+        for (key, o) in om {
+            match nm.get(key) {
+                None => self.emit_attr(
+                    site,
+                    "discriminator-mapping-deleted",
+                    path,
+                    format!("discriminator mapping {key} removed"),
+                ),
+                Some(n) if n != o => self.emit_attr(
+                    site,
+                    "discriminator-mapping-changed",
+                    path,
+                    format!("discriminator mapping {key} changed from {o} to {n}"),
+                ),
+                Some(_) => {}
+            }
+        }
+        for key in nm.keys().filter(|k| !om.contains_key(*k)) {
+            self.emit_attr(
+                site,
+                "discriminator-mapping-added",
+                path,
+                format!("discriminator mapping {key} added"),
+            );
+        }
         self.keywords(site, ov, nv, path);
         if ov.all_of != nv.all_of {
             let attr = if nv.all_of > ov.all_of {
@@ -293,6 +329,45 @@ impl<'a> SchemaDiff<'a> {
                 path,
                 format!("x-extensible-enum value {v} removed"),
             );
+        }
+    }
+
+    /// Recurse into the sub-schemas of JSON Schema 2020-12 keywords present on both sides
+    /// (`if`/`then`/`else`, `contains`, `prefixItems`, `propertyNames`, `unevaluated*`,
+    /// `contentSchema`, `not`, `dependentSchemas`, `patternProperties`). As in oasdiff, a change
+    /// inside `not` is reported like any other (its inverted meaning is not modelled).
+    fn sub_schemas(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str, depth: usize) {
+        for key in [
+            "if",
+            "then",
+            "else",
+            "contains",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "contentSchema",
+            "not",
+        ] {
+            if let (Some(o), Some(n)) = (ov.keyword(key), nv.keyword(key))
+                && o.is_object()
+                && n.is_object()
+            {
+                self.schema(site, o, n, &format!("{path}({key})"), depth + 1);
+            }
+        }
+        if let (Some(Value::Array(o)), Some(Value::Array(n))) = (ov.keyword("prefixItems"), nv.keyword("prefixItems")) {
+            for (i, (o, n)) in o.iter().zip(n).enumerate() {
+                self.schema(site, o, n, &format!("{path}(prefixItems/{i})"), depth + 1);
+            }
+        }
+        for key in ["dependentSchemas", "patternProperties"] {
+            if let (Some(Value::Object(o)), Some(Value::Object(n))) = (ov.keyword(key), nv.keyword(key)) {
+                for (name, o) in o {
+                    if let Some(n) = n.get(name) {
+                        self.schema(site, o, n, &format!("{path}({key}/{name})"), depth + 1);
+                    }
+                }
+            }
         }
     }
 
@@ -461,7 +536,7 @@ impl<'a> SchemaDiff<'a> {
         let prefix = match (site.prefix, path.is_empty()) {
             ("request-property", true) => "request-body",
             ("response-property", true) => "response-body",
-            ("request-parameter", false) => "request-parameter-property",
+            ("request-parameter", false) if names_a_property(path) => "request-parameter-property",
             (prefix, _) => prefix,
         };
         self.emit(site, format!("{prefix}-{attr}"), at, message);
@@ -628,12 +703,9 @@ fn number(v: f64) -> String {
     }
 }
 
+/// A bound's value; the keyword in the message says whether it is exclusive.
 fn bound(b: Option<Bound>) -> String {
-    match b {
-        None => "none".into(),
-        Some(Bound { value, exclusive: true }) => format!("{} (exclusive)", number(value)),
-        Some(Bound { value, .. }) => number(value),
-    }
+    b.map_or_else(|| "none".into(), |b| number(b.value))
 }
 
 fn count(c: Option<u64>) -> String {
@@ -677,6 +749,8 @@ struct View<'a> {
     enumv: Option<Vec<&'a Value>>,
     maximum: Option<Bound>,
     minimum: Option<Bound>,
+    exclusive_maximum: Option<Bound>,
+    exclusive_minimum: Option<Bound>,
     max_length: Option<u64>,
     min_length: Option<u64>,
     max_items: Option<u64>,
@@ -695,6 +769,7 @@ struct View<'a> {
     is_const: bool,
     default: Option<&'a Value>,
     discriminator: Option<&'a str>,
+    discriminator_mapping: Option<&'a serde_json::Map<String, Value>>,
     /// `x-extensible-enum` values.
     extensible: Vec<&'a Value>,
     /// `type` was written as a list of two or more non-null types.
@@ -777,6 +852,12 @@ impl<'a> View<'a> {
         if self.default.is_none() {
             self.default = map.get("default");
         }
+        if self.discriminator_mapping.is_none() {
+            self.discriminator_mapping = map
+                .get("discriminator")
+                .and_then(|d| d.get("mapping"))
+                .and_then(Value::as_object);
+        }
         if self.discriminator.is_none() {
             self.discriminator = map
                 .get("discriminator")
@@ -809,7 +890,8 @@ impl<'a> View<'a> {
         self.max_items = self.max_items.or(count("maxItems"));
         self.min_items = self.min_items.or(count("minItems"));
         if self.pattern.is_none() {
-            self.pattern = map.get("pattern").and_then(Value::as_str);
+            // An empty pattern matches everything: no pattern.
+            self.pattern = map.get("pattern").and_then(Value::as_str).filter(|p| !p.is_empty());
         }
         if let Some(props) = map.get("properties").and_then(Value::as_object) {
             for (name, s) in props {
@@ -835,7 +917,8 @@ impl<'a> View<'a> {
                 self.flags.insert(flag);
             }
         }
-        for key in KEYWORDS.iter().map(|(k, _, _)| *k) {
+        // `not` is only traversed, never reported by itself.
+        for key in KEYWORDS.iter().map(|(k, _, _)| *k).chain(["not"]) {
             if let Some(v) = map.get(key)
                 && self.keyword(key).is_none()
             {
@@ -854,9 +937,21 @@ impl<'a> View<'a> {
             if !nulls.is_empty() {
                 self.nullable = true;
             }
-            // `anyOf: [X, {type: 'null'}]` is 3.1's spelling of a nullable X.
-            match others.as_slice() {
-                [only] if !nulls.is_empty() => self.absorb(doc, only, depth + 1),
+            // `anyOf: [X, {type: 'null'}]` is 3.1's spelling of a nullable X, and alternatives
+            // that only name a type (`oneOf: [{type: string}, {type: integer}]`) are a list of
+            // types, as oasdiff reads them.
+            let bare: Option<BTreeSet<&str>> = (others.len() > 1)
+                .then(|| others.iter().map(|o| bare_type(o)).collect::<Option<BTreeSet<&str>>>())
+                .flatten();
+            match (others.as_slice(), bare) {
+                ([only], _) if !nulls.is_empty() => self.absorb(doc, only, depth + 1),
+                (_, Some(set)) => {
+                    self.type_list = set.len() > 1;
+                    self.types = Some(match self.types.take() {
+                        None => set,
+                        Some(prev) => prev.intersection(&set).copied().collect(),
+                    });
+                }
                 _ => self.variants.extend(others.into_iter().map(|o| (kind, o))),
             }
         }
@@ -865,35 +960,66 @@ impl<'a> View<'a> {
     fn bounds(&mut self, map: &'a serde_json::Map<String, Value>) {
         let num = |key: &str| map.get(key).and_then(Value::as_f64);
         let flag = |key: &str| map.get(key).and_then(Value::as_bool) == Some(true);
-        let pick = |inclusive: Option<f64>, exclusive_key: &str, is_max: bool| -> Option<Bound> {
-            // 3.1: numeric exclusive bound; 3.0: boolean modifier of the inclusive one.
-            let mut candidates = Vec::new();
-            if let Some(v) = inclusive {
-                candidates.push(Bound {
-                    value: v,
-                    exclusive: flag(exclusive_key),
-                });
-            }
-            if let Some(v) = num(exclusive_key) {
-                candidates.push(Bound {
-                    value: v,
-                    exclusive: true,
-                });
-            }
-            candidates
-                .into_iter()
-                .reduce(|a, b| match compare_bound(Some(a), Some(b), is_max) {
-                    Some(true) => b,
-                    _ => a,
-                })
+        let inclusive = |v: f64| Bound {
+            value: v,
+            exclusive: false,
         };
-        if self.maximum.is_none() {
-            self.maximum = pick(num("maximum"), "exclusiveMaximum", true);
-        }
-        if self.minimum.is_none() {
-            self.minimum = pick(num("minimum"), "exclusiveMinimum", false);
+        let exclusive = |v: f64| Bound {
+            value: v,
+            exclusive: true,
+        };
+        for (key, exclusive_key, slot, exclusive_slot) in [
+            (
+                "maximum",
+                "exclusiveMaximum",
+                &mut self.maximum,
+                &mut self.exclusive_maximum,
+            ),
+            (
+                "minimum",
+                "exclusiveMinimum",
+                &mut self.minimum,
+                &mut self.exclusive_minimum,
+            ),
+        ] {
+            if slot.is_some() || exclusive_slot.is_some() {
+                continue;
+            }
+            match (num(key), flag(exclusive_key), num(exclusive_key)) {
+                // 3.0: the boolean makes the bound exclusive.
+                (Some(v), true, _) => *exclusive_slot = Some(exclusive(v)),
+                (v, _, e) => {
+                    *slot = v.map(inclusive);
+                    *exclusive_slot = e.map(exclusive);
+                }
+            }
         }
     }
+}
+
+/// Whether a schema path goes through a property (`a`, `[].a`), not only array items (`[]`) or
+/// alternatives (`<#0>`).
+fn names_a_property(path: &str) -> bool {
+    let mut depth = 0usize;
+    let mut rest = String::new();
+    for c in path.replace("[]", "").chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => rest.push(c),
+            _ => {}
+        }
+    }
+    !rest.is_empty()
+}
+
+/// The type of a schema that says nothing but its type (annotations aside).
+fn bare_type(schema: &Value) -> Option<&str> {
+    let map = schema.as_object()?;
+    let only_type = map
+        .keys()
+        .all(|k| matches!(k.as_str(), "type" | "description" | "title" | "example" | "examples"));
+    if only_type { map.get("type")?.as_str() } else { None }
 }
 
 /// Whether a schema (after `$ref`s) admits only null.
@@ -972,7 +1098,9 @@ mod tests {
             json!({"maximum": 5}),
             json!({"exclusiveMaximum": 5}),
         );
-        assert_eq!(got, ["request-body-exclusive-max-decreased"]);
+        let mut got = got;
+        got.sort();
+        assert_eq!(got, ["request-body-exclusive-max-set", "request-body-max-increased"]);
     }
 
     #[test]
