@@ -528,6 +528,16 @@ pub const REQUEST_SCHEMA: &[(&str, Level, &str)] = &[
         Info,
         "a discriminator mapping points elsewhere",
     ),
+    (
+        "all-of-added-annotation-only",
+        Info,
+        "an allOf member that only annotates (description, examples...) was added",
+    ),
+    (
+        "all-of-removed-annotation-only",
+        Info,
+        "an allOf member that only annotates was removed",
+    ),
 ];
 
 /// Schema attribute rules for response schemas, suffixed to `response-body-` (the root schema)
@@ -688,6 +698,16 @@ pub const RESPONSE_SCHEMA: &[(&str, Level, &str)] = &[
         "discriminator-mapping-changed",
         Info,
         "a discriminator mapping points elsewhere",
+    ),
+    (
+        "all-of-added-annotation-only",
+        Info,
+        "an allOf member that only annotates (description, examples...) was added",
+    ),
+    (
+        "all-of-removed-annotation-only",
+        Info,
+        "an allOf member that only annotates was removed",
     ),
 ];
 

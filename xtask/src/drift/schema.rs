@@ -72,14 +72,15 @@ impl<'a> SchemaDiff<'a> {
         if self.budget == 0 || depth > MAX_DEPTH {
             return;
         }
-        // A body schema that became one alternative of a `oneOf` (the old schema, or a `$ref` to
-        // the same definition, listed in it): the shape of the body changed as a whole.
+        // A body schema that became a `oneOf` of alternatives (wrapped): the body's shape changed
+        // as a whole; reported once (as oasdiff does), not as removed properties.
         if path.is_empty()
             && site.prefix != "request-parameter"
             && old.get("oneOf").is_none()
+            && new.get("properties").is_none()
+            && new.get("type").is_none()
             && let Some(alternatives) = new.get("oneOf").and_then(Value::as_array)
             && alternatives.len() > 1
-            && alternatives.iter().any(|a| a == old)
         {
             self.budget -= 1;
             self.emit_attr(
@@ -132,10 +133,17 @@ impl<'a> SchemaDiff<'a> {
         if ov.types != nv.types && (ov.type_list || nv.type_list) {
             // `type: [a, b]` lists: oasdiff's list-of-types ids, one per direction that changed.
             let msg = format!("types changed from {} to {}", types(&ov.types), types(&nv.types));
-            if !covers(&nv.types, &ov.types) {
+            // Types compare by name here (oasdiff's reading): `integer` leaving a list that
+            // gains `number` is still a type gone.
+            let lacks = |a: &Option<BTreeSet<&str>>, b: &Option<BTreeSet<&str>>| match (a, b) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(a), Some(b)) => b.iter().any(|t| !a.contains(t)),
+            };
+            if lacks(&nv.types, &ov.types) {
                 self.emit_attr(site, "list-of-types-narrowed", path, msg.clone());
             }
-            if !covers(&ov.types, &nv.types) {
+            if lacks(&ov.types, &nv.types) {
                 self.emit_attr(site, "list-of-types-widened", path, msg);
             }
         } else if ov.types != nv.types {
@@ -320,6 +328,17 @@ impl<'a> SchemaDiff<'a> {
                 "all-of-removed"
             };
             let msg = format!("allOf members changed from {} to {}", ov.all_of, nv.all_of);
+            self.emit_attr(site, attr, path, msg);
+        } else if ov.all_of_annotations != nv.all_of_annotations {
+            let attr = if nv.all_of_annotations > ov.all_of_annotations {
+                "all-of-added-annotation-only"
+            } else {
+                "all-of-removed-annotation-only"
+            };
+            let msg = format!(
+                "annotation-only allOf members changed from {} to {}",
+                ov.all_of_annotations, nv.all_of_annotations
+            );
             self.emit_attr(site, attr, path, msg);
         }
         for v in ov.extensible.iter().filter(|v| !nv.extensible.contains(v)) {
@@ -777,6 +796,8 @@ struct View<'a> {
     /// How many `allOf` members the schema has (members are merged into the view; inlining a
     /// `$ref`'d member is not a change, so only their number is compared).
     all_of: usize,
+    /// How many `allOf` members only annotate (description, title, examples...).
+    all_of_annotations: usize,
     /// The JSON Schema 2020-12 keywords of [`KEYWORDS`], first occurrence wins.
     keywords: Vec<(&'a str, &'a Value)>,
 }
@@ -926,7 +947,11 @@ impl<'a> View<'a> {
             }
         }
         for part in map.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-            self.all_of += 1;
+            if annotation_only(part) {
+                self.all_of_annotations += 1;
+            } else {
+                self.all_of += 1;
+            }
             self.absorb(doc, part, depth + 1);
         }
         for (key, kind) in [("oneOf", "one-of"), ("anyOf", "any-of")] {
@@ -1011,6 +1036,18 @@ fn names_a_property(path: &str) -> bool {
         }
     }
     !rest.is_empty()
+}
+
+/// Whether a schema only annotates (nothing that constrains a value).
+fn annotation_only(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|map| {
+        map.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "description" | "title" | "example" | "examples" | "deprecated" | "externalDocs" | "$comment"
+            )
+        })
+    })
 }
 
 /// The type of a schema that says nothing but its type (annotations aside).
