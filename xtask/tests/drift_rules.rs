@@ -21,7 +21,11 @@ fn docs(dir: &Path, prefix: &str) -> Vec<Document> {
         .collect();
     names.sort();
     assert!(!names.is_empty(), "{} has no {prefix}* document", dir.display());
-    names.iter().map(|p| load::load(Path::new("/"), p).unwrap()).collect()
+    // Loaded relative to the case folder, so reports name `old.yaml`, not a path of this machine.
+    names
+        .iter()
+        .map(|p| load::load(dir, Path::new(p.file_name().unwrap())).unwrap())
+        .collect()
 }
 
 /// Run one case as `cargo xtask drift` would (new documents that do not merge are compared page

@@ -581,12 +581,12 @@ pub const DEVIATIONS: &[(&str, Level, &str)] = &[
     (
         "api-security-component-type-changed",
         Info,
-        "an API key client cannot authenticate against OAuth2 (the move issue 11 asks to catch)",
+        "an API key client cannot authenticate against OAuth2 (a move from an API key to OAuth2)",
     ),
     (
         "api-security-component-oauth-token-url-changed",
         Info,
-        "a client that fetches tokens must follow the new URL",
+        "a client that requests tokens must follow the new URL",
     ),
     (
         "response-body-any-of-added",
@@ -658,7 +658,8 @@ pub const NOT_IMPLEMENTED: &[(&str, bool, &str)] = &[
 ];
 
 /// Why oasdiff's sunset and stability rules do not apply.
-const SUNSET: &str = "oasdiff's own x-sunset / x-stability-level extensions and deprecation-period policy; neither vendor uses them (optional per issue 11)";
+const SUNSET: &str =
+    "oasdiff's own x-sunset / x-stability-level extensions and deprecation-period policy; neither vendor uses them";
 
 /// Our status of an oasdiff rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

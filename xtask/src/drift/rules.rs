@@ -290,7 +290,7 @@ pub const FIXED: &[(&str, Level, &str)] = &[
     (
         "api-security-component-oauth-token-url-changed",
         Warn,
-        "an OAuth2 flow's token URL changed (a client that fetches tokens must follow)",
+        "an OAuth2 flow's token URL changed (a client that requests tokens must follow)",
     ),
     ("x-server-added", Info, "a server (base URL) was added"),
     (
