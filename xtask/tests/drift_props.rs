@@ -50,6 +50,16 @@ fn json() -> impl Strategy<Value = Value> {
         Just("operationId"),
         Just("readOnly"),
         Just("additionalProperties"),
+        Just("description"),
+        Just("default"),
+        Just("example"),
+        Just("security"),
+        Just("headers"),
+        Just("servers"),
+        Just("discriminator"),
+        Just("if"),
+        Just("not"),
+        Just("prefixItems"),
     ]
     .prop_map(str::to_owned);
     let leaf = prop_oneof![
@@ -108,7 +118,7 @@ fn doc() -> impl Strategy<Value = Value> {
                             }
                         },
                         "post": {
-                            "requestBody": {"required": body_required, "content": {"application/json": {"schema": body}}},
+                            "requestBody": {"required": body_required, "content": {"application/json": {"schema": {"allOf": [body, {"description": "The body."}]}}}},
                             "responses": {"201": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}}},
                             "x-extra": extra
                         }
@@ -147,19 +157,25 @@ fn short_floats(value: &Value) -> Value {
     }
 }
 
-/// Every object's keys in reverse order, every `description` string reworded.
+/// Every object's keys in reverse order, every `description` string reworded (but not inside
+/// values: a `default`, `example`, `enum` or `const` is data, where `description` is just a key).
 fn reformat(value: &Value) -> Value {
+    reformat_in(value, false)
+}
+
+fn reformat_in(value: &Value, data: bool) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .rev()
                 .map(|(k, v)| match (k.as_str(), v) {
-                    ("description", Value::String(s)) => (k.clone(), Value::String(format!("Reworded: {s}"))),
-                    _ => (k.clone(), reformat(v)),
+                    ("description", Value::String(s)) if !data => (k.clone(), Value::String(format!("Reworded: {s}"))),
+                    ("default" | "example" | "examples" | "enum" | "const", _) => (k.clone(), reformat_in(v, true)),
+                    _ => (k.clone(), reformat_in(v, data)),
                 })
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.iter().map(reformat).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(|v| reformat_in(v, data)).collect()),
         other => other.clone(),
     }
 }
