@@ -727,7 +727,17 @@ impl<'a> Differ<'a> {
         for &(media, old_mt) in &old_content {
             let location = format!("{label} {media}");
             let Some(&(_, new_mt)) = new_content.iter().find(|(m, _)| m.eq_ignore_ascii_case(media)) else {
-                self.push(removed, operation, &location, format!("media type {media} removed"));
+                // A response media type replaced by a range that covers it (`application/*`).
+                let range = new_content.iter().find(|(m, _)| covers_media(m, media)).map(|(m, _)| m);
+                match (direction, range) {
+                    (Direction::Response, Some(range)) => self.push(
+                        "response-media-type-name-generalized",
+                        operation,
+                        &location,
+                        format!("media type {media} generalized to {range}"),
+                    ),
+                    _ => self.push(removed, operation, &location, format!("media type {media} removed")),
+                }
                 continue;
             };
             match (old_mt.get("schema"), new_mt.get("schema")) {
@@ -756,7 +766,12 @@ impl<'a> Differ<'a> {
             }
         }
         for (media, _) in &new_content {
-            if !old_content.iter().any(|(m, _)| m.eq_ignore_ascii_case(media)) {
+            // A response range that generalized a removed type was reported as that.
+            let generalized = direction == Direction::Response
+                && old_content.iter().any(|(m, _)| {
+                    covers_media(media, m) && !new_content.iter().any(|(n, _)| n.eq_ignore_ascii_case(m))
+                });
+            if !generalized && !old_content.iter().any(|(m, _)| m.eq_ignore_ascii_case(media)) {
                 self.push(
                     added,
                     operation,
@@ -765,6 +780,20 @@ impl<'a> Differ<'a> {
                 );
             }
         }
+    }
+}
+
+/// Whether media range `range` (`application/*`, `*/*`) covers media type `media` (and differs).
+fn covers_media(range: &str, media: &str) -> bool {
+    let essence = |m: &str| m.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let (range, media) = (essence(range), essence(media));
+    if range == media {
+        return false;
+    }
+    match (range.split_once('/'), media.split_once('/')) {
+        (Some(("*", "*")), Some(_)) => true,
+        (Some((rt, "*")), Some((mt, _))) => rt == mt,
+        _ => false,
     }
 }
 

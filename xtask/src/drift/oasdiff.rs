@@ -615,21 +615,6 @@ pub const NOT_IMPLEMENTED: &[(&str, bool, &str)] = &[
     ("api-stability-decreased", false, SUNSET),
     ("api-sunset-date-changed-too-small", false, SUNSET),
     ("api-sunset-date-too-small", false, SUNSET),
-    (
-        "new-required-request-header-property",
-        true,
-        "a header parameter with an object schema: its properties are compared as `request-parameter-property-*` and `new-required-request-property`, not under a header id",
-    ),
-    (
-        "request-header-property-became-enum",
-        true,
-        "as above: reported as `request-parameter-property-became-enum`",
-    ),
-    (
-        "request-header-property-became-required",
-        true,
-        "as above: reported as `request-property-became-required`",
-    ),
     ("request-parameter-deprecated-sunset-missing", false, SUNSET),
     ("request-parameter-removed-before-sunset", false, SUNSET),
     ("request-parameter-sunset-date-changed-too-small", false, SUNSET),
@@ -640,20 +625,10 @@ pub const NOT_IMPLEMENTED: &[(&str, bool, &str)] = &[
     ("request-property-deprecated-sunset-missing", false, SUNSET),
     ("request-property-stability-decreased", false, SUNSET),
     ("request-property-sunset-date-too-small", false, SUNSET),
-    (
-        "response-media-type-name-generalized",
-        true,
-        "media types are matched by exact name; `application/json` becoming `application/*` reads as removed + added",
-    ),
     ("response-property-deprecated-sunset-invalid", false, SUNSET),
     ("response-property-deprecated-sunset-missing", false, SUNSET),
     ("response-property-stability-decreased", false, SUNSET),
     ("response-property-sunset-date-too-small", false, SUNSET),
-    (
-        "response-required-property-became-not-write-only",
-        true,
-        "writeOnly properties are skipped in responses; one that becomes readable is not reported",
-    ),
     ("sunset-deleted", false, SUNSET),
 ];
 

@@ -195,6 +195,31 @@ pub const FIXED: &[(&str, Level, &str)] = &[
     ("response-media-type-removed", Err, "a response media type was removed"),
     ("response-media-type-added", Info, "a new response media type"),
     (
+        "response-media-type-name-generalized",
+        Err,
+        "a response media type was replaced by a range covering it (e.g. application/*)",
+    ),
+    (
+        "response-required-property-became-not-write-only",
+        Warn,
+        "a required response property is no longer writeOnly: it is now sent",
+    ),
+    (
+        "new-required-request-header-property",
+        Err,
+        "a header parameter's object schema has a new required property",
+    ),
+    (
+        "request-header-property-became-required",
+        Err,
+        "a property of a header parameter's object schema became required",
+    ),
+    (
+        "request-header-property-became-enum",
+        Err,
+        "a property of a header parameter's object schema is now restricted to an enum",
+    ),
+    (
         "response-body-media-type-schema-added",
         Info,
         "a response media type without a schema got one",

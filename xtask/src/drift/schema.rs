@@ -458,6 +458,8 @@ impl<'a> SchemaDiff<'a> {
     fn properties(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str, depth: usize) {
         let request = site.direction == Direction::Request;
         // A client never sends readOnly properties and never receives writeOnly ones.
+        // The properties of a header parameter's object schema have oasdiff's header ids.
+        let header = site.prefix == "request-parameter" && site.location.starts_with("header parameter");
         let ignored = |doc: &Value, schema: &Value| {
             let flag = if request { "readOnly" } else { "writeOnly" };
             View::of(doc, schema).flag(flag)
@@ -487,6 +489,7 @@ impl<'a> SchemaDiff<'a> {
             if old_req != new_req && !ignored(self.new_doc, new_schema) {
                 let has_default = View::of(self.new_doc, new_schema).default.is_some();
                 let id = match (request, new_req) {
+                    (true, true) if header => "request-header-property-became-required",
                     (true, true) if has_default => "request-property-became-required-with-default",
                     (true, true) => "request-property-became-required",
                     (true, false) => "request-property-became-optional",
@@ -495,6 +498,19 @@ impl<'a> SchemaDiff<'a> {
                 };
                 let word = if new_req { "required" } else { "optional" };
                 self.emit(site, id.into(), &at, format!("property `{name}` became {word}"));
+            }
+            // A required response property that was writeOnly (never sent) is now sent.
+            if !request
+                && new_req
+                && View::of(self.old_doc, old_schema).flag("writeOnly")
+                && !View::of(self.new_doc, new_schema).flag("writeOnly")
+            {
+                self.emit(
+                    site,
+                    "response-required-property-became-not-write-only".into(),
+                    &at,
+                    format!("required property `{name}` is no longer writeOnly"),
+                );
             }
             self.schema(site, old_schema, new_schema, &at, depth + 1);
         }
@@ -505,6 +521,7 @@ impl<'a> SchemaDiff<'a> {
             let required = nv.required.contains(name);
             let has_default = View::of(self.new_doc, new_schema).default.is_some();
             let id = match (request, required) {
+                (true, true) if header => "new-required-request-header-property",
                 (true, true) if has_default => "new-required-request-property-with-default",
                 (true, true) => "new-required-request-property",
                 (true, false) => "new-optional-request-property",
@@ -555,6 +572,11 @@ impl<'a> SchemaDiff<'a> {
         let prefix = match (site.prefix, path.is_empty()) {
             ("request-property", true) => "request-body",
             ("response-property", true) => "response-body",
+            ("request-parameter", false)
+                if attr == "became-enum" && site.location.starts_with("header parameter") && names_a_property(path) =>
+            {
+                "request-header-property"
+            }
             ("request-parameter", false) if names_a_property(path) => "request-parameter-property",
             (prefix, _) => prefix,
         };
