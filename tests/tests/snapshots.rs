@@ -1,16 +1,13 @@
 //! Snapshot guards on our own generated surface (review changes with `cargo insta review`):
 //! - the normalized 3.0.3 spec each vendor's client is generated from;
 //! - the JSON Schema of every public model type of the generated crate and of `skillbridge`, so a
-//!   renamed field, a changed type or a dropped variant fails with a readable diff;
-//! - the `cargo xtask drift` text report of every drift fixture pair.
+//!   renamed field, a changed type or a dropped variant fails with a readable diff.
+//!
+//! (The drift fixture reports are snapshotted by xtask itself, in `xtask/tests/drift_rules.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
 use serde_json::{Map, Value};
-use xtask::drift::{self, format};
-use xtask::load::{self, Document};
+use std::collections::BTreeSet;
 
 /// `{ "TypeName": <JSON Schema>, ... }` for the listed types of one generated module.
 macro_rules! schemas {
@@ -203,39 +200,4 @@ fn kombo_normalized_spec() {
 #[test]
 fn techwolf_normalized_spec() {
     insta::assert_json_snapshot!("techwolf_normalized_spec", normalized(&xtask::vendor::TECHWOLF));
-}
-
-fn fixture_docs(dir: &Path, prefix: &str) -> Vec<Document> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| load::load(dir, Path::new(p.file_name().unwrap())).unwrap())
-        .collect()
-}
-
-#[test]
-fn drift_fixture_reports() {
-    let cases = xtask::workspace_root().join("xtask/tests/fixtures/drift/cases");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&cases).unwrap().map(|e| e.unwrap().path()).collect();
-    dirs.sort();
-    let mut out = String::new();
-    for dir in dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let old = xtask::merge::merge(&fixture_docs(&dir, "old")).unwrap();
-        let new = xtask::merge::merge(&fixture_docs(&dir, "new")).unwrap();
-        let overlay = dir.join("overlay.yaml");
-        let overlay = overlay
-            .exists()
-            .then(|| load::load(&dir, Path::new("overlay.yaml")).unwrap().value);
-        let report = drift::compare(&name, &old, &new, overlay.as_ref()).unwrap();
-        out.push_str("=== ");
-        out.push_str(&format::render(&report, format::Format::Text));
-        out.push('\n');
-    }
-    insta::assert_snapshot!("drift_fixture_reports", out);
 }

@@ -24,6 +24,8 @@ pub struct Input {
     pub text: String,
     /// A page's fence title after `yaml`, e.g. `GET /hris/staffing-entity-skills`.
     pub title: Option<String>,
+    /// Something the report should say about how the input was read (e.g. the `.md` retry).
+    pub note: Option<String>,
 }
 
 impl Input {
@@ -47,8 +49,13 @@ pub fn is_url(source: &str) -> bool {
 
 /// Read a file (relative to the current directory) or download a URL, then extract a page's YAML block.
 pub fn read(source: &str) -> Result<Input> {
+    let mut note = None;
     let raw = if is_url(source) {
-        get(source)?
+        let (body, used) = get_page(source)?;
+        if used != source {
+            note = Some(format!("{source} answered HTML; read its markdown form {used}"));
+        }
+        body
     } else {
         let path = Path::new(source);
         let bytes = std::fs::read(path).map_err(|e| Error::msg(format!("cannot read file: {e}")).in_file(path))?;
@@ -59,11 +66,51 @@ pub fn read(source: &str) -> Result<Input> {
         source: source.to_owned(),
         text,
         title,
+        note,
     })
+}
+
+/// Download a docs page: `url`, and when it answers `text/html` (a docs site's rendered page,
+/// which has no YAML block), `<url>.md` once, the markdown export Mintlify-style sites serve
+/// beside each page. Returns the body and the URL it came from.
+pub fn get_page(url: &str) -> Result<(String, String)> {
+    let (body, content_type) = get_typed(url)?;
+    let html = content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/html"));
+    if !html || has_md_suffix(url) {
+        return Ok((body, url.to_owned()));
+    }
+    let md = markdown_url(url);
+    let (body, _) = get_typed(&md).map_err(|e| Error {
+        reason: format!("{url} answered HTML and its markdown form {md} failed: {}", e.reason),
+        ..e
+    })?;
+    Ok((body, md))
+}
+
+/// Whether a URL's path already ends in `.md`.
+fn has_md_suffix(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.ends_with(".md")
+}
+
+/// `<url>.md`, keeping any query and fragment after the path.
+pub fn markdown_url(url: &str) -> String {
+    match url.find(['?', '#']) {
+        Some(i) => format!("{}.md{}", &url[..i], &url[i..]),
+        None => format!("{url}.md"),
+    }
 }
 
 /// Download `url` (2xx only, bounded in time and size).
 pub fn get(url: &str) -> Result<String> {
+    get_typed(url).map(|(body, _)| body)
+}
+
+/// Download `url` (2xx only, bounded in time and size); the body and its `Content-Type`.
+fn get_typed(url: &str) -> Result<(String, String)> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(TIMEOUT))
         .http_status_as_error(false)
@@ -83,12 +130,19 @@ pub fn get(url: &str) -> Result<String> {
     if !status.is_success() {
         return Err(Error::msg(format!("download failed: HTTP {status}")).in_file(at));
     }
-    response
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response
         .body_mut()
         .with_config()
         .limit(MAX_BODY)
         .read_to_string()
-        .map_err(|e| Error::msg(format!("cannot read the response body: {e}")).in_file(at))
+        .map_err(|e| Error::msg(format!("cannot read the response body: {e}")).in_file(at))?;
+    Ok((body, content_type))
 }
 
 /// A page's YAML block and fence title, or the input unchanged when it is not a page.
@@ -186,6 +240,17 @@ mod tests {
         let (text, title) = extract(page).unwrap();
         assert_eq!(text, "openapi: 3.1.0\n");
         assert_eq!(title.as_deref(), Some("GET /x"));
+    }
+
+    #[test]
+    fn markdown_urls_keep_query_and_fragment() {
+        assert_eq!(markdown_url("https://d.example/a/b"), "https://d.example/a/b.md");
+        assert_eq!(
+            markdown_url("https://d.example/a?x=1#f"),
+            "https://d.example/a.md?x=1#f"
+        );
+        assert!(has_md_suffix("https://d.example/a.md?x=1"));
+        assert!(!has_md_suffix("https://d.example/a"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod codegen;
 pub mod drift;
 pub mod error;
 pub mod fetch;
+pub mod flags;
 pub mod hoist;
 pub mod load;
 pub mod merge;

@@ -1,37 +1,28 @@
 //! `cargo xtask` entry point. Exit codes: 0 success, 1 check failed, 2 bad input or usage.
-#![allow(clippy::print_stdout)]
+//! The command line is defined in `flags.rs` (`cargo xtask --help`).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;
 
 use xtask::codegen::{self, Check};
+use xtask::flags::{self, Command};
 use xtask::vendor::VENDORS;
 
-const USAGE: &str = "\
-usage: cargo xtask [--root DIR] <task>
-
-tasks:
-  codegen [--check]   regenerate crates/skillbridge-openapi/src/generated/ from specs/
-                      (--check: regenerate in memory, print a diff and exit 1 if stale)
-";
-
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    // `--root DIR` runs a task on another checkout (tests use it on scratch copies).
-    let root = match args.iter().position(|a| a == "--root") {
-        Some(i) if i + 1 < args.len() => {
-            let dir = args.remove(i + 1);
-            args.remove(i);
-            std::path::PathBuf::from(dir)
-        }
-        Some(_) => {
-            eprint!("--root needs a directory\n\n{USAGE}");
+    let parsed = match flags::parse(std::env::args_os().skip(1)) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            eprintln!("error: {e}");
             return ExitCode::from(2);
         }
-        None => xtask::workspace_root(),
     };
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["codegen"] => match codegen::write(&root, &VENDORS) {
+    let root = parsed.root.unwrap_or_else(xtask::workspace_root);
+    match parsed.command {
+        Command::Help(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Command::Codegen { check: false } => match codegen::write(&root, &VENDORS) {
             Ok(written) if written.is_empty() => {
                 println!("generated code is up to date");
                 ExitCode::SUCCESS
@@ -44,7 +35,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
-        ["codegen", "--check"] => match codegen::check(&root, &VENDORS) {
+        Command::Codegen { check: true } => match codegen::check(&root, &VENDORS) {
             Ok(Check::Fresh) => {
                 println!("generated code is up to date");
                 ExitCode::SUCCESS
@@ -55,33 +46,20 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
-        ["drift", rest @ ..] => match xtask::drift::cli::run(&root, rest) {
+        Command::Drift(args) => match xtask::drift::cli::run(&root, &args) {
             Ok(outcome) => {
                 print!("{}", outcome.stdout);
                 ExitCode::from(outcome.code)
             }
             Err(e) => fail(&e),
         },
-        ["vendor", rest @ ..] => match xtask::vendor_cmd::run(&root, rest) {
+        Command::Vendor(args) => match xtask::vendor_cmd::run(&root, &args.vendor, &args.from) {
             Ok(report) => {
                 print!("{report}");
                 ExitCode::SUCCESS
             }
             Err(e) => fail(&e),
         },
-        ["help" | "--help" | "-h"] | [] => {
-            print!("{USAGE}{}{}", xtask::drift::cli::USAGE, xtask::vendor_cmd::USAGE);
-            ExitCode::SUCCESS
-        }
-        _ => {
-            eprint!(
-                "unknown arguments: {}\n\n{USAGE}{}{}",
-                args.join(" "),
-                xtask::drift::cli::USAGE,
-                xtask::vendor_cmd::USAGE
-            );
-            ExitCode::from(2)
-        }
     }
 }
 

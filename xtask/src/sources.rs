@@ -3,7 +3,7 @@
 //! ```toml
 //! [[document]]
 //! file = "specs/kombo/get-hris-staffing-entity-skills.yaml"
-//! url = "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills"
+//! url = "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills.md"
 //! ```
 //! A vendor without an upstream spec says so instead: `upstream = false` and a `reason`.
 

@@ -15,27 +15,10 @@ use crate::fetch::{self, Input};
 use crate::load::{self, Document};
 use crate::{merge, vendor};
 
-/// Usage of the `vendor` task.
-// No line continuation before the first line: it would eat the indentation.
-pub const USAGE: &str = "  vendor <vendor> --from <FILE|URL>...
-                      replace the vendored documents with upstream ones (YAML, JSON or docs
-                      pages); pages titled `METHOD /path` map by operation, others in order
-";
-
-/// Run `vendor` with the arguments after the task name; returns what to print.
-pub fn run(root: &Path, args: &[&str]) -> Result<String> {
-    let (name, rest) = args
-        .split_first()
-        .ok_or_else(|| Error::msg("vendor: missing <vendor>"))?;
-    let vendor = vendor::by_name(name).ok_or_else(|| Error::msg(format!("unknown vendor {name}")))?;
-    let mut from = Vec::new();
-    let mut it = rest.iter();
-    while let Some(arg) = it.next() {
-        match *arg {
-            "--from" => from.push(*it.next().ok_or_else(|| Error::msg("vendor: --from needs a value"))?),
-            other => return Err(Error::msg(format!("vendor: unknown argument {other}"))),
-        }
-    }
+/// Run `vendor`: replace `vendor_name`'s documents with those read from `from` (files or URLs).
+/// The command line is parsed in [`crate::flags`].
+pub fn run(root: &Path, vendor_name: &str, from: &[String]) -> Result<String> {
+    let vendor = vendor::by_name(vendor_name).ok_or_else(|| Error::msg(format!("unknown vendor {vendor_name}")))?;
     if from.is_empty() {
         return Err(Error::msg("vendor: give at least one --from <FILE|URL>"));
     }

@@ -214,11 +214,143 @@ fn the_committed_generated_code_is_fresh() {
     }
 }
 
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap()
+}
+
 #[test]
-fn unknown_arguments_are_usage_errors() {
+fn help_exits_0_with_the_usage_of_each_command() {
+    for (args, first_line) in [
+        (&[][..], "usage: cargo xtask [--root DIR] <command> [options]"),
+        (&["--help"], "usage: cargo xtask [--root DIR] <command> [options]"),
+        (&["-h"], "usage: cargo xtask [--root DIR] <command> [options]"),
+        (&["help"], "usage: cargo xtask [--root DIR] <command> [options]"),
+        (
+            &["help", "vendor"],
+            "usage: cargo xtask vendor <vendor> --from <FILE|URL>...",
+        ),
+        (&["codegen", "--help"], "usage: cargo xtask codegen [--check]"),
+        (
+            &["drift", "--help"],
+            "usage: cargo xtask drift <vendor> (--upstream | --against <FILE|URL>...) [options]",
+        ),
+        (
+            &["drift", "kombo", "--help"],
+            "usage: cargo xtask drift <vendor> (--upstream | --against <FILE|URL>...) [options]",
+        ),
+        (
+            &["drift", "kombo", "--against", "x", "-h"],
+            "usage: cargo xtask drift <vendor> (--upstream | --against <FILE|URL>...) [options]",
+        ),
+        (
+            &["vendor", "--help"],
+            "usage: cargo xtask vendor <vendor> --from <FILE|URL>...",
+        ),
+        (
+            &["vendor", "kombo", "--help"],
+            "usage: cargo xtask vendor <vendor> --from <FILE|URL>...",
+        ),
+    ] {
+        let out = xtask(args);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(stdout.lines().next(), Some(first_line), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_line_naming_the_help() {
+    for (args, needle, help) in [
+        (&["frobnicate"][..], "unknown command frobnicate", "cargo xtask --help"),
+        (
+            &["--root"],
+            "missing argument for option '--root'",
+            "cargo xtask --help",
+        ),
+        (
+            &["codegen", "--root"],
+            "missing argument for option '--root'",
+            "cargo xtask codegen --help",
+        ),
+        (
+            &["codegen", "--chek"],
+            "invalid option '--chek'",
+            "cargo xtask codegen --help",
+        ),
+        (
+            &["help", "frobnicate"],
+            "no help for unknown command frobnicate",
+            "cargo xtask --help",
+        ),
+        (
+            &["drift", "kombo", "--upstream", "--fail-on", "FATAL"],
+            "unknown level FATAL",
+            "cargo xtask drift --help",
+        ),
+        (
+            &["drift", "kombo", "--upstream", "--frobnicate"],
+            "invalid option '--frobnicate'",
+            "cargo xtask drift --help",
+        ),
+        (
+            &["drift", "kombo", "--upstream", "extra"],
+            "unexpected argument \"extra\"",
+            "cargo xtask drift --help",
+        ),
+        (
+            &["drift", "kombo", "--against", "a", "--upstream"],
+            "exclusive",
+            "cargo xtask drift --help",
+        ),
+        (
+            &["drift", "--base", "a.yaml"],
+            "--base needs --against",
+            "cargo xtask drift --help",
+        ),
+        (
+            &["vendor", "kombo"],
+            "give at least one --from",
+            "cargo xtask vendor --help",
+        ),
+    ] {
+        let out = xtask(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(needle),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains(help), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn codegen_on_fresh_inputs_says_up_to_date_and_writes_nothing() {
+    let scratch = Scratch::new("fresh");
+    let before = scratch.outputs();
+    for args in [&["codegen"][..], &["codegen", "--check"]] {
+        let out = scratch.run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            "generated code is up to date\n",
+            "{args:?}"
+        );
+    }
+    assert_eq!(scratch.outputs(), before);
+    // `--root` after the command works too.
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("frobnicate")
+        .args(["codegen", "--check", "--root"])
+        .arg(&scratch.0)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -89,6 +89,16 @@ struct Server {
 
 impl Server {
     fn start(routes: Vec<(&'static str, u16, String)>) -> Self {
+        Self::start_typed(
+            routes
+                .into_iter()
+                .map(|(path, status, body)| (path, status, "text/markdown", body))
+                .collect(),
+        )
+    }
+
+    /// Like [`Server::start`], each route with its own `Content-Type`.
+    fn start_typed(routes: Vec<(&'static str, u16, &'static str, String)>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -109,12 +119,14 @@ impl Server {
                 }
                 let path = head.split_whitespace().nth(1).unwrap_or_default().to_owned();
                 seen.lock().unwrap().push(head);
-                let (status, body) = routes
+                let (status, content_type, body) = routes
                     .iter()
-                    .find(|(p, _, _)| *p == path)
-                    .map_or((404, "not found".to_owned()), |(_, s, b)| (*s, b.clone()));
+                    .find(|(p, _, _, _)| *p == path)
+                    .map_or((404, "text/plain", "not found".to_owned()), |(_, s, t, b)| {
+                        (*s, *t, b.clone())
+                    });
                 let response = format!(
-                    "HTTP/1.1 {status} X\r\nContent-Type: text/markdown\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = stream.write_all(response.as_bytes());
@@ -171,12 +183,12 @@ fn upstream_reads_the_urls_of_sources_toml() {
     let sources = scratch.read("specs/kombo/sources.toml");
     let sources = edit(
         &sources,
-        "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills",
+        "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills.md",
         &server.url("/hris/v1/get"),
     );
     let sources = edit(
         &sources,
-        "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills",
+        "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills.md",
         &server.url("/hris/v1/post"),
     );
     scratch.write("specs/kombo/sources.toml", &sources);
@@ -353,13 +365,7 @@ fn bad_inputs_exit_2_with_one_line() {
         &scratch.run(&["drift", "kombo", "--against", &not_openapi, "--format", "xml"]),
         "unknown format",
     );
-    // Two upstream documents that disagree on a shared component do not merge.
-    let conflicting = edit(
-        &post_page(),
-        "      description: The standard error response",
-        "      description: Changed",
-    );
-    let conflicting = scratch.write("upstream/post.md", &conflicting);
+    // Unreadable input stays exit 2, whatever else is given.
     assert_bad_input(
         &scratch.run(&[
             "drift",
@@ -367,9 +373,182 @@ fn bad_inputs_exit_2_with_one_line() {
             "--against",
             &server.url("/get"),
             "--against",
-            &conflicting,
+            missing.to_str().unwrap(),
         ]),
-        "conflicting definitions",
+        "cannot read file",
+    );
+}
+
+#[test]
+fn skewed_pages_are_compared_page_by_page_and_the_shared_component_named() {
+    // The GET page gains an error code in the shared `ErrorResponseHRIS` before the POST page
+    // does: the two pages no longer merge.
+    let get = edit(
+        &get_page(),
+        "                      - PLATFORM.TASK_TIMED_OUT\n",
+        "                      - PLATFORM.TASK_TIMED_OUT\n                      - PLATFORM.NEW_CODE\n",
+    );
+    let scratch = Scratch::new("skew");
+    let get = scratch.write("upstream/get.md", &get);
+    let post = scratch.write("upstream/post.md", &post_page());
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "drift",
+            "kombo",
+            "--against",
+            &get,
+            "--against",
+            &post,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        scratch.run(&args)
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let changes: Vec<(String, String, String)> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["operation"].as_str().unwrap().to_owned(),
+                c["location"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // The new code is reported for the GET operation only (the POST page does not have it yet).
+    let ops: Vec<&str> = changes
+        .iter()
+        .filter(|(id, _, _)| id == "response-property-enum-value-added")
+        .map(|(_, op, _)| op.as_str())
+        .collect();
+    assert!(!ops.is_empty(), "{changes:?}");
+    assert!(ops.iter().all(|op| op.starts_with("GET ")), "{changes:?}");
+    assert!(
+        changes.contains(&(
+            "x-upstream-pages-disagree".to_owned(),
+            String::new(),
+            "#/components/responses/ErrorResponseHRIS".to_owned()
+        )),
+        "{changes:?}"
+    );
+    // WARN changes: exit by --fail-on like any report.
+    assert_eq!(run(&["--fail-on", "WARN"]).status.code(), Some(1));
+}
+
+#[test]
+fn generic_mode_compares_any_two_documents() {
+    let scratch = Scratch::new("generic");
+    let old = scratch.write(
+        "a.yaml",
+        "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {name: q, in: query, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
+    );
+    // The same document as JSON with the parameter now required.
+    let new = scratch.write(
+        "b.json",
+        r#"{"openapi": "3.1.0", "info": {"version": "2", "title": "a"}, "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}, "parameters": [{"in": "query", "name": "q", "required": true, "schema": {"type": "string"}}]}}}}"#,
+    );
+    let out = scratch.run(&["drift", "--base", &old, "--against", &new, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["changes"][0]["id"], "request-parameter-became-required");
+    assert_eq!(json["changes"].as_array().unwrap().len(), 1, "{json}");
+    // The reverse direction is safe; a document against itself reports nothing.
+    let out = scratch.run(&["drift", "--base", &new, "--against", &old]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("request-parameter-became-optional"),
+        "{}",
+        stdout(&out)
+    );
+    let out = scratch.run(&["drift", "--base", &new, "--against", &new]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("no changes"), "{}", stdout(&out));
+    // Unreadable input is exit 2.
+    assert_bad_input(
+        &scratch.run(&["drift", "--base", &old, "--against", "nope.yaml"]),
+        "cannot read file",
+    );
+}
+
+#[test]
+fn a_page_url_answering_html_is_read_from_its_markdown_form() {
+    let server = Server::start_typed(vec![
+        (
+            "/get",
+            200,
+            "text/html; charset=utf-8",
+            "<!DOCTYPE html><html>docs</html>".to_owned(),
+        ),
+        ("/get.md", 200, "text/markdown", get_page()),
+        ("/post", 200, "text/html", "<html>post</html>".to_owned()),
+        ("/post.md", 200, "text/markdown", post_page()),
+        ("/moved", 200, "text/html", "<html>moved</html>".to_owned()),
+    ]);
+    let scratch = Scratch::new("html");
+    let (get, post) = (server.url("/get"), server.url("/post"));
+    let out = scratch.run(&["drift", "kombo", "--against", &get, "--against", &post]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}{text}", stderr(&out));
+    assert!(text.starts_with("kombo: no changes\n"), "{text}");
+    assert!(
+        text.contains(&format!("note: {get} answered HTML; read its markdown form {get}.md")),
+        "{text}"
+    );
+    // Once per URL: the page, then its `.md`.
+    let paths: Vec<String> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|h| h.split_whitespace().nth(1).unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(paths, ["/get", "/get.md", "/post", "/post.md"]);
+    server.requests.lock().unwrap().clear();
+    // `--upstream` with sources.toml naming the HTML addresses does the same.
+    let sources = scratch.read("specs/kombo/sources.toml");
+    let sources = edit(
+        &sources,
+        "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills.md",
+        &get,
+    );
+    let sources = edit(
+        &sources,
+        "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills.md",
+        &post,
+    );
+    scratch.write("specs/kombo/sources.toml", &sources);
+    let out = scratch.run(&["drift", "kombo", "--upstream", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["changes"], serde_json::json!([]));
+    assert_eq!(
+        json["notes"],
+        serde_json::json!([
+            format!("{get} answered HTML; read its markdown form {get}.md"),
+            format!("{post} answered HTML; read its markdown form {post}.md")
+        ])
+    );
+    // The github format says so as a notice.
+    let out = scratch.run(&[
+        "drift",
+        "kombo",
+        "--against",
+        &get,
+        "--against",
+        &post,
+        "--format",
+        "github",
+    ]);
+    assert!(stdout(&out).contains("::notice title=drift::"), "{}", stdout(&out));
+    // A page whose `.md` form is gone: exit 2, naming both.
+    assert_bad_input(
+        &scratch.run(&["drift", "kombo", "--against", &server.url("/moved")]),
+        "answered HTML and its markdown form",
     );
 }
 

@@ -1,5 +1,7 @@
-//! The differ on arbitrary input: it never panics, and a document compared with itself reports
-//! nothing (so every rule compares old against new, never against a default).
+//! The differ on arbitrary input: it never panics; a document compared with itself, or with a
+//! reformatted copy of itself (YAML written as JSON, keys reordered, descriptions reworded),
+//! reports nothing (so every rule compares old against new, never against a default); every
+//! output format renders every change; an overlay only ever adds overlay findings.
 #![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
@@ -48,6 +50,16 @@ fn json() -> impl Strategy<Value = Value> {
         Just("operationId"),
         Just("readOnly"),
         Just("additionalProperties"),
+        Just("description"),
+        Just("default"),
+        Just("example"),
+        Just("security"),
+        Just("headers"),
+        Just("servers"),
+        Just("discriminator"),
+        Just("if"),
+        Just("not"),
+        Just("prefixItems"),
     ]
     .prop_map(str::to_owned);
     let leaf = prop_oneof![
@@ -106,7 +118,7 @@ fn doc() -> impl Strategy<Value = Value> {
                             }
                         },
                         "post": {
-                            "requestBody": {"required": body_required, "content": {"application/json": {"schema": body}}},
+                            "requestBody": {"required": body_required, "content": {"application/json": {"schema": {"allOf": [body, {"description": "The body."}]}}}},
                             "responses": {"201": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}}},
                             "x-extra": extra
                         }
@@ -121,19 +133,49 @@ fn doc() -> impl Strategy<Value = Value> {
         })
 }
 
-/// Every object's keys in reverse order, every `description` string reworded.
+/// The document written as YAML, read back, written as JSON and read back: what a vendor
+/// switching its published format does.
+fn yaml_then_json(doc: &Value) -> Value {
+    let yaml = serde_yaml_ng::to_string(doc).unwrap();
+    let from_yaml = xtask::load::parse(&yaml).unwrap();
+    let json = serde_json::to_string_pretty(&from_yaml).unwrap();
+    xtask::load::parse(&json).unwrap()
+}
+
+/// Floats as specs write them (at most three decimals, below a million). serde_json without its
+/// `float_roundtrip` feature may read a 17-digit or tiny float one ulp off, so such a float
+/// written as JSON and read back can differ; this property is about the differ, not the parser.
+fn short_floats(value: &Value) -> Value {
+    match value {
+        Value::Number(n) if n.is_f64() => n
+            .as_f64()
+            .map(|f| ((f % 1e6) * 1000.0).round() / 1000.0)
+            .map_or(Value::Null, Value::from),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), short_floats(v))).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(short_floats).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Every object's keys in reverse order, every `description` string reworded (but not inside
+/// values: a `default`, `example`, `enum` or `const` is data, where `description` is just a key).
 fn reformat(value: &Value) -> Value {
+    reformat_in(value, false)
+}
+
+fn reformat_in(value: &Value, data: bool) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .rev()
                 .map(|(k, v)| match (k.as_str(), v) {
-                    ("description", Value::String(s)) => (k.clone(), Value::String(format!("Reworded: {s}"))),
-                    _ => (k.clone(), reformat(v)),
+                    ("description", Value::String(s)) if !data => (k.clone(), Value::String(format!("Reworded: {s}"))),
+                    ("default" | "example" | "examples" | "enum" | "const", _) => (k.clone(), reformat_in(v, true)),
+                    _ => (k.clone(), reformat_in(v, data)),
                 })
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.iter().map(reformat).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(|v| reformat_in(v, data)).collect()),
         other => other.clone(),
     }
 }
@@ -148,11 +190,22 @@ proptest! {
         for change in &report.changes {
             prop_assert_eq!(drift::rules::level(&change.id), Some(change.level), "{:?}", change);
         }
-        for format in [drift::format::Format::Text, drift::format::Format::Json, drift::format::Format::Github] {
-            let _ = drift::format::render(&report, format);
+        // Every format renders every change.
+        let text = drift::format::render(&report, drift::format::Format::Text);
+        for change in &report.changes {
+            let line = format!("{:<4} {}", change.level.as_str(), change.id);
+            prop_assert!(text.contains(&line), "{} not in {}", line, text);
         }
-        // Overlay checks may refuse a malformed overlay, but never panic.
-        let _ = drift::compare("p", &old, &new, Some(&overlay));
+        let json: Value = serde_json::from_str(&drift::format::render(&report, drift::format::Format::Json)).unwrap();
+        prop_assert_eq!(json["changes"].as_array().map(Vec::len), Some(report.changes.len()));
+        let github = drift::format::render(&report, drift::format::Format::Github);
+        prop_assert_eq!(github.lines().filter(|l| l.starts_with("::")).count(), report.changes.len());
+        // Overlay checks may refuse a malformed overlay (an error, never a panic); when they
+        // accept it, they only add overlay findings to the same comparison.
+        if let Ok(with_overlay) = drift::compare("p", &old, &new, Some(&overlay)) {
+            let without: Vec<_> = with_overlay.changes.iter().filter(|c| !c.id.starts_with("overlay-")).cloned().collect();
+            prop_assert_eq!(without, report.changes);
+        }
     }
 
     #[test]
@@ -173,6 +226,16 @@ proptest! {
     #[test]
     fn reordered_keys_and_edited_descriptions_report_nothing(doc in doc()) {
         let report = drift::compare("p", &doc, &reformat(&doc), None).unwrap();
+        prop_assert!(report.changes.is_empty(), "{:?}", report.changes);
+    }
+
+    #[test]
+    fn yaml_written_as_json_reports_nothing(doc in prop_oneof![json(), doc()]) {
+        let doc = short_floats(&doc);
+        let copy = yaml_then_json(&doc);
+        let report = drift::compare("p", &doc, &copy, None).unwrap();
+        prop_assert!(report.changes.is_empty(), "{:?}", report.changes);
+        let report = drift::compare("p", &copy, &reformat(&doc), None).unwrap();
         prop_assert!(report.changes.is_empty(), "{:?}", report.changes);
     }
 

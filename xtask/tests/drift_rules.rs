@@ -21,18 +21,19 @@ fn docs(dir: &Path, prefix: &str) -> Vec<Document> {
         .collect();
     names.sort();
     assert!(!names.is_empty(), "{} has no {prefix}* document", dir.display());
-    names.iter().map(|p| load::load(Path::new("/"), p).unwrap()).collect()
+    // Loaded relative to the case folder, so reports name `old.yaml`, not a path of this machine.
+    names
+        .iter()
+        .map(|p| load::load(dir, Path::new(p.file_name().unwrap())).unwrap())
+        .collect()
 }
 
-/// Run one case as `cargo xtask drift` would.
+/// Run one case as `cargo xtask drift` would (new documents that do not merge are compared page
+/// by page).
 fn report(dir: &Path) -> Report {
-    let old = xtask::merge::merge(&docs(dir, "old")).unwrap();
-    let new = xtask::merge::merge(&docs(dir, "new")).unwrap();
     let overlay = dir.join("overlay.yaml");
-    let overlay = overlay
-        .exists()
-        .then(|| load::load(Path::new("/"), &overlay).unwrap().value);
-    drift::compare("fixture", &old, &new, overlay.as_ref()).unwrap()
+    let overlay = overlay.exists().then(|| load::load(Path::new("/"), &overlay).unwrap());
+    drift::compare_documents("fixture", &docs(dir, "old"), &docs(dir, "new"), overlay.as_ref()).unwrap()
 }
 
 fn cases() -> Vec<PathBuf> {
@@ -71,6 +72,21 @@ fn every_case_reports_exactly_its_expected_rules() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The text report of every case, reviewed with `cargo insta review` (messages and locations,
+/// which `expected.txt` does not pin).
+#[test]
+fn drift_fixture_reports() {
+    let mut out = String::new();
+    for dir in cases() {
+        let mut report = report(&dir);
+        report.vendor = dir.file_name().unwrap().to_string_lossy().into_owned();
+        out.push_str("=== ");
+        out.push_str(&drift::format::render(&report, drift::format::Format::Text));
+        out.push('\n');
+    }
+    insta::assert_snapshot!("drift_fixture_reports", out);
 }
 
 #[test]
@@ -161,43 +177,53 @@ fn the_vendored_kombo_specs_match_the_seed_pages() {
 }
 
 #[test]
-fn the_fixture_pages_are_the_shared_seed_pages() {
-    // CI checks out shared/ beside the repository; skip where it is absent.
-    let seeds = xtask::workspace_root().join("../shared/reference/seeds");
-    let Ok(entries) = std::fs::read_dir(&seeds) else {
-        eprintln!("skipped: {} not found", seeds.display());
-        return;
-    };
-    let seeds: Vec<String> = entries
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
+fn the_upstream_pages_are_the_recorded_ones() {
+    // The pages are Kombo's published docs pages, kept in the repository (their README says
+    // where they come from); a missing or edited page fails here instead of being skipped.
     let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drift/pages");
-    for page in ["get-staffing-entity-skills.md", "post-staffing-entity-skills.md"] {
-        let text = std::fs::read_to_string(pages.join(page)).unwrap();
-        assert!(seeds.contains(&text), "{page} differs from every seed page");
+    let readme = std::fs::read_to_string(pages.join("README.md")).expect("the pages' README.md is missing");
+    let mut checked = 0;
+    for row in readme.lines().filter(|l| l.starts_with("| `") && l.contains(".md`")) {
+        let cells: Vec<&str> = row.split('|').map(|c| c.trim().trim_matches('`')).collect();
+        let (name, sha) = (cells[1], cells[3]);
+        let bytes = std::fs::read(pages.join(name)).unwrap_or_else(|e| panic!("fixture page {name} is missing: {e}"));
+        assert_eq!(
+            load::sha256_hex(&bytes),
+            sha,
+            "{name} differs from the recorded upstream page"
+        );
+        checked += 1;
     }
+    assert_eq!(checked, 2, "README.md must list both Kombo pages");
+}
+
+/// `doc` with the text between `<!-- generated:NAME -->` and `<!-- end:NAME -->` replaced.
+fn with_section(doc: &str, name: &str, body: &str) -> String {
+    let (start, end) = (format!("<!-- generated:{name} -->\n"), format!("<!-- end:{name} -->"));
+    let a = doc
+        .find(&start)
+        .unwrap_or_else(|| panic!("DRIFT.md has no {start:?} marker"))
+        + start.len();
+    let b = doc
+        .find(&end)
+        .unwrap_or_else(|| panic!("DRIFT.md has no {end:?} marker"));
+    format!("{}{body}{}", &doc[..a], &doc[b..])
 }
 
 #[test]
-fn every_rule_is_documented_in_drift_md() {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("DRIFT.md")).unwrap();
-    // Rows read "| `id` | LEVEL | ..." and "| `suffix` | REQUEST LEVEL: ... | RESPONSE LEVEL: ... |".
-    for (id, level, _) in rules::FIXED {
-        assert!(
-            doc.contains(&format!("| `{id}` | {level} |")),
-            "{id} ({level}) is not in DRIFT.md's rule table"
-        );
-    }
-    for (suffix, level, _) in rules::REQUEST_SCHEMA {
-        assert!(
-            doc.contains(&format!("| `{suffix}` | {level}: ")),
-            "{suffix} ({level}) is not in DRIFT.md"
-        );
-    }
-    for (suffix, level, summary) in rules::RESPONSE_SCHEMA {
-        assert!(
-            doc.contains(&format!("| {level}: {summary} |")),
-            "response {suffix} ({level}) is not in DRIFT.md"
-        );
+fn drift_md_tables_are_generated_from_the_rule_tables() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("DRIFT.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let mut want = with_section(&doc, "rules", &rules::markdown());
+    want = with_section(&want, "oasdiff", &drift::oasdiff::err_warn_table());
+    want = with_section(&want, "deviations", &drift::oasdiff::deviation_table());
+    if want != doc {
+        if std::env::var_os("UPDATE_DRIFT_MD").is_some() {
+            std::fs::write(&path, want).unwrap();
+        } else {
+            panic!(
+                "xtask/DRIFT.md's rule tables are stale: run `UPDATE_DRIFT_MD=1 cargo test -p xtask --test drift_rules`"
+            );
+        }
     }
 }

@@ -1,20 +1,18 @@
-//! Argument handling of `cargo xtask drift` (the binary only prints what this returns).
+//! Running `cargo xtask drift` (the command line is parsed in [`crate::flags`]; the binary only
+//! prints what this returns).
+//!
+//! Generic mode (`--base ... --against ...`) compares any documents; vendor mode is a thin layer
+//! over it: the old side is the vendor's vendored files, the new side `--against` or the URLs of
+//! `sources.toml`, and the vendor's overlay is checked against the new side.
 
 use std::path::Path;
 
-use super::format::{self, Format};
-use super::{Level, compare};
+use super::{compare_documents, format};
 use crate::error::{Error, Result};
-use crate::{fetch, load, merge, sources, vendor};
-
-/// Usage of the `drift` task.
-// No line continuation before the first line: it would eat the indentation.
-pub const USAGE: &str = "  drift <vendor> [--against <FILE|URL>]... [--upstream] [--format text|json|github]
-        [--fail-on ERR|WARN|INFO|never]
-                      compare the vendored spec with upstream documents (YAML, JSON or a
-                      docs page with a ```yaml block); exit 1 when a change reaches --fail-on
-                      (default ERR)
-";
+use crate::fetch::{self, Input};
+use crate::flags::Drift;
+use crate::load::{self, Document};
+use crate::{sources, vendor};
 
 /// What the command prints and its exit code (0 or 1; errors are `Err`, exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,99 +23,51 @@ pub struct Outcome {
     pub code: u8,
 }
 
-/// Parsed `drift` arguments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Args {
-    vendor: String,
-    against: Vec<String>,
-    upstream: bool,
-    format: Format,
-    fail_on: Option<Level>,
+/// Read inputs (files or URLs) into documents, collecting what is worth a note.
+fn read_all(sources: &[String], notes: &mut Vec<String>) -> Result<Vec<Document>> {
+    let inputs = sources.iter().map(|s| fetch::read(s)).collect::<Result<Vec<Input>>>()?;
+    notes.extend(inputs.iter().filter_map(|i| i.note.clone()));
+    inputs.iter().map(Input::document).collect()
 }
 
-fn parse(args: &[&str]) -> Result<Args> {
-    let mut it = args.iter();
-    let vendor = it
-        .next()
-        .filter(|v| !v.starts_with("--"))
-        .ok_or_else(|| Error::msg("drift: missing <vendor>"))?;
-    let mut parsed = Args {
-        vendor: (*vendor).to_owned(),
-        against: Vec::new(),
-        upstream: false,
-        format: Format::Text,
-        fail_on: Some(Level::Err),
-    };
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .map(|v| (*v).to_owned())
-                .ok_or_else(|| Error::msg(format!("drift: {name} needs a value")))
-        };
-        match *arg {
-            "--against" => parsed.against.push(value("--against")?),
-            "--upstream" => parsed.upstream = true,
-            "--format" => {
-                let v = value("--format")?;
-                parsed.format = Format::parse(&v)
-                    .ok_or_else(|| Error::msg(format!("drift: unknown format {v} (text, json, github)")))?;
-            }
-            "--fail-on" => {
-                let v = value("--fail-on")?;
-                parsed.fail_on = if v.eq_ignore_ascii_case("never") {
-                    None
-                } else {
-                    Some(
-                        Level::parse(&v)
-                            .ok_or_else(|| Error::msg(format!("drift: unknown level {v} (ERR, WARN, INFO, never)")))?,
-                    )
-                };
-            }
-            other => return Err(Error::msg(format!("drift: unknown argument {other}"))),
+/// Run `drift`.
+pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
+    let mut notes = Vec::new();
+    let report = match &args.vendor {
+        None => {
+            let old = read_all(&args.base, &mut notes)?;
+            let new = read_all(&args.against, &mut notes)?;
+            let label = format!("{} -> {}", args.base.join(" + "), args.against.join(" + "));
+            compare_documents(&label, &old, &new, None)?
+        }
+        Some(name) => {
+            let vendor = vendor::by_name(name).ok_or_else(|| {
+                let known: Vec<&str> = vendor::VENDORS.iter().map(|v| v.name).collect();
+                Error::msg(format!("unknown vendor {name} (known: {})", known.join(", ")))
+            })?;
+            let sources = if args.upstream {
+                sources::upstream(root, &vendor)?
+                    .into_iter()
+                    .map(|(_, url)| url)
+                    .collect()
+            } else {
+                args.against.clone()
+            };
+            // The vendored side, as codegen merges it, before the overlay.
+            let old = vendor
+                .inputs
+                .iter()
+                .map(|p| load::load(root, Path::new(p)))
+                .collect::<Result<Vec<_>>>()?;
+            let new = read_all(&sources, &mut notes)?;
+            let overlay = match vendor.overlay {
+                Some(path) => Some(load::load(root, Path::new(path))?),
+                None => None,
+            };
+            compare_documents(vendor.name, &old, &new, overlay.as_ref())?
         }
     }
-    match (parsed.upstream, parsed.against.is_empty()) {
-        (false, true) => Err(Error::msg("drift: give --against <FILE|URL> or --upstream")),
-        (true, false) => Err(Error::msg("drift: --upstream and --against are exclusive")),
-        _ => Ok(parsed),
-    }
-}
-
-/// Run `drift` with the arguments after the task name.
-pub fn run(root: &Path, args: &[&str]) -> Result<Outcome> {
-    let args = parse(args)?;
-    let vendor = vendor::by_name(&args.vendor).ok_or_else(|| {
-        let known: Vec<&str> = vendor::VENDORS.iter().map(|v| v.name).collect();
-        Error::msg(format!("unknown vendor {} (known: {})", args.vendor, known.join(", ")))
-    })?;
-    let sources = if args.upstream {
-        sources::upstream(root, &vendor)?
-            .into_iter()
-            .map(|(_, url)| url)
-            .collect()
-    } else {
-        args.against.clone()
-    };
-    // The vendored side, merged as codegen merges it, before the overlay.
-    let vendored = vendor
-        .inputs
-        .iter()
-        .map(|p| load::load(root, Path::new(p)))
-        .collect::<Result<Vec<_>>>()?;
-    let old = merge::merge(&vendored)?;
-    let upstream = sources
-        .iter()
-        .map(|s| fetch::read(s)?.document())
-        .collect::<Result<Vec<_>>>()?;
-    let new = merge::merge(&upstream)?;
-    let overlay = match vendor.overlay {
-        Some(path) => Some(load::load(root, Path::new(path))?),
-        None => None,
-    };
-    let report = compare(vendor.name, &old, &new, overlay.as_ref().map(|d| &d.value)).map_err(|e| match &overlay {
-        Some(d) => e.in_file(&d.path),
-        None => e,
-    })?;
+    .with_notes(notes);
     let failed = args
         .fail_on
         .is_some_and(|level| report.worst().is_some_and(|w| w >= level));
@@ -125,34 +75,4 @@ pub fn run(root: &Path, args: &[&str]) -> Result<Outcome> {
         stdout: format::render(&report, args.format),
         code: u8::from(failed),
     })
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, reason = "tests fail loudly on bad fixtures")]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arguments_parse_and_conflicts_are_refused() {
-        let a = parse(&[
-            "kombo",
-            "--against",
-            "a.yaml",
-            "--against",
-            "b",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ])
-        .unwrap();
-        assert_eq!(a.against, ["a.yaml", "b"]);
-        assert_eq!(a.format, Format::Json);
-        assert_eq!(a.fail_on, None);
-        assert!(parse(&["kombo"]).is_err());
-        assert!(parse(&["kombo", "--upstream", "--against", "x"]).is_err());
-        assert!(parse(&["kombo", "--upstream", "--format", "xml"]).is_err());
-        assert!(parse(&["kombo", "--against"]).is_err());
-        assert!(parse(&["--upstream"]).is_err());
-    }
 }

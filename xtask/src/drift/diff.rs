@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::Change;
-use super::schema::{Direction, SchemaDiff, Site};
+use super::schema::{self, Direction, SchemaDiff, Site};
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const MAX_HOPS: usize = 32;
@@ -17,6 +17,12 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
         changes: Vec::new(),
     };
     d.paths();
+    d.webhooks();
+    d.security_schemes();
+    d.servers();
+    let global = |doc: &'_ Value| doc.get("security").cloned();
+    let (old_global, new_global) = (global(old), global(new));
+    d.security("", "api-global-security", old_global.as_ref(), new_global.as_ref());
     let mut changes = d.changes;
     changes.extend(d.schemas.changes);
     changes
@@ -173,20 +179,50 @@ impl<'a> Differ<'a> {
         new_item: &'a Value,
         new_op: &'a Value,
     ) {
-        if !is_true(old_op, "deprecated") && is_true(new_op, "deprecated") {
-            self.push("endpoint-deprecated", operation, "", "operation deprecated");
+        match (is_true(old_op, "deprecated"), is_true(new_op, "deprecated")) {
+            (false, true) => self.push("endpoint-deprecated", operation, "", "operation deprecated"),
+            (true, false) => self.push("endpoint-reactivated", operation, "", "operation no longer deprecated"),
+            _ => {}
         }
         let old_id = old_op.get("operationId").and_then(Value::as_str);
         let new_id = new_op.get("operationId").and_then(Value::as_str);
-        if let Some(old_id) = old_id
-            && Some(old_id) != new_id
-        {
-            let msg = match new_id {
-                Some(new_id) => format!("operationId changed from {old_id} to {new_id}"),
-                None => format!("operationId {old_id} removed"),
-            };
-            self.push("api-operation-id-removed", operation, "operationId", msg);
+        match (old_id, new_id) {
+            (Some(o), n) if Some(o) != n => {
+                let msg = match n {
+                    Some(n) => format!("operationId changed from {o} to {n}"),
+                    None => format!("operationId {o} removed"),
+                };
+                self.push("api-operation-id-removed", operation, "operationId", msg);
+            }
+            (None, Some(n)) => self.push(
+                "api-operation-id-added",
+                operation,
+                "operationId",
+                format!("operationId {n} added"),
+            ),
+            _ => {}
         }
+        let tags = |op: &'a Value| -> Vec<&'a str> {
+            op.get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect()
+        };
+        let (old_tags, new_tags) = (tags(old_op), tags(new_op));
+        for t in old_tags.iter().filter(|t| !new_tags.contains(t)) {
+            self.push("api-tag-removed", operation, "tags", format!("tag {t} removed"));
+        }
+        for t in new_tags.iter().filter(|t| !old_tags.contains(t)) {
+            self.push("api-tag-added", operation, "tags", format!("tag {t} added"));
+        }
+        self.security(
+            operation,
+            "api-security",
+            old_op.get("security"),
+            new_op.get("security"),
+        );
         self.parameters(operation, old_item, old_op, new_item, new_op);
         self.request_body(operation, old_op, new_op);
         self.responses(operation, old_op, new_op);
@@ -240,6 +276,16 @@ impl<'a> Differ<'a> {
                 ),
                 _ => {}
             }
+            match (is_true(old_param, "deprecated"), is_true(new_param, "deprecated")) {
+                (false, true) => self.push("request-parameter-deprecated", operation, label, "parameter deprecated"),
+                (true, false) => self.push(
+                    "request-parameter-reactivated",
+                    operation,
+                    label,
+                    "parameter no longer deprecated",
+                ),
+                _ => {}
+            }
             if let (Some(o), Some(n)) = (param_schema(old_param), param_schema(new_param)) {
                 let site = Site {
                     operation,
@@ -254,7 +300,20 @@ impl<'a> Differ<'a> {
             if old.iter().any(|(k, _, _)| k == key) {
                 continue;
             }
-            if required(new_param) {
+            // Declared on the path item (for every operation of the path), not the operation.
+            let path_level = !Self::collect_params(self.new, &Value::Null, new_op)
+                .iter()
+                .any(|(k, _, _)| k == key);
+            if new_param.get("in").and_then(Value::as_str) == Some("path") {
+                self.push("new-request-path-parameter", operation, label, "new path parameter");
+            } else if path_level {
+                let (id, word) = if required(new_param) {
+                    ("new-required-request-default-parameter-to-existing-path", "required")
+                } else {
+                    ("new-optional-request-default-parameter-to-existing-path", "optional")
+                };
+                self.push(id, operation, label, format!("new {word} parameter of the path"));
+            } else if required(new_param) {
                 self.push(
                     "new-required-request-parameter",
                     operation,
@@ -279,14 +338,14 @@ impl<'a> Differ<'a> {
             (None, None) => {}
             (None, Some(n)) if is_true(n, "required") => {
                 self.push(
-                    "new-required-request-body",
+                    "request-body-added-required",
                     operation,
                     "request body",
                     "request body is now required",
                 );
             }
             (None, Some(_)) => self.push(
-                "new-optional-request-body",
+                "request-body-added-optional",
                 operation,
                 "request body",
                 "new optional request body",
@@ -328,6 +387,7 @@ impl<'a> Differ<'a> {
                 Some((_, new_resp)) => {
                     let (o, n) = (resolve(self.old, old_resp), resolve(self.new, new_resp));
                     self.content(operation, &label, o, n, Direction::Response);
+                    self.headers(operation, &label, o, n);
                 }
                 None if success(code) => self.push(
                     "response-success-status-removed",
@@ -366,40 +426,352 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// Compare the `headers` of a response (names case-insensitively).
+    fn headers(&mut self, operation: &str, label: &str, old: &'a Value, new: &'a Value) {
+        let headers = |doc: &'a Value, resp: &'a Value| -> Vec<(String, &'a Value)> {
+            object(resp.get("headers"))
+                .map(|(name, h)| (name.to_ascii_lowercase(), resolve(doc, h)))
+                .collect()
+        };
+        let old_h = headers(self.old, old);
+        let new_h = headers(self.new, new);
+        for (name, o) in &old_h {
+            let at = format!("{label} header {name}");
+            let Some((_, n)) = new_h.iter().find(|(k, _)| k == name) else {
+                let id = if is_true(o, "required") {
+                    "required-response-header-removed"
+                } else {
+                    "optional-response-header-removed"
+                };
+                self.push(id, operation, &at, "header removed");
+                continue;
+            };
+            match (is_true(o, "required"), is_true(n, "required")) {
+                (true, false) => self.push(
+                    "response-header-became-optional",
+                    operation,
+                    &at,
+                    "header became optional",
+                ),
+                (false, true) => self.push(
+                    "response-header-became-required",
+                    operation,
+                    &at,
+                    "header became required",
+                ),
+                _ => {}
+            }
+            if let (Some(os), Some(ns)) = (param_schema(o), param_schema(n)) {
+                let ((ot, on), (nt, nn)) = (schema::shape(self.old, os), schema::shape(self.new, ns));
+                if ot != nt && schema::widens(self.old, os, self.new, ns) {
+                    self.push(
+                        "response-header-type-generalized",
+                        operation,
+                        &at,
+                        format!("type widened from {ot} to {nt}"),
+                    );
+                } else if ot != nt {
+                    self.push(
+                        "response-header-type-changed",
+                        operation,
+                        &at,
+                        format!("type changed from {ot} to {nt}"),
+                    );
+                }
+                if !on && nn {
+                    self.push(
+                        "response-header-became-nullable",
+                        operation,
+                        &at,
+                        "header may now be null",
+                    );
+                }
+            }
+        }
+        for (name, _) in &new_h {
+            if !old_h.iter().any(|(k, _)| k == name) {
+                self.push(
+                    "response-header-added",
+                    operation,
+                    &format!("{label} header {name}"),
+                    "new header",
+                );
+            }
+        }
+    }
+
+    /// Compare security requirement lists (`security` of an operation, or the document's when
+    /// `operation` is empty). A requirement is identified by its scheme names; scopes compare
+    /// within it. An absent list compares as no change.
+    fn security(&mut self, operation: &str, prefix: &str, old: Option<&'a Value>, new: Option<&'a Value>) {
+        let (Some(old), Some(new)) = (old, new) else {
+            if let (None, Some(new)) = (old, new)
+                && new.as_array().is_some_and(|a| !a.is_empty())
+            {
+                for req in requirements(new) {
+                    self.push(
+                        &format!("{prefix}-added"),
+                        operation,
+                        "security",
+                        format!("requirement {} added", req.0),
+                    );
+                }
+            }
+            if let (Some(old), None) = (old, new) {
+                for req in requirements(old) {
+                    self.push(
+                        &format!("{prefix}-removed"),
+                        operation,
+                        "security",
+                        format!("requirement {} removed", req.0),
+                    );
+                }
+            }
+            return;
+        };
+        let (old_r, new_r) = (requirements(old), requirements(new));
+        for (name, scopes) in &old_r {
+            match new_r.iter().find(|(n, _)| n == name) {
+                None => self.push(
+                    &format!("{prefix}-removed"),
+                    operation,
+                    "security",
+                    format!("requirement {name} removed"),
+                ),
+                Some((_, new_scopes)) => {
+                    for s in new_scopes.iter().filter(|s| !scopes.contains(s)) {
+                        self.push(
+                            &format!("{prefix}-scope-added"),
+                            operation,
+                            &format!("security {name}"),
+                            format!("scope {s} now needed"),
+                        );
+                    }
+                    for s in scopes.iter().filter(|s| !new_scopes.contains(s)) {
+                        self.push(
+                            &format!("{prefix}-scope-removed"),
+                            operation,
+                            &format!("security {name}"),
+                            format!("scope {s} no longer needed"),
+                        );
+                    }
+                }
+            }
+        }
+        for (name, _) in &new_r {
+            if !old_r.iter().any(|(n, _)| n == name) {
+                self.push(
+                    &format!("{prefix}-added"),
+                    operation,
+                    "security",
+                    format!("requirement {name} added"),
+                );
+            }
+        }
+    }
+
+    /// Compare `components/securitySchemes`.
+    fn security_schemes(&mut self) {
+        let schemes = |doc: &'a Value| -> Vec<(&'a String, &'a Value)> {
+            object(doc.get("components").and_then(|c| c.get("securitySchemes")))
+                .map(|(n, s)| (n, resolve(doc, s)))
+                .collect()
+        };
+        let (old, new) = (schemes(self.old), schemes(self.new));
+        for (name, o) in &old {
+            let at = format!("security scheme {name}");
+            let Some((_, n)) = new.iter().find(|(k, _)| k == name) else {
+                self.push("api-security-component-removed", "", &at, "security scheme removed");
+                continue;
+            };
+            let kind = |s: &Value| {
+                let t = s.get("type").and_then(Value::as_str).unwrap_or("?").to_owned();
+                match s.get("scheme").and_then(Value::as_str) {
+                    Some(scheme) => format!("{t} {}", scheme.to_ascii_lowercase()),
+                    None => t,
+                }
+            };
+            let (ok, nk) = (kind(o), kind(n));
+            if ok != nk {
+                self.push(
+                    "api-security-component-type-changed",
+                    "",
+                    &at,
+                    format!("type changed from {ok} to {nk}"),
+                );
+                continue;
+            }
+            for (flow, of) in object(o.get("flows")) {
+                let Some(nf) = n.get("flows").and_then(|f| f.get(flow)) else {
+                    continue;
+                };
+                for (key, id) in [
+                    ("tokenUrl", "api-security-component-oauth-token-url-changed"),
+                    ("authorizationUrl", "api-security-component-oauth-url-changed"),
+                ] {
+                    let (ov, nv) = (of.get(key).and_then(Value::as_str), nf.get(key).and_then(Value::as_str));
+                    if ov != nv {
+                        self.push(
+                            id,
+                            "",
+                            &format!("{at} flow {flow}"),
+                            format!(
+                                "{key} changed from {} to {}",
+                                ov.unwrap_or("none"),
+                                nv.unwrap_or("none")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        for (name, _) in &new {
+            if !old.iter().any(|(k, _)| k == name) {
+                self.push(
+                    "api-security-component-added",
+                    "",
+                    &format!("security scheme {name}"),
+                    "new security scheme",
+                );
+            }
+        }
+    }
+
+    /// Compare the names of the document's `webhooks` (3.1).
+    fn webhooks(&mut self) {
+        let (old, new) = (self.old.get("webhooks"), self.new.get("webhooks"));
+        let names = |w: Option<&'a Value>| -> Vec<&'a String> { object(w).map(|(n, _)| n).collect() };
+        let (old_names, new_names) = (names(old), names(new));
+        for n in old_names.iter().filter(|n| !new_names.contains(n)) {
+            self.push("webhook-removed", "", &format!("webhook {n}"), "webhook removed");
+        }
+        // A webhook kept on both sides: its operations compare like a path's (the API sends
+        // the request and reads the response, but oasdiff keeps the directions, and so do we).
+        for name in old_names.iter().filter(|n| new_names.contains(n)) {
+            let (Some(old_item), Some(new_item)) = (
+                old.and_then(|w| w.get(name.as_str())),
+                new.and_then(|w| w.get(name.as_str())),
+            ) else {
+                continue;
+            };
+            let (old_item, new_item) = (resolve(self.old, old_item), resolve(self.new, new_item));
+            for method in METHODS {
+                if let (Some(o), Some(n)) = (
+                    old_item.get(method).filter(|o| o.is_object()),
+                    new_item.get(method).filter(|o| o.is_object()),
+                ) {
+                    let operation = format!("WEBHOOK {name} {}", method.to_ascii_uppercase());
+                    self.operation(&operation, old_item, o, new_item, n);
+                }
+            }
+        }
+        for n in new_names.iter().filter(|n| !old_names.contains(n)) {
+            self.push("webhook-added", "", &format!("webhook {n}"), "new webhook");
+        }
+    }
+
+    /// Compare the document's `servers` (base URLs and their variables).
+    fn servers(&mut self) {
+        let servers = |doc: &'a Value| -> Vec<(&'a str, &'a Value)> {
+            doc.get("servers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|s| Some((s.get("url")?.as_str()?, s)))
+                .collect()
+        };
+        let (old, new) = (servers(self.old), servers(self.new));
+        for (url, o) in &old {
+            let Some((_, n)) = new.iter().find(|(u, _)| u == url) else {
+                self.push("x-server-removed", "", &format!("server {url}"), "server removed");
+                continue;
+            };
+            for (var, ov) in object(o.get("variables")) {
+                let nv = n.get("variables").and_then(|v| v.get(var));
+                let key = |v: Option<&Value>| v.map(|v| (v.get("default").cloned(), v.get("enum").cloned()));
+                if key(Some(ov)) != key(nv) {
+                    self.push(
+                        "x-server-variable-changed",
+                        "",
+                        &format!("server {url} variable {var}"),
+                        "default or allowed values changed",
+                    );
+                }
+            }
+        }
+        for (url, _) in &new {
+            if !old.iter().any(|(u, _)| u == url) {
+                self.push("x-server-added", "", &format!("server {url}"), "server added");
+            }
+        }
+    }
+
     /// Compare the `content` maps of a request body or response.
     fn content(&mut self, operation: &str, label: &str, old: &'a Value, new: &'a Value, direction: Direction) {
         let old_content: Vec<(&'a String, &'a Value)> = object(old.get("content")).collect();
         let new_content: Vec<(&'a String, &'a Value)> = object(new.get("content")).collect();
-        let (removed, added, prefix) = match direction {
+        let (removed, added, prefix, body) = match direction {
             Direction::Request => (
                 "request-body-media-type-removed",
                 "request-body-media-type-added",
                 "request-property",
+                "request-body",
             ),
             Direction::Response => (
                 "response-media-type-removed",
                 "response-media-type-added",
                 "response-property",
+                "response-body",
             ),
         };
         for &(media, old_mt) in &old_content {
             let location = format!("{label} {media}");
             let Some(&(_, new_mt)) = new_content.iter().find(|(m, _)| m.eq_ignore_ascii_case(media)) else {
-                self.push(removed, operation, &location, format!("media type {media} removed"));
+                // A response media type replaced by a range that covers it (`application/*`).
+                let range = new_content.iter().find(|(m, _)| covers_media(m, media)).map(|(m, _)| m);
+                match (direction, range) {
+                    (Direction::Response, Some(range)) => self.push(
+                        "response-media-type-name-generalized",
+                        operation,
+                        &location,
+                        format!("media type {media} generalized to {range}"),
+                    ),
+                    _ => self.push(removed, operation, &location, format!("media type {media} removed")),
+                }
                 continue;
             };
-            if let (Some(o), Some(n)) = (old_mt.get("schema"), new_mt.get("schema")) {
-                let site = Site {
+            match (old_mt.get("schema"), new_mt.get("schema")) {
+                (Some(o), Some(n)) => {
+                    let site = Site {
+                        operation,
+                        location: &location,
+                        direction,
+                        prefix,
+                    };
+                    self.schemas.compare(&site, o, n);
+                }
+                (None, Some(_)) => self.push(
+                    &format!("{body}-media-type-schema-added"),
                     operation,
-                    location: &location,
-                    direction,
-                    prefix,
-                };
-                self.schemas.compare(&site, o, n);
+                    &location,
+                    "schema added",
+                ),
+                (Some(_), None) => self.push(
+                    &format!("{body}-media-type-schema-removed"),
+                    operation,
+                    &location,
+                    "schema removed",
+                ),
+                (None, None) => {}
             }
         }
         for (media, _) in &new_content {
-            if !old_content.iter().any(|(m, _)| m.eq_ignore_ascii_case(media)) {
+            // A response range that generalized a removed type was reported as that.
+            let generalized = direction == Direction::Response
+                && old_content.iter().any(|(m, _)| {
+                    covers_media(media, m) && !new_content.iter().any(|(n, _)| n.eq_ignore_ascii_case(m))
+                });
+            if !generalized && !old_content.iter().any(|(m, _)| m.eq_ignore_ascii_case(media)) {
                 self.push(
                     added,
                     operation,
@@ -409,6 +781,52 @@ impl<'a> Differ<'a> {
             }
         }
     }
+}
+
+/// Whether media range `range` (`application/*`, `*/*`) covers media type `media` (and differs).
+fn covers_media(range: &str, media: &str) -> bool {
+    let essence = |m: &str| m.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let (range, media) = (essence(range), essence(media));
+    if range == media {
+        return false;
+    }
+    match (range.split_once('/'), media.split_once('/')) {
+        (Some(("*", "*")), Some(_)) => true,
+        (Some((rt, "*")), Some((mt, _))) => rt == mt,
+        _ => false,
+    }
+}
+
+/// A security requirement list as (scheme names joined by `+`, sorted scopes) per requirement.
+fn requirements(list: &Value) -> Vec<(String, Vec<String>)> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .map(|req| {
+            let mut names: Vec<&str> = req.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            let mut scopes: Vec<String> = req
+                .iter()
+                .flat_map(|(scheme, scopes)| {
+                    scopes
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(move |s| format!("{scheme}:{s}"))
+                })
+                .collect();
+            scopes.sort_unstable();
+            scopes.dedup();
+            let name = if names.is_empty() {
+                "{}".to_owned()
+            } else {
+                names.join("+")
+            };
+            (name, scopes)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -39,6 +39,14 @@ pub fn render(report: &Report, format: Format) -> String {
 }
 
 fn summary_line(report: &Report) -> String {
+    let mut out = summary(report);
+    for note in &report.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    out
+}
+
+fn summary(report: &Report) -> String {
     if report.changes.is_empty() {
         return format!("{}: no changes\n", report.vendor);
     }
@@ -102,6 +110,7 @@ pub fn json(report: &Report) -> String {
             "WARN": report.count(Level::Warn),
             "INFO": report.count(Level::Info),
         },
+        "notes": report.notes,
     });
     let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
     out.push('\n');
@@ -134,7 +143,10 @@ pub fn github(report: &Report) -> String {
             escape_data(&format!("{at}{}", c.message))
         );
     }
-    out.push_str(&summary_line(report));
+    for note in &report.notes {
+        let _ = writeln!(out, "::notice title=drift::{}", escape_data(note));
+    }
+    out.push_str(&summary(report));
     out
 }
 

@@ -9,11 +9,15 @@
 pub mod cli;
 pub mod diff;
 pub mod format;
+pub mod oasdiff;
 pub mod overlay_check;
 pub mod rules;
 pub mod schema;
+pub mod skew;
 
 use serde_json::Value;
+
+use crate::load::Document;
 
 pub use rules::Level;
 
@@ -55,6 +59,8 @@ pub struct Report {
     pub vendor: String,
     /// Every change, sorted: breaking first, then by operation, rule id, location and message.
     pub changes: Vec<Change>,
+    /// How inputs were read, when worth saying (a page URL that answered HTML, retried as `.md`).
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -72,7 +78,15 @@ impl Report {
         Self {
             vendor: vendor.to_owned(),
             changes,
+            notes: Vec::new(),
         }
+    }
+
+    /// The report with `notes` attached.
+    #[must_use]
+    pub fn with_notes(mut self, notes: Vec<String>) -> Self {
+        self.notes = notes;
+        self
     }
 
     /// How many changes have `level`.
@@ -94,4 +108,29 @@ pub fn compare(vendor: &str, old: &Value, new: &Value, overlay: Option<&Value>) 
         changes.extend(overlay_check::check(new, overlay)?);
     }
     Ok(Report::new(vendor, changes))
+}
+
+/// Compare two sets of documents: each side is merged as codegen merges a vendor's files. When
+/// the new side does not merge (pages out of step), it is compared page by page ([`skew`]) and
+/// the disagreement reported; the old side must merge. The overlay, if given, is checked against
+/// the merged new side (where pages disagree, the first page's definitions).
+pub fn compare_documents(
+    label: &str,
+    old: &[Document],
+    new: &[Document],
+    overlay: Option<&Document>,
+) -> crate::error::Result<Report> {
+    let old = crate::merge::merge(old)?;
+    let (mut changes, new_merged) = match crate::merge::merge(new) {
+        Ok(merged) => (diff::diff(&old, &merged), merged),
+        Err(_) if new.len() > 1 => (
+            skew::compare(&old, new),
+            skew::merge_first_wins(new.iter().map(|d| &d.value)),
+        ),
+        Err(e) => return Err(e),
+    };
+    if let Some(overlay) = overlay {
+        changes.extend(overlay_check::check(&new_merged, &overlay.value).map_err(|e| e.in_file(&overlay.path))?);
+    }
+    Ok(Report::new(label, changes))
 }

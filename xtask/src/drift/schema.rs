@@ -72,6 +72,25 @@ impl<'a> SchemaDiff<'a> {
         if self.budget == 0 || depth > MAX_DEPTH {
             return;
         }
+        // A body schema that became a `oneOf` of alternatives (wrapped): the body's shape changed
+        // as a whole; reported once (as oasdiff does), not as removed properties.
+        if path.is_empty()
+            && site.prefix != "request-parameter"
+            && old.get("oneOf").is_none()
+            && new.get("properties").is_none()
+            && new.get("type").is_none()
+            && let Some(alternatives) = new.get("oneOf").and_then(Value::as_array)
+            && alternatives.len() > 1
+        {
+            self.budget -= 1;
+            self.emit_attr(
+                site,
+                "wrapped-in-one-of",
+                path,
+                format!("now one of {} alternatives", alternatives.len()),
+            );
+            return;
+        }
         self.budget -= 1;
         let ov = View::of(self.old_doc, old);
         let nv = View::of(self.new_doc, new);
@@ -93,13 +112,14 @@ impl<'a> SchemaDiff<'a> {
             self.schema(site, o, n, &child(path, "*"), depth + 1);
         }
         self.variants(site, &ov, &nv, path, depth);
+        self.sub_schemas(site, &ov, &nv, path, depth);
         if has_refs {
             self.stack.pop();
         }
     }
 
     fn emit_attr(&mut self, site: &Site<'_>, attr: &str, path: &str, message: String) {
-        self.emit(site, format!("{}-{attr}", site.prefix), path, message);
+        self.emit_attr_at(site, attr, path, path, message);
     }
 
     fn emit(&mut self, site: &Site<'_>, id: String, path: &str, message: String) {
@@ -110,10 +130,31 @@ impl<'a> SchemaDiff<'a> {
     fn attributes(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str) {
         let request = site.direction == Direction::Request;
         // Type and format.
-        if ov.types != nv.types {
+        if ov.types != nv.types && (ov.type_list || nv.type_list) {
+            // `type: [a, b]` lists: oasdiff's list-of-types ids, one per direction that changed.
+            let msg = format!("types changed from {} to {}", types(&ov.types), types(&nv.types));
+            // Types compare by name here (oasdiff's reading): `integer` leaving a list that
+            // gains `number` is still a type gone.
+            let lacks = |a: &Option<BTreeSet<&str>>, b: &Option<BTreeSet<&str>>| match (a, b) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(a), Some(b)) => b.iter().any(|t| !a.contains(t)),
+            };
+            if lacks(&nv.types, &ov.types) {
+                self.emit_attr(site, "list-of-types-narrowed", path, msg.clone());
+            }
+            if lacks(&ov.types, &nv.types) {
+                self.emit_attr(site, "list-of-types-widened", path, msg);
+            }
+        } else if ov.types != nv.types {
             let msg = format!("type changed from {} to {}", types(&ov.types), types(&nv.types));
-            let attr = if request && covers(&nv.types, &ov.types) {
+            // Narrowing is "specialized" in responses (safe) and, as oasdiff names it, in the
+            // properties of a parameter's schema.
+            let specialized_id = !request || (site.prefix == "request-parameter" && names_a_property(path));
+            let attr = if covers(&nv.types, &ov.types) {
                 "type-generalized"
+            } else if specialized_id && covers(&ov.types, &nv.types) {
+                "type-specialized"
             } else {
                 "type-changed"
             };
@@ -124,10 +165,10 @@ impl<'a> SchemaDiff<'a> {
                 ov.format.unwrap_or("none"),
                 nv.format.unwrap_or("none")
             );
-            let attr = if request && nv.format.is_none() {
-                "type-generalized"
-            } else {
-                "type-changed"
+            let attr = match (request, nv.format.is_none(), ov.format.is_none()) {
+                (true, true, _) | (false, true, _) => "type-generalized",
+                (false, false, true) => "type-specialized",
+                _ => "type-changed",
             };
             self.emit_attr(site, attr, path, msg);
         }
@@ -137,82 +178,67 @@ impl<'a> SchemaDiff<'a> {
             (true, false) => self.emit_attr(site, "became-not-nullable", path, "is no longer nullable".into()),
             _ => {}
         }
-        // Enums (null is nullability, compared above).
-        match (&ov.enumv, &nv.enumv) {
-            (Some(o), Some(n)) => {
-                for v in o.iter().filter(|v| !n.contains(v)) {
-                    self.emit_attr(site, "enum-value-removed", path, format!("enum value {v} removed"));
-                }
-                for v in n.iter().filter(|v| !o.contains(v)) {
-                    self.emit_attr(site, "enum-value-added", path, format!("enum value {v} added"));
-                }
-            }
-            (None, Some(n)) => self.emit_attr(site, "enum-added", path, format!("now restricted to {}", list(n))),
-            (Some(o), None) => self.emit_attr(
-                site,
-                "enum-removed",
-                path,
-                format!("no longer restricted to {}", list(o)),
+        self.values(site, ov, nv, path);
+        // Bounds: a limit that appears where there was none has its own `-set` id in requests
+        // (oasdiff's; WARN: old clients may send values beyond it), one that disappears its own
+        // `-unset` id in responses.
+        // Inclusive and exclusive bounds are compared apart, as oasdiff does; 3.0's
+        // `exclusiveMaximum: true` beside `maximum` is read as 3.1's numeric exclusive bound.
+        let bounds = [
+            (Limit::new("maximum", "max", true, true, false), ov.maximum, nv.maximum),
+            (Limit::new("minimum", "min", false, true, false), ov.minimum, nv.minimum),
+            (
+                Limit::new("exclusiveMaximum", "exclusive-max", true, true, false),
+                ov.exclusive_maximum,
+                nv.exclusive_maximum,
             ),
-            (None, None) => {}
-        }
-        // Bounds.
-        if let Some(stricter) = compare_bound(ov.maximum, nv.maximum, true) {
-            let attr = if stricter { "max-decreased" } else { "max-increased" };
-            let msg = format!("maximum changed from {} to {}", bound(ov.maximum), bound(nv.maximum));
-            self.emit_attr(site, attr, path, msg);
-        }
-        if let Some(stricter) = compare_bound(ov.minimum, nv.minimum, false) {
-            let attr = if stricter { "min-increased" } else { "min-decreased" };
-            let msg = format!("minimum changed from {} to {}", bound(ov.minimum), bound(nv.minimum));
-            self.emit_attr(site, attr, path, msg);
+            (
+                Limit::new("exclusiveMinimum", "exclusive-min", false, true, false),
+                ov.exclusive_minimum,
+                nv.exclusive_minimum,
+            ),
+        ];
+        for (limit, o, n) in bounds {
+            if let Some(stricter) = compare_bound(o, n, limit.is_max) {
+                let msg = format!("{} changed from {} to {}", limit.name, bound(o), bound(n));
+                let attr = limit.attr(request, o.is_some(), n.is_some(), stricter);
+                self.emit_attr(site, &attr, path, msg);
+            }
         }
         let counts = [
             (
-                "maxLength",
+                Limit::new("maxLength", "max-length", true, true, true),
                 ov.max_length,
                 nv.max_length,
-                "max-length-decreased",
-                "max-length-increased",
-                true,
             ),
             (
-                "minLength",
+                Limit::new("minLength", "min-length", false, false, false),
                 ov.min_length,
                 nv.min_length,
-                "min-length-increased",
-                "min-length-decreased",
-                false,
             ),
             (
-                "maxItems",
+                Limit::new("maxItems", "max-items", true, false, false),
                 ov.max_items,
                 nv.max_items,
-                "max-items-decreased",
-                "max-items-increased",
-                true,
             ),
             (
-                "minItems",
+                Limit::new("minItems", "min-items", false, true, true),
                 ov.min_items,
                 nv.min_items,
-                "min-items-increased",
-                "min-items-decreased",
-                false,
             ),
         ];
-        for (name, o, n, stricter_attr, looser_attr, is_max) in counts {
-            if let Some(stricter) = compare_count(o, n, is_max) {
-                let attr = if stricter { stricter_attr } else { looser_attr };
-                let msg = format!("{name} changed from {} to {}", count(o), count(n));
-                self.emit_attr(site, attr, path, msg);
+        for (limit, o, n) in counts {
+            if let Some(stricter) = compare_count(o, n, limit.is_max) {
+                let msg = format!("{} changed from {} to {}", limit.name, count(o), count(n));
+                let attr = limit.attr(request, o.is_some(), n.is_some(), stricter);
+                self.emit_attr(site, &attr, path, msg);
             }
         }
         if ov.pattern != nv.pattern {
-            let attr = if nv.pattern.is_none() {
-                "pattern-removed"
-            } else {
-                "pattern-changed"
+            let attr = match (ov.pattern, nv.pattern) {
+                (_, None) => "pattern-removed",
+                (None, Some(_)) => "pattern-added",
+                (Some(_), Some(_)) => "pattern-changed",
             };
             let msg = format!(
                 "pattern changed from {} to {}",
@@ -221,11 +247,219 @@ impl<'a> SchemaDiff<'a> {
             );
             self.emit_attr(site, attr, path, msg);
         }
+        match (ov.default, nv.default) {
+            (None, Some(n)) => self.emit_attr(site, "default-value-added", path, format!("default {n} added")),
+            (Some(o), None) => self.emit_attr(site, "default-value-removed", path, format!("default {o} removed")),
+            (Some(o), Some(n)) if o != n => self.emit_attr(
+                site,
+                "default-value-changed",
+                path,
+                format!("default changed from {o} to {n}"),
+            ),
+            _ => {}
+        }
+        // `additionalProperties: false` against anything else (absent, true or a schema).
+        match (ov.closed, nv.closed) {
+            (false, true) => self.emit_attr(
+                site,
+                "additional-properties-removed",
+                path,
+                "additionalProperties became false".into(),
+            ),
+            (true, false) => self.emit_attr(
+                site,
+                "additional-properties-added",
+                path,
+                "additionalProperties is no longer false".into(),
+            ),
+            _ => {}
+        }
+        match (ov.discriminator, nv.discriminator) {
+            (None, Some(n)) => self.emit_attr(site, "discriminator-added", path, format!("discriminator `{n}` added")),
+            (Some(o), None) => self.emit_attr(
+                site,
+                "discriminator-removed",
+                path,
+                format!("discriminator `{o}` removed"),
+            ),
+            (Some(o), Some(n)) if o != n => self.emit_attr(
+                site,
+                "discriminator-property-name-changed",
+                path,
+                format!("discriminator changed from `{o}` to `{n}`"),
+            ),
+            _ => {}
+        }
+        let empty = serde_json::Map::new();
+        let (om, nm) = (
+            ov.discriminator_mapping.unwrap_or(&empty),
+            nv.discriminator_mapping.unwrap_or(&empty),
+        );
+        for (key, o) in om {
+            match nm.get(key) {
+                None => self.emit_attr(
+                    site,
+                    "discriminator-mapping-deleted",
+                    path,
+                    format!("discriminator mapping {key} removed"),
+                ),
+                Some(n) if n != o => self.emit_attr(
+                    site,
+                    "discriminator-mapping-changed",
+                    path,
+                    format!("discriminator mapping {key} changed from {o} to {n}"),
+                ),
+                Some(_) => {}
+            }
+        }
+        for key in nm.keys().filter(|k| !om.contains_key(*k)) {
+            self.emit_attr(
+                site,
+                "discriminator-mapping-added",
+                path,
+                format!("discriminator mapping {key} added"),
+            );
+        }
+        self.keywords(site, ov, nv, path);
+        if ov.all_of != nv.all_of {
+            let attr = if nv.all_of > ov.all_of {
+                "all-of-added"
+            } else {
+                "all-of-removed"
+            };
+            let msg = format!("allOf members changed from {} to {}", ov.all_of, nv.all_of);
+            self.emit_attr(site, attr, path, msg);
+        } else if ov.all_of_annotations != nv.all_of_annotations {
+            let attr = if nv.all_of_annotations > ov.all_of_annotations {
+                "all-of-added-annotation-only"
+            } else {
+                "all-of-removed-annotation-only"
+            };
+            let msg = format!(
+                "annotation-only allOf members changed from {} to {}",
+                ov.all_of_annotations, nv.all_of_annotations
+            );
+            self.emit_attr(site, attr, path, msg);
+        }
+        for v in ov.extensible.iter().filter(|v| !nv.extensible.contains(v)) {
+            self.emit_attr(
+                site,
+                "x-extensible-enum-value-removed",
+                path,
+                format!("x-extensible-enum value {v} removed"),
+            );
+        }
+    }
+
+    /// Recurse into the sub-schemas of JSON Schema 2020-12 keywords present on both sides
+    /// (`if`/`then`/`else`, `contains`, `prefixItems`, `propertyNames`, `unevaluated*`,
+    /// `contentSchema`, `not`, `dependentSchemas`, `patternProperties`). As in oasdiff, a change
+    /// inside `not` is reported like any other (its inverted meaning is not modelled).
+    fn sub_schemas(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str, depth: usize) {
+        for key in [
+            "if",
+            "then",
+            "else",
+            "contains",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "contentSchema",
+            "not",
+        ] {
+            if let (Some(o), Some(n)) = (ov.keyword(key), nv.keyword(key))
+                && o.is_object()
+                && n.is_object()
+            {
+                self.schema(site, o, n, &format!("{path}({key})"), depth + 1);
+            }
+        }
+        if let (Some(Value::Array(o)), Some(Value::Array(n))) = (ov.keyword("prefixItems"), nv.keyword("prefixItems")) {
+            for (i, (o, n)) in o.iter().zip(n).enumerate() {
+                self.schema(site, o, n, &format!("{path}(prefixItems/{i})"), depth + 1);
+            }
+        }
+        for key in ["dependentSchemas", "patternProperties"] {
+            if let (Some(Value::Object(o)), Some(Value::Object(n))) = (ov.keyword(key), nv.keyword(key)) {
+                for (name, o) in o {
+                    if let Some(n) = n.get(name) {
+                        self.schema(site, o, n, &format!("{path}({key}/{name})"), depth + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// JSON Schema 2020-12 keywords OpenAPI 3.1 allows: compared by presence and value.
+    fn keywords(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str) {
+        for (key, attr, kind) in KEYWORDS {
+            let (o, n) = (ov.keyword(key), nv.keyword(key));
+            if o == n {
+                continue;
+            }
+            let suffix = match (kind, o, n) {
+                (Keyword::Count { is_max }, _, _) => {
+                    let (oc, nc) = (o.and_then(Value::as_u64), n.and_then(Value::as_u64));
+                    let Some(stricter) = compare_count(oc, nc, is_max) else {
+                        continue;
+                    };
+                    if stricter == is_max { "decreased" } else { "increased" }
+                }
+                (Keyword::Changed, _, _) => "changed",
+                (_, None, Some(_)) => "added",
+                (_, Some(_), None) => "removed",
+                (Keyword::Presence, Some(_), Some(_)) => continue,
+                (Keyword::PresenceOrChanged, Some(_), Some(_)) => "changed",
+                (_, None, None) => continue,
+            };
+            let msg = format!(
+                "{key} changed from {} to {}",
+                o.map_or_else(|| "none".to_owned(), Value::to_string),
+                n.map_or_else(|| "none".to_owned(), Value::to_string)
+            );
+            self.emit_attr(site, &format!("{attr}-{suffix}"), path, msg);
+        }
+    }
+
+    /// `enum` and `const` (null is nullability, compared before).
+    fn values(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str) {
+        match (&ov.enumv, &nv.enumv) {
+            (Some(o), Some(n)) if ov.is_const && nv.is_const => {
+                if o != n {
+                    let msg = format!("const changed from {} to {}", list(o), list(n));
+                    self.emit_attr(site, "const-changed", path, msg);
+                }
+            }
+            (Some(o), Some(n)) => {
+                for v in o.iter().filter(|v| !n.contains(v)) {
+                    self.emit_attr(site, "enum-value-removed", path, format!("enum value {v} removed"));
+                }
+                for v in n.iter().filter(|v| !o.contains(v)) {
+                    self.emit_attr(site, "enum-value-added", path, format!("enum value {v} added"));
+                }
+            }
+            (None, Some(n)) if nv.is_const => {
+                self.emit_attr(site, "const-added", path, format!("now fixed to {}", list(n)));
+            }
+            (None, Some(n)) => self.emit_attr(site, "became-enum", path, format!("now restricted to {}", list(n))),
+            (Some(o), None) if ov.is_const => {
+                self.emit_attr(site, "const-removed", path, format!("no longer fixed to {}", list(o)));
+            }
+            (Some(o), None) => self.emit_attr(
+                site,
+                "enum-removed",
+                path,
+                format!("no longer restricted to {}", list(o)),
+            ),
+            (None, None) => {}
+        }
     }
 
     fn properties(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str, depth: usize) {
         let request = site.direction == Direction::Request;
         // A client never sends readOnly properties and never receives writeOnly ones.
+        // The properties of a header parameter's object schema have oasdiff's header ids.
+        let header = site.prefix == "request-parameter" && site.location.starts_with("header parameter");
         let ignored = |doc: &Value, schema: &Value| {
             let flag = if request { "readOnly" } else { "writeOnly" };
             View::of(doc, schema).flag(flag)
@@ -253,7 +487,10 @@ impl<'a> SchemaDiff<'a> {
             };
             let new_req = nv.required.contains(name);
             if old_req != new_req && !ignored(self.new_doc, new_schema) {
+                let has_default = View::of(self.new_doc, new_schema).default.is_some();
                 let id = match (request, new_req) {
+                    (true, true) if header => "request-header-property-became-required",
+                    (true, true) if has_default => "request-property-became-required-with-default",
                     (true, true) => "request-property-became-required",
                     (true, false) => "request-property-became-optional",
                     (false, true) => "response-property-became-required",
@@ -262,6 +499,19 @@ impl<'a> SchemaDiff<'a> {
                 let word = if new_req { "required" } else { "optional" };
                 self.emit(site, id.into(), &at, format!("property `{name}` became {word}"));
             }
+            // A required response property that was writeOnly (never sent) is now sent.
+            if !request
+                && new_req
+                && View::of(self.old_doc, old_schema).flag("writeOnly")
+                && !View::of(self.new_doc, new_schema).flag("writeOnly")
+            {
+                self.emit(
+                    site,
+                    "response-required-property-became-not-write-only".into(),
+                    &at,
+                    format!("required property `{name}` is no longer writeOnly"),
+                );
+            }
             self.schema(site, old_schema, new_schema, &at, depth + 1);
         }
         for (name, new_schema) in &nv.properties {
@@ -269,7 +519,10 @@ impl<'a> SchemaDiff<'a> {
                 continue;
             }
             let required = nv.required.contains(name);
+            let has_default = View::of(self.new_doc, new_schema).default.is_some();
             let id = match (request, required) {
+                (true, true) if header => "new-required-request-header-property",
+                (true, true) if has_default => "new-required-request-property-with-default",
                 (true, true) => "new-required-request-property",
                 (true, false) => "new-optional-request-property",
                 (false, true) => "response-required-property-added",
@@ -286,39 +539,140 @@ impl<'a> SchemaDiff<'a> {
     }
 
     fn variants(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str, depth: usize) {
-        // Alternatives match by the `$ref` they name, else by position.
-        let key = |i: usize, v: &Value| {
-            v.get("$ref")
+        // Alternatives match by keyword and the `$ref` they name, else by position.
+        fn key(i: usize, (kw, v): &(&'static str, &Value)) -> (&'static str, String) {
+            let name = v
+                .get("$ref")
                 .and_then(Value::as_str)
-                .map_or_else(|| format!("#{i}"), str::to_owned)
-        };
-        let old_keys: Vec<String> = ov.variants.iter().enumerate().map(|(i, v)| key(i, v)).collect();
-        let new_keys: Vec<String> = nv.variants.iter().enumerate().map(|(i, v)| key(i, v)).collect();
-        let request = site.direction == Direction::Request;
+                .map_or_else(|| format!("#{i}"), str::to_owned);
+            (kw, name)
+        }
+        let old_keys: Vec<(&str, String)> = ov.variants.iter().enumerate().map(|(i, v)| key(i, v)).collect();
+        let new_keys: Vec<(&str, String)> = nv.variants.iter().enumerate().map(|(i, v)| key(i, v)).collect();
         for (i, k) in old_keys.iter().enumerate() {
-            let at = format!("{path}<{}>", k.trim_start_matches("#/components/schemas/"));
+            let at = format!("{path}<{}>", k.1.trim_start_matches("#/components/schemas/"));
             match new_keys.iter().position(|n| n == k) {
-                Some(j) => self.schema(site, ov.variants[i], nv.variants[j], &at, depth + 1),
+                Some(j) => self.schema(site, ov.variants[i].1, nv.variants[j].1, &at, depth + 1),
                 None => {
-                    let id = if request {
-                        "request-schema-variant-removed"
-                    } else {
-                        "response-schema-variant-removed"
-                    };
-                    self.emit(site, id.into(), &at, format!("alternative {k} removed"));
+                    let attr = format!("{}-removed", k.0);
+                    self.emit_attr_at(site, &attr, path, &at, format!("alternative {} removed", k.1));
                 }
             }
         }
         for k in new_keys.iter().filter(|k| !old_keys.contains(k)) {
-            let at = format!("{path}<{}>", k.trim_start_matches("#/components/schemas/"));
-            let id = if request {
-                "request-schema-variant-added"
-            } else {
-                "response-schema-variant-added"
-            };
-            self.emit(site, id.into(), &at, format!("alternative {k} added"));
+            let at = format!("{path}<{}>", k.1.trim_start_matches("#/components/schemas/"));
+            let attr = format!("{}-added", k.0);
+            self.emit_attr_at(site, &attr, path, &at, format!("alternative {} added", k.1));
         }
     }
+
+    /// Emit `<prefix>-<attr>` for the schema at `path`, reported at location `at`. The root of a
+    /// body schema has oasdiff's `request-body-`/`response-body-` ids.
+    fn emit_attr_at(&mut self, site: &Site<'_>, attr: &str, path: &str, at: &str, message: String) {
+        let prefix = match (site.prefix, path.is_empty()) {
+            ("request-property", true) => "request-body",
+            ("response-property", true) => "response-body",
+            ("request-parameter", false)
+                if attr == "became-enum" && site.location.starts_with("header parameter") && names_a_property(path) =>
+            {
+                "request-header-property"
+            }
+            ("request-parameter", false) if names_a_property(path) => "request-parameter-property",
+            (prefix, _) => prefix,
+        };
+        self.emit(site, format!("{prefix}-{attr}"), at, message);
+    }
+}
+
+/// How a JSON Schema keyword's change is named.
+#[derive(Debug, Clone, Copy)]
+enum Keyword {
+    /// `-added` / `-removed`; a changed value of a kept keyword is compared by the recursion or not at all.
+    Presence,
+    /// `-added` / `-removed` / `-changed`.
+    PresenceOrChanged,
+    /// Any difference is `-changed`.
+    Changed,
+    /// A count: `-increased` / `-decreased`.
+    Count { is_max: bool },
+}
+
+/// The keywords compared by [`SchemaDiff::keywords`]: JSON key, id part, how.
+const KEYWORDS: [(&str, &str, Keyword); 16] = [
+    ("contains", "contains", Keyword::Presence),
+    ("minContains", "min-contains", Keyword::Count { is_max: false }),
+    ("maxContains", "max-contains", Keyword::Count { is_max: true }),
+    ("if", "if", Keyword::Presence),
+    ("then", "then", Keyword::Presence),
+    ("else", "else", Keyword::Presence),
+    ("dependentRequired", "dependent-required", Keyword::PresenceOrChanged),
+    ("dependentSchemas", "dependent-schema", Keyword::Presence),
+    ("patternProperties", "pattern-property", Keyword::Presence),
+    ("prefixItems", "prefix-items", Keyword::Presence),
+    ("propertyNames", "property-names", Keyword::Presence),
+    ("unevaluatedItems", "unevaluated-items", Keyword::Presence),
+    ("unevaluatedProperties", "unevaluated-properties", Keyword::Presence),
+    ("contentEncoding", "content-encoding", Keyword::Changed),
+    ("contentMediaType", "content-media-type", Keyword::Changed),
+    ("contentSchema", "content-schema", Keyword::Presence),
+];
+
+/// A numeric or count limit and how its changes are named.
+struct Limit {
+    /// The keyword, for messages.
+    name: &'static str,
+    /// The id part: `max`, `min-length`...
+    attr: &'static str,
+    is_max: bool,
+    /// A request limit that appears has its own `-set` id.
+    set: bool,
+    /// A response limit that disappears has its own `-unset` id.
+    unset: bool,
+}
+
+impl Limit {
+    const fn new(name: &'static str, attr: &'static str, is_max: bool, set: bool, unset: bool) -> Self {
+        Self {
+            name,
+            attr,
+            is_max,
+            set,
+            unset,
+        }
+    }
+
+    /// The id suffix of a change; `stricter` when the new limit admits fewer values.
+    fn attr(&self, request: bool, old: bool, new: bool, stricter: bool) -> String {
+        if request && self.set && !old && new {
+            return format!("{}-set", self.attr);
+        }
+        if !request && self.unset && old && !new {
+            return format!("{}-unset", self.attr);
+        }
+        let way = if stricter == self.is_max {
+            "decreased"
+        } else {
+            "increased"
+        };
+        format!("{}-{way}", self.attr)
+    }
+}
+
+/// A schema's type (and format) in words and whether it admits null: what a response header's
+/// schema is compared on.
+pub fn shape(doc: &Value, schema: &Value) -> (String, bool) {
+    let view = View::of(doc, schema);
+    let mut t = types(&view.types);
+    if let Some(f) = view.format {
+        t = format!("{t} ({f})");
+    }
+    (t, view.nullable)
+}
+
+/// Whether the type of `new` admits every value of the type of `old` (and differs).
+pub fn widens(old_doc: &Value, old: &Value, new_doc: &Value, new: &Value) -> bool {
+    let (o, n) = (View::of(old_doc, old), View::of(new_doc, new));
+    o.types != n.types && covers(&n.types, &o.types)
 }
 
 fn location(base: &str, path: &str) -> String {
@@ -390,12 +744,9 @@ fn number(v: f64) -> String {
     }
 }
 
+/// A bound's value; the keyword in the message says whether it is exclusive.
 fn bound(b: Option<Bound>) -> String {
-    match b {
-        None => "none".into(),
-        Some(Bound { value, exclusive: true }) => format!("{} (exclusive)", number(value)),
-        Some(Bound { value, .. }) => number(value),
-    }
+    b.map_or_else(|| "none".into(), |b| number(b.value))
 }
 
 fn count(c: Option<u64>) -> String {
@@ -439,6 +790,8 @@ struct View<'a> {
     enumv: Option<Vec<&'a Value>>,
     maximum: Option<Bound>,
     minimum: Option<Bound>,
+    exclusive_maximum: Option<Bound>,
+    exclusive_minimum: Option<Bound>,
     max_length: Option<u64>,
     min_length: Option<u64>,
     max_items: Option<u64>,
@@ -448,8 +801,27 @@ struct View<'a> {
     required: BTreeSet<&'a str>,
     items: Option<&'a Value>,
     additional: Option<&'a Value>,
-    variants: Vec<&'a Value>,
+    /// `additionalProperties: false`.
+    closed: bool,
+    /// `oneOf`/`anyOf` alternatives with their keyword (`one-of`, `any-of`).
+    variants: Vec<(&'static str, &'a Value)>,
     flags: BTreeSet<&'a str>,
+    /// Whether the values come from `const` rather than `enum`.
+    is_const: bool,
+    default: Option<&'a Value>,
+    discriminator: Option<&'a str>,
+    discriminator_mapping: Option<&'a serde_json::Map<String, Value>>,
+    /// `x-extensible-enum` values.
+    extensible: Vec<&'a Value>,
+    /// `type` was written as a list of two or more non-null types.
+    type_list: bool,
+    /// How many `allOf` members the schema has (members are merged into the view; inlining a
+    /// `$ref`'d member is not a change, so only their number is compared).
+    all_of: usize,
+    /// How many `allOf` members only annotate (description, title, examples...).
+    all_of_annotations: usize,
+    /// The JSON Schema 2020-12 keywords of [`KEYWORDS`], first occurrence wins.
+    keywords: Vec<(&'a str, &'a Value)>,
 }
 
 impl<'a> View<'a> {
@@ -469,6 +841,10 @@ impl<'a> View<'a> {
 
     fn property(&self, name: &str) -> Option<&'a Value> {
         self.properties.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+
+    fn keyword(&self, key: &str) -> Option<&'a Value> {
+        self.keywords.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 
     fn flag(&self, name: &str) -> bool {
@@ -497,6 +873,9 @@ impl<'a> View<'a> {
             if listed.contains(&"null") {
                 self.nullable = true;
             }
+            if listed.iter().filter(|t| **t != "null").count() > 1 {
+                self.type_list = true;
+            }
             let set: BTreeSet<&str> = listed.into_iter().filter(|t| *t != "null").collect();
             // Several `type`s (through allOf or $ref siblings) must all hold: intersect.
             self.types = Some(match self.types.take() {
@@ -509,6 +888,31 @@ impl<'a> View<'a> {
         }
         if self.format.is_none() {
             self.format = map.get("format").and_then(Value::as_str);
+        }
+        if map.contains_key("const") {
+            self.is_const = true;
+        }
+        if self.default.is_none() {
+            self.default = map.get("default");
+        }
+        if self.discriminator_mapping.is_none() {
+            self.discriminator_mapping = map
+                .get("discriminator")
+                .and_then(|d| d.get("mapping"))
+                .and_then(Value::as_object);
+        }
+        if self.discriminator.is_none() {
+            self.discriminator = map
+                .get("discriminator")
+                .and_then(|d| d.get("propertyName"))
+                .and_then(Value::as_str);
+        }
+        if let Some(values) = map.get("x-extensible-enum").and_then(Value::as_array) {
+            for v in values {
+                if !self.extensible.contains(&v) {
+                    self.extensible.push(v);
+                }
+            }
         }
         let values = match (map.get("enum").and_then(Value::as_array), map.get("const")) {
             (_, Some(c)) => Some(vec![c]),
@@ -529,7 +933,8 @@ impl<'a> View<'a> {
         self.max_items = self.max_items.or(count("maxItems"));
         self.min_items = self.min_items.or(count("minItems"));
         if self.pattern.is_none() {
-            self.pattern = map.get("pattern").and_then(Value::as_str);
+            // An empty pattern matches everything: no pattern.
+            self.pattern = map.get("pattern").and_then(Value::as_str).filter(|p| !p.is_empty());
         }
         if let Some(props) = map.get("properties").and_then(Value::as_object) {
             for (name, s) in props {
@@ -547,15 +952,31 @@ impl<'a> View<'a> {
         if self.additional.is_none() {
             self.additional = map.get("additionalProperties").filter(|i| i.is_object());
         }
+        if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+            self.closed = true;
+        }
         for flag in ["readOnly", "writeOnly", "deprecated"] {
             if map.get(flag).and_then(Value::as_bool) == Some(true) {
                 self.flags.insert(flag);
             }
         }
+        // `not` is only traversed, never reported by itself.
+        for key in KEYWORDS.iter().map(|(k, _, _)| *k).chain(["not"]) {
+            if let Some(v) = map.get(key)
+                && self.keyword(key).is_none()
+            {
+                self.keywords.push((key, v));
+            }
+        }
         for part in map.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            if annotation_only(part) {
+                self.all_of_annotations += 1;
+            } else {
+                self.all_of += 1;
+            }
             self.absorb(doc, part, depth + 1);
         }
-        for key in ["oneOf", "anyOf"] {
+        for (key, kind) in [("oneOf", "one-of"), ("anyOf", "any-of")] {
             let Some(alternatives) = map.get(key).and_then(Value::as_array) else {
                 continue;
             };
@@ -563,10 +984,22 @@ impl<'a> View<'a> {
             if !nulls.is_empty() {
                 self.nullable = true;
             }
-            // `anyOf: [X, {type: 'null'}]` is 3.1's spelling of a nullable X.
-            match others.as_slice() {
-                [only] if !nulls.is_empty() => self.absorb(doc, only, depth + 1),
-                _ => self.variants.extend(others),
+            // `anyOf: [X, {type: 'null'}]` is 3.1's spelling of a nullable X, and alternatives
+            // that only name a type (`oneOf: [{type: string}, {type: integer}]`) are a list of
+            // types, as oasdiff reads them.
+            let bare: Option<BTreeSet<&str>> = (others.len() > 1)
+                .then(|| others.iter().map(|o| bare_type(o)).collect::<Option<BTreeSet<&str>>>())
+                .flatten();
+            match (others.as_slice(), bare) {
+                ([only], _) if !nulls.is_empty() => self.absorb(doc, only, depth + 1),
+                (_, Some(set)) => {
+                    self.type_list = set.len() > 1;
+                    self.types = Some(match self.types.take() {
+                        None => set,
+                        Some(prev) => prev.intersection(&set).copied().collect(),
+                    });
+                }
+                _ => self.variants.extend(others.into_iter().map(|o| (kind, o))),
             }
         }
     }
@@ -574,35 +1007,78 @@ impl<'a> View<'a> {
     fn bounds(&mut self, map: &'a serde_json::Map<String, Value>) {
         let num = |key: &str| map.get(key).and_then(Value::as_f64);
         let flag = |key: &str| map.get(key).and_then(Value::as_bool) == Some(true);
-        let pick = |inclusive: Option<f64>, exclusive_key: &str, is_max: bool| -> Option<Bound> {
-            // 3.1: numeric exclusive bound; 3.0: boolean modifier of the inclusive one.
-            let mut candidates = Vec::new();
-            if let Some(v) = inclusive {
-                candidates.push(Bound {
-                    value: v,
-                    exclusive: flag(exclusive_key),
-                });
-            }
-            if let Some(v) = num(exclusive_key) {
-                candidates.push(Bound {
-                    value: v,
-                    exclusive: true,
-                });
-            }
-            candidates
-                .into_iter()
-                .reduce(|a, b| match compare_bound(Some(a), Some(b), is_max) {
-                    Some(true) => b,
-                    _ => a,
-                })
+        let inclusive = |v: f64| Bound {
+            value: v,
+            exclusive: false,
         };
-        if self.maximum.is_none() {
-            self.maximum = pick(num("maximum"), "exclusiveMaximum", true);
-        }
-        if self.minimum.is_none() {
-            self.minimum = pick(num("minimum"), "exclusiveMinimum", false);
+        let exclusive = |v: f64| Bound {
+            value: v,
+            exclusive: true,
+        };
+        for (key, exclusive_key, slot, exclusive_slot) in [
+            (
+                "maximum",
+                "exclusiveMaximum",
+                &mut self.maximum,
+                &mut self.exclusive_maximum,
+            ),
+            (
+                "minimum",
+                "exclusiveMinimum",
+                &mut self.minimum,
+                &mut self.exclusive_minimum,
+            ),
+        ] {
+            if slot.is_some() || exclusive_slot.is_some() {
+                continue;
+            }
+            match (num(key), flag(exclusive_key), num(exclusive_key)) {
+                // 3.0: the boolean makes the bound exclusive.
+                (Some(v), true, _) => *exclusive_slot = Some(exclusive(v)),
+                (v, _, e) => {
+                    *slot = v.map(inclusive);
+                    *exclusive_slot = e.map(exclusive);
+                }
+            }
         }
     }
+}
+
+/// Whether a schema path goes through a property (`a`, `[].a`), not only array items (`[]`) or
+/// alternatives (`<#0>`).
+fn names_a_property(path: &str) -> bool {
+    let mut depth = 0usize;
+    let mut rest = String::new();
+    for c in path.replace("[]", "").chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => rest.push(c),
+            _ => {}
+        }
+    }
+    !rest.is_empty()
+}
+
+/// Whether a schema only annotates (nothing that constrains a value).
+fn annotation_only(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|map| {
+        map.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "description" | "title" | "example" | "examples" | "deprecated" | "externalDocs" | "$comment"
+            )
+        })
+    })
+}
+
+/// The type of a schema that says nothing but its type (annotations aside).
+fn bare_type(schema: &Value) -> Option<&str> {
+    let map = schema.as_object()?;
+    let only_type = map
+        .keys()
+        .all(|k| matches!(k.as_str(), "type" | "description" | "title" | "example" | "examples"));
+    if only_type { map.get("type")?.as_str() } else { None }
 }
 
 /// Whether a schema (after `$ref`s) admits only null.
@@ -659,7 +1135,7 @@ mod tests {
             json!({"type": "string"}),
             json!({"type": ["string", "null"]}),
         );
-        assert_eq!(got, ["response-property-became-nullable"]);
+        assert_eq!(got, ["response-body-became-nullable"]);
         let got = ids(
             Direction::Response,
             json!({"type": "string", "nullable": true}),
@@ -681,18 +1157,20 @@ mod tests {
             json!({"maximum": 5}),
             json!({"exclusiveMaximum": 5}),
         );
-        assert_eq!(got, ["request-property-max-decreased"]);
+        let mut got = got;
+        got.sort();
+        assert_eq!(got, ["request-body-exclusive-max-set", "request-body-max-increased"]);
     }
 
     #[test]
-    fn integer_to_number_generalizes_requests_only() {
+    fn integer_to_number_is_a_generalization_and_breaks_responses_only() {
         assert_eq!(
             ids(
                 Direction::Request,
                 json!({"type": "integer"}),
                 json!({"type": "number"})
             ),
-            ["request-property-type-generalized"]
+            ["request-body-type-generalized"]
         );
         assert_eq!(
             ids(
@@ -700,7 +1178,15 @@ mod tests {
                 json!({"type": "integer"}),
                 json!({"type": "number"})
             ),
-            ["response-property-type-changed"]
+            ["response-body-type-generalized"]
+        );
+        assert_eq!(
+            crate::drift::rules::level("request-body-type-generalized"),
+            Some(crate::drift::Level::Info)
+        );
+        assert_eq!(
+            crate::drift::rules::level("response-body-type-generalized"),
+            Some(crate::drift::Level::Err)
         );
     }
 }
