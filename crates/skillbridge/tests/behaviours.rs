@@ -615,7 +615,7 @@ async fn the_user_agent_is_sent_default_or_custom() {
     server.verify().await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn connect_timeout_bounds_a_connection_nobody_answers() {
     // A listener with a backlog of one that never accepts: once one connection fills the queue,
     // the kernel drops further connection attempts, so connecting hangs.
@@ -632,12 +632,16 @@ async fn connect_timeout_bounds_a_connection_nobody_answers() {
         .retry_policy(RetryPolicy::never())
         .build()
         .expect("valid");
-    // A wall-clock bound, 100 times the timeout under test (the only one that is not a hang
-    // guard): without a connect timeout the attempt ends only when reqwest's 30 s TCP user timeout
-    // (or the kernel) gives up, with the same `Timeout` error, so only the time tells them apart.
-    let result = tokio::time::timeout(Duration::from_secs(20), hris(&client).staffing_entity_skills().send())
-        .await
-        .expect("connect_timeout was not applied");
+    // Virtual time (the runtime starts paused and jumps to the next timer whenever it is idle):
+    // with the connect timeout the attempt ends 200 ms in; without it, only the one-hour request
+    // timeout would end it. No wall clock is read, and the test takes no time either way.
+    let started = tokio::time::Instant::now();
+    let result = hris(&client).staffing_entity_skills().send().await;
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(200) && waited < Duration::from_secs(60),
+        "ended after {waited:?} of virtual time: connect_timeout was not applied"
+    );
     let error = result.expect_err("no connection");
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(error.is_retryable());
