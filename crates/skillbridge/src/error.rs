@@ -81,7 +81,7 @@ pub enum Error {
 
     /// A paginated listing could not continue safely.
     #[error(transparent)]
-    Pagination(#[from] crate::pagination::PaginationError),
+    Pagination(#[from] PaginationError),
 
     /// Credentials were refused (`401`/`403`, after one token refresh where the client can refresh),
     /// or no token could be obtained from the token endpoint. Never contains a secret.
@@ -176,6 +176,26 @@ impl Error {
             reason: reason.into(),
         }
     }
+}
+
+/// A listing that cannot continue safely.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// The API handed out a continuation token it had handed out before: following it would loop.
+    #[error("pagination: page {page} repeats continuation {continuation:?}; stopping instead of looping")]
+    RepeatedContinuation {
+        /// The repeated token.
+        continuation: String,
+        /// The 1-based number of the page that carried it (counted from where the stream started).
+        page: u64,
+    },
+    /// The API said there is a next page but gave an empty token to fetch it with.
+    #[error("pagination: page {page} has an empty continuation token; stopping instead of looping")]
+    EmptyContinuation {
+        /// The 1-based number of the page that carried it.
+        page: u64,
+    },
 }
 
 /// Credentials refused by an API or a token endpoint.

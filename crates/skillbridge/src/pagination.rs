@@ -12,6 +12,8 @@ use std::future::Future;
 
 use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
+/// Why a listing stopped; defined beside [`Error`], which wraps it.
+pub use crate::error::PaginationError;
 use crate::error::{Error, Result};
 
 /// How a listing continues after a page.
@@ -33,26 +35,6 @@ pub trait Page: Send + 'static {
 
     /// The page's records, in order.
     fn into_items(self) -> Vec<Self::Item>;
-}
-
-/// A listing that cannot continue safely.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PaginationError {
-    /// The API handed out a continuation token it had handed out before: following it would loop.
-    #[error("pagination: page {page} repeats continuation {continuation:?}; stopping instead of looping")]
-    RepeatedContinuation {
-        /// The repeated token.
-        continuation: String,
-        /// The 1-based number of the page that carried it (counted from where the stream started).
-        page: u64,
-    },
-    /// The API said there is a next page but gave an empty token to fetch it with.
-    #[error("pagination: page {page} has an empty continuation token; stopping instead of looping")]
-    EmptyContinuation {
-        /// The 1-based number of the page that carried it.
-        page: u64,
-    },
 }
 
 /// Brent's cycle detection over continuation tokens (constant memory, any cycle length), plus the

@@ -719,6 +719,24 @@ pub fn deviation_table() -> String {
     out
 }
 
+/// The markdown table of every rule of ours, with oasdiff's level beside it (generated into
+/// `xtask/DRIFT.md`). It lives here, beside oasdiff's list, so that the rules need not know it.
+pub fn rules_markdown() -> String {
+    let mut out = String::from("| Rule id | Level | oasdiff | Meaning |\n|---|---|---|---|\n");
+    for rule in rules::all() {
+        let oasdiff = match oasdiff_level(&rule.id) {
+            Some(l) if l == rule.level => "same".to_owned(),
+            Some(l) => format!("{l} there"),
+            None => "ours".to_owned(),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {oasdiff} | {} |\n",
+            rule.id, rule.level, rule.summary
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -810,23 +810,6 @@ pub fn level(id: &str) -> Option<Level> {
     None
 }
 
-/// The markdown table of every rule (generated into `xtask/DRIFT.md`).
-pub fn markdown() -> String {
-    let mut out = String::from("| Rule id | Level | oasdiff | Meaning |\n|---|---|---|---|\n");
-    for rule in all() {
-        let oasdiff = match super::oasdiff::oasdiff_level(&rule.id) {
-            Some(l) if l == rule.level => "same".to_owned(),
-            Some(l) => format!("{l} there"),
-            None => "ours".to_owned(),
-        };
-        out.push_str(&format!(
-            "| `{}` | {} | {oasdiff} | {} |\n",
-            rule.id, rule.level, rule.summary
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests fail loudly on bad fixtures")]
 mod tests {
