@@ -704,17 +704,10 @@ fn validate_upsert(v: &Value) -> Result<(String, String, Option<u8>), String> {
                     .to_owned(),
             );
         }
-        Some(Value::Number(n)) => {
-            let int = n.as_i64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
-                    .map(|f| f as i64)
-            });
-            match int {
-                Some(l @ 1..=5) => Some(l as u8),
-                _ => return Err(format!("`expected_level` must be an integer between 1 and 5, got {n}.")),
-            }
-        }
+        Some(Value::Number(n)) => match crate::json::integer(n) {
+            Some(l @ 1..=5) => Some(l as u8),
+            _ => return Err(format!("`expected_level` must be an integer between 1 and 5, got {n}.")),
+        },
         Some(other) => {
             return Err(format!(
                 "`expected_level` must be an integer between 1 and 5, got {other}."

@@ -84,6 +84,21 @@
 //! - TechWolf export: missing/unknown/expired/revoked token → 401, token without the `read`
 //!   scope → 403, bodies that are not `application/json` or do not match the spec → 400, all
 //!   with TechWolf's `[{"title","description"}]`. An unknown `starting_after` → 400.
+//! - Numbers: an integer field accepts any whole number, `59` and `59.0` alike, as JSON Schema
+//!   counts integers (one rule for both vendors: Kombo's `expected_level`, TechWolf's `limit`).
+//!
+//! ## Where the mock is stricter than the specs, on purpose
+//! Third-party validators (Schemathesis, Prism) found the mock stricter than the specs in these
+//! places; each is a decision, kept so that a client bug shows up here rather than in production:
+//! - An unknown `starting_after` is a 400, the spec's own example request included (its id is not
+//!   one of the seeded employees): `external_id`s are opaque to a client, so continuing "after" a
+//!   key the server never issued would hide a client that invents or mangles keys.
+//! - `cursor=` (empty) is a 400 while an empty `ids=` (or any empty filter list) is no filter: an
+//!   empty list filters nothing, but an empty cursor cannot be told from "start over", which is
+//!   how a client that loses its cursor loops forever.
+//! - Unknown query parameters are a 400 (`PLATFORM.INPUT_INVALID` naming the parameter). Real APIs
+//!   often ignore them; here a typo in a client's filter name fails loudly instead of silently
+//!   returning everything.
 //!   `last_updated` filters compare the employee's update date strictly (`gt`: after, `lt`:
 //!   before). `next_starting_after` is configurable ([`NextStartingAfter`]) and never sent on the
 //!   last page.
@@ -133,6 +148,7 @@ mod contract;
 mod faults;
 mod hold;
 mod ids;
+mod json;
 mod kombo;
 mod log;
 mod server;

@@ -676,7 +676,7 @@ fn parse_export(v: &Value) -> Result<ExportRequest, String> {
     let obj = v.as_object().ok_or("The request body must be a JSON object.")?;
     let limit = match obj.get("limit") {
         None => return Err("`limit` is required.".to_owned()),
-        Some(Value::Number(n)) => match n.as_u64() {
+        Some(Value::Number(n)) => match crate::json::integer(n) {
             Some(l @ 1..=100) => l as usize,
             _ => return Err(format!("`limit` must be an integer between 1 and 100, got {n}.")),
         },

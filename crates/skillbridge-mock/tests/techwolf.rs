@@ -151,6 +151,7 @@ async fn export_validates_its_body() {
         json!({"limit": 0}),
         json!({"limit": 101}),
         json!({"limit": "10"}),
+        json!({"limit": 2.5}),
         json!({"limit": 10, "starting_after": long}),
         json!({"limit": 10, "include": ["everything"]}),
         json!({"limit": 10, "filters": [{"filter": "department", "department": "x"}]}),
@@ -188,6 +189,11 @@ async fn export_validates_its_body() {
     // Boundaries are accepted.
     assert_eq!(ctx.export(&token, &json!({"limit": 1})).await.status, 200);
     assert_eq!(ctx.export(&token, &json!({"limit": 100})).await.status, 200);
+    // A whole number is an integer however it is written (JSON Schema's rule, and Kombo's
+    // `expected_level` handler's): `3.0` is a limit of 3.
+    let float_limit = ctx.export(&token, &json!({"limit": 3.0})).await;
+    assert_eq!(float_limit.status, 200);
+    assert_eq!(float_limit.json()["records"].as_array().map(Vec::len), Some(3));
     // Every schema-invalid body was recorded as a request violation; no response broke the spec.
     let v = ctx.server.contract_violations();
     assert!(v.len() >= 8, "{v:#?}");
