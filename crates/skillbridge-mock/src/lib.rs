@@ -136,6 +136,21 @@
 //! forget: [`MockServer::request_count`] per route, [`MockServer::token_requests`],
 //! [`MockServer::peak_concurrent_writes`].
 //!
+//! # Layout
+//! The harness names no vendor; each vendor lives in one folder and plugs into it.
+//! - `server`: the vendor-neutral core state (faults, request log, contract checks, per-route
+//!   counts, holds), the fault/log/contract middleware and the accept loop. It merges the
+//!   routers the vendors hand it and never imports a vendor module.
+//! - `http`: JSON responses, bearer tokens and the one `Content-Type` check.
+//! - `faults`, `hold`, `log`, `contract`, `ids`, `json`: fault rules, holds, the request log, the
+//!   spec checks, seeded ids and the integer rule, all shared.
+//! - `kombo/`: `data` (seeded records and writes), `query` (list parameters and cursors),
+//!   `handlers`, `error` (Kombo's envelope and codes), `state` (credentials, write limit and
+//!   counters); `routes()` plugs it in.
+//! - `techwolf/`: `data` (seeded employees), `token` (OAuth 2.0), `export`, `error` (the error
+//!   array and OAuth errors), `state` (client, tokens, `next_starting_after` mode); `routes()`.
+//! - This file is the one composition point: the builder, the states, and [`MockServer`].
+//!
 //! # Events for tests
 //! Tests synchronise on events, not on time: [`MockServer::hold`] keeps a route's requests
 //! waiting until [`MockServer::release`] ([`MockServer::wait_held`] resolves once N are waiting),
