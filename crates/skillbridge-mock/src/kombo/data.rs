@@ -10,10 +10,10 @@ use super::query::Filters;
 use crate::ids::{IdCodec, IdKind, KomboId, hash3};
 
 /// 2024-01-01T00:00:00Z: seeded `changed_at` values fall in the two years from here.
-pub(crate) const BASE_START_MS: i64 = 1_704_067_200_000;
+const BASE_START_MS: i64 = 1_704_067_200_000;
 const BASE_SPAN_MS: i64 = 730 * 86_400_000;
 /// Every seeded record changed before this; writes are stamped after it.
-pub(crate) const BASE_END_MS: i64 = BASE_START_MS + BASE_SPAN_MS;
+pub(super) const BASE_END_MS: i64 = BASE_START_MS + BASE_SPAN_MS;
 
 const TAG_OFFSET: u64 = 101;
 const TAG_RECORD: u64 = 102;
@@ -151,7 +151,7 @@ impl KomboData {
         self.skills
     }
 
-    pub(crate) fn is_closed(&self, e: u32) -> bool {
+    pub(super) fn is_closed(&self, e: u32) -> bool {
         self.forced_closed == Some(e) || hash3(self.seed, TAG_CLOSED, u64::from(e)).is_multiple_of(20)
     }
 

@@ -40,7 +40,7 @@ struct KomboErrorDetail<'a> {
 }
 
 /// Kombo's error envelope.
-pub(crate) fn kombo_error(status: StatusCode, code: Option<&str>, message: impl Into<String>) -> Response {
+pub(super) fn kombo_error(status: StatusCode, code: Option<&str>, message: impl Into<String>) -> Response {
     let message = message.into();
     let n = INTERACTION.fetch_add(1, Ordering::Relaxed);
     json_response(
@@ -58,7 +58,7 @@ pub(crate) fn kombo_error(status: StatusCode, code: Option<&str>, message: impl 
 }
 
 /// The server's own refusals in Kombo's envelope, with Kombo's codes.
-pub(crate) fn refusal(_route: Route, status: StatusCode, why: Refusal<'_>) -> Response {
+pub(super) fn refusal(_route: Route, status: StatusCode, why: Refusal<'_>) -> Response {
     let code = match why {
         Refusal::RateLimited => Some("PLATFORM.RATE_LIMIT_EXCEEDED"),
         Refusal::TooLarge => Some("PLATFORM.INPUT_INVALID"),

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::ids::fnv1a;
 
 /// The largest `page_size` Kombo allows, and its default.
-pub(crate) const MAX_PAGE_SIZE: usize = 250;
+const MAX_PAGE_SIZE: usize = 250;
 const DEFAULT_PAGE_SIZE: usize = 100;
 
 /// The list filters in canonical form (sorted, deduplicated), which is what a cursor is bound to.

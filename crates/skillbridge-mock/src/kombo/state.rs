@@ -57,9 +57,9 @@ impl KomboState {
 
 /// The router's state: the shared core and Kombo's own, each reachable as an axum sub-state.
 #[derive(Clone)]
-pub(crate) struct KomboApp {
-    pub(crate) core: Arc<Core>,
-    pub(crate) kombo: Arc<KomboState>,
+pub(super) struct KomboApp {
+    pub(super) core: Arc<Core>,
+    pub(super) kombo: Arc<KomboState>,
 }
 
 impl FromRef<KomboApp> for Arc<Core> {

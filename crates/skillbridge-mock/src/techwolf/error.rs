@@ -8,7 +8,7 @@ use crate::http::json_response;
 use crate::server::Refusal;
 
 /// TechWolf's error array, titled like `400 Bad Request`.
-pub(crate) fn techwolf_error(status: StatusCode, description: &str) -> Response {
+pub(super) fn techwolf_error(status: StatusCode, description: &str) -> Response {
     let title = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("Error"));
     json_response(
         status,
@@ -17,7 +17,7 @@ pub(crate) fn techwolf_error(status: StatusCode, description: &str) -> Response 
 }
 
 /// An OAuth 2.0 / Auth0 style error object.
-pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+pub(super) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     json_response(
         status,
         &serde_json::json!({ "error": error, "error_description": description }),
@@ -26,7 +26,7 @@ pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) ->
 
 /// The server's own refusals: an OAuth error on the token endpoint, the error array elsewhere.
 /// TechWolf has no error codes, so an injected fault's code is not shown.
-pub(crate) fn refusal(route: Route, status: StatusCode, why: Refusal<'_>) -> Response {
+pub(super) fn refusal(route: Route, status: StatusCode, why: Refusal<'_>) -> Response {
     if route == Route::TechwolfToken {
         let error = if status == StatusCode::TOO_MANY_REQUESTS {
             "too_many_requests"

@@ -53,9 +53,9 @@ impl TechwolfState {
 
 /// The router's state: the shared core and TechWolf's own, each reachable as an axum sub-state.
 #[derive(Clone)]
-pub(crate) struct TechwolfApp {
-    pub(crate) core: Arc<Core>,
-    pub(crate) techwolf: Arc<TechwolfState>,
+pub(super) struct TechwolfApp {
+    pub(super) core: Arc<Core>,
+    pub(super) techwolf: Arc<TechwolfState>,
 }
 
 impl FromRef<TechwolfApp> for Arc<Core> {
