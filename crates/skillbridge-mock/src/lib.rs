@@ -136,6 +136,21 @@
 //! forget: [`MockServer::request_count`] per route, [`MockServer::token_requests`],
 //! [`MockServer::peak_concurrent_writes`].
 //!
+//! # Layout
+//! The harness names no vendor; each vendor lives in one folder and plugs into it.
+//! - `server`: the vendor-neutral core state (faults, request log, contract checks, per-route
+//!   counts, holds), the fault/log/contract middleware and the accept loop. It merges the
+//!   routers the vendors hand it and never imports a vendor module.
+//! - `http`: JSON responses, bearer tokens and the one `Content-Type` check.
+//! - `faults`, `hold`, `log`, `contract`, `ids`, `json`: fault rules, holds, the request log, the
+//!   spec checks, seeded ids and the integer rule, all shared.
+//! - `kombo/`: `data` (seeded records and writes), `query` (list parameters and cursors),
+//!   `handlers`, `error` (Kombo's envelope and codes), `state` (credentials, write limit and
+//!   counters); `routes()` plugs it in.
+//! - `techwolf/`: `data` (seeded employees), `token` (OAuth 2.0), `export`, `error` (the error
+//!   array and OAuth errors), `state` (client, tokens, `next_starting_after` mode); `routes()`.
+//! - This file is the one composition point: the builder, the states, and [`MockServer`].
+//!
 //! # Events for tests
 //! Tests synchronise on events, not on time: [`MockServer::hold`] keeps a route's requests
 //! waiting until [`MockServer::release`] ([`MockServer::wait_held`] resolves once N are waiting),
@@ -147,6 +162,7 @@
 mod contract;
 mod faults;
 mod hold;
+mod http;
 mod ids;
 mod json;
 mod kombo;
@@ -156,8 +172,8 @@ mod techwolf;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 pub use contract::{ContractSchemas, ContractViolation, Direction};
@@ -167,7 +183,25 @@ pub use log::{LoggedRequest, MASK};
 pub use techwolf::{Employee, NextStartingAfter, Skill, SkillCluster};
 
 use ids::{IdCodec, IdKind, hash3};
-use server::{AppState, Credentials};
+use kombo::KomboState;
+use server::Core;
+use techwolf::TechwolfState;
+
+/// The credentials the mock accepts, per vendor.
+#[derive(Clone, Debug)]
+struct Credentials {
+    kombo: kombo::Credentials,
+    techwolf: techwolf::Credentials,
+}
+
+/// The composition point: the vendor-neutral core and each vendor's state. This is the one
+/// place that names both the server and the vendors; the server never imports a vendor.
+#[derive(Debug)]
+struct AppState {
+    core: Arc<Core>,
+    kombo: Arc<KomboState>,
+    techwolf: Arc<TechwolfState>,
+}
 
 /// Configures and starts a [`MockServer`]. Every setting has a default; see each method.
 #[derive(Clone)]
@@ -379,24 +413,28 @@ impl MockServerBuilder {
         let s = self.seed;
         let h = |tag: u64| hash3(s, tag, 0);
         Credentials {
-            kombo_api_key: self
-                .kombo_api_key
-                .clone()
-                .unwrap_or_else(|| format!("kombo_mock_{:016x}{:016x}", h(301), h(302))),
-            integration_id: self
-                .integration_id
-                .clone()
-                .unwrap_or_else(|| format!("sandbox:{}", IdCodec::new(s).kombo(IdKind::Integration, 0).as_str())),
-            client_id: self
-                .client_id
-                .clone()
-                .unwrap_or_else(|| format!("twmock_{:016x}", h(303))),
-            client_secret: self
-                .client_secret
-                .clone()
-                .unwrap_or_else(|| format!("{:016x}{:016x}", h(304), h(305))),
-            audience: self.audience.clone().unwrap_or_else(|| "eu3.techwolf.ai".to_owned()),
-            tenant: self.tenant.clone().unwrap_or_else(|| "acme".to_owned()),
+            kombo: kombo::Credentials {
+                api_key: self
+                    .kombo_api_key
+                    .clone()
+                    .unwrap_or_else(|| format!("kombo_mock_{:016x}{:016x}", h(301), h(302))),
+                integration_id: self
+                    .integration_id
+                    .clone()
+                    .unwrap_or_else(|| format!("sandbox:{}", IdCodec::new(s).kombo(IdKind::Integration, 0).as_str())),
+            },
+            techwolf: techwolf::Credentials {
+                client_id: self
+                    .client_id
+                    .clone()
+                    .unwrap_or_else(|| format!("twmock_{:016x}", h(303))),
+                client_secret: self
+                    .client_secret
+                    .clone()
+                    .unwrap_or_else(|| format!("{:016x}{:016x}", h(304), h(305))),
+                audience: self.audience.clone().unwrap_or_else(|| "eu3.techwolf.ai".to_owned()),
+                tenant: self.tenant.clone().unwrap_or_else(|| "acme".to_owned()),
+            },
         }
     }
 
@@ -420,10 +458,15 @@ impl MockServerBuilder {
         for (route, latency) in &self.latency {
             faults.set_latency(*route, *latency);
         }
-        let limit = self.write_concurrency_limit;
-        let state = Arc::new(AppState {
-            creds: self.credentials(),
-            kombo: kombo::KomboData::new(
+        let creds = self.credentials();
+        let core = Arc::new(Core::new(
+            faults,
+            log::RequestLog::new(self.request_log_capacity),
+            contract::Contract::new(self.contract_checks),
+        ));
+        let kombo = Arc::new(KomboState::new(
+            creds.kombo,
+            kombo::KomboData::new(
                 self.seed,
                 kombo::KomboSizes {
                     staffing_entities: self.staffing_entities,
@@ -432,24 +475,27 @@ impl MockServerBuilder {
                 },
                 self.unsupported_filters.clone(),
             ),
-            techwolf: techwolf::TechwolfData::new(self.seed, self.employees),
+            self.write_concurrency_limit,
+        ));
+        let techwolf = Arc::new(TechwolfState {
+            creds: creds.techwolf,
+            data: techwolf::TechwolfData::new(self.seed, self.employees),
             tokens: techwolf::Tokens::new(self.seed, self.token_ttl),
-            faults,
-            log: log::RequestLog::new(self.request_log_capacity),
-            contract: contract::Contract::new(self.contract_checks),
-            write_permits: (limit > 0).then(|| (limit, Arc::new(tokio::sync::Semaphore::new(limit as usize)))),
-            route_requests: Default::default(),
-            writes_in_flight: AtomicU64::new(0),
-            peak_writes_in_flight: AtomicU64::new(0),
-            next_starting_after: Mutex::new(self.next_starting_after),
-            holds: hold::Holds::default(),
-            logged: tokio::sync::watch::Sender::new(0),
+            next_starting_after: std::sync::Mutex::new(self.next_starting_after),
             echo_client_secret: self.echo_client_secret,
         });
+        let router = server::router(
+            Arc::clone(&core),
+            vec![
+                kombo::routes(Arc::clone(&core), Arc::clone(&kombo)),
+                techwolf::routes(Arc::clone(&core), Arc::clone(&techwolf)),
+            ],
+        );
+        let state = AppState { core, kombo, techwolf };
         let listener = server::bind(SocketAddr::new(self.host, self.port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let task = server::spawn(listener, server::router(state.clone()), stopped);
+        let task = server::spawn(listener, router, stopped);
         Ok(MockServer {
             addr,
             seed: self.seed,
@@ -464,7 +510,7 @@ impl MockServerBuilder {
 pub struct MockServer {
     addr: SocketAddr,
     seed: u64,
-    state: Arc<AppState>,
+    state: AppState,
     task: tokio::task::JoinHandle<()>,
     stop: tokio::sync::watch::Sender<bool>,
 }
@@ -508,41 +554,41 @@ impl MockServer {
     /// [`MockServer::wait_held`], a test makes requests overlap, or keeps one open, for as long
     /// as it needs instead of adding latency and hoping it suffices.
     pub fn hold(&self, route: Route) {
-        self.state.holds.set(route, true);
+        self.state.core.holds.set(route, true);
     }
 
     /// Lets the route's held requests, and later ones, through.
     pub fn release(&self, route: Route) {
-        self.state.holds.set(route, false);
+        self.state.core.holds.set(route, false);
     }
 
     /// Requests of the route being held right now.
     pub fn held(&self, route: Route) -> u64 {
-        self.state.holds.held(route)
+        self.state.core.holds.held(route)
     }
 
     /// Resolves once at least `n` requests of the route are being held.
     pub async fn wait_held(&self, route: Route, n: u64) {
-        self.state.holds.wait_held(route, n).await;
+        self.state.core.holds.wait_held(route, n).await;
     }
 
     /// Requests logged since the server started; unlike [`MockServer::request_log`] this counts
     /// every request once it is answered or abandoned, and is not reset by clearing the log.
     pub fn logged_count(&self) -> u64 {
-        *self.state.logged.borrow()
+        *self.state.core.logged.borrow()
     }
 
     /// Resolves once [`MockServer::logged_count`] reaches `n`: the moment the server has finished
     /// with (or noticed the client abandon) that many requests.
     pub async fn wait_logged(&self, n: u64) {
-        let mut logged = self.state.logged.subscribe();
+        let mut logged = self.state.core.logged.subscribe();
         let _ = logged.wait_for(|logged| *logged >= n).await;
     }
 
     /// Moves the clock that token expiry is measured on forward by `by`, so that tests expire
     /// tokens without waiting for them.
     pub fn advance_clock(&self, by: Duration) {
-        self.state.tokens.advance_clock(by);
+        self.state.techwolf.tokens.advance_clock(by);
     }
 
     /// The bound address.
@@ -557,57 +603,57 @@ impl MockServer {
 
     /// Base URL of the Kombo API, e.g. `http://127.0.0.1:PORT/kombo/v1`.
     pub fn kombo_base_url(&self) -> String {
-        format!("http://{}{}", self.addr, server::KOMBO_PREFIX)
+        format!("http://{}{}", self.addr, kombo::PREFIX)
     }
 
     /// Base URL of the TechWolf API, e.g. `http://127.0.0.1:PORT/techwolf`.
     pub fn techwolf_base_url(&self) -> String {
-        format!("http://{}{}", self.addr, server::TECHWOLF_PREFIX)
+        format!("http://{}{}", self.addr, techwolf::PREFIX)
     }
 
     /// The TechWolf token endpoint, e.g. `http://127.0.0.1:PORT/oauth/token`.
     pub fn token_url(&self) -> String {
-        format!("http://{}{}", self.addr, server::TOKEN_PATH)
+        format!("http://{}{}", self.addr, techwolf::TOKEN_PATH)
     }
 
     /// The Kombo API key the server accepts.
     pub fn kombo_api_key(&self) -> &str {
-        &self.state.creds.kombo_api_key
+        &self.state.kombo.creds.api_key
     }
 
     /// The `X-Integration-Id` the server accepts.
     pub fn integration_id(&self) -> &str {
-        &self.state.creds.integration_id
+        &self.state.kombo.creds.integration_id
     }
 
     /// The TechWolf OAuth client id.
     pub fn client_id(&self) -> &str {
-        &self.state.creds.client_id
+        &self.state.techwolf.creds.client_id
     }
 
     /// The TechWolf OAuth client secret.
     pub fn client_secret(&self) -> &str {
-        &self.state.creds.client_secret
+        &self.state.techwolf.creds.client_secret
     }
 
     /// The token audience.
     pub fn audience(&self) -> &str {
-        &self.state.creds.audience
+        &self.state.techwolf.creds.audience
     }
 
     /// The TechWolf tenant.
     pub fn tenant(&self) -> &str {
-        &self.state.creds.tenant
+        &self.state.techwolf.creds.tenant
     }
 
     /// The last requests received (oldest first), secrets masked.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
-        self.state.log.snapshot()
+        self.state.core.log.snapshot()
     }
 
     /// Empties the request log.
     pub fn clear_request_log(&self) {
-        self.state.log.clear();
+        self.state.core.log.clear();
     }
 
     /// Requests the token endpoint received (whatever their outcome, faults included).
@@ -618,38 +664,38 @@ impl MockServer {
     /// Requests a route received so far, whatever their outcome (faults included); unlike the
     /// request log this never forgets, so retry counts can be asserted on long runs.
     pub fn request_count(&self, route: Route) -> u64 {
-        self.state.route_requests[route.position()].load(Ordering::Relaxed)
+        self.state.core.route_requests[route.position()].load(Ordering::Relaxed)
     }
 
     /// The most authenticated Kombo writes that were being handled at the same time (rejected
     /// ones included): assert a client's own write concurrency with it.
     pub fn peak_concurrent_writes(&self) -> u64 {
-        self.state.peak_writes_in_flight.load(Ordering::SeqCst)
+        self.state.kombo.peak_writes()
     }
 
     /// Access tokens issued.
     pub fn tokens_issued(&self) -> u64 {
-        self.state.tokens.issued()
+        self.state.techwolf.tokens.issued()
     }
 
     /// Revokes every access token issued so far (early expiry), as [`Fault::ExpireTokens`] does.
     pub fn revoke_tokens(&self) {
-        self.state.tokens.revoke_all();
+        self.state.techwolf.tokens.revoke_all();
     }
 
     /// Changes the lifetime of tokens issued from now on.
     pub fn set_token_ttl(&self, ttl: Duration) {
-        self.state.tokens.set_ttl(ttl);
+        self.state.techwolf.tokens.set_ttl(ttl);
     }
 
     /// Contract violations seen so far (bounded to the last 1000).
     pub fn contract_violations(&self) -> Vec<ContractViolation> {
-        self.state.contract.violations()
+        self.state.core.contract.violations()
     }
 
     /// Forgets recorded contract violations.
     pub fn clear_contract_violations(&self) {
-        self.state.contract.clear();
+        self.state.core.contract.clear();
     }
 
     /// Replaces a route's fault rules (counts restart).
@@ -659,88 +705,89 @@ impl MockServer {
         I::Item: Into<FaultRule>,
     {
         self.state
+            .core
             .faults
             .set(route, rules.into_iter().map(Into::into).collect());
     }
 
     /// Adds a fault rule to a route.
     pub fn add_fault(&self, route: Route, rule: impl Into<FaultRule>) {
-        self.state.faults.add(route, rule.into());
+        self.state.core.faults.add(route, rule.into());
     }
 
     /// Removes every fault rule of every route.
     pub fn clear_faults(&self) {
-        self.state.faults.clear();
+        self.state.core.faults.clear();
     }
 
     /// Sets a route's added latency.
     pub fn set_latency(&self, route: Route, latency: Duration) {
-        self.state.faults.set_latency(route, latency);
+        self.state.core.faults.set_latency(route, latency);
     }
 
     /// Changes whether export pages carry `next_starting_after`.
     pub fn set_next_starting_after(&self, mode: NextStartingAfter) {
-        *self.state.next_starting_after.lock().unwrap_or_else(|e| e.into_inner()) = mode;
+        self.state.techwolf.set_next_starting_after(mode);
     }
 
     /// All expectations, deleted ones and those created by upserts included.
     pub fn expectations_count(&self) -> u64 {
-        self.state.kombo.total()
+        self.state.kombo.data.total()
     }
 
     /// Expectations a listing without `include_deleted` returns. O(total): for assertions.
     pub fn visible_expectations_count(&self) -> u64 {
-        self.state.kombo.visible_count()
+        self.state.kombo.data.visible_count()
     }
 
     /// The expectation at a position in listing order.
     pub fn expectation(&self, index: u64) -> Option<Expectation> {
-        self.state.kombo.expectation(index)
+        self.state.kombo.data.expectation(index)
     }
 
     /// The expectation with this Kombo id.
     pub fn expectation_by_id(&self, id: &str) -> Option<Expectation> {
-        self.state.kombo.expectation_by_id(id)
+        self.state.kombo.data.expectation_by_id(id)
     }
 
     /// The expectation of a skill on a staffing entity, if there is one.
     pub fn find_expectation(&self, staffing_entity_id: &str, skill_id: &str) -> Option<Expectation> {
-        self.state.kombo.find_expectation(staffing_entity_id, skill_id)
+        self.state.kombo.data.find_expectation(staffing_entity_id, skill_id)
     }
 
     /// Number of staffing entities.
     pub fn staffing_entities_count(&self) -> u32 {
-        self.state.kombo.entity_count()
+        self.state.kombo.data.entity_count()
     }
 
     /// A staffing entity by index.
     pub fn staffing_entity(&self, index: u32) -> Option<StaffingEntity> {
-        self.state.kombo.entity(index)
+        self.state.kombo.data.entity(index)
     }
 
     /// Every staffing entity, computed lazily.
     pub fn staffing_entities(&self) -> impl Iterator<Item = StaffingEntity> + '_ {
-        (0..self.state.kombo.entity_count()).filter_map(|i| self.state.kombo.entity(i))
+        (0..self.state.kombo.data.entity_count()).filter_map(|i| self.state.kombo.data.entity(i))
     }
 
     /// Size of the skill catalog.
     pub fn skills_count(&self) -> u32 {
-        self.state.kombo.skill_count()
+        self.state.kombo.data.skill_count()
     }
 
     /// The Kombo id of a skill by index.
     pub fn skill_id(&self, index: u32) -> Option<String> {
-        self.state.kombo.skill_id(index)
+        self.state.kombo.data.skill_id(index)
     }
 
     /// Number of TechWolf employees.
     pub fn employees_count(&self) -> u64 {
-        self.state.techwolf.count()
+        self.state.techwolf.data.count()
     }
 
     /// A TechWolf employee by index (creation order), with every optional part.
     pub fn employee(&self, index: u64) -> Option<Employee> {
-        self.state.techwolf.employee(index)
+        self.state.techwolf.data.employee(index)
     }
 }
 

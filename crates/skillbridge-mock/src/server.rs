@@ -1,9 +1,11 @@
-//! Shared state, the fault/log/contract middleware, vendor error shapes and the accept loop.
+//! The vendor-neutral harness: shared state, the fault/log/contract middleware and the accept
+//! loop. It knows no vendor: each vendor plugs in a [`Vendor`] (its router, its endpoints and
+//! its error body), and the composition point (`lib.rs`) hands them to [`router`].
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -13,76 +15,43 @@ use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use serde::Serialize;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
 use crate::contract::Contract;
 use crate::faults::{Fault, FaultSet, Route};
-use crate::kombo::{self, KomboData};
+use crate::hold::Holds;
 use crate::log::{LoggedRequest, RequestLog};
-use crate::techwolf::{self, NextStartingAfter, TechwolfData, Tokens};
-
-pub(crate) const KOMBO_PREFIX: &str = "/kombo/v1";
-pub(crate) const TECHWOLF_PREFIX: &str = "/techwolf";
-pub(crate) const TOKEN_PATH: &str = "/oauth/token";
-const KOMBO_PATH: &str = "/kombo/v1/hris/staffing-entity-skills";
-const EXPORT_PATH: &str = "/techwolf/export/employees/skill_clusters";
 
 /// Request bodies larger than this are refused (every valid body is far smaller).
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
-/// The credentials the mock accepts.
-#[derive(Clone)]
-pub(crate) struct Credentials {
-    pub(crate) kombo_api_key: String,
-    pub(crate) integration_id: String,
-    pub(crate) client_id: String,
-    pub(crate) client_secret: String,
-    pub(crate) audience: String,
-    pub(crate) tenant: String,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("kombo_api_key", &crate::log::MASK)
-            .field("integration_id", &self.integration_id)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &crate::log::MASK)
-            .field("audience", &self.audience)
-            .field("tenant", &self.tenant)
-            .finish()
-    }
-}
-
-/// Everything a request can touch.
+/// What every route shares, whatever its vendor.
 #[derive(Debug)]
-pub(crate) struct AppState {
-    pub(crate) creds: Credentials,
-    pub(crate) kombo: KomboData,
-    pub(crate) techwolf: TechwolfData,
-    pub(crate) tokens: Tokens,
+pub(crate) struct Core {
     pub(crate) faults: FaultSet,
     pub(crate) log: RequestLog,
     pub(crate) contract: Contract,
-    pub(crate) write_permits: Option<(u32, Arc<Semaphore>)>,
     /// Requests received per route, indexed by [`Route::position`].
     pub(crate) route_requests: [AtomicU64; 4],
-    pub(crate) writes_in_flight: AtomicU64,
-    pub(crate) peak_writes_in_flight: AtomicU64,
-    pub(crate) next_starting_after: Mutex<NextStartingAfter>,
-    pub(crate) holds: crate::hold::Holds,
+    pub(crate) holds: Holds,
     /// Requests logged since the server started (the log itself is bounded and can be cleared).
     pub(crate) logged: tokio::sync::watch::Sender<u64>,
-    /// Whether the token endpoint repeats a wrong `client_secret` in its error description.
-    pub(crate) echo_client_secret: bool,
 }
 
-impl AppState {
+impl Core {
+    pub(crate) fn new(faults: FaultSet, log: RequestLog, contract: Contract) -> Self {
+        Self {
+            faults,
+            log,
+            contract,
+            route_requests: Default::default(),
+            holds: Holds::default(),
+            logged: tokio::sync::watch::Sender::new(0),
+        }
+    }
+
     /// The route's configured added latency, then its hold ([`crate::MockServer::hold`]).
     pub(crate) async fn delay(&self, route: Route) {
         let d = self.faults.latency(route);
@@ -97,107 +66,69 @@ impl AppState {
         self.log.push(entry);
         self.logged.send_modify(|n| *n += 1);
     }
-
-    pub(crate) fn next_starting_after(&self) -> NextStartingAfter {
-        *self.next_starting_after.lock().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Response helpers
-
-pub(crate) fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => (
-            status,
-            [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("serialising the response failed: {e}"),
-        )
-            .into_response(),
-    }
+/// Why the server itself refuses a request, in no vendor's words.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Refusal<'a> {
+    /// An injected [`Fault::RateLimit`].
+    RateLimited,
+    /// The request body is over [`MAX_REQUEST_BODY`].
+    TooLarge,
+    /// An injected [`Fault::Error`], with its code (the vendor's own) and message.
+    Injected { code: Option<&'a str>, message: &'a str },
 }
 
-static INTERACTION: AtomicU64 = AtomicU64::new(1);
-
-fn kombo_title(code: Option<&str>) -> Option<&'static str> {
-    Some(match code? {
-        "PLATFORM.RATE_LIMIT_EXCEEDED" => "You have exceeded the rate limit.",
-        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED" => "You have exceeded the concurrency limit.",
-        "PLATFORM.INTEGRATION_NOT_FOUND" => "The integration could not be found.",
-        "PLATFORM.INPUT_INVALID" => "The input is invalid.",
-        "PLATFORM.AUTHENTICATION_INVALID" => "The authentication is invalid.",
-        "HRIS.STAFFING_ENTITY_CLOSED" => "The staffing entity is closed.",
-        "REMOTE.SERVICE_UNAVAILABLE" => "The remote system is unavailable.",
-        _ => "An error occurred.",
-    })
-}
-
-#[derive(Serialize)]
-struct KomboErrorBody<'a> {
-    status: &'static str,
-    error: KomboErrorDetail<'a>,
-}
-
-#[derive(Serialize)]
-struct KomboErrorDetail<'a> {
-    code: Option<&'a str>,
-    title: Option<&'static str>,
-    message: &'a str,
-    log_url: String,
-}
-
-/// Kombo's error envelope.
-pub(crate) fn kombo_error(status: StatusCode, code: Option<&str>, message: impl Into<String>) -> Response {
-    let message = message.into();
-    let n = INTERACTION.fetch_add(1, Ordering::Relaxed);
-    json_response(
-        status,
-        &KomboErrorBody {
-            status: "error",
-            error: KomboErrorDetail {
-                code,
-                title: kombo_title(code),
-                message: &message,
-                log_url: format!("https://app.kombo.dev/mock/logs?interactionId={n}"),
-            },
-        },
-    )
-}
-
-/// TechWolf's error array, titled like `400 Bad Request`.
-pub(crate) fn techwolf_error(status: StatusCode, description: &str) -> Response {
-    let title = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("Error"));
-    json_response(
-        status,
-        &serde_json::json!([{ "title": title, "description": description }]),
-    )
-}
-
-/// An OAuth 2.0 / Auth0 style error object.
-pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    json_response(
-        status,
-        &serde_json::json!({ "error": error, "error_description": description }),
-    )
-}
-
-fn route_error(route: Option<Route>, status: StatusCode, code: Option<&str>, message: &str) -> Response {
-    match route {
-        Some(r) if r.is_kombo() => kombo_error(status, code, message),
-        Some(Route::TechwolfToken) => {
-            let error = if status == StatusCode::TOO_MANY_REQUESTS {
-                "too_many_requests"
-            } else {
-                "server_error"
-            };
-            oauth_error(status, error, message)
+impl Refusal<'_> {
+    /// The human-readable message.
+    pub(crate) fn message(&self) -> &str {
+        match self {
+            Refusal::RateLimited => "Rate limit exceeded; retry after the window resets.",
+            Refusal::TooLarge => "Body too large.",
+            Refusal::Injected { message, .. } => message,
         }
-        _ => techwolf_error(status, message),
+    }
+}
+
+/// A vendor's error body for the responses the server makes up itself (injected faults,
+/// oversized bodies), in that vendor's shape.
+pub(crate) type ErrorBody = fn(Route, StatusCode, Refusal<'_>) -> Response;
+
+/// One endpoint a vendor serves.
+#[derive(Clone, Debug)]
+pub(crate) struct Endpoint {
+    pub(crate) path: &'static str,
+    pub(crate) method: Method,
+    pub(crate) route: Route,
+}
+
+/// What a vendor plugs into the server.
+pub(crate) struct Vendor {
+    /// The vendor's routes, its own state already applied.
+    pub(crate) router: Router,
+    /// The endpoints of `router` that faults, latency and the log are aimed at.
+    pub(crate) endpoints: Vec<Endpoint>,
+    /// The vendor's error body.
+    pub(crate) error: ErrorBody,
+}
+
+/// A fault the server picked for a request and leaves to the vendor to apply (today
+/// [`Fault::ExpireTokens`]); handlers find it in the request's extensions.
+#[derive(Clone, Debug)]
+pub(crate) struct InjectedFault(pub(crate) Fault);
+
+/// The middleware's state: the core and which vendor answers for which endpoint.
+struct Harness {
+    core: Arc<Core>,
+    endpoints: Vec<(Endpoint, ErrorBody)>,
+}
+
+impl Harness {
+    fn classify(&self, method: &Method, path: &str) -> Option<(Route, ErrorBody)> {
+        self.endpoints
+            .iter()
+            .find(|(e, _)| e.path == path && e.method == method)
+            .map(|(e, error)| (e.route, *error))
     }
 }
 
@@ -207,16 +138,6 @@ fn route_error(route: Option<Route>, status: StatusCode, code: Option<&str>, mes
 /// Marks a response whose connection must be closed without sending it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct DropConnection;
-
-fn classify(method: &Method, path: &str) -> Option<Route> {
-    match (path, method) {
-        (KOMBO_PATH, &Method::GET) => Some(Route::KomboList),
-        (KOMBO_PATH, &Method::POST) => Some(Route::KomboUpsert),
-        (TOKEN_PATH, &Method::POST) => Some(Route::TechwolfToken),
-        (EXPORT_PATH, &Method::POST) => Some(Route::TechwolfExport),
-        _ => None,
-    }
-}
 
 const SERVICE_UNAVAILABLE_HTML: &str = "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n\
 <body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n";
@@ -228,19 +149,14 @@ fn secs_ceil(d: Duration) -> u64 {
 }
 
 /// The response a fault answers with instead of the handler's, if it does.
-fn fault_response(state: &AppState, route: Route, fault: &Fault) -> Option<Response> {
+fn fault_response(route: Route, error: ErrorBody, fault: &Fault) -> Option<Response> {
     Some(match fault {
         Fault::RateLimit {
             limit,
             reset,
             retry_after,
         } => {
-            let mut r = route_error(
-                Some(route),
-                StatusCode::TOO_MANY_REQUESTS,
-                Some("PLATFORM.RATE_LIMIT_EXCEEDED"),
-                "Rate limit exceeded; retry after the window resets.",
-            );
+            let mut r = error(route, StatusCode::TOO_MANY_REQUESTS, Refusal::RateLimited);
             let h = r.headers_mut();
             h.insert("ratelimit-limit", HeaderValue::from(*limit));
             h.insert("ratelimit-remaining", HeaderValue::from(0u32));
@@ -258,32 +174,27 @@ fn fault_response(state: &AppState, route: Route, fault: &Fault) -> Option<Respo
             .into_response(),
         Fault::Error { status, code, message } => {
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            route_error(Some(route), status, code.as_deref(), message)
+            let code = code.as_deref();
+            error(route, status, Refusal::Injected { code, message })
         }
         Fault::DropConnection => {
             let mut r = Response::new(Body::empty());
             r.extensions_mut().insert(DropConnection);
             r
         }
-        Fault::ExpireTokens => {
-            state.tokens.revoke_all();
-            return None;
-        }
+        // Left to the vendor, which finds it as an [`InjectedFault`].
+        Fault::ExpireTokens => return None,
         Fault::Delay(_) | Fault::TruncatedJson | Fault::MalformedJson | Fault::IncompleteBody => return None,
     })
 }
 
 /// Validates a JSON response against the spec and applies body-corrupting faults.
-async fn finish(state: &AppState, route: Route, response: Response, fault: Option<&Fault>) -> Response {
+async fn finish(state: &Core, route: Route, response: Response, fault: Option<&Fault>) -> Response {
     let corrupt = matches!(
         fault,
         Some(Fault::TruncatedJson | Fault::MalformedJson | Fault::IncompleteBody)
     );
-    let is_json = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+    let is_json = crate::http::is_json(response.headers());
     if !(corrupt || is_json && state.contract.enabled) {
         return response;
     }
@@ -314,19 +225,20 @@ async fn finish(state: &AppState, route: Route, response: Response, fault: Optio
     Response::from_parts(parts, Body::from(bytes))
 }
 
-async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let route = classify(req.method(), req.uri().path());
+async fn observe(State(harness): State<Arc<Harness>>, req: Request, next: Next) -> Response {
+    let state = &harness.core;
+    let endpoint = harness.classify(req.method(), req.uri().path());
+    let route = endpoint.map(|(route, _)| route);
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, MAX_REQUEST_BODY).await {
         Ok(b) => b,
         Err(_) => {
             let mut entry = LoggedRequest::new(route, parts.method.as_str(), &parts.uri, &parts.headers, b"");
-            let r = route_error(
-                route,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                Some("PLATFORM.INPUT_INVALID"),
-                "Body too large.",
-            );
+            let status = StatusCode::PAYLOAD_TOO_LARGE;
+            let r = match endpoint {
+                Some((route, error)) => error(route, status, Refusal::TooLarge),
+                None => (status, Refusal::TooLarge.message().to_owned()).into_response(),
+            };
             entry.status = Some(r.status().as_u16());
             state.log_request(entry);
             return r;
@@ -339,21 +251,27 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
     let fault = route.and_then(|r| state.faults.pick(r));
     entry.fault = fault.as_ref().map(|f| format!("{f:?}"));
     let mut pending = PendingLog {
-        state: Arc::clone(&state),
+        state: Arc::clone(state),
         entry: Some(entry),
     };
     if let Some(Fault::Delay(d)) = &fault {
         tokio::time::sleep(*d).await;
     }
-    let response = match route {
+    let response = match endpoint {
         None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Some(route) => {
-            let early = fault.as_ref().and_then(|f| fault_response(&state, route, f));
+        Some((route, error)) => {
+            let early = fault.as_ref().and_then(|f| fault_response(route, error, f));
             let response = match early {
                 Some(r) => r,
-                None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+                None => {
+                    let mut req = Request::from_parts(parts, Body::from(bytes));
+                    if let Some(f) = &fault {
+                        req.extensions_mut().insert(InjectedFault(f.clone()));
+                    }
+                    next.run(req).await
+                }
             };
-            finish(&state, route, response, fault.as_ref()).await
+            finish(state, route, response, fault.as_ref()).await
         }
     };
     if let Some(entry) = pending.entry.as_mut() {
@@ -371,7 +289,7 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
 /// client hangs up mid-request and hyper drops the handler (then with no status), so that
 /// abandoned requests are logged too.
 struct PendingLog {
-    state: Arc<AppState>,
+    state: Arc<Core>,
     entry: Option<LoggedRequest>,
 }
 
@@ -387,14 +305,18 @@ async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "no such endpoint on the skillbridge mock").into_response()
 }
 
-pub(crate) fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route(KOMBO_PATH, get(kombo::list).post(kombo::upsert))
-        .route(EXPORT_PATH, post(techwolf::export))
-        .route(TOKEN_PATH, post(techwolf::token))
+/// Merges the vendors' routers under the fault/log/contract middleware.
+pub(crate) fn router(core: Arc<Core>, vendors: Vec<Vendor>) -> Router {
+    let mut router = Router::new();
+    let mut endpoints = Vec::new();
+    for vendor in vendors {
+        router = router.merge(vendor.router);
+        endpoints.extend(vendor.endpoints.into_iter().map(|e| (e, vendor.error)));
+    }
+    let harness = Arc::new(Harness { core, endpoints });
+    router
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), observe))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(harness, observe))
 }
 
 // ---------------------------------------------------------------------------------------------

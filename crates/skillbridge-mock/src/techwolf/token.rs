@@ -1,0 +1,261 @@
+//! TechWolf's OAuth 2.0 client-credentials endpoint and the tokens it issues.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::oauth_error;
+use super::state::TechwolfState;
+use crate::faults::Route;
+use crate::http::{json_response, media_type};
+use crate::ids::hash3;
+use crate::server::Core;
+
+const TAG_TOKEN: u64 = 206;
+
+#[derive(Debug)]
+struct TokenInfo {
+    expires_at: Instant,
+    scopes: Vec<String>,
+}
+
+/// Issued access tokens; expiry is enforced on use.
+#[derive(Debug)]
+pub(crate) struct Tokens {
+    seed: u64,
+    issued: AtomicU64,
+    ttl: Mutex<Duration>,
+    live: Mutex<HashMap<String, TokenInfo>>,
+    /// How far [`crate::MockServer::advance_clock`] moved the token clock ahead of the real one.
+    skew: Mutex<Duration>,
+}
+
+const ALL_SCOPES: [&str; 3] = ["read", "write", "read_reports"];
+
+impl Tokens {
+    pub(crate) fn new(seed: u64, ttl: Duration) -> Self {
+        Self {
+            seed,
+            issued: AtomicU64::new(0),
+            ttl: Mutex::new(ttl),
+            live: Mutex::new(HashMap::new()),
+            skew: Mutex::new(Duration::ZERO),
+        }
+    }
+
+    /// The time token lifetimes are measured on.
+    fn now(&self) -> Instant {
+        Instant::now() + *self.skew.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn advance_clock(&self, by: Duration) {
+        let mut skew = self.skew.lock().unwrap_or_else(|e| e.into_inner());
+        *skew = skew.saturating_add(by);
+    }
+
+    pub(crate) fn issued(&self) -> u64 {
+        self.issued.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_ttl(&self, ttl: Duration) {
+        *self.ttl.lock().unwrap_or_else(|e| e.into_inner()) = ttl;
+    }
+
+    pub(crate) fn revoke_all(&self) {
+        self.live.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn issue(&self, scopes: Vec<String>) -> (String, Duration) {
+        let n = self.issued.fetch_add(1, Ordering::Relaxed);
+        let token = format!(
+            "twm_{:016x}{:016x}{:016x}",
+            hash3(self.seed, TAG_TOKEN, n),
+            hash3(self.seed, TAG_TOKEN + 1, n),
+            hash3(self.seed, TAG_TOKEN + 2, n)
+        );
+        let ttl = *self.ttl.lock().unwrap_or_else(|e| e.into_inner());
+        let now = self.now();
+        let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        live.retain(|_, t| t.expires_at > now);
+        live.insert(
+            token.clone(),
+            TokenInfo {
+                expires_at: now + ttl,
+                scopes,
+            },
+        );
+        (token, ttl)
+    }
+
+    /// `Ok(scopes)` for a live token.
+    pub(super) fn check(&self, token: &str) -> Result<Vec<String>, &'static str> {
+        let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        match live.get(token) {
+            None => Err("The access token is invalid, expired or revoked."),
+            Some(t) if t.expires_at <= self.now() => {
+                live.remove(token);
+                Err("The access token has expired.")
+            }
+            Some(t) => Ok(t.scopes.clone()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TokenResponse {
+    access_token: String,
+    expires_in: u64,
+    scope: String,
+    token_type: &'static str,
+}
+
+/// Reads a token request sent as JSON (TechWolf's documented form) or as a form body (RFC 6749).
+fn token_fields(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, Value>, String> {
+    let ctype = media_type(headers).unwrap_or_default();
+    if ctype == "application/x-www-form-urlencoded" {
+        let uri: axum::http::Uri = format!("/?{}", String::from_utf8_lossy(body))
+            .parse()
+            .map_err(|_| "The form body could not be parsed.".to_owned())?;
+        let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri)
+            .map_err(|e| format!("The form body could not be parsed: {e}"))?;
+        return Ok(pairs.0.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+    }
+    if ctype != "application/json" {
+        return Err("Send the token request as application/json.".to_owned());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map.into_iter().collect()),
+        Ok(_) => Err("The request body must be a JSON object.".to_owned()),
+        Err(e) => Err(format!("The request body is not valid JSON: {e}")),
+    }
+}
+
+/// `POST /oauth/token` (client credentials).
+pub(super) async fn token(
+    State(core): State<Arc<Core>>,
+    State(state): State<Arc<TechwolfState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    core.delay(Route::TechwolfToken).await;
+    let fields = match token_fields(&headers, &body) {
+        Ok(f) => f,
+        Err(m) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &m),
+    };
+    let text = |k: &str| fields.get(k).and_then(Value::as_str);
+    match text("grant_type") {
+        Some("client_credentials") => {}
+        Some(other) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                &format!("Unsupported grant type: {other}"),
+            );
+        }
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Missing required parameter: grant_type",
+            );
+        }
+    }
+    let creds = &state.creds;
+    if text("client_id") != Some(creds.client_id.as_str())
+        || text("client_secret") != Some(creds.client_secret.as_str())
+    {
+        if state.echo_client_secret {
+            let sent = text("client_secret").unwrap_or_default();
+            let description = format!("Unauthorized: client secret {sent} is not valid for this client");
+            return oauth_error(StatusCode::UNAUTHORIZED, "access_denied", &description);
+        }
+        return oauth_error(StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized");
+    }
+    match text("audience") {
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Missing required parameter: audience",
+            );
+        }
+        Some(a) if a != creds.audience => {
+            return oauth_error(
+                StatusCode::FORBIDDEN,
+                "access_denied",
+                &format!("Service not found: {a}"),
+            );
+        }
+        Some(_) => {}
+    }
+    match text("tenant") {
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Missing required parameter: tenant",
+            );
+        }
+        Some(t) if t != creds.tenant => {
+            return oauth_error(StatusCode::FORBIDDEN, "access_denied", &format!("Unknown tenant: {t}"));
+        }
+        Some(_) => {}
+    }
+    // `scopes`: an array or a space-separated string; none means all.
+    let requested: Vec<String> = match fields.get("scopes").or_else(|| fields.get("scope")) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(s)) => s.split_whitespace().map(str::to_owned).collect(),
+        Some(Value::Array(items)) => {
+            let mut out = Vec::new();
+            for item in items {
+                match item.as_str() {
+                    Some(s) => out.push(s.to_owned()),
+                    None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "`scopes` must be strings"),
+                }
+            }
+            out
+        }
+        Some(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "`scopes` must be an array of strings",
+            );
+        }
+    };
+    if let Some(bad) = requested.iter().find(|s| !ALL_SCOPES.contains(&s.as_str())) {
+        return oauth_error(
+            StatusCode::FORBIDDEN,
+            "access_denied",
+            &format!("Client has not been granted scopes: {bad}"),
+        );
+    }
+    let scopes = if requested.is_empty() {
+        ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect()
+    } else {
+        requested
+    };
+    let scope = scopes.join(" ");
+    let (access_token, ttl) = state.tokens.issue(scopes);
+    let mut r = json_response(
+        StatusCode::OK,
+        &TokenResponse {
+            access_token,
+            expires_in: ttl.as_secs().max(1),
+            scope,
+            token_type: "Bearer",
+        },
+    );
+    r.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    r
+}
