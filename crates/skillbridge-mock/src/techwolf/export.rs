@@ -12,23 +12,10 @@ use serde_json::Value;
 
 use super::data::Skill;
 use super::error::techwolf_error;
-use super::state::TechwolfState;
+use super::state::{NextStartingAfter, TechwolfState};
 use crate::faults::{Fault, Route};
 use crate::http::{bearer, is_json, json_response};
 use crate::server::{Core, InjectedFault};
-
-/// Whether export pages carry `next_starting_after` (TechWolf's docs show it both ways).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum NextStartingAfter {
-    /// On every page that has a next page.
-    #[default]
-    Present,
-    /// Never: clients must continue after the last record's `external_id`.
-    Absent,
-    /// On some pages only (decided by the last record's index), to test the fallback mid-stream.
-    Alternating,
-}
 
 #[derive(Debug, Default)]
 struct ExportRequest {

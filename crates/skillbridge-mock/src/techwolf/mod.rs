@@ -10,6 +10,7 @@ mod error;
 mod export;
 mod state;
 mod token;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -19,9 +20,9 @@ use axum::routing::post;
 
 pub(crate) use data::TechwolfData;
 pub use data::{Employee, Skill, SkillCluster};
-pub use export::NextStartingAfter;
+pub use state::NextStartingAfter;
 pub(crate) use state::{Credentials, TechwolfState};
-pub(crate) use token::Tokens;
+pub(crate) use tokens::Tokens;
 
 use crate::faults::Route;
 use crate::server::{Core, Endpoint, Vendor};

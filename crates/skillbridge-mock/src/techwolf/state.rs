@@ -6,9 +6,21 @@ use std::sync::{Arc, Mutex};
 use axum::extract::FromRef;
 
 use super::data::TechwolfData;
-use super::export::NextStartingAfter;
-use super::token::Tokens;
+use super::tokens::Tokens;
 use crate::server::Core;
+
+/// Whether export pages carry `next_starting_after` (TechWolf's docs show it both ways).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NextStartingAfter {
+    /// On every page that has a next page.
+    #[default]
+    Present,
+    /// Never: clients must continue after the last record's `external_id`.
+    Absent,
+    /// On some pages only (decided by the last record's index), to test the fallback mid-stream.
+    Alternating,
+}
 
 /// The TechWolf client the token endpoint accepts.
 #[derive(Clone)]
