@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::fetch::{self, Input};
 use crate::load::{self, Document};
-use crate::{merge, vendor};
+use crate::{merge, refs, vendor};
 
 /// Run `vendor`: replace `vendor_name`'s documents with those read from `from` (files or URLs).
 /// The command line is parsed in [`crate::flags`].
@@ -96,9 +96,7 @@ fn map_inputs<'i>(current: &[Document], inputs: &'i [Input]) -> Result<Vec<(usiz
 /// `GET /x` -> (`get`, `/x`).
 fn operation(title: &str) -> Option<(&'static str, &str)> {
     let (method, path) = title.trim().split_once(' ')?;
-    let method = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-        .into_iter()
-        .find(|m| m.eq_ignore_ascii_case(method))?;
+    let method = refs::method(method)?;
     let path = path.trim();
     path.starts_with('/').then_some((method, path))
 }
