@@ -12,9 +12,9 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::load::{self, Document};
+use crate::spec::load::{self, Document};
+use crate::spec::{hoist, normalize, overlay, refs};
 use crate::vendor::Vendor;
-use crate::{hoist, normalize, overlay, refs};
 
 /// The command that regenerates everything, shown whenever generated code is stale.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
@@ -45,7 +45,7 @@ pub fn prepare_unhoisted(root: &Path, vendor: &Vendor) -> Result<Prepared> {
         .iter()
         .map(|p| load::load(root, Path::new(p)))
         .collect::<Result<Vec<_>>>()?;
-    let mut spec = crate::merge::merge(&docs)?;
+    let mut spec = crate::spec::merge::merge(&docs)?;
     let mut inputs = docs;
     if let Some(path) = vendor.overlay {
         let overlay_doc = load::load(root, Path::new(path))?;

@@ -2,22 +2,18 @@
 //!
 //! A library as well as a binary so that tests, including the workspace's stale-code check, call
 //! exactly what the command runs.
+//!
+//! The tree: the spec pipeline's stages live in [`spec`], one stage per file, shared by every
+//! command; each command is its own module: [`codegen`], [`drift`] and [`vendor`] (which also
+//! holds the vendor definitions and where their upstream documents come from). The command
+//! line is [`flags`]; [`error`] is the one error type.
 
 pub mod codegen;
 pub mod drift;
 pub mod error;
-pub mod fetch;
 pub mod flags;
-pub mod hoist;
-pub mod load;
-pub mod merge;
-pub mod normalize;
-pub mod overlay;
-pub mod refs;
-pub mod schemas;
-pub mod sources;
+pub mod spec;
 pub mod vendor;
-pub mod vendor_cmd;
 
 use std::path::{Path, PathBuf};
 

@@ -9,10 +9,10 @@ use std::path::Path;
 
 use super::{compare_documents, format};
 use crate::error::{Error, Result};
-use crate::fetch::{self, Input};
 use crate::flags::Drift;
-use crate::load::{self, Document};
-use crate::{sources, vendor};
+use crate::spec::load::{self, Document};
+use crate::vendor::fetch::{self, Input};
+use crate::vendor::{self, sources};
 
 /// What the command prints and its exit code (0 or 1; errors are `Err`, exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::Change;
 use super::schema::{self, Direction, SchemaDiff, Site};
-use crate::refs;
+use crate::spec::refs;
 
 /// Every change between `old` (vendored) and `new` (upstream), unsorted.
 pub fn diff(old: &Value, new: &Value) -> Vec<Change> {

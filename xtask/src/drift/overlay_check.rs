@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::Change;
 use crate::error::Result;
-use crate::overlay::{self, ActionKind};
-use crate::refs;
+use crate::spec::overlay::{self, ActionKind};
+use crate::spec::refs;
 
 /// Check each action of `overlay` against `upstream`, in order, applying each matching action
 /// before checking the next one (later actions may build on earlier ones).

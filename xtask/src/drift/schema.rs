@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::Change;
-use crate::refs;
+use crate::spec::refs;
 
 /// Who sends the data a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

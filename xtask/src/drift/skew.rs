@@ -15,8 +15,8 @@ use serde_json::Value;
 
 use super::{Change, diff};
 use crate::error::join;
-use crate::load::Document;
-use crate::refs;
+use crate::spec::load::Document;
+use crate::spec::refs;
 
 /// The rule id of a definition two upstream documents disagree on.
 pub const DISAGREE: &str = "x-upstream-pages-disagree";

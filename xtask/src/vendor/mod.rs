@@ -1,8 +1,14 @@
-//! The vendors whose specs we generate clients for: inputs, overlay, output, type names.
+//! The vendors whose specs we generate clients for: inputs, overlay, output, type names; where
+//! their documents come from upstream ([`sources`], [`fetch`]) and the `vendor` command that
+//! refreshes them ([`cli`]).
+
+pub mod cli;
+pub mod fetch;
+pub mod sources;
 
 use std::path::{Path, PathBuf};
 
-use crate::hoist::Hoist;
+use crate::spec::hoist::Hoist;
 
 /// One API vendor.
 #[derive(Debug, Clone, Copy)]

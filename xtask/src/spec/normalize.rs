@@ -1,7 +1,7 @@
 //! Normalize an OpenAPI 3.1 document to 3.0.3, the dialect progenitor (through `openapiv3`)
 //! understands.
 //!
-//! One rule per 3.1 construct, each a general rewrite of schema positions (see [`crate::schemas`]):
+//! One rule per 3.1 construct, each a general rewrite of schema positions (see [`crate::spec::schemas`]):
 //! - `type: [T, "null"]` becomes `type: T` + `nullable: true`;
 //! - `const: v` becomes `enum: [v]`;
 //! - `examples: [a, ...]` in a schema becomes `example: a`;
@@ -17,7 +17,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result, join};
-use crate::{refs, schemas};
+use crate::spec::{refs, schemas};
 
 /// 3.1 (JSON Schema 2020-12) keywords with no OpenAPI 3.0 equivalent.
 const UNMAPPABLE: [&str; 18] = [

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::error::join;
-use crate::refs;
+use crate::spec::refs;
 
 /// JSON pointers of every root schema position in an OpenAPI 3.x document, in document order.
 pub fn roots(doc: &Value) -> Vec<String> {

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, Result, join};
-use crate::load::Document;
+use crate::spec::load::Document;
 
 /// Merge documents in order. The first document's key order wins, later keys are appended.
 pub fn merge(docs: &[Document]) -> Result<Value> {

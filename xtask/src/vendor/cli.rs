@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::fetch::{self, Input};
-use crate::load::{self, Document};
-use crate::{merge, refs, vendor};
+use crate::spec::load::{self, Document};
+use crate::spec::{merge, refs};
+use crate::vendor;
+use crate::vendor::fetch::{self, Input};
 
 /// Run `vendor`: replace `vendor_name`'s documents with those read from `from` (files or URLs).
 /// The command line is parsed in [`crate::flags`].
