@@ -16,22 +16,11 @@ use serde_json::Value;
 use super::{Change, diff};
 use crate::error::join;
 use crate::spec::load::Document;
+use crate::spec::merge::is_container;
 use crate::spec::refs;
 
 /// The rule id of a definition two upstream documents disagree on.
 pub const DISAGREE: &str = "x-upstream-pages-disagree";
-
-/// Whether the object at `pointer` (at `depth`) is a container of named definitions: the same
-/// containers `merge` merges key by key (`/`, `/paths`, `/components`, `/webhooks`, a path item,
-/// a components section).
-fn is_container(pointer: &str, depth: usize) -> bool {
-    match depth {
-        0 => true,
-        1 => pointer == "/paths" || pointer == "/components" || pointer == "/webhooks",
-        2 => pointer.starts_with("/paths/") || pointer.starts_with("/components/"),
-        _ => false,
-    }
-}
 
 /// JSON pointers of the definitions both documents hold with different content.
 pub fn disagreements(a: &Value, b: &Value) -> Vec<String> {
