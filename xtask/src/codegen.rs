@@ -12,7 +12,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::spec::load::{self, Document};
+use crate::spec::load::Document;
 use crate::spec::{hoist, normalize, overlay, refs};
 use crate::vendor::Vendor;
 
@@ -40,15 +40,10 @@ pub fn prepare(root: &Path, vendor: &Vendor) -> Result<Prepared> {
 
 /// Everything [`prepare`] does but hoisting (for measuring what hoisting saves).
 pub fn prepare_unhoisted(root: &Path, vendor: &Vendor) -> Result<Prepared> {
-    let docs = vendor
-        .inputs
-        .iter()
-        .map(|p| load::load(root, Path::new(p)))
-        .collect::<Result<Vec<_>>>()?;
+    let docs = vendor.load_documents(root)?;
     let mut spec = crate::spec::merge::merge(&docs)?;
     let mut inputs = docs;
-    if let Some(path) = vendor.overlay {
-        let overlay_doc = load::load(root, Path::new(path))?;
+    if let Some(overlay_doc) = vendor.load_overlay(root)? {
         overlay::apply(&mut spec, &overlay_doc.value).map_err(|e| e.in_file(&overlay_doc.path))?;
         inputs.push(overlay_doc);
     }

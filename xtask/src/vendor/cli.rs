@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::spec::load::{self, Document};
+use crate::spec::load::Document;
 use crate::spec::{merge, refs};
 use crate::vendor;
 use crate::vendor::fetch::{self, Input};
@@ -24,11 +24,7 @@ pub fn run(root: &Path, vendor_name: &str, from: &[String]) -> Result<String> {
         return Err(Error::msg("vendor: give at least one --from <FILE|URL>"));
     }
     let inputs = from.iter().map(|s| fetch::read(s)).collect::<Result<Vec<_>>>()?;
-    let current = vendor
-        .inputs
-        .iter()
-        .map(|p| load::load(root, Path::new(p)))
-        .collect::<Result<Vec<_>>>()?;
+    let current = vendor.load_documents(root)?;
     let plan = map_inputs(&current, &inputs)?;
     // The new set: replaced documents where given, current ones elsewhere.
     let mut next: Vec<Document> = current.clone();
