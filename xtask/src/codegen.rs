@@ -4,7 +4,6 @@
 //! Every vendor is generated in memory before anything is written, and each file is written to a
 //! temporary file and renamed, so a failure never leaves a partial generation behind.
 
-use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -278,30 +277,9 @@ pub fn write(root: &Path, vendors: &[Vendor]) -> Result<Vec<PathBuf>> {
         if std::fs::read_to_string(&path).ok().as_deref() == Some(output.content.as_str()) {
             continue;
         }
-        write_atomic(&path, output.content.as_bytes())
+        crate::write_atomic(&path, output.content.as_bytes())
             .map_err(|e| Error::msg(format!("cannot write: {e}")).in_file(&output.path))?;
         written.push(output.path);
     }
     Ok(written)
-}
-
-/// Write via a temporary file in the same directory and a rename: readers see old or new, never half.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -119,7 +119,7 @@ fn write_all(root: &Path, writes: &[(PathBuf, &str)]) -> Result<String> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = target.with_file_name(format!(".{name}.{}.vendor.tmp", std::process::id()));
-        if let Err(e) = crate::codegen::write_atomic(&tmp, text.as_bytes()) {
+        if let Err(e) = crate::write_atomic(&tmp, text.as_bytes()) {
             cleanup(&staged);
             return Err(Error::msg(format!("cannot write: {e}")).in_file(rel));
         }
