@@ -120,7 +120,7 @@ fn every_spec_example_decodes_into_the_generated_types() {
     let mut decoded = BTreeMap::new();
     let mut unmapped = Vec::new();
     for file in files {
-        let doc = xtask::load::load(&root, Path::new(file)).unwrap();
+        let doc = xtask::spec::load::load(&root, Path::new(file)).unwrap();
         let mut found = Vec::new();
         examples(&doc.value, "", &mut found);
         for (pointer, example) in found {

@@ -4,7 +4,6 @@
 //! Every vendor is generated in memory before anything is written, and each file is written to a
 //! temporary file and renamed, so a failure never leaves a partial generation behind.
 
-use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -12,9 +11,9 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::load::{self, Document};
+use crate::spec::load::Document;
+use crate::spec::{hoist, normalize, overlay, refs};
 use crate::vendor::Vendor;
-use crate::{hoist, normalize, overlay, refs};
 
 /// The command that regenerates everything, shown whenever generated code is stale.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
@@ -40,15 +39,10 @@ pub fn prepare(root: &Path, vendor: &Vendor) -> Result<Prepared> {
 
 /// Everything [`prepare`] does but hoisting (for measuring what hoisting saves).
 pub fn prepare_unhoisted(root: &Path, vendor: &Vendor) -> Result<Prepared> {
-    let docs = vendor
-        .inputs
-        .iter()
-        .map(|p| load::load(root, Path::new(p)))
-        .collect::<Result<Vec<_>>>()?;
-    let mut spec = crate::merge::merge(&docs)?;
+    let docs = vendor.load_documents(root)?;
+    let mut spec = crate::spec::merge::merge(&docs)?;
     let mut inputs = docs;
-    if let Some(path) = vendor.overlay {
-        let overlay_doc = load::load(root, Path::new(path))?;
+    if let Some(overlay_doc) = vendor.load_overlay(root)? {
         overlay::apply(&mut spec, &overlay_doc.value).map_err(|e| e.in_file(&overlay_doc.path))?;
         inputs.push(overlay_doc);
     }
@@ -283,30 +277,9 @@ pub fn write(root: &Path, vendors: &[Vendor]) -> Result<Vec<PathBuf>> {
         if std::fs::read_to_string(&path).ok().as_deref() == Some(output.content.as_str()) {
             continue;
         }
-        write_atomic(&path, output.content.as_bytes())
+        crate::write_atomic(&path, output.content.as_bytes())
             .map_err(|e| Error::msg(format!("cannot write: {e}")).in_file(&output.path))?;
         written.push(output.path);
     }
     Ok(written)
-}
-
-/// Write via a temporary file in the same directory and a rename: readers see old or new, never half.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

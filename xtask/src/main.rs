@@ -53,7 +53,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
-        Command::Vendor(args) => match xtask::vendor_cmd::run(&root, &args.vendor, &args.from) {
+        Command::Vendor(args) => match xtask::vendor::cli::run(&root, &args.vendor, &args.from) {
             Ok(report) => {
                 print!("{report}");
                 ExitCode::SUCCESS

@@ -1,6 +1,10 @@
 //! `cargo xtask codegen` on broken inputs: a one-line error, exit 2, and no output file touched.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::Scratch;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -17,20 +21,11 @@ const OUTPUTS: [&str; 4] = [
     "crates/skillbridge-openapi/src/generated/techwolf.openapi.json",
 ];
 
-/// A scratch copy of the specs and generated files, removed on drop.
-struct Scratch(PathBuf);
-
 impl Scratch {
+    /// A scratch copy of the specs and generated files.
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("xtask-cli-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let root = xtask::workspace_root();
-        for rel in INPUTS.iter().chain(&OUTPUTS) {
-            let to = dir.join(rel);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(root.join(rel), to).unwrap();
-        }
-        Self(dir)
+        let files: Vec<&str> = INPUTS.iter().chain(&OUTPUTS).copied().collect();
+        Scratch::copy("xtask-cli", name, &files)
     }
 
     fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
@@ -39,15 +34,6 @@ impl Scratch {
         let edited = f(text.clone());
         assert_ne!(text, edited, "the edit of {rel} changed nothing");
         std::fs::write(path, edited).unwrap();
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .arg("--root")
-            .arg(&self.0)
-            .args(args)
-            .output()
-            .unwrap()
     }
 
     fn outputs(&self) -> Vec<Vec<u8>> {
@@ -64,12 +50,6 @@ impl Scratch {
             .map(|e| e.unwrap().path())
             .filter(|p| !OUTPUTS.iter().any(|o| p.ends_with(o)))
             .collect()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

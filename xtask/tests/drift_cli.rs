@@ -2,10 +2,14 @@
 //! 127.0.0.1 (a tiny server started per test), exit codes 0/1/2 and one-line errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::Scratch;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -39,19 +43,10 @@ fn edit(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-/// A scratch copy of the specs, removed on drop.
-struct Scratch(PathBuf);
-
 impl Scratch {
+    /// A scratch copy of the specs.
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("xtask-drift-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        for rel in SPECS {
-            let to = dir.join(rel);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(xtask::workspace_root().join(rel), to).unwrap();
-        }
-        Self(dir)
+        Scratch::copy("xtask-drift", name, &SPECS)
     }
 
     fn write(&self, rel: &str, text: &str) -> String {
@@ -63,21 +58,6 @@ impl Scratch {
 
     fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.0.join(rel)).unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .arg("--root")
-            .arg(&self.0)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

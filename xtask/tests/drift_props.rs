@@ -137,9 +137,9 @@ fn doc() -> impl Strategy<Value = Value> {
 /// switching its published format does.
 fn yaml_then_json(doc: &Value) -> Value {
     let yaml = serde_yaml_ng::to_string(doc).unwrap();
-    let from_yaml = xtask::load::parse(&yaml).unwrap();
+    let from_yaml = xtask::spec::load::parse(&yaml).unwrap();
     let json = serde_json::to_string_pretty(&from_yaml).unwrap();
-    xtask::load::parse(&json).unwrap()
+    xtask::spec::load::parse(&json).unwrap()
 }
 
 /// Floats as specs write them (at most three decimals, below a million). serde_json without its
@@ -252,9 +252,9 @@ fn the_vendored_specs_compared_with_themselves_report_nothing() {
         let docs: Vec<_> = vendor
             .inputs
             .iter()
-            .map(|p| xtask::load::load(&root, std::path::Path::new(p)).unwrap())
+            .map(|p| xtask::spec::load::load(&root, std::path::Path::new(p)).unwrap())
             .collect();
-        let merged = xtask::merge::merge(&docs).unwrap();
+        let merged = xtask::spec::merge::merge(&docs).unwrap();
         let report = drift::compare(vendor.name, &merged, &merged, None).unwrap();
         assert!(report.changes.is_empty(), "{}: {:?}", vendor.name, report.changes);
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use xtask::drift::{self, Report, rules};
-use xtask::load::{self, Document};
+use xtask::spec::load::{self, Document};
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drift/cases")
@@ -140,7 +140,7 @@ fn the_vendored_kombo_specs_match_the_seed_pages() {
     let upstream: Vec<Document> = ["get-staffing-entity-skills.md", "post-staffing-entity-skills.md"]
         .iter()
         .map(|p| {
-            xtask::fetch::read(pages.join(p).to_str().unwrap())
+            xtask::vendor::fetch::read(pages.join(p).to_str().unwrap())
                 .unwrap()
                 .document()
                 .unwrap()
@@ -154,8 +154,8 @@ fn the_vendored_kombo_specs_match_the_seed_pages() {
     let overlay = load::load(&root, Path::new("specs/kombo/overlay.yaml")).unwrap();
     let report = drift::compare(
         "kombo",
-        &xtask::merge::merge(&vendored).unwrap(),
-        &xtask::merge::merge(&upstream).unwrap(),
+        &xtask::spec::merge::merge(&vendored).unwrap(),
+        &xtask::spec::merge::merge(&upstream).unwrap(),
         Some(&overlay.value),
     )
     .unwrap();
@@ -171,7 +171,7 @@ fn the_vendored_kombo_specs_match_the_seed_pages() {
             "specs/kombo/post-hris-staffing-entity-skills.yaml",
         ),
     ] {
-        let input = xtask::fetch::read(pages.join(page).to_str().unwrap()).unwrap();
+        let input = xtask::vendor::fetch::read(pages.join(page).to_str().unwrap()).unwrap();
         assert_eq!(input.text, std::fs::read_to_string(root.join(file)).unwrap(), "{page}");
     }
 }

@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use serde_json::Value;
-use xtask::load::{self, Document};
-use xtask::{codegen, hoist, merge, normalize, overlay};
+use xtask::codegen;
+use xtask::spec::load::{self, Document};
+use xtask::spec::{hoist, merge, normalize, overlay};
 
 fn fixture(rel: &str) -> Document {
     load::load(

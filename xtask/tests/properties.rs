@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
-use xtask::load::Document;
+use xtask::spec::load::Document;
 
 /// Arbitrary JSON, biased towards OpenAPI-looking keys so the rules actually fire.
 fn json() -> impl Strategy<Value = Value> {
@@ -138,7 +138,7 @@ fn left_over_31(doc: &Value) -> Option<String> {
     if doc.get("openapi") != Some(&json!("3.0.3")) {
         return Some("openapi is not 3.0.3".to_owned());
     }
-    for pointer in xtask::schemas::all(doc) {
+    for pointer in xtask::spec::schemas::all(doc) {
         let Some(schema) = doc.pointer(&pointer).and_then(Value::as_object) else {
             continue;
         };
@@ -178,24 +178,24 @@ proptest! {
     #[test]
     fn mappable_31_normalizes_to_pure_30_once_and_for_all(doc in document31()) {
         let mut normalized = doc.clone();
-        let result = xtask::normalize::normalize(&mut normalized);
+        let result = xtask::spec::normalize::normalize(&mut normalized);
         prop_assert!(result.is_ok(), "{:?} on {}", result, doc);
         prop_assert_eq!(left_over_31(&normalized), None, "{}", normalized);
-        prop_assert!(xtask::refs::check(&normalized).is_ok(), "{}", normalized);
+        prop_assert!(xtask::spec::refs::check(&normalized).is_ok(), "{}", normalized);
         let mut again = normalized.clone();
-        prop_assert!(xtask::normalize::normalize(&mut again).is_ok());
+        prop_assert!(xtask::spec::normalize::normalize(&mut again).is_ok());
         prop_assert_eq!(again, normalized, "normalizing twice changed the document");
     }
 
     #[test]
     fn refs_still_resolve_after_hoisting(doc in document31()) {
         let mut doc = doc;
-        xtask::normalize::normalize(&mut doc).unwrap();
-        prop_assert!(xtask::refs::check(&doc).is_ok());
+        xtask::spec::normalize::normalize(&mut doc).unwrap();
+        prop_assert!(xtask::spec::refs::check(&doc).is_ok());
         let mut hoisted = doc.clone();
-        let result = xtask::hoist::hoist(&mut hoisted, &[]);
+        let result = xtask::spec::hoist::hoist(&mut hoisted, &[]);
         prop_assert!(result.is_ok(), "{:?}", result);
-        let refs = xtask::refs::check(&hoisted);
+        let refs = xtask::spec::refs::check(&hoisted);
         prop_assert!(refs.is_ok(), "{:?} in {}", refs, hoisted);
         // The shared record is one component now, referenced from both operations.
         let get = hoisted.pointer("/paths/~1a/get/responses/200/content/application~1json/schema");
@@ -204,9 +204,9 @@ proptest! {
         prop_assert_eq!(get, post);
         // Hoisting is deterministic, and a second run finds nothing left to hoist.
         let mut twice = doc.clone();
-        xtask::hoist::hoist(&mut twice, &[]).unwrap();
+        xtask::spec::hoist::hoist(&mut twice, &[]).unwrap();
         prop_assert_eq!(&twice, &hoisted);
-        xtask::hoist::hoist(&mut twice, &[]).unwrap();
+        xtask::spec::hoist::hoist(&mut twice, &[]).unwrap();
         prop_assert_eq!(&twice, &hoisted);
     }
 }
@@ -217,10 +217,10 @@ proptest! {
     #[test]
     fn normalize_never_panics_and_what_it_accepts_is_30(value in json()) {
         let mut doc = with_openapi(value, "3.1.0");
-        if xtask::normalize::normalize(&mut doc).is_ok() {
+        if xtask::spec::normalize::normalize(&mut doc).is_ok() {
             prop_assert_eq!(left_over_31(&doc), None, "{}", doc);
             let mut again = doc.clone();
-            prop_assert!(xtask::normalize::normalize(&mut again).is_ok());
+            prop_assert!(xtask::spec::normalize::normalize(&mut again).is_ok());
             prop_assert_eq!(again, doc);
         }
     }
@@ -231,15 +231,15 @@ proptest! {
             Document { path: "a".into(), value: a, sha256: String::new() },
             Document { path: "b".into(), value: b, sha256: String::new() },
         ];
-        let _ = xtask::merge::merge(&docs);
+        let _ = xtask::spec::merge::merge(&docs);
     }
 
     #[test]
     fn hoist_never_panics_and_keeps_refs_resolving(value in json()) {
         let mut doc = value;
-        let resolved = xtask::refs::check(&doc).is_ok();
-        if xtask::hoist::hoist(&mut doc, &[]).is_ok() && resolved {
-            prop_assert!(xtask::refs::check(&doc).is_ok(), "{}", doc);
+        let resolved = xtask::spec::refs::check(&doc).is_ok();
+        if xtask::spec::hoist::hoist(&mut doc, &[]).is_ok() && resolved {
+            prop_assert!(xtask::spec::refs::check(&doc).is_ok(), "{}", doc);
         }
     }
 
@@ -249,6 +249,6 @@ proptest! {
             Document { path: "a".into(), value: value.clone(), sha256: String::new() },
             Document { path: "b".into(), value: value.clone(), sha256: String::new() },
         ];
-        prop_assert_eq!(xtask::merge::merge(&docs).unwrap(), value);
+        prop_assert_eq!(xtask::spec::merge::merge(&docs).unwrap(), value);
     }
 }

@@ -9,10 +9,10 @@ use std::path::Path;
 
 use super::{compare_documents, format};
 use crate::error::{Error, Result};
-use crate::fetch::{self, Input};
 use crate::flags::Drift;
-use crate::load::{self, Document};
-use crate::{sources, vendor};
+use crate::spec::load::Document;
+use crate::vendor::fetch::{self, Input};
+use crate::vendor::{self, sources};
 
 /// What the command prints and its exit code (0 or 1; errors are `Err`, exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,16 +54,9 @@ pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
                 args.against.clone()
             };
             // The vendored side, as codegen merges it, before the overlay.
-            let old = vendor
-                .inputs
-                .iter()
-                .map(|p| load::load(root, Path::new(p)))
-                .collect::<Result<Vec<_>>>()?;
+            let old = vendor.load_documents(root)?;
             let new = read_all(&sources, &mut notes)?;
-            let overlay = match vendor.overlay {
-                Some(path) => Some(load::load(root, Path::new(path))?),
-                None => None,
-            };
+            let overlay = vendor.load_overlay(root)?;
             compare_documents(vendor.name, &old, &new, overlay.as_ref())?
         }
     }

@@ -4,9 +4,7 @@ use serde_json::Value;
 
 use super::Change;
 use super::schema::{self, Direction, SchemaDiff, Site};
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-const MAX_HOPS: usize = 32;
+use crate::spec::refs;
 
 /// Every change between `old` (vendored) and `new` (upstream), unsorted.
 pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
@@ -33,22 +31,6 @@ struct Differ<'a> {
     new: &'a Value,
     schemas: SchemaDiff<'a>,
     changes: Vec<Change>,
-}
-
-/// Follow `$ref`s of a non-schema object (parameter, request body, response, path item).
-fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..MAX_HOPS {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| doc.pointer(p))
-        else {
-            break;
-        };
-        value = target;
-    }
-    value
 }
 
 fn object(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
@@ -113,17 +95,14 @@ impl<'a> Differ<'a> {
         let new_paths: Vec<(&String, &Value)> = object(new.get("paths")).collect();
         let old_paths: Vec<(&String, &Value)> = object(old.get("paths")).collect();
         for (path, old_item) in &old_paths {
-            let old_item = resolve(old, old_item);
+            let old_item = refs::follow(old, old_item);
             let shape = path_shape(path);
             let new_item = new_paths
                 .iter()
                 .find(|(p, _)| path_shape(p) == shape)
-                .map(|(_, item)| resolve(new, item));
-            for method in METHODS {
-                let Some(old_op) = old_item.get(method).filter(|o| o.is_object()) else {
-                    continue;
-                };
-                let operation = format!("{} {path}", method.to_ascii_uppercase());
+                .map(|(_, item)| refs::follow(new, item));
+            for (method, old_op) in refs::operations(old_item) {
+                let operation = refs::label(method, path);
                 let new_op = new_item.and_then(|i| i.get(method)).filter(|o| o.is_object());
                 match (new_item, new_op) {
                     (_, Some(new_op)) => {
@@ -152,20 +131,17 @@ impl<'a> Differ<'a> {
             }
         }
         for (path, new_item) in &new_paths {
-            let new_item = resolve(new, new_item);
+            let new_item = refs::follow(new, new_item);
             let shape = path_shape(path);
             let old_item = old_paths
                 .iter()
                 .find(|(p, _)| path_shape(p) == shape)
-                .map(|(_, item)| resolve(old, item));
-            for method in METHODS {
-                if new_item.get(method).is_none_or(|o| !o.is_object()) {
-                    continue;
-                }
+                .map(|(_, item)| refs::follow(old, item));
+            for (method, _) in refs::operations(new_item) {
                 if old_item.and_then(|i| i.get(method)).is_some_and(Value::is_object) {
                     continue;
                 }
-                let operation = format!("{} {path}", method.to_ascii_uppercase());
+                let operation = refs::label(method, path);
                 self.push("endpoint-added", &operation, "", "new operation");
             }
         }
@@ -234,7 +210,7 @@ impl<'a> Differ<'a> {
             .into_iter()
             .flat_map(|holder| holder.get("parameters").and_then(Value::as_array).into_iter().flatten());
         for param in listed {
-            let param = resolve(doc, param);
+            let param = refs::follow(doc, param);
             let Some((key, label)) = param_key(param) else { continue };
             // Operation-level parameters override path-level ones of the same identity.
             match out.iter_mut().find(|(k, _, _)| *k == key) {
@@ -332,8 +308,8 @@ impl<'a> Differ<'a> {
     }
 
     fn request_body(&mut self, operation: &str, old_op: &'a Value, new_op: &'a Value) {
-        let old = old_op.get("requestBody").map(|b| resolve(self.old, b));
-        let new = new_op.get("requestBody").map(|b| resolve(self.new, b));
+        let old = old_op.get("requestBody").map(|b| refs::follow(self.old, b));
+        let new = new_op.get("requestBody").map(|b| refs::follow(self.new, b));
         match (old, new) {
             (None, None) => {}
             (None, Some(n)) if is_true(n, "required") => {
@@ -385,7 +361,7 @@ impl<'a> Differ<'a> {
             let label = format!("response {code}");
             match new.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)) {
                 Some((_, new_resp)) => {
-                    let (o, n) = (resolve(self.old, old_resp), resolve(self.new, new_resp));
+                    let (o, n) = (refs::follow(self.old, old_resp), refs::follow(self.new, new_resp));
                     self.content(operation, &label, o, n, Direction::Response);
                     self.headers(operation, &label, o, n);
                 }
@@ -430,7 +406,7 @@ impl<'a> Differ<'a> {
     fn headers(&mut self, operation: &str, label: &str, old: &'a Value, new: &'a Value) {
         let headers = |doc: &'a Value, resp: &'a Value| -> Vec<(String, &'a Value)> {
             object(resp.get("headers"))
-                .map(|(name, h)| (name.to_ascii_lowercase(), resolve(doc, h)))
+                .map(|(name, h)| (name.to_ascii_lowercase(), refs::follow(doc, h)))
                 .collect()
         };
         let old_h = headers(self.old, old);
@@ -574,7 +550,7 @@ impl<'a> Differ<'a> {
     fn security_schemes(&mut self) {
         let schemes = |doc: &'a Value| -> Vec<(&'a String, &'a Value)> {
             object(doc.get("components").and_then(|c| c.get("securitySchemes")))
-                .map(|(n, s)| (n, resolve(doc, s)))
+                .map(|(n, s)| (n, refs::follow(doc, s)))
                 .collect()
         };
         let (old, new) = (schemes(self.old), schemes(self.new));
@@ -654,12 +630,9 @@ impl<'a> Differ<'a> {
             ) else {
                 continue;
             };
-            let (old_item, new_item) = (resolve(self.old, old_item), resolve(self.new, new_item));
-            for method in METHODS {
-                if let (Some(o), Some(n)) = (
-                    old_item.get(method).filter(|o| o.is_object()),
-                    new_item.get(method).filter(|o| o.is_object()),
-                ) {
+            let (old_item, new_item) = (refs::follow(self.old, old_item), refs::follow(self.new, new_item));
+            for (method, o) in refs::operations(old_item) {
+                if let Some(n) = new_item.get(method).filter(|n| n.is_object()) {
                     let operation = format!("WEBHOOK {name} {}", method.to_ascii_uppercase());
                     self.operation(&operation, old_item, o, new_item, n);
                 }

@@ -17,7 +17,7 @@ pub mod skew;
 
 use serde_json::Value;
 
-use crate::load::Document;
+use crate::spec::load::Document;
 
 pub use rules::Level;
 
@@ -120,8 +120,8 @@ pub fn compare_documents(
     new: &[Document],
     overlay: Option<&Document>,
 ) -> crate::error::Result<Report> {
-    let old = crate::merge::merge(old)?;
-    let (mut changes, new_merged) = match crate::merge::merge(new) {
+    let old = crate::spec::merge::merge(old)?;
+    let (mut changes, new_merged) = match crate::spec::merge::merge(new) {
         Ok(merged) => (diff::diff(&old, &merged), merged),
         Err(_) if new.len() > 1 => (
             skew::compare(&old, new),

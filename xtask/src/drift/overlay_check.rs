@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::Change;
 use crate::error::Result;
-use crate::overlay::{self, ActionKind};
+use crate::spec::overlay::{self, ActionKind};
+use crate::spec::refs;
 
 /// Check each action of `overlay` against `upstream`, in order, applying each matching action
 /// before checking the next one (later actions may build on earlier ones).
@@ -52,7 +53,7 @@ fn redundant(doc: &Value, nodes: &[&Value], update: &Value) -> Option<String> {
             (Value::Array(items), Value::Object(u)) if u.contains_key("name") && u.contains_key("in") => {
                 // A parameter: same `in` and name (headers case-insensitively) is the same parameter.
                 let same = |p: &Value| {
-                    let p = resolve(doc, p);
+                    let p = refs::follow(doc, p);
                     let place = p.get("in").and_then(Value::as_str);
                     let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
                     let want = u.get("name").and_then(Value::as_str).unwrap_or_default();
@@ -86,21 +87,6 @@ fn contains(node: &Value, update: &Value) -> bool {
     }
 }
 
-fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| doc.pointer(p))
-        {
-            Some(target) => value = target,
-            None => break,
-        }
-    }
-    value
-}
-
 /// `GET /x` for a target like `$.paths['/x'].get...`, else empty.
 pub fn operation_of(target: &str) -> String {
     let Some(start) = target.find("paths[").map(|i| i + "paths[".len()) else {
@@ -119,9 +105,9 @@ pub fn operation_of(target: &str) -> String {
     let method = after
         .strip_prefix('.')
         .map(|m| m.split(['.', '[']).next().unwrap_or_default())
-        .filter(|m| ["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(m));
+        .filter(|m| refs::is_method(m));
     match method {
-        Some(m) => format!("{} {path}", m.to_ascii_uppercase()),
+        Some(m) => refs::label(m, path),
         None => String::new(),
     }
 }

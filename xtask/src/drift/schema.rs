@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::Change;
+use crate::spec::refs;
 
 /// Who sends the data a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +25,6 @@ pub enum Direction {
 /// The most schema pairs one diff compares; bounds the work on pathological documents.
 const BUDGET: usize = 100_000;
 /// The most `$ref`s followed in a chain, and the deepest nesting compared.
-const MAX_HOPS: usize = 32;
 const MAX_DEPTH: usize = 64;
 
 /// Where the schemas being compared sit: used for the change's operation, location and rule ids.
@@ -853,14 +853,14 @@ impl<'a> View<'a> {
 
     fn absorb(&mut self, doc: &'a Value, schema: &'a Value, depth: usize) {
         let Some(map) = schema.as_object() else { return };
-        if depth > MAX_HOPS {
+        if depth > refs::MAX_HOPS {
             return;
         }
         if let Some(reference) = map.get("$ref").and_then(Value::as_str)
             && !self.refs.contains(&reference)
         {
             self.refs.push(reference);
-            if let Some(target) = reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+            if let Ok(target) = refs::target(doc, reference) {
                 self.absorb(doc, target, depth + 1);
             }
         }
@@ -1083,20 +1083,9 @@ fn bare_type(schema: &Value) -> Option<&str> {
 
 /// Whether a schema (after `$ref`s) admits only null.
 fn is_null_schema(doc: &Value, schema: &Value) -> bool {
-    let mut schema = schema;
-    for _ in 0..MAX_HOPS {
-        match schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(p) => match doc.pointer(p) {
-                Some(target) => schema = target,
-                None => return false,
-            },
-            None => break,
-        }
-    }
+    let Some(schema) = refs::try_follow(doc, schema) else {
+        return false;
+    };
     match schema.get("type") {
         Some(Value::String(t)) => t == "null",
         Some(Value::Array(t)) => !t.is_empty() && t.iter().all(|t| t == "null"),

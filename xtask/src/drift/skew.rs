@@ -15,24 +15,12 @@ use serde_json::Value;
 
 use super::{Change, diff};
 use crate::error::join;
-use crate::load::Document;
+use crate::spec::load::Document;
+use crate::spec::merge::is_container;
+use crate::spec::refs;
 
 /// The rule id of a definition two upstream documents disagree on.
 pub const DISAGREE: &str = "x-upstream-pages-disagree";
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-/// Whether the object at `pointer` (at `depth`) is a container of named definitions: the same
-/// containers `merge` merges key by key (`/`, `/paths`, `/components`, `/webhooks`, a path item,
-/// a components section).
-fn is_container(pointer: &str, depth: usize) -> bool {
-    match depth {
-        0 => true,
-        1 => pointer == "/paths" || pointer == "/components" || pointer == "/webhooks",
-        2 => pointer.starts_with("/paths/") || pointer.starts_with("/components/"),
-        _ => false,
-    }
-}
 
 /// JSON pointers of the definitions both documents hold with different content.
 pub fn disagreements(a: &Value, b: &Value) -> Vec<String> {
@@ -90,15 +78,7 @@ fn absorb(target: &mut Value, incoming: &Value, pointer: &str, depth: usize) {
 
 /// The operations a document holds, as the differ names them (`GET /x`).
 fn operations(doc: &Value) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        for method in METHODS {
-            if item.get(method).is_some_and(Value::is_object) {
-                out.insert(format!("{} {path}", method.to_ascii_uppercase()));
-            }
-        }
-    }
-    out
+    refs::all_operations(doc).map(|o| o.label()).collect()
 }
 
 /// Compare the vendored side `old` (merged) with upstream documents that do not merge.

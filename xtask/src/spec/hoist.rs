@@ -15,7 +15,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result, join};
-use crate::schemas;
+use crate::spec::schemas;
 
 const ANNOTATIONS: [&str; 5] = ["description", "title", "example", "examples", "externalDocs"];
 
@@ -369,7 +369,7 @@ mod tests {
         doc["components"] = json!({"schemas": {"ResultsItem": {}, "ResultsItem2": {}}});
         hoist(&mut doc, &[]).unwrap();
         assert!(doc["components"]["schemas"]["ResultsItem3"].is_object());
-        crate::refs::check(&doc).unwrap();
+        crate::spec::refs::check(&doc).unwrap();
     }
 
     #[test]

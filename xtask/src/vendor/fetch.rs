@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::load::{self, Document};
+use crate::spec::load::{self, Document};
 
 /// How long one download may take, headers and body.
 const TIMEOUT: Duration = Duration::from_secs(30);

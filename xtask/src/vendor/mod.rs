@@ -1,8 +1,16 @@
-//! The vendors whose specs we generate clients for: inputs, overlay, output, type names.
+//! The vendors whose specs we generate clients for: inputs, overlay, output, type names; where
+//! their documents come from upstream ([`sources`], [`fetch`]) and the `vendor` command that
+//! refreshes them ([`cli`]).
+
+pub mod cli;
+pub mod fetch;
+pub mod sources;
 
 use std::path::{Path, PathBuf};
 
-use crate::hoist::Hoist;
+use crate::error::Result;
+use crate::spec::hoist::Hoist;
+use crate::spec::load::{self, Document};
 
 /// One API vendor.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +35,16 @@ impl Vendor {
     /// root; the generated crate exposes it as a constant and the mock validates against it.
     pub fn document_output(&self) -> PathBuf {
         Path::new("crates/skillbridge-openapi/src/generated").join(format!("{}.openapi.json", self.name))
+    }
+
+    /// Read and parse the vendored documents from `root`, in merge order.
+    pub fn load_documents(&self, root: &Path) -> Result<Vec<Document>> {
+        self.inputs.iter().map(|p| load::load(root, Path::new(p))).collect()
+    }
+
+    /// Read and parse the overlay from `root`, if the vendor has one.
+    pub fn load_overlay(&self, root: &Path) -> Result<Option<Document>> {
+        self.overlay.map(|p| load::load(root, Path::new(p))).transpose()
     }
 
     /// Every input path (documents, then overlay).

@@ -1,7 +1,7 @@
 //! Normalize an OpenAPI 3.1 document to 3.0.3, the dialect progenitor (through `openapiv3`)
 //! understands.
 //!
-//! One rule per 3.1 construct, each a general rewrite of schema positions (see [`crate::schemas`]):
+//! One rule per 3.1 construct, each a general rewrite of schema positions (see [`crate::spec::schemas`]):
 //! - `type: [T, "null"]` becomes `type: T` + `nullable: true`;
 //! - `const: v` becomes `enum: [v]`;
 //! - `examples: [a, ...]` in a schema becomes `example: a`;
@@ -17,7 +17,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result, join};
-use crate::schemas;
+use crate::spec::{refs, schemas};
 
 /// 3.1 (JSON Schema 2020-12) keywords with no OpenAPI 3.0 equivalent.
 const UNMAPPABLE: [&str; 18] = [
@@ -57,7 +57,8 @@ pub fn normalize(doc: &mut Value) -> Result<()> {
         };
         schema_rules(schema, &pointer)?;
     }
-    for pointer in operations(doc) {
+    let operations: Vec<String> = refs::all_operations(doc).map(|o| o.pointer()).collect();
+    for pointer in operations {
         if let Some(Value::Object(responses)) = doc.pointer_mut(&join(&pointer, "responses")) {
             default_response(responses);
         }
@@ -247,22 +248,6 @@ fn default_response(responses: &mut Map<String, Value>) {
     for range in ["4XX", "5XX"] {
         responses.entry(range).or_insert_with(|| default.clone());
     }
-}
-
-fn operations(doc: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        let Some(item) = item.as_object() else { continue };
-        for (method, _) in item.iter().filter(|(k, v)| {
-            matches!(
-                k.as_str(),
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
-            ) && v.is_object()
-        }) {
-            out.push(join(&join("/paths", path), method));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,8 +6,7 @@
 use serde_json::Value;
 
 use crate::error::join;
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use crate::spec::refs;
 
 /// JSON pointers of every root schema position in an OpenAPI 3.x document, in document order.
 pub fn roots(doc: &Value) -> Vec<String> {
@@ -35,8 +34,7 @@ pub fn roots(doc: &Value) -> Vec<String> {
         for (i, param) in arr(item.get("parameters")) {
             parameter(&format!("{item_ptr}/parameters/{i}"), param, &mut out);
         }
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
+        for (method, op) in refs::operations(item) {
             let op_ptr = join(&item_ptr, method);
             for (i, param) in arr(op.get("parameters")) {
                 parameter(&format!("{op_ptr}/parameters/{i}"), param, &mut out);

@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::fetch::{self, Input};
-use crate::load::{self, Document};
-use crate::{merge, vendor};
+use crate::spec::load::Document;
+use crate::spec::{merge, refs};
+use crate::vendor;
+use crate::vendor::fetch::{self, Input};
 
 /// Run `vendor`: replace `vendor_name`'s documents with those read from `from` (files or URLs).
 /// The command line is parsed in [`crate::flags`].
@@ -23,11 +24,7 @@ pub fn run(root: &Path, vendor_name: &str, from: &[String]) -> Result<String> {
         return Err(Error::msg("vendor: give at least one --from <FILE|URL>"));
     }
     let inputs = from.iter().map(|s| fetch::read(s)).collect::<Result<Vec<_>>>()?;
-    let current = vendor
-        .inputs
-        .iter()
-        .map(|p| load::load(root, Path::new(p)))
-        .collect::<Result<Vec<_>>>()?;
+    let current = vendor.load_documents(root)?;
     let plan = map_inputs(&current, &inputs)?;
     // The new set: replaced documents where given, current ones elsewhere.
     let mut next: Vec<Document> = current.clone();
@@ -96,9 +93,7 @@ fn map_inputs<'i>(current: &[Document], inputs: &'i [Input]) -> Result<Vec<(usiz
 /// `GET /x` -> (`get`, `/x`).
 fn operation(title: &str) -> Option<(&'static str, &str)> {
     let (method, path) = title.trim().split_once(' ')?;
-    let method = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-        .into_iter()
-        .find(|m| m.eq_ignore_ascii_case(method))?;
+    let method = refs::method(method)?;
     let path = path.trim();
     path.starts_with('/').then_some((method, path))
 }
@@ -124,7 +119,7 @@ fn write_all(root: &Path, writes: &[(PathBuf, &str)]) -> Result<String> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = target.with_file_name(format!(".{name}.{}.vendor.tmp", std::process::id()));
-        if let Err(e) = crate::codegen::write_atomic(&tmp, text.as_bytes()) {
+        if let Err(e) = crate::write_atomic(&tmp, text.as_bytes()) {
             cleanup(&staged);
             return Err(Error::msg(format!("cannot write: {e}")).in_file(rel));
         }

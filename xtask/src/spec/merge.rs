@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, Result, join};
-use crate::load::Document;
+use crate::spec::load::Document;
 
 /// Merge documents in order. The first document's key order wins, later keys are appended.
 pub fn merge(docs: &[Document]) -> Result<Value> {
@@ -28,8 +28,9 @@ pub fn merge(docs: &[Document]) -> Result<Value> {
     Ok(merged)
 }
 
-/// Whether the object at `pointer` (at `depth`) is a container of named definitions.
-fn is_container(pointer: &str, depth: usize) -> bool {
+/// Whether the object at `pointer` (at `depth`) is a container of named definitions, merged key
+/// by key: `/`, `/paths`, `/components`, `/webhooks`, a path item, a components section.
+pub fn is_container(pointer: &str, depth: usize) -> bool {
     match depth {
         0 => true,
         1 => pointer == "/paths" || pointer == "/components" || pointer == "/webhooks",
