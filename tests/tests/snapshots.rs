@@ -187,17 +187,3 @@ fn kombo_generated_types_json_schema() {
 fn techwolf_generated_types_json_schema() {
     insta::assert_json_snapshot!("techwolf_generated_types_json_schema", techwolf_types());
 }
-
-fn normalized(vendor: &xtask::vendor::Vendor) -> Value {
-    xtask::codegen::prepare(&xtask::workspace_root(), vendor).unwrap().spec
-}
-
-#[test]
-fn kombo_normalized_spec() {
-    insta::assert_json_snapshot!("kombo_normalized_spec", normalized(&xtask::vendor::KOMBO));
-}
-
-#[test]
-fn techwolf_normalized_spec() {
-    insta::assert_json_snapshot!("techwolf_normalized_spec", normalized(&xtask::vendor::TECHWOLF));
-}

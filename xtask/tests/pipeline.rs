@@ -121,3 +121,19 @@ fn hoisting_leaves_one_type_per_kombo_concept() {
         assert!(!code.contains(per_operation_copy), "{per_operation_copy}");
     }
 }
+
+/// The vendors' real specs after the whole pipeline (merge, overlay, normalize, hoist): what
+/// progenitor reads. A change here is a change of the generated clients' input.
+fn normalized(vendor: &xtask::vendor::Vendor) -> Value {
+    codegen::prepare(&xtask::workspace_root(), vendor).unwrap().spec
+}
+
+#[test]
+fn kombo_normalized_spec() {
+    insta::assert_json_snapshot!("kombo_normalized_spec", normalized(&xtask::vendor::KOMBO));
+}
+
+#[test]
+fn techwolf_normalized_spec() {
+    insta::assert_json_snapshot!("techwolf_normalized_spec", normalized(&xtask::vendor::TECHWOLF));
+}
