@@ -184,15 +184,15 @@ mod tests {
     #[test]
     fn base_urls_are_checked_and_trimmed() {
         assert_eq!(
-            base_url("https://api.kombo.dev/v1/").ok().as_deref(),
-            Some("https://api.kombo.dev/v1")
+            base_url("https://api.example.com/v1/").ok().as_deref(),
+            Some("https://api.example.com/v1")
         );
         assert_eq!(
             base_url("http://127.0.0.1:8080").ok().as_deref(),
             Some("http://127.0.0.1:8080")
         );
-        assert!(base_url("api.kombo.dev").is_err());
-        assert!(base_url("ftp://api.kombo.dev").is_err());
-        assert!(base_url("https://api.kombo.dev/v1?x=1").is_err());
+        assert!(base_url("api.example.com").is_err());
+        assert!(base_url("ftp://api.example.com").is_err());
+        assert!(base_url("https://api.example.com/v1?x=1").is_err());
     }
 }
