@@ -37,11 +37,12 @@ pub(crate) trait VendorErrors {
     fn is_retryable(status: StatusCode, detail: Option<&Self::Detail>) -> bool;
 }
 
-/// An [`ApiError`] from a status, headers and the vendor's detail (or the raw body it came in).
+/// An [`ApiError`] from a status, the server's wait and the vendor's detail (or the raw body it
+/// came in).
 fn api_error<V: VendorErrors>(
     operation: &'static str,
     status: StatusCode,
-    headers: &HeaderMap,
+    retry_after: Option<std::time::Duration>,
     detail: Option<V::Detail>,
     body: &[u8],
 ) -> Error {
@@ -54,7 +55,7 @@ fn api_error<V: VendorErrors>(
     Error::Api(Box::new(ApiError::new(
         operation,
         status,
-        server_wait(status, headers),
+        retry_after,
         classified,
         body,
     )))
@@ -71,9 +72,10 @@ pub(crate) async fn from_generated<V: VendorErrors>(
     match error {
         Generated::ErrorResponse(response) => {
             let status = response.status();
-            let headers = response.headers().clone();
+            // Read the wait before the body is taken: no copy of the headers is needed.
+            let retry_after = server_wait(status, response.headers());
             let detail = V::from_generated(response.into_inner());
-            api_error::<V>(operation, status, &headers, Some(detail), &[])
+            api_error::<V>(operation, status, retry_after, Some(detail), &[])
         }
         Generated::InvalidResponsePayload(body, source) => match context.response_meta() {
             Some(meta) => from_raw::<V>(operation, meta.status, &meta.headers, &body, &source.to_string()),
@@ -117,7 +119,13 @@ pub(crate) fn from_raw<V: VendorErrors>(
             body_start: body_snippet(body),
         };
     }
-    api_error::<V>(operation, status, headers, V::from_body(body), body)
+    api_error::<V>(
+        operation,
+        status,
+        server_wait(status, headers),
+        V::from_body(body),
+        body,
+    )
 }
 
 /// What every vendor's response handling must satisfy, for the vendors' property tests: arbitrary
