@@ -123,9 +123,11 @@ fn settings() -> Result<GenerationSettings> {
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
         // The hand-written `RequestContext` carries credentials in and response metadata out,
-        // so the ergonomic crate can authenticate and read status/headers of any failure.
+        // so the ergonomic crate can authenticate and read status/headers of any failure. Its
+        // pre-hook is fallible so that a prepare-only context can take the built request and
+        // stop there (the ergonomic crate sends it and decodes into its own types).
         .with_inner_type(tokens("crate::RequestContext")?)
-        .with_pre_hook(tokens("crate::RequestContext::before_send")?)
+        .with_pre_hook_async(tokens("crate::RequestContext::before_send")?)
         .with_post_hook(tokens("crate::RequestContext::after_receive")?);
     Ok(settings)
 }

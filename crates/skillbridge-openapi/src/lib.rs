@@ -15,6 +15,9 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, InvalidHeaderValue}
 /// The error every generated operation returns, generic over the vendor's error body type.
 pub use progenitor_client::Error;
 
+/// The successful answer of a generated operation: the decoded body with its status and headers.
+pub use progenitor_client::ResponseValue;
+
 /// Kombo unified HRIS API: `GET`/`POST /hris/staffing-entity-skills`.
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, clippy::restriction, missing_docs, missing_debug_implementations, unreachable_pub, unused_imports, rust_2018_idioms, elided_lifetimes_in_paths)]
@@ -45,13 +48,33 @@ pub mod documents {
 /// [`ResponseMeta`] fills that gap (a `503` with an HTML body must still be seen as a `503`, and
 /// `Retry-After` must still be read).
 ///
+/// A context made with [`RequestContext::prepare_only`] stops the generated client once it has
+/// built the request: the operation returns [`Error::Custom`] and [`RequestContext::take_prepared`]
+/// hands out the request, exactly as the generated code describes it (URL, query, headers, body,
+/// credentials), for the caller to send and decode itself (the `skillbridge` crate decodes bodies
+/// straight into its own types that way, instead of into the generated ones and then again).
+///
 /// Make one context per request attempt: it remembers the last response it saw.
 #[derive(Clone, Default)]
 pub struct RequestContext {
     authorization: Option<HeaderValue>,
     headers: Arc<HeaderMap>,
     observed: Arc<Mutex<Option<ResponseMeta>>>,
+    prepared: Option<Arc<Mutex<Option<reqwest::Request>>>>,
 }
+
+/// The pre-request hook's answer in a [`RequestContext::prepare_only`] context: the request was
+/// built and kept, not sent. The generated operation reports it as [`Error::Custom`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreparedNotSent;
+
+impl std::fmt::Display for PreparedNotSent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("request prepared, not sent (prepare-only context)")
+    }
+}
+
+impl std::error::Error for PreparedNotSent {}
 
 impl std::fmt::Debug for RequestContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -95,20 +118,45 @@ impl RequestContext {
         self
     }
 
+    /// The same context, made to build requests without sending them: see
+    /// [`RequestContext::take_prepared`].
+    #[must_use]
+    pub fn prepare_only(mut self) -> Self {
+        self.prepared = Some(Arc::default());
+        self
+    }
+
+    /// The request the generated client built with this [`prepare_only`](Self::prepare_only)
+    /// context (once; `None` before an operation ran, or for a context that sends).
+    pub fn take_prepared(&self) -> Option<reqwest::Request> {
+        self.prepared
+            .as_ref()
+            .and_then(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner).take())
+    }
+
     /// The status and headers of the last response received with this context, if any.
     pub fn response_meta(&self) -> Option<ResponseMeta> {
         self.observed.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Pre-request hook called by the generated code: adds the credentials.
+    /// Pre-request hook called by the generated code: adds the credentials, and in a
+    /// [`prepare_only`](Self::prepare_only) context keeps the request instead of letting it go.
     #[doc(hidden)]
-    pub fn before_send(&self, request: &mut reqwest::Request) {
+    pub async fn before_send(&self, request: &mut reqwest::Request) -> Result<(), PreparedNotSent> {
         for (name, value) in self.headers.iter() {
             request.headers_mut().insert(name, value.clone());
         }
         if let Some(value) = &self.authorization {
             request.headers_mut().insert(AUTHORIZATION, value.clone());
         }
+        let Some(slot) = &self.prepared else {
+            return Ok(());
+        };
+        // What is left behind is never sent: the generated code returns on this error.
+        let placeholder = reqwest::Request::new(request.method().clone(), request.url().clone());
+        let built = std::mem::replace(request, placeholder);
+        *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(built);
+        Err(PreparedNotSent)
     }
 
     /// Post-request hook called by the generated code: records status and headers.

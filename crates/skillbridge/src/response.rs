@@ -1,26 +1,25 @@
-//! Response handling both vendors share: a status, headers and a body in, a typed [`Error`] out.
+//! Response handling both vendors share: the generated client builds each request ([`prepare`]),
+//! this module sends it and turns the answer into this crate's types ([`exchange`]): a success body
+//! is decoded once, straight into the public types; anything else (the vendor's error body, a
+//! proxy's HTML page, a new error code) becomes a typed [`Error`] by one rule per vendor.
 //!
-//! A vendor module describes its error bodies and its retry guidance once ([`VendorErrors`]); this
-//! module applies them to whatever comes back, the generated client's typed errors and the bodies
-//! it could not decode alike (a proxy's HTML page, a new error code), so one vendor's rule holds
-//! whatever the body looks like. It names no vendor.
+//! A vendor module describes its error bodies and its retry guidance once ([`VendorErrors`]). This
+//! module names no vendor.
 
 use std::fmt;
+use std::future::Future;
 
 use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use skillbridge_openapi::{RequestContext, ResponseValue};
 
-use crate::error::{ApiError, Classified, Error, StatusCode, body_snippet};
+use crate::error::{ApiError, Classified, Error, Result, StatusCode, body_snippet};
 use crate::retry::server_wait;
 
 /// How one vendor's error bodies decode and which errors it says are worth retrying.
 pub(crate) trait VendorErrors {
-    /// The error body type the generated client decodes.
-    type Generated;
     /// The vendor's own error body type, reached by users through the vendor's extension trait.
     type Detail: fmt::Debug + fmt::Display + Send + Sync + 'static;
-
-    /// Our detail from the generated body.
-    fn from_generated(body: Self::Generated) -> Self::Detail;
 
     /// Our detail from raw bytes the generated client could not decode (`None`: not this vendor's
     /// shape, e.g. HTML).
@@ -61,45 +60,52 @@ fn api_error<V: VendorErrors>(
     )))
 }
 
-/// Turns the generated client's error into ours, using the status and headers the context recorded
-/// when the generated client could not decode the body (HTML from a load balancer, a new code).
-pub(crate) async fn from_generated<V: VendorErrors>(
-    operation: &'static str,
-    error: skillbridge_openapi::Error<V::Generated>,
-    context: &skillbridge_openapi::RequestContext,
-) -> Error {
-    use skillbridge_openapi::Error as Generated;
-    match error {
-        Generated::ErrorResponse(response) => {
-            let status = response.status();
-            // Read the wait before the body is taken: no copy of the headers is needed.
-            let retry_after = server_wait(status, response.headers());
-            let detail = V::from_generated(response.into_inner());
-            api_error::<V>(operation, status, retry_after, Some(detail), &[])
-        }
-        Generated::InvalidResponsePayload(body, source) => match context.response_meta() {
-            Some(meta) => from_raw::<V>(operation, meta.status, &meta.headers, &body, &source.to_string()),
-            None => Error::Decode {
-                operation,
-                status: StatusCode::OK,
-                reason: format!("{source} (status not recorded)"),
-                body_start: body_snippet(&body),
-            },
-        },
-        Generated::UnexpectedResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await.unwrap_or_default();
-            from_raw::<V>(operation, status, &headers, &body, "unexpected status")
-        }
-        Generated::CommunicationError(source)
-        | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => Error::from_reqwest(operation, source),
-        Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::InvalidInput {
-            field: "request",
-            reason,
-        },
+/// The request a generated operation describes (URL, query, headers, body, credentials), built
+/// with a [`prepare_only`](skillbridge_openapi::RequestContext::prepare_only) context and not sent:
+/// [`exchange`] sends it and decodes the answer once, straight into this crate's types.
+pub(crate) async fn prepare<T, E>(
+    context: &RequestContext,
+    operation: impl Future<Output = std::result::Result<ResponseValue<T>, skillbridge_openapi::Error<E>>>,
+) -> Result<reqwest::Request> {
+    let outcome = operation.await;
+    match (context.take_prepared(), outcome) {
+        (Some(request), _) => Ok(request),
+        // A parameter the generated builder could not convert (none of ours: inputs are checked first).
+        (None, Err(skillbridge_openapi::Error::InvalidRequest(reason))) => Err(Error::invalid("request", reason)),
+        (None, _) => Err(Error::invalid(
+            "request",
+            "the generated client did not build the request",
+        )),
     }
+}
+
+/// Sends a [`prepare`]d request and decodes a success body straight into `T`; any other status
+/// becomes the vendor's typed error ([`from_raw`]), whatever the body looks like. `observe` sees the
+/// status and headers of every response before its body is read (rate and concurrency limits).
+pub(crate) async fn exchange<V: VendorErrors, T: DeserializeOwned>(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    operation: &'static str,
+    observe: impl FnOnce(StatusCode, &HeaderMap),
+) -> Result<(T, StatusCode)> {
+    let response = http
+        .execute(request)
+        .await
+        .map_err(|source| Error::from_reqwest(operation, source))?;
+    let status = response.status();
+    observe(status, response.headers());
+    // Only a failure needs the headers after the body is read (for the server's wait).
+    let headers = (!status.is_success()).then(|| response.headers().clone());
+    let body = response
+        .bytes()
+        .await
+        .map_err(|source| Error::from_reqwest(operation, source))?;
+    if let Some(headers) = headers {
+        return Err(from_raw::<V>(operation, status, &headers, &body, "error status"));
+    }
+    serde_json::from_slice(&body)
+        .map(|value| (value, status))
+        .map_err(|error| from_raw::<V>(operation, status, &HeaderMap::new(), &body, &error.to_string()))
 }
 
 /// An error from a status, headers and a raw body: success statuses are decode errors, others API

@@ -1643,7 +1643,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_hris_staffing_entity_skills",
             };
-            (crate::RequestContext::before_send)(&client.inner, &mut request);
+            match (crate::RequestContext::before_send)(&client.inner, &mut request).await
+            {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -1767,7 +1771,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_hris_staffing_entity_skills",
             };
-            (crate::RequestContext::before_send)(&client.inner, &mut request);
+            match (crate::RequestContext::before_send)(&client.inner, &mut request).await
+            {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;

@@ -1571,7 +1571,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "export_employee_skill_clusters",
             };
-            (crate::RequestContext::before_send)(&client.inner, &mut request);
+            match (crate::RequestContext::before_send)(&client.inner, &mut request).await
+            {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;

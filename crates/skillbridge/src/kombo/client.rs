@@ -16,6 +16,7 @@ use super::{
 };
 use crate::config::{self, HttpOptions};
 use crate::error::{Error, Result};
+use crate::response;
 use crate::retry::{Attempted, RequestStats, Retrier};
 
 /// Where Kombo serves the API.
@@ -212,14 +213,33 @@ impl Kombo {
         self.inner.retrier.stats()
     }
 
-    /// A generated client and its per-attempt context.
-    fn attempt_client(&self) -> Result<(GeneratedClient, RequestContext)> {
+    /// A generated client that builds requests without sending them, and its context (which hands
+    /// out the built request, credentials included): see [`response::prepare`].
+    fn preparing(&self) -> Result<(GeneratedClient, RequestContext)> {
         let context = RequestContext::bearer(self.inner.api_key.expose_secret())
             .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?
-            .with_headers(Arc::clone(&self.inner.headers));
+            .with_headers(Arc::clone(&self.inner.headers))
+            .prepare_only();
         let client = GeneratedClient::new_with_client(&self.inner.base_url, self.inner.http.clone(), context.clone());
         Ok((client, context))
     }
+
+    /// Sends a prepared request and decodes the `data` of Kombo's success envelope straight into `T`.
+    async fn exchange<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> Result<(T, reqwest::StatusCode)> {
+        let (envelope, status) =
+            response::exchange::<KomboErrors, Envelope<T>>(&self.inner.http, request, operation, |_, _| {}).await?;
+        Ok((envelope.data, status))
+    }
+}
+
+/// Kombo's success envelope, `{"status": "success", "data": ...}`: only `data` is kept.
+#[derive(serde::Deserialize)]
+struct Envelope<T> {
+    data: T,
 }
 
 /// A handle for one integration (one connected HRIS): every request sends its `X-Integration-Id`.
@@ -280,22 +300,15 @@ impl Integration {
         body: generated::PostHrisStaffingEntitySkillsRequestBody,
         attempt: u32,
     ) -> Result<StaffingEntitySkill> {
-        let (api, context) = self.client.attempt_client()?;
         crate::trace::request(VENDOR, UPSERT_OPERATION, &self.id, attempt, async {
-            let response = api
+            let (api, context) = self.client.preparing()?;
+            let built = api
                 .post_hris_staffing_entity_skills()
                 .x_integration_id(self.id.to_string())
                 .body(body)
-                .send()
-                .await;
-            match response {
-                Ok(value) => {
-                    let status = value.status();
-                    let record = StaffingEntitySkill::from_generated(value.into_inner().data, UPSERT_OPERATION)?;
-                    Ok((record, status))
-                }
-                Err(error) => Err(map_error(UPSERT_OPERATION, error, &context).await),
-            }
+                .send();
+            let request = response::prepare(&context, built).await?;
+            self.client.exchange(request, UPSERT_OPERATION).await
         })
         .await
     }
@@ -306,8 +319,8 @@ impl Integration {
         cursor: Option<&str>,
         attempt: u32,
     ) -> Result<StaffingEntitySkillPage> {
-        let (api, context) = self.client.attempt_client()?;
         crate::trace::request(VENDOR, LIST_OPERATION, &self.id, attempt, async {
+            let (api, context) = self.client.preparing()?;
             let mut request = api
                 .get_hris_staffing_entity_skills()
                 .x_integration_id(self.id.to_string());
@@ -338,25 +351,11 @@ impl Integration {
             if let Some(cursor) = cursor {
                 request = request.cursor(cursor.to_owned());
             }
-            match request.send().await {
-                Ok(value) => {
-                    let status = value.status();
-                    let page = StaffingEntitySkillPage::from_generated(value.into_inner().data, LIST_OPERATION)?;
-                    Ok((page, status))
-                }
-                Err(error) => Err(map_error(LIST_OPERATION, error, &context).await),
-            }
+            let request = response::prepare(&context, request.send()).await?;
+            self.client.exchange(request, LIST_OPERATION).await
         })
         .await
     }
-}
-
-async fn map_error(
-    operation: &'static str,
-    error: skillbridge_openapi::Error<generated::ErrorResponse>,
-    context: &RequestContext,
-) -> Error {
-    crate::response::from_generated::<KomboErrors>(operation, error, context).await
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use skillbridge_openapi::kombo::types as generated;
 
 use crate::error::{ApiError, Error, StatusCode, gateway_status_is_retryable};
 use crate::open_enum::open_enum;
@@ -100,17 +99,7 @@ pub struct KomboApiError {
 }
 
 impl KomboApiError {
-    pub(crate) fn from_generated(detail: generated::ErrorDetail) -> Self {
-        Self {
-            code: detail.code.0.map(|code| ErrorCode::from(code.to_string().as_str())),
-            title: detail.title,
-            message: detail.message,
-            log_url: detail.log_url,
-        }
-    }
-
-    /// Decodes Kombo's envelope leniently (any code string, missing fields), for bodies the
-    /// generated client refused.
+    /// Decodes Kombo's error envelope leniently (any code string, missing fields).
     pub(crate) fn from_body(body: &[u8]) -> Option<Self> {
         #[derive(Deserialize)]
         struct Envelope {
@@ -177,12 +166,7 @@ impl KomboErrorExt for Error {
 pub(crate) struct KomboErrors;
 
 impl VendorErrors for KomboErrors {
-    type Generated = generated::ErrorResponse;
     type Detail = KomboApiError;
-
-    fn from_generated(body: generated::ErrorResponse) -> KomboApiError {
-        KomboApiError::from_generated(body.error)
-    }
 
     fn from_body(body: &[u8]) -> Option<KomboApiError> {
         KomboApiError::from_body(body)

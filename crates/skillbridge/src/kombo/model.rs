@@ -129,26 +129,6 @@ impl StaffingEntitySkill {
     pub fn is_deleted(&self) -> bool {
         self.remote_deleted_at.is_some()
     }
-
-    pub(crate) fn from_generated(record: generated::StaffingEntitySkill, operation: &'static str) -> Result<Self> {
-        let expected_level = match record.expected_level {
-            None => None,
-            Some(level) => Some(ExpectedLevel::try_from(level.get()).map_err(|_| Error::Decode {
-                operation,
-                status: reqwest::StatusCode::OK,
-                reason: format!("record {:?} has expected_level {level}, outside 1..=5", record.id),
-                body_start: String::new(),
-            })?),
-        };
-        Ok(Self {
-            id: record.id,
-            staffing_entity_id: record.staffing_entity_id,
-            skill_id: record.skill_id,
-            expected_level,
-            changed_at: record.changed_at,
-            remote_deleted_at: record.remote_deleted_at,
-        })
-    }
 }
 
 /// One page of staffing-entity skills.
@@ -160,20 +140,6 @@ pub struct StaffingEntitySkillPage {
     pub results: Vec<StaffingEntitySkill>,
     /// The cursor of the next page; `None` on the last page.
     pub next: Option<String>,
-}
-
-impl StaffingEntitySkillPage {
-    pub(crate) fn from_generated(page: generated::StaffingEntitySkillPage, operation: &'static str) -> Result<Self> {
-        let results = page
-            .results
-            .into_iter()
-            .map(|record| StaffingEntitySkill::from_generated(record, operation))
-            .collect::<Result<_>>()?;
-        Ok(Self {
-            results,
-            next: page.next,
-        })
-    }
 }
 
 impl Page for StaffingEntitySkillPage {

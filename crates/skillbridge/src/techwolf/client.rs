@@ -16,6 +16,7 @@ use super::{EXPORT_OPERATION, EmployeeSkillClustersPage, Include, VENDOR};
 use crate::auth::{ClientCredentials, DEFAULT_REFRESH_MARGIN, Token, TokenCache, TokenSource};
 use crate::config::{self, HttpOptions};
 use crate::error::{AuthError, Error, Result};
+use crate::response;
 use crate::retry::{Recovery, RequestStats, Retrier};
 
 /// Builds a [`TechWolf`] client; see [`TechWolf::builder`].
@@ -340,21 +341,24 @@ impl TechWolf {
             let token = self.inner.tokens.token().await?;
             let context = RequestContext::bearer(token.value.expose_secret())
                 .map_err(|_| Error::Config("the access token contains characters not allowed in a header".to_owned()))?
-                .with_headers(Arc::clone(&self.inner.headers));
+                .with_headers(Arc::clone(&self.inner.headers))
+                .prepare_only();
             let api = GeneratedClient::new_with_client(&self.inner.base_url, self.inner.http.clone(), context.clone());
-            match api.export_employee_skill_clusters().body(body.clone()).send().await {
-                Ok(value) => {
-                    let status = value.status();
-                    Ok((
-                        EmployeeSkillClustersPage::from_generated(value.into_inner(), included),
-                        status,
-                    ))
+            let request =
+                response::prepare(&context, api.export_employee_skill_clusters().body(body.clone()).send()).await?;
+            let exchanged = response::exchange::<TechWolfErrors, EmployeeSkillClustersPage>(
+                &self.inner.http,
+                request,
+                EXPORT_OPERATION,
+                |_, _| {},
+            )
+            .await;
+            match exchanged {
+                Ok((mut page, status)) => {
+                    page.settle_includes(included);
+                    Ok((page, status))
                 }
-                Err(error) => {
-                    let error =
-                        crate::response::from_generated::<TechWolfErrors>(EXPORT_OPERATION, error, &context).await;
-                    Err(self.auth_error(error, &token).await)
-                }
+                Err(error) => Err(self.auth_error(error, &token).await),
             }
         })
         .await

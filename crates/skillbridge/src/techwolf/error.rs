@@ -4,7 +4,6 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use skillbridge_openapi::techwolf::types as generated;
 
 use crate::error::{ApiError, Error, StatusCode};
 use crate::response::VendorErrors;
@@ -31,19 +30,6 @@ pub struct TechWolfApiError {
 }
 
 impl TechWolfApiError {
-    pub(crate) fn from_generated(list: generated::ErrorList) -> Self {
-        Self {
-            errors: list
-                .0
-                .into_iter()
-                .map(|e| ErrorMessage {
-                    title: e.title,
-                    description: e.description,
-                })
-                .collect(),
-        }
-    }
-
     /// Lenient decoding of a raw body (a single object is accepted as a one-entry list).
     pub(crate) fn from_body(body: &[u8]) -> Option<Self> {
         serde_json::from_slice::<Vec<ErrorMessage>>(body)
@@ -86,12 +72,7 @@ impl TechWolfErrorExt for Error {
 pub(crate) struct TechWolfErrors;
 
 impl VendorErrors for TechWolfErrors {
-    type Generated = generated::ErrorList;
     type Detail = TechWolfApiError;
-
-    fn from_generated(body: generated::ErrorList) -> TechWolfApiError {
-        TechWolfApiError::from_generated(body)
-    }
 
     fn from_body(body: &[u8]) -> Option<TechWolfApiError> {
         TechWolfApiError::from_body(body)

@@ -190,61 +190,23 @@ pub struct EmployeeSkillClustersPage {
 }
 
 impl EmployeeSkillClustersPage {
-    /// Converts the generated page. The generated layer cannot tell an absent skill list from an
-    /// empty one (it reads both as empty), so the request's includes decide: a list that was asked
-    /// for is `Some`, even when empty; one that was not is `None` unless the server sent items anyway.
-    pub(crate) fn from_generated(page: generated::ExportResponse, included: &BTreeSet<Include>) -> Self {
-        let list = |include: Include, items: Vec<generated::Skill>| {
-            (included.contains(&include) || !items.is_empty())
-                .then(|| items.into_iter().map(Skill::from_generated).collect())
-        };
-        let records = page
-            .records
-            .into_iter()
-            .map(|record| EmployeeSkillClusters {
-                external_id: record.external_id,
-                skill_clusters: record
-                    .skill_clusters
-                    .into_iter()
-                    .map(|cluster| SkillCluster {
-                        skill_cluster_id: cluster.skill_cluster_id,
-                        skill_cluster_name: cluster.skill_cluster_name,
-                        domain_name: cluster.domain_name,
-                        proficiency_level: cluster.proficiency_level,
-                        validation_state: cluster.validation_state.map(|s| ValidationState::from(s.0)),
-                        current_skills: list(Include::CurrentSkills, cluster.current_skills),
-                        related_skills: list(Include::RelatedSkills, cluster.related_skills),
-                        rejected_skills: list(Include::RejectedSkills, cluster.rejected_skills),
-                        sources: (included.contains(&Include::Sources) || !cluster.sources.is_empty()).then(|| {
-                            cluster
-                                .sources
-                                .iter()
-                                .map(|s| SkillSource::from(s.0.as_str()))
-                                .collect()
-                        }),
-                    })
-                    .collect(),
-            })
-            .collect();
-        Self {
-            has_next: page.has_next,
-            records,
-            next_starting_after: page.next_starting_after.map(String::from),
+    /// Makes the skill lists say what the request asked for, in place: a list that was included is
+    /// `Some`, even when the server left it out; one that was not is `None` unless the server sent
+    /// items anyway (an empty list nobody asked for says nothing).
+    pub(crate) fn settle_includes(&mut self, included: &BTreeSet<Include>) {
+        fn settle<T>(list: &mut Option<Vec<T>>, included: bool) {
+            match list {
+                None if included => *list = Some(Vec::new()),
+                Some(items) if !included && items.is_empty() => *list = None,
+                _ => {}
+            }
         }
-    }
-}
-
-impl Skill {
-    fn from_generated(skill: generated::Skill) -> Self {
-        Self {
-            name: skill.name,
-            skill_id: skill.skill_id,
-            validation_state: skill.validation_state.map(|s| ValidationState::from(s.0.as_str())),
-            skill_sources: skill
-                .skill_sources
-                .iter()
-                .map(|s| SkillSource::from(s.0.as_str()))
-                .collect(),
+        let has = |include| included.contains(&include);
+        for cluster in self.records.iter_mut().flat_map(|record| &mut record.skill_clusters) {
+            settle(&mut cluster.current_skills, has(Include::CurrentSkills));
+            settle(&mut cluster.related_skills, has(Include::RelatedSkills));
+            settle(&mut cluster.rejected_skills, has(Include::RejectedSkills));
+            settle(&mut cluster.sources, has(Include::Sources));
         }
     }
 }
