@@ -80,8 +80,22 @@ macro_rules! open_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-                let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-                Ok($name::from(value.as_ref()))
+                // A visitor rather than `String`/`Cow` (which always allocates): a known value is
+                // matched on the borrowed text, and only an unknown one is copied.
+                struct Visitor;
+                impl serde::de::Visitor<'_> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, value: &str) -> std::result::Result<$name, E> {
+                        Ok($name::from(value))
+                    }
+                    fn visit_string<E: serde::de::Error>(self, value: String) -> std::result::Result<$name, E> {
+                        Ok($name::from(value))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
             }
         }
 
