@@ -2,15 +2,32 @@
 //!
 //! A [`Page`] says how to continue: Kombo pages continue with their `next` cursor and end on
 //! `next: null`; TechWolf pages continue after `next_starting_after` (or the last record's id) and end
-//! on `has_next: false`. The stream fetches one page at a time, holds one page at a time (memory is
-//! constant in the number of pages) and fails with a [`PaginationError`] instead of looping when the
-//! API hands back an empty continuation or one it has handed out before: a repeat of the previous
-//! one is caught at once, longer cycles within twice their length (Brent's cycle detection, which
-//! remembers a single token).
+//! on `has_next: false`. The stream fetches one page at a time and fails with a [`PaginationError`]
+//! instead of looping when the API hands back an empty continuation or one it has handed out before:
+//! a repeat of the previous one is caught at once, longer cycles within twice their length (Brent's
+//! cycle detection, which remembers a single token).
+//!
+//! # Read-ahead
+//! The continuation is known as soon as a page is decoded, so the next request need not wait for
+//! the caller to finish with the page: with a read-ahead depth of `n` (default
+//! [`DEFAULT_READ_AHEAD`]), up to `n` pages are requested or waiting ahead of the caller, on a task
+//! of the caller's tokio runtime. Pages are still requested one after another (each needs the one
+//! before), so records come exactly once and in order, an error comes after every record before it,
+//! and memory is bounded by `n + 1` pages whatever the listing's length. Dropping the stream aborts
+//! the task and with it the request in flight. Depth `0` (or no tokio runtime) fetches a page only
+//! when the caller asks for it.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// Pages requested ahead of the caller unless a listing says otherwise: the next page is on its
+/// way while the caller works through the current one.
+pub const DEFAULT_READ_AHEAD: usize = 1;
 
 /// Why a listing stopped; defined beside [`Error`], which wraps it.
 pub use crate::error::PaginationError;
@@ -87,9 +104,24 @@ struct State<F> {
     page: u64,
 }
 
-/// A lazy stream of pages: `fetch(None)` (or `fetch(Some(start))`) for the first page, then
-/// `fetch(Some(token))` with each page's continuation until [`Continuation::End`] or an error.
-pub(crate) fn pages<P, F, Fut>(start: Option<String>, fetch: F) -> BoxStream<'static, Result<P>>
+/// A stream of pages: `fetch(None)` (or `fetch(Some(start))`) for the first page, then
+/// `fetch(Some(token))` with each page's continuation until [`Continuation::End`] or an error,
+/// with up to `read_ahead` pages requested ahead of the caller (see the [module docs](self)).
+pub(crate) fn pages<P, F, Fut>(start: Option<String>, fetch: F, read_ahead: usize) -> BoxStream<'static, Result<P>>
+where
+    P: Page,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<P>> + Send + 'static,
+{
+    let sequential = sequential(start, fetch);
+    match (read_ahead, tokio::runtime::Handle::try_current()) {
+        (0, _) | (_, Err(_)) => sequential,
+        (depth, Ok(runtime)) => Box::pin(ReadAhead::spawn(sequential, depth, &runtime)),
+    }
+}
+
+/// Pages fetched on the caller's demand, one request per page.
+fn sequential<P, F, Fut>(start: Option<String>, fetch: F) -> BoxStream<'static, Result<P>>
 where
     P: Page,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
@@ -120,11 +152,77 @@ where
     }))
 }
 
+/// A stream's items produced by a task of their own, at most `depth` ahead of the consumer.
+struct ReadAhead<T> {
+    received: mpsc::Receiver<T>,
+    producer: JoinHandle<()>,
+    finished: bool,
+}
+
+impl<T: Send + 'static> ReadAhead<T> {
+    fn spawn<S>(mut source: S, depth: usize, runtime: &tokio::runtime::Handle) -> Self
+    where
+        S: Stream<Item = T> + Send + Unpin + 'static,
+    {
+        let (sender, received) = mpsc::channel(depth.max(1));
+        let producer = runtime.spawn(async move {
+            // A slot is reserved before the next item is asked for: what is in flight plus what
+            // waits in the channel never exceeds `depth`. The loop ends when the source does, or
+            // when the consumer is gone.
+            while let Ok(slot) = sender.reserve().await {
+                match source.next().await {
+                    Some(item) => slot.send(item),
+                    None => break,
+                }
+            }
+        });
+        Self {
+            received,
+            producer,
+            finished: false,
+        }
+    }
+}
+
+impl<T> Stream for ReadAhead<T> {
+    type Item = T;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        if self.finished {
+            return Poll::Ready(None);
+        }
+        match self.received.poll_recv(cx) {
+            Poll::Ready(Some(item)) => Poll::Ready(Some(item)),
+            // The channel closes when the producer ends: wait for it, so that a panic in a fetch
+            // reaches the consumer (as it would without read-ahead) instead of ending the stream.
+            Poll::Ready(None) => match Pin::new(&mut self.producer).poll(cx) {
+                Poll::Ready(outcome) => {
+                    self.finished = true;
+                    match outcome {
+                        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+                        _ => Poll::Ready(None),
+                    }
+                }
+                Poll::Pending => Poll::Pending,
+            },
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T> Drop for ReadAhead<T> {
+    /// Cancels the request in flight: nothing is fetched for a consumer that is gone.
+    fn drop(&mut self) {
+        self.producer.abort();
+    }
+}
+
 /// [`pages`] for a valid request (its start token and fetch function), or just the error of an
 /// invalid one: every listing reports input errors as its stream's first and only item, before
 /// anything is sent.
 pub(crate) fn pages_or_error<P, F, Fut>(
     request: Result<(Option<String>, F)>,
+    read_ahead: usize,
 ) -> impl Stream<Item = Result<P>> + Send + Unpin + 'static
 where
     P: Page,
@@ -132,7 +230,7 @@ where
     Fut: Future<Output = Result<P>> + Send + 'static,
 {
     match request {
-        Ok((start, fetch)) => pages(start, fetch).left_stream(),
+        Ok((start, fetch)) => pages(start, fetch, read_ahead).left_stream(),
         Err(error) => stream::iter([Err(error)]).right_stream(),
     }
 }
@@ -175,24 +273,50 @@ mod tests {
         run_counted(chain, limit, &Arc::default()).await
     }
 
-    /// [`run`], counting the fetches in `fetches`.
+    /// [`run`], counting the fetches in `fetches`. Runs the listing without read-ahead and with
+    /// depths 1 and 3, and checks they yield the same and fetch the same: read-ahead changes when
+    /// pages are requested, never which or in what order.
     async fn run_counted(
         chain: &'static [Option<&'static str>],
         limit: usize,
         fetches: &Arc<AtomicUsize>,
     ) -> Vec<Result<u32>> {
+        let got = run_at_depth(chain, limit, fetches, 0).await;
+        for depth in [1, 3] {
+            let counted = Arc::<AtomicUsize>::default();
+            let ahead = run_at_depth(chain, limit, &counted, depth).await;
+            assert_eq!(format!("{ahead:?}"), format!("{got:?}"), "depth {depth}");
+            assert_eq!(
+                counted.load(Ordering::Relaxed),
+                fetches.load(Ordering::Relaxed),
+                "depth {depth}: fetches"
+            );
+        }
+        got
+    }
+
+    async fn run_at_depth(
+        chain: &'static [Option<&'static str>],
+        limit: usize,
+        fetches: &Arc<AtomicUsize>,
+        depth: usize,
+    ) -> Vec<Result<u32>> {
         let fetches = Arc::clone(fetches);
-        let stream = pages(None, move |token: Option<String>| {
-            fetches.fetch_add(1, Ordering::Relaxed);
-            let index = token.map_or(0, |t| t.trim_start_matches('t').parse::<usize>().unwrap_or(99) + 1);
-            let next = chain.get(index).copied().flatten().map(str::to_owned);
-            async move {
-                Ok(Fake {
-                    items: vec![u32::try_from(index).unwrap_or(u32::MAX)],
-                    next,
-                })
-            }
-        });
+        let stream = pages(
+            None,
+            move |token: Option<String>| {
+                fetches.fetch_add(1, Ordering::Relaxed);
+                let index = token.map_or(0, |t| t.trim_start_matches('t').parse::<usize>().unwrap_or(99) + 1);
+                let next = chain.get(index).copied().flatten().map(str::to_owned);
+                async move {
+                    Ok(Fake {
+                        items: vec![u32::try_from(index).unwrap_or(u32::MAX)],
+                        next,
+                    })
+                }
+            },
+            depth,
+        );
         items(stream).take(limit).collect().await
     }
 

@@ -54,6 +54,7 @@ pub struct ListStaffingEntitySkills {
     integration: Integration,
     query: Query,
     cursor: Option<String>,
+    read_ahead: usize,
     invalid: Option<(&'static str, String)>,
 }
 
@@ -63,6 +64,7 @@ impl ListStaffingEntitySkills {
             integration,
             query: Query::default(),
             cursor: None,
+            read_ahead: pagination::DEFAULT_READ_AHEAD,
             invalid: None,
         }
     }
@@ -183,6 +185,15 @@ impl ListStaffingEntitySkills {
         self
     }
 
+    /// Pages [`pages`](Self::pages) and [`items`](Self::items) request ahead of the caller (default
+    /// [`DEFAULT_READ_AHEAD`](pagination::DEFAULT_READ_AHEAD): the next page is on its way while the
+    /// caller works through the current one); `0` requests a page only when it is asked for. Order,
+    /// exactly-once delivery and the loop guard do not depend on it; see [`pagination`].
+    pub fn read_ahead(mut self, depth: usize) -> Self {
+        self.read_ahead = depth;
+        self
+    }
+
     fn into_parts(self) -> Result<(Integration, Arc<Query>, Option<String>)> {
         match self.invalid {
             Some((field, reason)) => Err(Error::InvalidInput { field, reason }),
@@ -196,17 +207,22 @@ impl ListStaffingEntitySkills {
         fetch(integration, query, cursor).await
     }
 
-    /// All pages, lazily, one request per page; every request carries every filter. Ends after the
-    /// page whose `next` is `null`; fails (and ends) on an error or a repeated cursor.
+    /// All pages, lazily, one request per page, the next one requested ahead (see
+    /// [`read_ahead`](Self::read_ahead)); every request carries every filter. Ends after the page
+    /// whose `next` is `null`; fails (and ends) on an error or a repeated cursor.
     pub fn pages(self) -> impl Stream<Item = Result<StaffingEntitySkillPage>> + Send + Unpin + 'static {
-        pagination::pages_or_error(self.into_parts().map(|(integration, query, cursor)| {
-            (cursor, move |cursor| {
-                fetch(integration.clone(), Arc::clone(&query), cursor)
-            })
-        }))
+        let read_ahead = self.read_ahead;
+        pagination::pages_or_error(
+            self.into_parts().map(|(integration, query, cursor)| {
+                (cursor, move |cursor| {
+                    fetch(integration.clone(), Arc::clone(&query), cursor)
+                })
+            }),
+            read_ahead,
+        )
     }
 
-    /// All records of all pages, lazily, holding one page at a time.
+    /// All records of all pages, lazily, holding at most [`read_ahead`](Self::read_ahead) + 1 pages.
     pub fn items(self) -> impl Stream<Item = Result<StaffingEntitySkill>> + Send + Unpin + 'static {
         pagination::items(self.pages())
     }

@@ -46,6 +46,7 @@ pub struct ExportEmployeeSkillClusters {
     include: BTreeSet<Include>,
     limit: u32,
     starting_after: Option<String>,
+    read_ahead: usize,
     invalid: Option<(&'static str, String)>,
 }
 
@@ -87,6 +88,7 @@ impl ExportEmployeeSkillClusters {
             include: BTreeSet::new(),
             limit: MAX_LIMIT,
             starting_after: None,
+            read_ahead: pagination::DEFAULT_READ_AHEAD,
             invalid: None,
         }
     }
@@ -143,6 +145,15 @@ impl ExportEmployeeSkillClusters {
         self
     }
 
+    /// Pages [`pages`](Self::pages) and [`items`](Self::items) request ahead of the caller (default
+    /// [`DEFAULT_READ_AHEAD`](pagination::DEFAULT_READ_AHEAD): the next page is on its way while the
+    /// caller works through the current one); `0` requests a page only when it is asked for. Order,
+    /// exactly-once delivery and the loop guard do not depend on it; see [`pagination`].
+    pub fn read_ahead(mut self, depth: usize) -> Self {
+        self.read_ahead = depth;
+        self
+    }
+
     fn into_parts(self) -> Result<(TechWolf, Arc<Query>, Option<String>)> {
         if let Some((field, reason)) = self.invalid {
             return Err(Error::invalid(field, reason));
@@ -163,15 +174,19 @@ impl ExportEmployeeSkillClusters {
         client.export(&query, starting_after.as_deref()).await
     }
 
-    /// Every page, lazily: the next page is requested when the previous one has been consumed.
+    /// Every page, lazily, the next one requested ahead (see [`read_ahead`](Self::read_ahead)).
     pub fn pages(self) -> impl Stream<Item = Result<EmployeeSkillClustersPage>> + Send + Unpin + 'static {
-        pagination::pages_or_error(self.into_parts().map(|(client, query, start)| {
-            (start, move |token: Option<String>| {
-                let client = client.clone();
-                let query = Arc::clone(&query);
-                async move { client.export(&query, token.as_deref()).await }
-            })
-        }))
+        let read_ahead = self.read_ahead;
+        pagination::pages_or_error(
+            self.into_parts().map(|(client, query, start)| {
+                (start, move |token: Option<String>| {
+                    let client = client.clone();
+                    let query = Arc::clone(&query);
+                    async move { client.export(&query, token.as_deref()).await }
+                })
+            }),
+            read_ahead,
+        )
     }
 
     /// Every employee of every page, lazily, in order.
