@@ -428,4 +428,73 @@ mod tests {
             Some(Err(Error::Pagination(PaginationError::EmptyContinuation { page: 2 })))
         ));
     }
+
+    /// Sends on `dropped` when the future holding it is dropped (cancelled).
+    struct DropSignal(Option<tokio::sync::oneshot::Sender<()>>);
+
+    impl Drop for DropSignal {
+        fn drop(&mut self) {
+            if let Some(signal) = self.0.take() {
+                let _ = signal.send(());
+            }
+        }
+    }
+
+    /// A listing whose second request never answers: the test sees when it starts and when the
+    /// stream lets go of it.
+    fn stuck_after_first_page(
+        depth: usize,
+    ) -> (
+        BoxStream<'static, Result<Fake>>,
+        Arc<tokio::sync::Notify>,
+        tokio::sync::oneshot::Receiver<()>,
+    ) {
+        let started = Arc::new(tokio::sync::Notify::new());
+        let (dropped, on_drop) = tokio::sync::oneshot::channel();
+        let mut dropped = Some(dropped);
+        let notify = Arc::clone(&started);
+        let stream = pages(
+            None,
+            move |token: Option<String>| {
+                let guard = token.is_some().then(|| DropSignal(dropped.take()));
+                let started = Arc::clone(&notify);
+                async move {
+                    if let Some(_guard) = guard {
+                        started.notify_one();
+                        std::future::pending::<()>().await;
+                    }
+                    Ok(Fake {
+                        items: vec![1],
+                        next: Some("t1".to_owned()),
+                    })
+                }
+            },
+            depth,
+        );
+        (stream, started, on_drop)
+    }
+
+    // Paused time: a cancellation that never came would let the runtime run idle, which moves the
+    // clock to the timeout at once; the test fails instead of hanging.
+    #[tokio::test(start_paused = true)]
+    async fn dropping_a_read_ahead_stream_cancels_the_fetch_in_flight() {
+        let (mut stream, started, on_drop) = stuck_after_first_page(1);
+        let first = stream.next().await;
+        assert!(matches!(first, Some(Ok(_))), "page 1");
+        started.notified().await; // page 2 is being fetched ahead, unasked
+        drop(stream);
+        let cancelled = tokio::time::timeout(std::time::Duration::from_secs(3_600), on_drop).await;
+        assert!(
+            matches!(cancelled, Ok(Ok(()))),
+            "the fetch in flight was dropped with the stream"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_read_ahead_nothing_is_fetched_unasked() {
+        let (mut stream, started, _on_drop) = stuck_after_first_page(0);
+        assert!(matches!(stream.next().await, Some(Ok(_))), "page 1");
+        let unasked = tokio::time::timeout(std::time::Duration::from_secs(3_600), started.notified()).await;
+        assert!(unasked.is_err(), "page 2 is only requested when asked for");
+    }
 }
