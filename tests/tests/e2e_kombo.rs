@@ -718,24 +718,45 @@ async fn upsert_many_over_the_write_concurrency_limit_saves_each_once() {
     let server = start(builder().write_concurrency_limit(3)).await;
     let policy = fast_retries().max_attempts(40).max_delay(Duration::from_millis(10));
     let kombo = client_with(&server, policy, Duration::from_secs(5));
-    let pairs = new_pairs(&server, 36);
-    // The three permit holders wait in the server until six refusals have been answered: the
-    // limit is exceeded by construction, not by hoping that latency makes writers overlap.
+    let pairs = new_pairs(&server, 38);
+    let (pairs, spare) = pairs.split_at(36);
+    // Both writers learn the limit of 3 from a first write of their own.
+    let mine = SkillExpectation::new(&spare[0].0, &spare[0].1);
+    hris(&kombo, &server)
+        .upsert_staffing_entity_skill(mine)
+        .await
+        .expect("first write");
+    let other = client_with(&server, RetryPolicy::never(), Duration::from_secs(60));
+    let theirs = SkillExpectation::new(&spare[1].0, &spare[1].1);
+    let other_hris = hris(&other, &server);
+    other_hris
+        .upsert_staffing_entity_skill(theirs.clone())
+        .await
+        .expect("first write");
+    // Another writer (a client of its own) takes every slot and keeps it inside the server until six
+    // of our writes have been refused: the limit is exceeded by construction, not by hoping that
+    // latency makes writers overlap. Its writes update one record, so they create nothing.
     server.hold(Route::KomboUpsert);
+    let other_writes = tokio::spawn(async move {
+        let writes = (0..3).map(|_| other_hris.upsert_staffing_entity_skill(theirs.clone()));
+        futures::future::join_all(writes).await
+    });
+    server.wait_held(Route::KomboUpsert, 3).await;
     let logged = server.logged_count();
     let release = async {
-        server.wait_held(Route::KomboUpsert, 3).await;
         tokio::select! {
             () = server.wait_logged(logged + 6) => {}
             () = server.wait_held(Route::KomboUpsert, 4) => panic!("a fourth write got a permit"),
         }
         server.release(Route::KomboUpsert);
     };
-    let (attempts, ()) = tokio::join!(upsert_all_and_check(&server, &kombo, &pairs, 9), release);
+    let (attempts, ()) = tokio::join!(upsert_all_and_check(&server, &kombo, pairs, 9), release);
+    let other_results = other_writes.await.expect("task");
+    assert!(other_results.iter().all(Result::is_ok), "{other_results:?}");
     let stats = kombo.stats();
     assert!(
         stats.retries > 0,
-        "9 writers against a limit of 3 must have been refused and retried"
+        "writes against a limit the other writer holds are refused and retried"
     );
     assert_eq!(
         u64::from(attempts),
@@ -973,7 +994,8 @@ async fn assert_listing_fails_then_resumes(
         ..Default::default()
     };
     let want = filters.expected(&server, &[]);
-    let mut pages = filters.apply(hris.staffing_entity_skills()).pages();
+    // The fault starts between pages: each page is fetched when asked for, none ahead.
+    let mut pages = filters.apply(hris.staffing_entity_skills()).read_ahead(0).pages();
     let mut rows = Vec::new();
     let mut cursor = None;
     for _ in 0..2 {

@@ -337,7 +337,8 @@ async fn early_token_expiry_refreshes_the_token_once_per_expiry() {
 async fn tokens_revoked_between_pages_are_refreshed_once() {
     let server = start(builder()).await;
     let techwolf = client(&server);
-    let mut pages = techwolf.employee_skill_clusters().limit(LIMIT).pages();
+    // The test acts between pages: each page is fetched when asked for, none ahead.
+    let mut pages = techwolf.employee_skill_clusters().limit(LIMIT).read_ahead(0).pages();
     let mut got = Vec::new();
     let mut page_number = 0;
     while let Some(page) = pages.next().await {
@@ -395,7 +396,8 @@ async fn assert_export_fails_then_resumes(
         .unwrap();
     let want = employees(&server);
     let none = BTreeSet::new();
-    let mut pages = techwolf.employee_skill_clusters().limit(LIMIT).pages();
+    // The test acts between pages: each page is fetched when asked for, none ahead.
+    let mut pages = techwolf.employee_skill_clusters().limit(LIMIT).read_ahead(0).pages();
     let mut got = Vec::new();
     for _ in 0..2 {
         got.extend(pages.next().await.expect("a page").expect("no fault yet").records);

@@ -104,7 +104,10 @@
 //!   last page.
 //!
 //! # Faults
-//! Rate limits (429 with `ratelimit-*` and `Retry-After`), 503 with an HTML body, any
+//! A real rate limit per vendor ([`MockServerBuilder::rate_limit`]): `ratelimit-*` headers on
+//! every response, `429` past the limit until the window resets.
+//!
+//! Injected rate limits (429 with `ratelimit-*` and `Retry-After`), 503 with an HTML body, any
 //! vendor-shaped error, added delay, a truncated or malformed JSON body, a body cut off
 //! mid-transfer, a dropped connection and early token expiry: see [`Fault`]. Faults are set per
 //! [`Route`] at build time ([`MockServerBuilder::fault`]) or at runtime
@@ -167,6 +170,7 @@ mod ids;
 mod json;
 mod kombo;
 mod log;
+mod rate_limit;
 mod server;
 mod techwolf;
 
@@ -217,6 +221,7 @@ pub struct MockServerBuilder {
     latency: HashMap<Route, Duration>,
     faults: Vec<(Route, FaultRule)>,
     write_concurrency_limit: u32,
+    rate_limit: Option<(u32, Duration)>,
     request_log_capacity: usize,
     contract_checks: bool,
     unsupported_filters: Vec<String>,
@@ -243,6 +248,7 @@ impl std::fmt::Debug for MockServerBuilder {
             .field("token_ttl", &self.token_ttl)
             .field("faults", &self.faults)
             .field("write_concurrency_limit", &self.write_concurrency_limit)
+            .field("rate_limit", &self.rate_limit)
             .field("contract_checks", &self.contract_checks)
             .finish_non_exhaustive()
     }
@@ -262,6 +268,7 @@ impl Default for MockServerBuilder {
             latency: HashMap::new(),
             faults: Vec::new(),
             write_concurrency_limit: 30,
+            rate_limit: None,
             request_log_capacity: 1024,
             // Tests run in debug builds, benchmarks in release builds: see the crate docs.
             contract_checks: cfg!(debug_assertions),
@@ -342,6 +349,17 @@ impl MockServerBuilder {
     /// In-flight limit for Kombo writes (default 30, like Kombo's example); 0 means no limit.
     pub fn write_concurrency_limit(mut self, limit: u32) -> Self {
         self.write_concurrency_limit = limit;
+        self
+    }
+
+    /// A rate limit on each vendor's API (default none): `requests` per `window`, counted per
+    /// vendor, the token endpoint excepted. Every response of a limited route carries
+    /// `ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset` (whole seconds, rounded up);
+    /// a request over the limit gets a `429` in the vendor's shape (Kombo:
+    /// `PLATFORM.RATE_LIMIT_EXCEEDED`) until the window resets. A window opens with the first
+    /// request after the previous one closed.
+    pub fn rate_limit(mut self, requests: u32, window: Duration) -> Self {
+        self.rate_limit = Some((requests, window));
         self
     }
 
@@ -463,6 +481,8 @@ impl MockServerBuilder {
             faults,
             log::RequestLog::new(self.request_log_capacity),
             contract::Contract::new(self.contract_checks),
+            self.rate_limit
+                .map(|(requests, window)| rate_limit::RateLimit::new(requests, window)),
         ));
         let kombo = Arc::new(KomboState::new(
             creds.kombo,
@@ -665,6 +685,15 @@ impl MockServer {
     /// request log this never forgets, so retry counts can be asserted on long runs.
     pub fn request_count(&self, route: Route) -> u64 {
         self.state.core.route_requests[route.position()].load(Ordering::Relaxed)
+    }
+
+    /// Requests refused by the [rate limit](MockServerBuilder::rate_limit) so far.
+    pub fn rate_limit_refusals(&self) -> u64 {
+        self.state
+            .core
+            .rate_limit
+            .as_ref()
+            .map_or(0, rate_limit::RateLimit::refused)
     }
 
     /// The most authenticated Kombo writes that were being handled at the same time (rejected

@@ -23,6 +23,7 @@ use crate::contract::Contract;
 use crate::faults::{Fault, FaultSet, Route};
 use crate::hold::Holds;
 use crate::log::{LoggedRequest, RequestLog};
+use crate::rate_limit::RateLimit;
 
 /// Request bodies larger than this are refused (every valid body is far smaller).
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -38,10 +39,12 @@ pub(crate) struct Core {
     pub(crate) holds: Holds,
     /// Requests logged since the server started (the log itself is bounded and can be cleared).
     pub(crate) logged: tokio::sync::watch::Sender<u64>,
+    /// Each vendor's request rate limit, if configured.
+    pub(crate) rate_limit: Option<RateLimit>,
 }
 
 impl Core {
-    pub(crate) fn new(faults: FaultSet, log: RequestLog, contract: Contract) -> Self {
+    pub(crate) fn new(faults: FaultSet, log: RequestLog, contract: Contract, rate_limit: Option<RateLimit>) -> Self {
         Self {
             faults,
             log,
@@ -49,6 +52,7 @@ impl Core {
             route_requests: Default::default(),
             holds: Holds::default(),
             logged: tokio::sync::watch::Sender::new(0),
+            rate_limit,
         }
     }
 
@@ -100,6 +104,8 @@ pub(crate) struct Endpoint {
     pub(crate) path: &'static str,
     pub(crate) method: Method,
     pub(crate) route: Route,
+    /// Whether the vendor's rate limit counts it (an API call; not an OAuth token request).
+    pub(crate) rate_limited: bool,
 }
 
 /// What a vendor plugs into the server.
@@ -117,18 +123,19 @@ pub(crate) struct Vendor {
 #[derive(Clone, Debug)]
 pub(crate) struct InjectedFault(pub(crate) Fault);
 
-/// The middleware's state: the core and which vendor answers for which endpoint.
+/// The middleware's state: the core and which vendor (by index, with its error body) answers for
+/// which endpoint.
 struct Harness {
     core: Arc<Core>,
-    endpoints: Vec<(Endpoint, ErrorBody)>,
+    endpoints: Vec<(Endpoint, usize, ErrorBody)>,
 }
 
 impl Harness {
-    fn classify(&self, method: &Method, path: &str) -> Option<(Route, ErrorBody)> {
+    fn classify(&self, method: &Method, path: &str) -> Option<(&Endpoint, usize, ErrorBody)> {
         self.endpoints
             .iter()
-            .find(|(e, _)| e.path == path && e.method == method)
-            .map(|(e, error)| (e.route, *error))
+            .find(|(e, _, _)| e.path == path && e.method == method)
+            .map(|(e, vendor, error)| (e, *vendor, *error))
     }
 }
 
@@ -227,8 +234,13 @@ async fn finish(state: &Core, route: Route, response: Response, fault: Option<&F
 
 async fn observe(State(harness): State<Arc<Harness>>, req: Request, next: Next) -> Response {
     let state = &harness.core;
-    let endpoint = harness.classify(req.method(), req.uri().path());
+    let classified = harness.classify(req.method(), req.uri().path());
+    let endpoint = classified.map(|(endpoint, _, error)| (endpoint.route, error));
     let route = endpoint.map(|(route, _)| route);
+    // Counted on arrival, before faults: a refused request used no part of the window.
+    let rate = classified
+        .filter(|(endpoint, _, _)| endpoint.rate_limited)
+        .and_then(|(_, vendor, _)| Some(state.rate_limit.as_ref()?.admit(vendor)));
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, MAX_REQUEST_BODY).await {
         Ok(b) => b,
@@ -260,7 +272,12 @@ async fn observe(State(harness): State<Arc<Harness>>, req: Request, next: Next) 
     let response = match endpoint {
         None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
         Some((route, error)) => {
-            let early = fault.as_ref().and_then(|f| fault_response(route, error, f));
+            let early = match rate {
+                Some(verdict) if !verdict.admitted => {
+                    Some(error(route, StatusCode::TOO_MANY_REQUESTS, Refusal::RateLimited))
+                }
+                _ => fault.as_ref().and_then(|f| fault_response(route, error, f)),
+            };
             let response = match early {
                 Some(r) => r,
                 None => {
@@ -271,7 +288,11 @@ async fn observe(State(harness): State<Arc<Harness>>, req: Request, next: Next) 
                     next.run(req).await
                 }
             };
-            finish(state, route, response, fault.as_ref()).await
+            let mut response = finish(state, route, response, fault.as_ref()).await;
+            if let Some(verdict) = rate {
+                verdict.headers(response.headers_mut());
+            }
+            response
         }
     };
     if let Some(entry) = pending.entry.as_mut() {
@@ -309,9 +330,9 @@ async fn not_found() -> Response {
 pub(crate) fn router(core: Arc<Core>, vendors: Vec<Vendor>) -> Router {
     let mut router = Router::new();
     let mut endpoints = Vec::new();
-    for vendor in vendors {
+    for (index, vendor) in vendors.into_iter().enumerate() {
         router = router.merge(vendor.router);
-        endpoints.extend(vendor.endpoints.into_iter().map(|e| (e, vendor.error)));
+        endpoints.extend(vendor.endpoints.into_iter().map(|e| (e, index, vendor.error)));
     }
     let harness = Arc::new(Harness { core, endpoints });
     router

@@ -11,6 +11,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderM
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
+use crate::limits::RateGate;
 use crate::retry::{Retrier, RetryPolicy, Sleeper, TokioSleeper};
 
 /// Total time a single HTTP attempt may take, body included, unless configured (30 s).
@@ -91,6 +92,11 @@ impl HttpOptions {
 
     pub(crate) fn retrier(&self) -> Retrier {
         Retrier::new(self.retry.clone(), Arc::clone(&self.sleeper))
+    }
+
+    /// The client's gate for announced rate limits: no wait longer than one call's retry budget.
+    pub(crate) fn rate_gate(&self) -> RateGate {
+        RateGate::new(Arc::clone(&self.sleeper), self.retry.budget())
     }
 }
 

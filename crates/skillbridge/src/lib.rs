@@ -5,6 +5,7 @@ mod auth;
 pub mod config;
 pub mod error;
 pub mod kombo;
+mod limits;
 mod open_enum;
 pub mod pagination;
 mod response;

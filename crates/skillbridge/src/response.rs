@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use skillbridge_openapi::{RequestContext, ResponseValue};
 
 use crate::error::{ApiError, Classified, Error, Result, StatusCode, body_snippet};
+use crate::limits::RateGate;
 use crate::retry::server_wait;
 
 /// How one vendor's error bodies decode and which errors it says are worth retrying.
@@ -79,21 +80,29 @@ pub(crate) async fn prepare<T, E>(
     }
 }
 
-/// Sends a [`prepare`]d request and decodes a success body straight into `T`; any other status
-/// becomes the vendor's typed error ([`from_raw`]), whatever the body looks like. `observe` sees the
-/// status and headers of every response before its body is read (rate and concurrency limits).
+/// Sends a [`prepare`]d request once `gate` is open, and decodes a success body straight into `T`;
+/// any other status becomes the vendor's typed error ([`from_raw`]), whatever the body looks like.
+/// The gate reads every response's rate-limit headers; `observe` sees the headers too, before the
+/// body is read (a vendor's concurrency limit).
 pub(crate) async fn exchange<V: VendorErrors, T: DeserializeOwned>(
     http: &reqwest::Client,
+    gate: &RateGate,
     request: reqwest::Request,
     operation: &'static str,
-    observe: impl FnOnce(StatusCode, &HeaderMap),
+    observe: impl FnOnce(&HeaderMap),
 ) -> Result<(T, StatusCode)> {
+    gate.wait().await;
     let response = http
         .execute(request)
         .await
         .map_err(|source| Error::from_reqwest(operation, source))?;
     let status = response.status();
-    observe(status, response.headers());
+    // A 429's own wait is the retrier's to honour (its Retry-After wins); the gate takes the
+    // window's end from the answers that were let through.
+    if status != StatusCode::TOO_MANY_REQUESTS {
+        gate.observe(response.headers());
+    }
+    observe(response.headers());
     // Only a failure needs the headers after the body is read (for the server's wait).
     let headers = (!status.is_success()).then(|| response.headers().clone());
     let body = response

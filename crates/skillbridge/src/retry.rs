@@ -107,6 +107,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The time budget of one call (what [`max_elapsed`](Self::max_elapsed) set).
+    pub(crate) fn budget(&self) -> Duration {
+        self.max_elapsed
+    }
+
     /// Attempts in total, the first included (what [`max_attempts`](Self::max_attempts) set).
     pub fn attempt_limit(&self) -> u32 {
         self.max_attempts

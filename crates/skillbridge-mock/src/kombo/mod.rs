@@ -39,11 +39,13 @@ pub(crate) fn routes(core: Arc<Core>, kombo: Arc<KomboState>) -> Vendor {
                 path: PATH,
                 method: Method::GET,
                 route: Route::KomboList,
+                rate_limited: true,
             },
             Endpoint {
                 path: PATH,
                 method: Method::POST,
                 route: Route::KomboUpsert,
+                rate_limited: true,
             },
         ],
         error: error::refusal,

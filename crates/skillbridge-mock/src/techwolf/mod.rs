@@ -46,11 +46,13 @@ pub(crate) fn routes(core: Arc<Core>, techwolf: Arc<TechwolfState>) -> Vendor {
                 path: TOKEN_PATH,
                 method: Method::POST,
                 route: Route::TechwolfToken,
+                rate_limited: false,
             },
             Endpoint {
                 path: EXPORT_PATH,
                 method: Method::POST,
                 route: Route::TechwolfExport,
+                rate_limited: true,
             },
         ],
         error: error::refusal,

@@ -1,17 +1,15 @@
-//! Many upserts at once, with bounded concurrency and one result per input.
+//! Many upserts at once, paced by the integration's write limit, with one result per input.
 
 use std::fmt;
+use std::iter::Enumerate;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures_util::stream::{self, BoxStream, Stream, StreamExt};
+use futures_util::future::BoxFuture;
+use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 
 use super::{Integration, SkillExpectation, StaffingEntitySkill};
 use crate::error::Result;
-
-/// Upserts in flight at once unless configured: well below Kombo's limit of 30 concurrent actions
-/// per integration, so that other writers keep some room.
-pub const DEFAULT_UPSERT_CONCURRENCY: usize = 10;
 
 /// The outcome of one upsert of [`Integration::upsert_many`].
 #[derive(Debug)]
@@ -38,76 +36,98 @@ type Inputs = Box<dyn Iterator<Item = SkillExpectation> + Send>;
 
 /// A stream of [`UpsertOutcome`]s, one per input, in completion order (see
 /// [`UpsertOutcome::index`]); made by [`Integration::upsert_many`]. Nothing is sent until it is polled.
+///
+/// Inputs are taken as slots free up: at most as many upserts run as the integration's write limit
+/// allows (see [`Integration::upsert_many`]) and as [`concurrency`](Self::concurrency) permits.
 #[must_use = "streams do nothing unless polled"]
 pub struct UpsertMany {
-    pending: Option<(Integration, Inputs, usize)>,
-    running: Option<BoxStream<'static, UpsertOutcome>>,
+    integration: Integration,
+    inputs: Enumerate<Inputs>,
+    exhausted: bool,
+    ceiling: usize,
+    running: FuturesUnordered<BoxFuture<'static, UpsertOutcome>>,
 }
 
 impl fmt::Debug for UpsertMany {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UpsertMany")
-            .field("concurrency", &self.pending.as_ref().map(|(_, _, n)| *n))
-            .field("started", &self.running.is_some())
+            .field("ceiling", &self.ceiling)
+            .field("running", &self.running.len())
+            .field("inputs_left", &!self.exhausted)
             .finish_non_exhaustive()
     }
 }
 
 impl UpsertMany {
-    pub(super) fn new(integration: Integration, inputs: Inputs) -> Self {
+    fn new(integration: Integration, inputs: Inputs) -> Self {
         Self {
-            pending: Some((integration, inputs, DEFAULT_UPSERT_CONCURRENCY)),
-            running: None,
+            integration,
+            inputs: inputs.enumerate(),
+            exhausted: false,
+            ceiling: usize::MAX,
+            running: FuturesUnordered::new(),
         }
     }
 
-    /// Upserts in flight at once (at least 1; default [`DEFAULT_UPSERT_CONCURRENCY`]). Above Kombo's
-    /// concurrency limit, the excess calls get `PLATFORM.CONCURRENCY_LIMIT_EXCEEDED` and are retried.
+    /// The most upserts this stream runs at once (at least 1). Without it, as many as the
+    /// integration's write limit allows. Kombo's limit still applies below it: asking for more
+    /// than the server allows costs nothing, the excess waits for a slot instead of being refused.
     pub fn concurrency(mut self, concurrency: usize) -> Self {
-        if let Some((_, _, n)) = &mut self.pending {
-            *n = concurrency.max(1);
-        }
+        self.ceiling = concurrency.max(1);
         self
     }
 
-    fn start(integration: Integration, inputs: Inputs, concurrency: usize) -> BoxStream<'static, UpsertOutcome> {
-        stream::iter(inputs.enumerate())
-            .map(move |(index, input)| {
-                let integration = integration.clone();
-                async move {
-                    let attempted = integration.upsert_attempted(&input).await;
-                    UpsertOutcome {
-                        index,
-                        input,
-                        result: attempted.result,
-                        attempts: attempted.attempts,
-                    }
-                }
-            })
-            .buffer_unordered(concurrency)
-            .boxed()
+    fn upsert(integration: Integration, index: usize, input: SkillExpectation) -> BoxFuture<'static, UpsertOutcome> {
+        Box::pin(async move {
+            let attempted = integration.upsert_attempted(&input).await;
+            UpsertOutcome {
+                index,
+                input,
+                result: attempted.result,
+                attempts: attempted.attempts,
+            }
+        })
     }
 }
 
 impl Stream for UpsertMany {
     type Item = UpsertOutcome;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<UpsertOutcome>> {
-        if let Some((integration, inputs, concurrency)) = self.pending.take() {
-            self.running = Some(Self::start(integration, inputs, concurrency));
-        }
-        match &mut self.running {
-            Some(running) => running.poll_next_unpin(cx),
-            None => Poll::Ready(None),
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<UpsertOutcome>> {
+        let this = self.get_mut();
+        loop {
+            // The limit grows when a response announces it, and a response ends an upsert, which
+            // brings the caller back here: inputs are taken as the room appears.
+            let room = this.ceiling.min(this.integration.writes.allowed());
+            while !this.exhausted && this.running.len() < room {
+                match this.inputs.next() {
+                    Some((index, input)) => this.running.push(Self::upsert(this.integration.clone(), index, input)),
+                    None => this.exhausted = true,
+                }
+            }
+            match this.running.poll_next_unpin(cx) {
+                Poll::Ready(Some(outcome)) => return Poll::Ready(Some(outcome)),
+                Poll::Ready(None) if this.exhausted => return Poll::Ready(None),
+                // Room is at least one, so the next round takes an input or finds none left.
+                Poll::Ready(None) => {}
+                Poll::Pending => return Poll::Pending,
+            }
         }
     }
 }
 
 impl Integration {
-    /// Upserts every expectation of `expectations`, [`DEFAULT_UPSERT_CONCURRENCY`] at a time (see
-    /// [`UpsertMany::concurrency`]), each retried on its own like
-    /// [`upsert_staffing_entity_skill`](Self::upsert_staffing_entity_skill). Yields one
-    /// [`UpsertOutcome`] per input, so one failure loses nothing else; inputs are read lazily.
+    /// Upserts every expectation of `expectations`, as many at a time as the integration allows,
+    /// each retried on its own like [`upsert_staffing_entity_skill`](Self::upsert_staffing_entity_skill).
+    /// Yields one [`UpsertOutcome`] per input, so one failure loses nothing else; inputs are read
+    /// lazily.
+    ///
+    /// Kombo limits actions in flight per integration (30 by default, varying per integration) and
+    /// announces the limit on every write response. Writes of one integration share one limiter
+    /// across the client's handles, this stream and single upserts alike: it starts with one write
+    /// in flight, adopts the announced limit from the first answer, and halves on a concurrency
+    /// refusal (growing back by one per window of successes) when another writer takes slots or
+    /// no limit is announced. [`UpsertMany::concurrency`] sets a lower ceiling.
     ///
     /// ```no_run
     /// # async fn run(hris: skillbridge::kombo::Integration) {

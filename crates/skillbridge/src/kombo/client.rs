@@ -2,20 +2,22 @@
 //! client ([`Kombo`]) and the handle for one integration ([`Integration`]) whose operations
 //! `list.rs` and `bulk.rs` build on.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use secrecy::{ExposeSecret, SecretString};
 use skillbridge_openapi::RequestContext;
 use skillbridge_openapi::kombo::{Client as GeneratedClient, types as generated};
 
-use super::error::KomboErrors;
+use super::error::{ErrorCode, KomboErrorExt, KomboErrors};
 use super::{
     LIST_OPERATION, ListStaffingEntitySkills, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage,
     UPSERT_OPERATION, VENDOR,
 };
 use crate::config::{self, HttpOptions};
 use crate::error::{Error, Result};
+use crate::limits::{ConcurrencyLimiter, RateGate};
 use crate::response;
 use crate::retry::{Attempted, RequestStats, Retrier};
 
@@ -122,6 +124,8 @@ impl KomboBuilder {
                 http: self.http.http_client()?,
                 headers: self.http.default_headers()?,
                 retrier: self.http.retrier(),
+                gate: self.http.rate_gate(),
+                write_limits: Mutex::default(),
                 base_url,
                 api_key,
             }),
@@ -158,6 +162,9 @@ pub(super) struct Inner {
     base_url: String,
     api_key: SecretString,
     pub(super) retrier: Retrier,
+    gate: RateGate,
+    /// One write limiter per integration id, shared by every handle of this client.
+    write_limits: Mutex<HashMap<Arc<str>, Arc<ConcurrencyLimiter>>>,
 }
 
 impl fmt::Debug for Inner {
@@ -197,10 +204,22 @@ impl Kombo {
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
         };
         match id.split_once(':') {
-            Some((tool, rest)) if valid_part(tool) && valid_part(rest) => Ok(Integration {
-                client: self.clone(),
-                id: Arc::from(id),
-            }),
+            Some((tool, rest)) if valid_part(tool) && valid_part(rest) => {
+                let id: Arc<str> = Arc::from(id);
+                let writes = Arc::clone(
+                    self.inner
+                        .write_limits
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .entry(Arc::clone(&id))
+                        .or_default(),
+                );
+                Ok(Integration {
+                    client: self.clone(),
+                    id,
+                    writes,
+                })
+            }
             _ => Err(Error::invalid(
                 "integration_id",
                 format!("{id:?} is not of the form `tool:id` (letters, digits, `_`, `-`, `.`)"),
@@ -224,17 +243,28 @@ impl Kombo {
         Ok((client, context))
     }
 
-    /// Sends a prepared request and decodes the `data` of Kombo's success envelope straight into `T`.
+    /// Sends a prepared request and decodes the `data` of Kombo's success envelope straight into
+    /// `T`; `observe` sees the response headers.
     async fn exchange<T: serde::de::DeserializeOwned>(
         &self,
         request: reqwest::Request,
         operation: &'static str,
+        observe: impl FnOnce(&reqwest::header::HeaderMap),
     ) -> Result<(T, reqwest::StatusCode)> {
-        let (envelope, status) =
-            response::exchange::<KomboErrors, Envelope<T>>(&self.inner.http, request, operation, |_, _| {}).await?;
+        let (envelope, status) = response::exchange::<KomboErrors, Envelope<T>>(
+            &self.inner.http,
+            &self.inner.gate,
+            request,
+            operation,
+            observe,
+        )
+        .await?;
         Ok((envelope.data, status))
     }
 }
+
+/// The header in which Kombo announces an integration's limit of actions in flight.
+const CONCURRENCY_LIMIT: &str = "concurrency-limit";
 
 /// Kombo's success envelope, `{"status": "success", "data": ...}`: only `data` is kept.
 #[derive(serde::Deserialize)]
@@ -248,6 +278,8 @@ struct Envelope<T> {
 pub struct Integration {
     pub(super) client: Kombo,
     id: Arc<str>,
+    /// Writes in flight on this integration, from every handle of the client.
+    pub(super) writes: Arc<ConcurrencyLimiter>,
 }
 
 impl Integration {
@@ -300,7 +332,10 @@ impl Integration {
         body: generated::PostHrisStaffingEntitySkillsRequestBody,
         attempt: u32,
     ) -> Result<StaffingEntitySkill> {
-        crate::trace::request(VENDOR, UPSERT_OPERATION, &self.id, attempt, async {
+        // Kombo limits actions in flight per integration and says so on every action response.
+        let _slot = self.writes.acquire().await;
+        let mut announced = None;
+        let result = crate::trace::request(VENDOR, UPSERT_OPERATION, &self.id, attempt, async {
             let (api, context) = self.client.preparing()?;
             let built = api
                 .post_hris_staffing_entity_skills()
@@ -308,9 +343,26 @@ impl Integration {
                 .body(body)
                 .send();
             let request = response::prepare(&context, built).await?;
-            self.client.exchange(request, UPSERT_OPERATION).await
+            let read_limit = |headers: &reqwest::header::HeaderMap| {
+                announced = headers
+                    .get(CONCURRENCY_LIMIT)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.trim().parse::<usize>().ok());
+            };
+            self.client.exchange(request, UPSERT_OPERATION, read_limit).await
         })
-        .await
+        .await;
+        if let Some(limit) = announced {
+            self.writes.announce(limit);
+        }
+        match &result {
+            Ok(_) => self.writes.succeeded(),
+            Err(error) if error.kombo_code() == Some(&ErrorCode::PlatformConcurrencyLimitExceeded) => {
+                self.writes.refused()
+            }
+            Err(_) => {}
+        }
+        result
     }
 
     pub(super) async fn list_once(
@@ -352,7 +404,7 @@ impl Integration {
                 request = request.cursor(cursor.to_owned());
             }
             let request = response::prepare(&context, request.send()).await?;
-            self.client.exchange(request, LIST_OPERATION).await
+            self.client.exchange(request, LIST_OPERATION, |_| {}).await
         })
         .await
     }

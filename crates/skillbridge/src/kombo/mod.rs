@@ -18,7 +18,7 @@ mod error;
 mod list;
 mod model;
 
-pub use self::bulk::{DEFAULT_UPSERT_CONCURRENCY, UpsertMany, UpsertOutcome};
+pub use self::bulk::{UpsertMany, UpsertOutcome};
 pub use self::client::{Integration, Kombo, KomboBuilder, Region};
 pub use self::error::{ErrorCode, KomboApiError, KomboErrorExt};
 pub use self::list::{ListStaffingEntitySkills, MAX_PAGE_SIZE};

@@ -16,6 +16,7 @@ use super::{EXPORT_OPERATION, EmployeeSkillClustersPage, Include, VENDOR};
 use crate::auth::{ClientCredentials, DEFAULT_REFRESH_MARGIN, Token, TokenCache, TokenSource};
 use crate::config::{self, HttpOptions};
 use crate::error::{AuthError, Error, Result};
+use crate::limits::RateGate;
 use crate::response;
 use crate::retry::{Recovery, RequestStats, Retrier};
 
@@ -201,6 +202,7 @@ impl TechWolfBuilder {
                 base_url,
                 tokens,
                 retrier: self.http.retrier(),
+                gate: self.http.rate_gate(),
             }),
         })
     }
@@ -256,6 +258,7 @@ struct Inner {
     base_url: String,
     tokens: TokenSource,
     retrier: Retrier,
+    gate: RateGate,
 }
 
 impl fmt::Debug for TechWolf {
@@ -348,9 +351,10 @@ impl TechWolf {
                 response::prepare(&context, api.export_employee_skill_clusters().body(body.clone()).send()).await?;
             let exchanged = response::exchange::<TechWolfErrors, EmployeeSkillClustersPage>(
                 &self.inner.http,
+                &self.inner.gate,
                 request,
                 EXPORT_OPERATION,
-                |_, _| {},
+                |_| {},
             )
             .await;
             match exchanged {
