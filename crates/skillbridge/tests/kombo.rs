@@ -5,7 +5,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::RecordingSleeper;
+use common::{INTEGRATION, KEY, RecordingSleeper, answering_exactly, kombo_builder};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use skillbridge::Error;
@@ -15,19 +15,17 @@ use skillbridge::retry::{RetryPolicy, Sleeper};
 use wiremock::matchers::{any, bearer_token, body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const KEY: &str = "sk_test_SUPERSECRET_0123456789";
-const INTEGRATION: &str = "workday:HWUTwvyx2wLoSUHphiWVrp28";
 const PATH: &str = "/v1/hris/staffing-entity-skills";
 
 fn client(server: &MockServer, sleeper: &Arc<RecordingSleeper>, policy: RetryPolicy) -> Kombo {
-    Kombo::builder()
-        .api_key(KEY)
-        .base_url(format!("{}/v1", server.uri()))
-        .retry_policy(policy)
-        .sleeper(Arc::clone(sleeper) as Arc<dyn Sleeper>)
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("valid configuration")
+    kombo_builder(
+        format!("{}/v1", server.uri()),
+        policy,
+        Arc::clone(sleeper) as Arc<dyn Sleeper>,
+    )
+    .timeout(Duration::from_secs(5))
+    .build()
+    .expect("valid configuration")
 }
 
 fn hris(server: &MockServer, sleeper: &Arc<RecordingSleeper>, policy: RetryPolicy) -> Integration {
@@ -52,15 +50,22 @@ fn page(records: Vec<Value>, next: Option<&str>) -> ResponseTemplate {
 }
 
 fn kombo_error(status: u16, code: Option<&str>, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({
-        "status": "error",
-        "error": {
-            "code": code,
-            "title": "A title",
-            "message": message,
-            "log_url": "https://app.kombo.dev/logs/abc",
-        }
-    }))
+    common::kombo_error_body(
+        status,
+        code,
+        Some("A title"),
+        message,
+        Some("https://app.kombo.dev/logs/abc"),
+    )
+}
+
+/// Asserts that `result` is an [`Error::InvalidInput`] naming `field`.
+#[track_caller]
+fn assert_invalid<T: std::fmt::Debug>(result: &Result<T, Error>, field: &str) {
+    match result {
+        Err(Error::InvalidInput { field: got, .. }) => assert_eq!(*got, field),
+        other => panic!("expected invalid input in {field}, got {other:?}"),
+    }
 }
 
 fn ok_record() -> ResponseTemplate {
@@ -328,11 +333,7 @@ async fn ratelimit_reset_is_honoured_and_retry_after_really_waits() {
         .build()
         .expect("valid");
     let started = std::time::Instant::now();
-    kombo
-        .integration(INTEGRATION)
-        .expect("valid")
-        .staffing_entity_skills()
-        .send()
+    common::list_once(&kombo, INTEGRATION)
         .await
         .expect("retried to success");
     // A lower bound only: how much longer a loaded machine takes is not this test's business.
@@ -395,12 +396,7 @@ async fn a_503_with_an_html_body_is_an_api_error_and_retried() {
 
 #[tokio::test]
 async fn input_invalid_is_never_retried() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(kombo_error(400, Some("PLATFORM.INPUT_INVALID"), "bad filter"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = answering_exactly(kombo_error(400, Some("PLATFORM.INPUT_INVALID"), "bad filter"), 1).await;
     let sleeper = Arc::new(RecordingSleeper::default());
     let error = hris(&server, &sleeper, RetryPolicy::default().max_attempts(10))
         .staffing_entity_skills()
@@ -414,12 +410,7 @@ async fn input_invalid_is_never_retried() {
 
 #[tokio::test]
 async fn retries_stop_at_max_attempts() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(kombo_error(503, Some("REMOTE.SERVICE_UNAVAILABLE"), "down"))
-        .expect(3)
-        .mount(&server)
-        .await;
+    let server = answering_exactly(kombo_error(503, Some("REMOTE.SERVICE_UNAVAILABLE"), "down"), 3).await;
     let sleeper = Arc::new(RecordingSleeper::default());
     let error = hris(&server, &sleeper, RetryPolicy::default().max_attempts(3))
         .staffing_entity_skills()
@@ -432,57 +423,25 @@ async fn retries_stop_at_max_attempts() {
 
 #[tokio::test]
 async fn invalid_inputs_are_rejected_before_any_request() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ok_record())
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = answering_exactly(ok_record(), 0).await;
     let sleeper = Arc::default();
     let kombo = client(&server, &sleeper, RetryPolicy::default());
     let hris = kombo.integration(INTEGRATION).expect("valid");
 
-    assert!(matches!(
-        ExpectedLevel::new(0),
-        Err(Error::InvalidInput {
-            field: "expected_level",
-            ..
-        })
-    ));
-    assert!(matches!(
-        ExpectedLevel::new(6),
-        Err(Error::InvalidInput {
-            field: "expected_level",
-            ..
-        })
-    ));
+    assert_invalid(&ExpectedLevel::new(0), "expected_level");
+    assert_invalid(&ExpectedLevel::new(6), "expected_level");
     for bad in ["workday", "workday:", ":x", "work day:x", ""] {
-        assert!(matches!(
-            kombo.integration(bad),
-            Err(Error::InvalidInput {
-                field: "integration_id",
-                ..
-            })
-        ));
+        assert_invalid(&kombo.integration(bad), "integration_id");
     }
 
     let empty_entity = hris
         .upsert_staffing_entity_skill(SkillExpectation::new("", "skill"))
         .await;
-    assert!(matches!(
-        empty_entity,
-        Err(Error::InvalidInput {
-            field: "staffing_entity_id",
-            ..
-        })
-    ));
+    assert_invalid(&empty_entity, "staffing_entity_id");
     let empty_skill = hris
         .upsert_staffing_entity_skill(SkillExpectation::new("entity", "  "))
         .await;
-    assert!(matches!(
-        empty_skill,
-        Err(Error::InvalidInput { field: "skill_id", .. })
-    ));
+    assert_invalid(&empty_skill, "skill_id");
 
     let comma = hris
         .staffing_entity_skills()
@@ -502,10 +461,10 @@ async fn invalid_inputs_are_rejected_before_any_request() {
         [Err(Error::InvalidInput { field: "skill_ids", .. })]
     ));
     let empty_list = hris.staffing_entity_skills().ids(Vec::<String>::new()).send().await;
-    assert!(matches!(empty_list, Err(Error::InvalidInput { field: "ids", .. })));
+    assert_invalid(&empty_list, "ids");
     for size in [0, 251] {
         let sized = hris.staffing_entity_skills().page_size(size).send().await;
-        assert!(matches!(sized, Err(Error::InvalidInput { field: "page_size", .. })));
+        assert_invalid(&sized, "page_size");
     }
 
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
@@ -744,10 +703,7 @@ async fn upsert_many_returns_every_other_result_when_one_fails() {
                 assert_eq!(outcome.attempts, 1);
             }
             "" => {
-                assert!(matches!(
-                    outcome.result,
-                    Err(Error::InvalidInput { field: "skill_id", .. })
-                ));
+                assert_invalid(&outcome.result, "skill_id");
                 assert_eq!(outcome.attempts, 0);
             }
             _ => assert_eq!(outcome.result.as_ref().expect("saved").id, format!("e/{skill}")),
