@@ -292,6 +292,39 @@ async fn a_429_then_200_waits_as_long_as_retry_after_says() {
 }
 
 #[tokio::test]
+async fn retry_after_wins_over_ratelimit_reset() {
+    // Both headers, as Kombo's rate limiter sends them: the explicit Retry-After decides the wait.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            kombo_error(429, Some("PLATFORM.RATE_LIMIT_EXCEEDED"), "slow down")
+                .insert_header("ratelimit-limit", "5")
+                .insert_header("ratelimit-remaining", "0")
+                .insert_header("ratelimit-reset", "9")
+                .insert_header("Retry-After", "2"),
+        )
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ok_record())
+        .mount(&server)
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let kombo = client(&server, &sleeper, RetryPolicy::default());
+    common::list_once(&kombo, INTEGRATION)
+        .await
+        .expect("retried to success");
+    let waits = sleeper.waits();
+    assert_eq!(
+        waits,
+        [Duration::from_secs(2); 2],
+        "Retry-After wins over ratelimit-reset"
+    );
+    assert_eq!(waits.len() as u64, kombo.stats().retries);
+}
+
+#[tokio::test]
 async fn ratelimit_reset_is_honoured_and_retry_after_really_waits() {
     // ratelimit-reset without Retry-After, recorded.
     let server = MockServer::start().await;
