@@ -513,29 +513,30 @@ async fn builder_and_redirect_transport_errors_are_not_retried() {
 // ---------------------------------------------------------------------------------------------
 // Configuration
 
+/// Mounts `response` for exactly one request to `to` with this user agent.
+async fn expect_once_from(server: &MockServer, user_agent: &str, to: &str, response: ResponseTemplate) {
+    Mock::given(header("user-agent", user_agent))
+        .and(path(to))
+        .respond_with(response)
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn the_user_agent_is_sent_default_or_custom() {
     assert_eq!(DEFAULT_USER_AGENT, concat!("skillbridge/", env!("CARGO_PKG_VERSION")));
     let server = MockServer::start().await;
     let list = "/hris/staffing-entity-skills";
-    Mock::given(header("user-agent", DEFAULT_USER_AGENT))
-        .and(path(list))
-        .respond_with(empty_page())
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(header("user-agent", "acme-sync/2.1"))
-        .and(path(list))
-        .respond_with(empty_page())
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(header("user-agent", "acme-sync/2.1"))
-        .and(path(EXPORT))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_once_from(&server, DEFAULT_USER_AGENT, list, empty_page()).await;
+    expect_once_from(&server, "acme-sync/2.1", list, empty_page()).await;
+    expect_once_from(
+        &server,
+        "acme-sync/2.1",
+        EXPORT,
+        ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})),
+    )
+    .await;
     let sleeper = Arc::new(RecordingSleeper::default());
     hris(&kombo(&server, &sleeper, RetryPolicy::never()))
         .staffing_entity_skills()

@@ -9,7 +9,9 @@ use common::{INTEGRATION, KEY, RecordingSleeper, answering_exactly, kombo_builde
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use skillbridge::Error;
-use skillbridge::kombo::{ErrorCode, ExpectedLevel, Integration, Kombo, KomboErrorExt, SkillExpectation};
+use skillbridge::kombo::{
+    ErrorCode, ExpectedLevel, Integration, Kombo, KomboErrorExt, SkillExpectation, StaffingEntitySkillPage,
+};
 use skillbridge::pagination::PaginationError;
 use skillbridge::retry::{RetryPolicy, Sleeper};
 use wiremock::matchers::{any, bearer_token, body_json, header, method, path, query_param, query_param_is_missing};
@@ -70,6 +72,25 @@ fn assert_invalid<T: std::fmt::Debug>(result: &Result<T, Error>, field: &str) {
 
 fn ok_record() -> ResponseTemplate {
     page(vec![record("r1", "e1", "s1", Some(3))], None)
+}
+
+/// The first page, through a client with `policy` waiting on `sleeper`.
+async fn list_with(
+    server: &MockServer,
+    sleeper: &Arc<RecordingSleeper>,
+    policy: RetryPolicy,
+) -> skillbridge::Result<StaffingEntitySkillPage> {
+    hris(server, sleeper, policy).staffing_entity_skills().send().await
+}
+
+/// Mounts `failure` for the first `times` GETs and [`ok_record`] for every GET after them.
+async fn fail_then_ok(server: &MockServer, failure: ResponseTemplate, times: u64) {
+    Mock::given(method("GET"))
+        .respond_with(failure)
+        .up_to_n_times(times)
+        .mount(server)
+        .await;
+    Mock::given(method("GET")).respond_with(ok_record()).mount(server).await;
 }
 
 #[tokio::test]
@@ -295,21 +316,16 @@ async fn a_429_then_200_waits_as_long_as_retry_after_says() {
 async fn retry_after_wins_over_ratelimit_reset() {
     // Both headers, as Kombo's rate limiter sends them: the explicit Retry-After decides the wait.
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            kombo_error(429, Some("PLATFORM.RATE_LIMIT_EXCEEDED"), "slow down")
-                .insert_header("ratelimit-limit", "5")
-                .insert_header("ratelimit-remaining", "0")
-                .insert_header("ratelimit-reset", "9")
-                .insert_header("Retry-After", "2"),
-        )
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_record())
-        .mount(&server)
-        .await;
+    fail_then_ok(
+        &server,
+        kombo_error(429, Some("PLATFORM.RATE_LIMIT_EXCEEDED"), "slow down")
+            .insert_header("ratelimit-limit", "5")
+            .insert_header("ratelimit-remaining", "0")
+            .insert_header("ratelimit-reset", "9")
+            .insert_header("Retry-After", "2"),
+        2,
+    )
+    .await;
     let sleeper = Arc::new(RecordingSleeper::default());
     let kombo = client(&server, &sleeper, RetryPolicy::default());
     common::list_once(&kombo, INTEGRATION)
@@ -328,38 +344,26 @@ async fn retry_after_wins_over_ratelimit_reset() {
 async fn ratelimit_reset_is_honoured_and_retry_after_really_waits() {
     // ratelimit-reset without Retry-After, recorded.
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            kombo_error(429, Some("PLATFORM.RATE_LIMIT_EXCEEDED"), "slow down").insert_header("ratelimit-reset", "4"),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_record())
-        .mount(&server)
-        .await;
+    fail_then_ok(
+        &server,
+        kombo_error(429, Some("PLATFORM.RATE_LIMIT_EXCEEDED"), "slow down").insert_header("ratelimit-reset", "4"),
+        1,
+    )
+    .await;
     let sleeper = Arc::new(RecordingSleeper::default());
-    hris(&server, &sleeper, RetryPolicy::default())
-        .staffing_entity_skills()
-        .send()
+    list_with(&server, &sleeper, RetryPolicy::default())
         .await
         .expect("retried to success");
     assert_eq!(sleeper.waits(), [Duration::from_secs(4)]);
 
     // The default sleeper waits for real: Retry-After: 1 delays the retry by at least a second.
     server.reset().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            kombo_error(429, Some("PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"), "wait").insert_header("Retry-After", "1"),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_record())
-        .mount(&server)
-        .await;
+    fail_then_ok(
+        &server,
+        kombo_error(429, Some("PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"), "wait").insert_header("Retry-After", "1"),
+        1,
+    )
+    .await;
     let kombo = Kombo::builder()
         .api_key(KEY)
         .base_url(format!("{}/v1", server.uri()))
@@ -385,9 +389,7 @@ async fn a_503_with_an_html_body_is_an_api_error_and_retried() {
         .await;
     let sleeper = Arc::new(RecordingSleeper::default());
 
-    let error = hris(&server, &sleeper, RetryPolicy::never())
-        .staffing_entity_skills()
-        .send()
+    let error = list_with(&server, &sleeper, RetryPolicy::never())
         .await
         .expect_err("a 503");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
@@ -401,18 +403,8 @@ async fn a_503_with_an_html_body_is_an_api_error_and_retried() {
 
     // With retries: 503, 503, then success; backoff starts near one second and grows.
     server.reset().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).set_body_raw(html, "text/html"))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_record())
-        .mount(&server)
-        .await;
-    hris(&server, &sleeper, RetryPolicy::default())
-        .staffing_entity_skills()
-        .send()
+    fail_then_ok(&server, ResponseTemplate::new(503).set_body_raw(html, "text/html"), 2).await;
+    list_with(&server, &sleeper, RetryPolicy::default())
         .await
         .expect("retried to success");
     let waits = sleeper.waits();
@@ -431,9 +423,7 @@ async fn a_503_with_an_html_body_is_an_api_error_and_retried() {
 async fn input_invalid_is_never_retried() {
     let server = answering_exactly(kombo_error(400, Some("PLATFORM.INPUT_INVALID"), "bad filter"), 1).await;
     let sleeper = Arc::new(RecordingSleeper::default());
-    let error = hris(&server, &sleeper, RetryPolicy::default().max_attempts(10))
-        .staffing_entity_skills()
-        .send()
+    let error = list_with(&server, &sleeper, RetryPolicy::default().max_attempts(10))
         .await
         .expect_err("a 400");
     assert_eq!(error.kombo_code(), Some(&ErrorCode::PlatformInputInvalid));
@@ -445,9 +435,7 @@ async fn input_invalid_is_never_retried() {
 async fn retries_stop_at_max_attempts() {
     let server = answering_exactly(kombo_error(503, Some("REMOTE.SERVICE_UNAVAILABLE"), "down"), 3).await;
     let sleeper = Arc::new(RecordingSleeper::default());
-    let error = hris(&server, &sleeper, RetryPolicy::default().max_attempts(3))
-        .staffing_entity_skills()
-        .send()
+    let error = list_with(&server, &sleeper, RetryPolicy::default().max_attempts(3))
         .await
         .expect_err("still down");
     assert_eq!(error.kombo_code(), Some(&ErrorCode::RemoteServiceUnavailable));
@@ -557,13 +545,7 @@ async fn the_api_key_never_shows_in_debug_or_errors() {
         .retry_policy(RetryPolicy::never())
         .build()
         .expect("valid");
-    let timeout = slow
-        .integration(INTEGRATION)
-        .expect("valid")
-        .staffing_entity_skills()
-        .send()
-        .await;
-    let timeout = timeout.expect_err("timed out");
+    let timeout = common::list_once(&slow, INTEGRATION).await.expect_err("timed out");
     assert!(matches!(timeout, Error::Timeout { .. }), "{timeout:?}");
     assert!(timeout.is_retryable());
     errors.push(timeout);
@@ -578,13 +560,7 @@ async fn the_api_key_never_shows_in_debug_or_errors() {
         .retry_policy(RetryPolicy::never())
         .build()
         .expect("valid");
-    let transport = refused
-        .integration(INTEGRATION)
-        .expect("valid")
-        .staffing_entity_skills()
-        .send()
-        .await;
-    let transport = transport.expect_err("refused");
+    let transport = common::list_once(&refused, INTEGRATION).await.expect_err("refused");
     assert!(
         matches!(transport, Error::Transport { connect: true, .. }),
         "{transport:?}"
