@@ -143,7 +143,30 @@ struct Filters {
     page_size: Option<u32>,
 }
 
+/// A chainable setter per filter: `Filters::default().ids(v).page_size(4)`.
+macro_rules! filter_setters {
+    ($($name:ident: $ty:ty),* $(,)?) => {
+        $(
+            fn $name(mut self, value: $ty) -> Self {
+                self.$name = Some(value);
+                self
+            }
+        )*
+    };
+}
+
 impl Filters {
+    filter_setters! {
+        ids: Vec<String>,
+        remote_ids: Vec<String>,
+        staffing_entity_ids: Vec<String>,
+        skill_ids: Vec<String>,
+        updated_after: DateTime<Utc>,
+        include_deleted: bool,
+        ignore_unsupported_filters: bool,
+        page_size: u32,
+    }
+
     fn apply(&self, mut list: ListStaffingEntitySkills) -> ListStaffingEntitySkills {
         if let Some(v) = &self.ids {
             list = list.ids(v);
@@ -248,117 +271,50 @@ async fn full_listing_with_every_filter_matches_what_the_mock_holds() {
 
     let cases: Vec<(&str, Filters)> = vec![
         ("no filter, default page size", Filters::default()),
-        (
-            "page_size 1",
-            Filters {
-                page_size: Some(1),
-                ..Default::default()
-            },
-        ),
-        (
-            "page_size 7",
-            Filters {
-                page_size: Some(7),
-                ..Default::default()
-            },
-        ),
-        (
-            "page_size 250",
-            Filters {
-                page_size: Some(250),
-                ..Default::default()
-            },
-        ),
-        (
-            "ids",
-            Filters {
-                ids: Some(ids.clone()),
-                page_size: Some(4),
-                ..Default::default()
-            },
-        ),
+        ("page_size 1", Filters::default().page_size(1)),
+        ("page_size 7", Filters::default().page_size(7)),
+        ("page_size 250", Filters::default().page_size(250)),
+        ("ids", Filters::default().ids(ids.clone()).page_size(4)),
         (
             "ids with include_deleted",
-            Filters {
-                ids: Some(ids),
-                include_deleted: Some(true),
-                page_size: Some(4),
-                ..Default::default()
-            },
+            Filters::default().ids(ids).include_deleted(true).page_size(4),
         ),
-        (
-            "remote_ids",
-            Filters {
-                remote_ids: Some(remote_ids),
-                page_size: Some(5),
-                ..Default::default()
-            },
-        ),
+        ("remote_ids", Filters::default().remote_ids(remote_ids).page_size(5)),
         (
             "staffing_entity_ids",
-            Filters {
-                staffing_entity_ids: Some(entities.clone()),
-                page_size: Some(3),
-                ..Default::default()
-            },
+            Filters::default().staffing_entity_ids(entities.clone()).page_size(3),
         ),
-        (
-            "skill_ids",
-            Filters {
-                skill_ids: Some(skills.clone()),
-                page_size: Some(6),
-                ..Default::default()
-            },
-        ),
-        (
-            "updated_after",
-            Filters {
-                updated_after: Some(median),
-                page_size: Some(9),
-                ..Default::default()
-            },
-        ),
+        ("skill_ids", Filters::default().skill_ids(skills.clone()).page_size(6)),
+        ("updated_after", Filters::default().updated_after(median).page_size(9)),
         (
             "include_deleted true",
-            Filters {
-                include_deleted: Some(true),
-                page_size: Some(13),
-                ..Default::default()
-            },
+            Filters::default().include_deleted(true).page_size(13),
         ),
         (
             "include_deleted false",
-            Filters {
-                include_deleted: Some(false),
-                page_size: Some(13),
-                ..Default::default()
-            },
+            Filters::default().include_deleted(false).page_size(13),
         ),
         (
             "ignore_unsupported_filters with every filter supported",
-            Filters {
-                ignore_unsupported_filters: Some(true),
-                skill_ids: Some(skills.clone()),
-                ..Default::default()
-            },
+            Filters::default()
+                .ignore_unsupported_filters(true)
+                .skill_ids(skills.clone()),
         ),
         (
             "every filter at once",
-            Filters {
-                staffing_entity_ids: Some(entities),
-                skill_ids: Some(
+            Filters::default()
+                .staffing_entity_ids(entities)
+                .skill_ids(
                     all.iter()
                         .map(|e| e.skill_id.clone())
                         .collect::<BTreeSet<_>>()
                         .into_iter()
                         .collect(),
-                ),
-                updated_after: Some(times[0]),
-                include_deleted: Some(true),
-                ignore_unsupported_filters: Some(false),
-                page_size: Some(2),
-                ..Default::default()
-            },
+                )
+                .updated_after(times[0])
+                .include_deleted(true)
+                .ignore_unsupported_filters(false)
+                .page_size(2),
         ),
     ];
     let visible = server.visible_expectations_count() as usize;
@@ -547,18 +503,17 @@ async fn upsert_creates_and_updates_and_listings_see_it() {
     assert!(cleared.changed_at > updated.changed_at);
 
     // Updating a seeded record, then an upsert on a deleted one restores it.
+    let upsert_again = |record: &Expectation, expected_level: u8| {
+        let input = SkillExpectation::new(&record.staffing_entity_id, &record.skill_id);
+        hris.upsert_staffing_entity_skill(input.expected_level(level(expected_level)))
+    };
     let open = |id: &str| server.staffing_entities().any(|e| e.id == id && !e.closed);
     let old = seeded
         .iter()
         .find(|e| e.remote_deleted_at.is_none() && e.expected_level != Some(1) && open(&e.staffing_entity_id))
         .expect("the seed has a live record on an open entity");
     {
-        let saved = hris
-            .upsert_staffing_entity_skill(
-                SkillExpectation::new(&old.staffing_entity_id, &old.skill_id).expected_level(level(1)),
-            )
-            .await
-            .expect("update of a seeded record");
+        let saved = upsert_again(old, 1).await.expect("update of a seeded record");
         assert_eq!(saved.id, old.id);
         assert!(saved.changed_at > updated.changed_at);
     }
@@ -567,12 +522,7 @@ async fn upsert_creates_and_updates_and_listings_see_it() {
         .find(|e| e.remote_deleted_at.is_some() && open(&e.staffing_entity_id))
         .expect("the seed has a deleted record on an open entity");
     {
-        let restored = hris
-            .upsert_staffing_entity_skill(
-                SkillExpectation::new(&gone.staffing_entity_id, &gone.skill_id).expected_level(level(3)),
-            )
-            .await
-            .expect("restored");
+        let restored = upsert_again(gone, 3).await.expect("restored");
         assert_eq!(restored.id, gone.id);
         assert!(!restored.is_deleted());
         let listed = list_rows(hris.staffing_entity_skills().ids([&gone.id])).await.unwrap();
@@ -587,11 +537,7 @@ async fn upsert_creates_and_updates_and_listings_see_it() {
         .unwrap();
     assert_same_rows(
         &everything,
-        &Filters {
-            include_deleted: Some(true),
-            ..Default::default()
-        }
-        .expected(&server, &[]),
+        &Filters::default().include_deleted(true).expected(&server, &[]),
         "end",
     );
     assert_eq!(kombo.stats().retries, 0);
@@ -880,11 +826,7 @@ fn remote_unavailable() -> Fault {
 async fn assert_listing_recovers(name: &str, rule: FaultRule, timeout: Duration, retried: bool) {
     let server = start(builder().fault(Route::KomboList, rule)).await;
     let kombo = client_with(&server, fast_retries(), timeout);
-    let filters = Filters {
-        include_deleted: Some(true),
-        page_size: Some(10),
-        ..Default::default()
-    };
+    let filters = Filters::default().include_deleted(true).page_size(10);
     let got = list_rows(filters.apply(hris(&kombo, &server).staffing_entity_skills()))
         .await
         .unwrap_or_else(|e| panic!("{name}: not recovered: {e}"));
@@ -989,10 +931,7 @@ async fn assert_listing_fails_then_resumes(
     let server = start(builder()).await;
     let kombo = client_with(&server, policy, timeout);
     let hris = hris(&kombo, &server);
-    let filters = Filters {
-        page_size: Some(20),
-        ..Default::default()
-    };
+    let filters = Filters::default().page_size(20);
     let want = filters.expected(&server, &[]);
     // The fault starts between pages: each page is fetched when asked for, none ahead.
     let mut pages = filters.apply(hris.staffing_entity_skills()).read_ahead(0).pages();
@@ -1166,6 +1105,14 @@ async fn wrong_credentials_are_typed_errors_and_never_retried() {
 // Cursors
 
 /// Every page of a listing, page by page with `send()` and `cursor(...)`: (rows, next cursor).
+/// Lists with `filters` from `cursor` on; exactly `want` must come.
+async fn assert_resumes(hris: &Integration, filters: &Filters, cursor: &str, want: &[Row], context: &str) {
+    let rest = list_rows(filters.apply(hris.staffing_entity_skills()).cursor(cursor))
+        .await
+        .unwrap_or_else(|e| panic!("{context}: {e}"));
+    assert_same_rows(&rest, want, context);
+}
+
 async fn pages_by_hand(hris: &Integration, filters: &Filters) -> Vec<(Vec<Row>, Option<String>)> {
     let mut pages = Vec::new();
     let mut cursor: Option<String> = None;
@@ -1191,16 +1138,11 @@ async fn cursors_survive_a_restart_of_the_listing_from_any_page() {
     let kombo = client(&server);
     let hris = hris(&kombo, &server);
     for filters in [
-        Filters {
-            page_size: Some(12),
-            ..Default::default()
-        },
-        Filters {
-            skill_ids: Some((0..10).map(|i| server.skill_id(i).unwrap()).collect()),
-            include_deleted: Some(true),
-            page_size: Some(5),
-            ..Default::default()
-        },
+        Filters::default().page_size(12),
+        Filters::default()
+            .skill_ids((0..10).map(|i| server.skill_id(i).unwrap()).collect())
+            .include_deleted(true)
+            .page_size(5),
     ] {
         let want = filters.expected(&server, &[]);
         let pages = pages_by_hand(&hris, &filters).await;
@@ -1213,31 +1155,12 @@ async fn cursors_survive_a_restart_of_the_listing_from_any_page() {
             consumed += rows.len();
             let Some(cursor) = next else { break };
             let fresh = client(&server);
-            let restarted = list_rows(
-                filters
-                    .apply(
-                        fresh
-                            .integration(server.integration_id())
-                            .unwrap()
-                            .staffing_entity_skills(),
-                    )
-                    .cursor(cursor),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("restart after page {k}: {e}"));
-            assert_same_rows(&restarted, &want[consumed..], &format!("restart after page {k}"));
-            let resized = Filters {
-                page_size: Some(7),
-                ..filters.clone()
-            };
-            let restarted = list_rows(resized.apply(hris.staffing_entity_skills()).cursor(cursor))
-                .await
-                .unwrap();
-            assert_same_rows(
-                &restarted,
-                &want[consumed..],
-                &format!("restart after page {k} at page size 7"),
-            );
+            let fresh = fresh.integration(server.integration_id()).unwrap();
+            let context = format!("restart after page {k}");
+            assert_resumes(&fresh, &filters, cursor, &want[consumed..], &context).await;
+            let resized = filters.clone().page_size(7);
+            let context = format!("restart after page {k} at page size 7");
+            assert_resumes(&hris, &resized, cursor, &want[consumed..], &context).await;
         }
         assert_eq!(consumed, want.len());
     }
@@ -1247,11 +1170,7 @@ async fn cursors_survive_a_restart_of_the_listing_from_any_page() {
 
 #[tokio::test]
 async fn cursors_survive_a_restart_of_the_server_and_are_bound_to_their_filters() {
-    let filters = Filters {
-        include_deleted: Some(true),
-        page_size: Some(30),
-        ..Default::default()
-    };
+    let filters = Filters::default().include_deleted(true).page_size(30);
     let (cursors, want) = {
         let server = start(builder()).await;
         let pages = pages_by_hand(&hris(&client(&server), &server), &filters).await;
@@ -1271,14 +1190,8 @@ async fn cursors_survive_a_restart_of_the_server_and_are_bound_to_their_filters(
     for (k, (len, next)) in cursors.iter().enumerate() {
         consumed += len;
         let Some(cursor) = next else { break };
-        let rest = list_rows(filters.apply(hris.staffing_entity_skills()).cursor(cursor))
-            .await
-            .unwrap();
-        assert_same_rows(
-            &rest,
-            &want[consumed..],
-            &format!("after page {k} on a restarted server"),
-        );
+        let context = format!("after page {k} on a restarted server");
+        assert_resumes(&hris, &filters, cursor, &want[consumed..], &context).await;
     }
     // A cursor sent with other filters is refused, not silently reinterpreted.
     let cursor = cursors[0].1.clone().expect("a second page");
@@ -1296,8 +1209,7 @@ async fn cursors_survive_a_restart_of_the_server_and_are_bound_to_their_filters(
     assert_no_violations(&server);
 }
 
-/// Retry-After decides the wait: recorded through the client's sleeper (the waits are real, capped
-/// so the test stays fast).
+/// Records the waits the client asks for (the waits are real, capped so the test stays fast).
 #[derive(Debug, Default)]
 struct RecordingSleeper {
     waits: Mutex<Vec<Duration>>,
@@ -1310,8 +1222,11 @@ impl Sleeper for RecordingSleeper {
     }
 }
 
+/// The mock's rate-limit fault, as the mock writes it, is waited out as it advertises and the
+/// listing completes within the contract. Which header wins when both are present is a protocol
+/// rule, tested on wiremock (`retry_after_wins_over_ratelimit_reset` in the library's tests).
 #[tokio::test]
-async fn the_rate_limit_wait_is_the_servers_retry_after() {
+async fn the_mocks_rate_limit_fault_is_waited_out_as_it_advertises() {
     let rule = Fault::RateLimit {
         limit: 5,
         reset: Duration::from_secs(9),
@@ -1335,7 +1250,7 @@ async fn the_rate_limit_wait_is_the_servers_retry_after() {
     assert!(!waits.is_empty());
     assert!(
         waits.iter().all(|w| *w == Duration::from_secs(2)),
-        "Retry-After wins over ratelimit-reset: {waits:?}"
+        "the wait is the fault's Retry-After (2 s), not its reset (9 s): {waits:?}"
     );
     assert_eq!(waits.len() as u64, kombo.stats().retries);
     assert_no_violations(&server);

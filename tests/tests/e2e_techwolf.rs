@@ -101,32 +101,32 @@ fn assert_employee(got: &EmployeeSkillClusters, want: &Employee, include: &BTree
             w.validation_state.as_deref(),
             "{at}"
         );
-        assert!(
-            skills_match(
-                g.current_skills.as_ref(),
+        let lists = [
+            (
+                "current_skills",
+                &g.current_skills,
                 &w.current_skills,
-                include.contains(&Include::CurrentSkills)
+                Include::CurrentSkills,
             ),
-            "{at}: current_skills {:?} vs {:?}",
-            g.current_skills,
-            w.current_skills
-        );
-        assert!(
-            skills_match(
-                g.related_skills.as_ref(),
+            (
+                "related_skills",
+                &g.related_skills,
                 &w.related_skills,
-                include.contains(&Include::RelatedSkills)
+                Include::RelatedSkills,
             ),
-            "{at}: related_skills"
-        );
-        assert!(
-            skills_match(
-                g.rejected_skills.as_ref(),
+            (
+                "rejected_skills",
+                &g.rejected_skills,
                 &w.rejected_skills,
-                include.contains(&Include::RejectedSkills)
+                Include::RejectedSkills,
             ),
-            "{at}: rejected_skills"
-        );
+        ];
+        for (name, got, want, list) in lists {
+            assert!(
+                skills_match(got.as_ref(), want, include.contains(&list)),
+                "{at}: {name} {got:?} vs {want:?}"
+            );
+        }
         let sources = g
             .sources
             .as_ref()
@@ -360,18 +360,20 @@ async fn tokens_revoked_between_pages_are_refreshed_once() {
     assert_no_violations(&server);
 }
 
+/// Exports one page, which must fail with an auth error of `status`; the error.
+async fn export_refused(techwolf: &TechWolf, status: u16, why: &str) -> Error {
+    let error = techwolf.employee_skill_clusters().send().await.expect_err(why);
+    assert!(error.is_auth(), "{why}: {error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{why}");
+    error
+}
+
 #[tokio::test]
 async fn a_token_refused_again_after_the_refresh_is_an_auth_error() {
     // Every request revokes every token first: the refreshed token is refused too.
     let server = start(builder().fault(Route::TechwolfExport, Fault::ExpireTokens)).await;
     let techwolf = client(&server);
-    let error = techwolf
-        .employee_skill_clusters()
-        .send()
-        .await
-        .expect_err("refused twice");
-    assert!(error.is_auth(), "{error:?}");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    let error = export_refused(&techwolf, 401, "refused twice").await;
     assert!(!error.is_retryable());
     assert_eq!(server.token_requests(), 2, "the token is refreshed once, not in a loop");
     assert_eq!(server.request_count(Route::TechwolfExport), 2);
@@ -580,13 +582,7 @@ async fn wrong_credentials_are_typed_auth_errors_without_secrets() {
     }
     // A token without the `read` scope: the export refuses it (403), which no refresh can fix.
     let techwolf = configured(&server).scopes(["write"]).build().unwrap();
-    let error = techwolf
-        .employee_skill_clusters()
-        .send()
-        .await
-        .expect_err("no read scope");
-    assert!(error.is_auth(), "{error:?}");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    export_refused(&techwolf, 403, "no read scope").await;
     assert_eq!(techwolf.token_fetches(), 1, "a 403 is not a reason to refresh");
     assert_eq!(techwolf.stats().requests, 1);
     assert_eq!(

@@ -22,6 +22,13 @@ const OUTPUTS: [&str; 4] = [
 ];
 
 impl Scratch {
+    /// Runs `codegen --check`, expects exit 1 (stale), and returns the report it printed.
+    fn stale_report(&self) -> String {
+        let out = self.run(&["codegen", "--check"]);
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     /// A scratch copy of the specs and generated files.
     fn new(name: &str) -> Self {
         let files: Vec<&str> = INPUTS.iter().chain(&OUTPUTS).copied().collect();
@@ -53,6 +60,11 @@ impl Scratch {
     }
 }
 
+/// [`fails_cleanly`] after replacing `from` (which occurs once) by `to` in the input file `input`.
+fn fails_after_edit(name: &str, input: &str, from: &str, to: &str) -> String {
+    fails_cleanly(name, |s| s.edit(input, |t| t.replacen(from, to, 1)))
+}
+
 /// Break the inputs, run codegen, and check the failure is clean. Returns stderr.
 fn fails_cleanly(name: &str, break_inputs: impl FnOnce(&Scratch)) -> String {
     let scratch = Scratch::new(name);
@@ -75,9 +87,7 @@ fn fails_cleanly(name: &str, break_inputs: impl FnOnce(&Scratch)) -> String {
 
 #[test]
 fn invalid_yaml() {
-    let err = fails_cleanly("yaml", |s| {
-        s.edit(INPUTS[0], |t| t.replacen("paths:", "paths: [unclosed", 1))
-    });
+    let err = fails_after_edit("yaml", INPUTS[0], "paths:", "paths: [unclosed");
     assert!(
         err.starts_with("error: specs/kombo/get-hris-staffing-entity-skills.yaml: invalid YAML"),
         "{err}"
@@ -95,14 +105,12 @@ fn missing_file() {
 
 #[test]
 fn unknown_ref() {
-    let err = fails_cleanly("ref", |s| {
-        s.edit(INPUTS[3], |t| {
-            t.replace(
-                "$ref: '#/components/schemas/Include'",
-                "$ref: '#/components/schemas/Nope'",
-            )
-        })
-    });
+    let err = fails_after_edit(
+        "ref",
+        INPUTS[3],
+        "$ref: '#/components/schemas/Include'",
+        "$ref: '#/components/schemas/Nope'",
+    );
     assert_eq!(
         err.trim_end(),
         "error: specs/techwolf/openapi.yaml#/components/schemas/ExportRequest/properties/include/items/$ref: unknown \
@@ -112,11 +120,12 @@ fn unknown_ref() {
 
 #[test]
 fn overlay_target_matching_nothing() {
-    let err = fails_cleanly("overlay", |s| {
-        s.edit(INPUTS[2], |t| {
-            t.replacen("$.paths['/hris/staffing-entity-skills']", "$.paths['/hris/gone']", 1)
-        })
-    });
+    let err = fails_after_edit(
+        "overlay",
+        INPUTS[2],
+        "$.paths['/hris/staffing-entity-skills']",
+        "$.paths['/hris/gone']",
+    );
     assert!(
         err.starts_with("error: specs/kombo/overlay.yaml#/actions/0/target: target $.paths['/hris/gone']"),
         "{err}"
@@ -125,17 +134,14 @@ fn overlay_target_matching_nothing() {
 
 #[test]
 fn spec_that_makes_progenitor_panic() {
-    let err = fails_cleanly("panic", |s| {
-        s.edit(INPUTS[3], |t| {
-            t.replacen(
-                "        default:\n          $ref: '#/components/responses/Error'",
-                "        '201':\n          description: other\n          content:\n            application/json:\n              \
+    let err = fails_after_edit(
+        "panic",
+        INPUTS[3],
+        "        default:\n          $ref: '#/components/responses/Error'",
+        "        '201':\n          description: other\n          content:\n            application/json:\n              \
                  schema: {type: array, items: {type: integer}}\n        default:\n          $ref: \
                  '#/components/responses/Error'",
-                1,
-            )
-        })
-    });
+    );
     assert!(
         err.contains("progenitor cannot generate a client for this spec"),
         "{err}"
@@ -149,9 +155,7 @@ fn check_reports_stale_code_with_a_diff_and_the_fix() {
     scratch.edit(OUTPUTS[1], |t| {
         t.replacen("pub struct SkillCluster {", "pub struct SkillClusterRenamed {", 1)
     });
-    let out = scratch.run(&["codegen", "--check"]);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let stdout = scratch.stale_report();
     assert!(
         stdout.contains("-    pub struct SkillClusterRenamed {\n+    pub struct SkillCluster {"),
         "{stdout}"
@@ -167,9 +171,7 @@ fn the_prepared_documents_are_generated_and_checked_too() {
     let scratch = Scratch::new("documents");
     // An overlay change reaches the prepared document (still 3.1, overlay applied) ...
     scratch.edit(INPUTS[2], |t| t.replacen("maximum: 250", "maximum: 99", 1));
-    let out = scratch.run(&["codegen", "--check"]);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let stdout = scratch.stale_report();
     assert!(
         stdout.contains("+++ b/crates/skillbridge-openapi/src/generated/kombo.openapi.json"),
         "{stdout}"

@@ -56,6 +56,40 @@ impl Scratch {
         path.to_str().unwrap().to_owned()
     }
 
+    /// Writes the GET and POST pages as upstream files; their paths.
+    fn upstream(&self, get: &str, post: &str) -> (String, String) {
+        (self.write("upstream/get.md", get), self.write("upstream/post.md", post))
+    }
+
+    /// Writes the GET page with `from` (which occurs once) replaced by `to`, and the POST page,
+    /// as upstream files; their paths.
+    fn upstream_get_edited(&self, from: &str, to: &str) -> (String, String) {
+        self.upstream(&edit(&get_page(), from, to), &post_page())
+    }
+
+    /// `drift kombo --against GET --against POST`, then `extra`.
+    fn drift_kombo(&self, get: &str, post: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["drift", "kombo", "--against", get, "--against", post];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    /// Points the Kombo `sources.toml` at these page addresses instead of Kombo's.
+    fn point_sources_at(&self, get: &str, post: &str) {
+        let sources = self.read("specs/kombo/sources.toml");
+        let sources = edit(
+            &sources,
+            "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills.md",
+            get,
+        );
+        let sources = edit(
+            &sources,
+            "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills.md",
+            post,
+        );
+        self.write("specs/kombo/sources.toml", &sources);
+    }
+
     fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.0.join(rel)).unwrap()
     }
@@ -141,14 +175,7 @@ fn assert_bad_input(out: &Output, needle: &str) {
 fn seed_pages_over_http_report_no_change() {
     let server = Server::start(vec![("/get", 200, get_page()), ("/post", 200, post_page())]);
     let scratch = Scratch::new("seed-http");
-    let out = scratch.run(&[
-        "drift",
-        "kombo",
-        "--against",
-        &server.url("/get"),
-        "--against",
-        &server.url("/post"),
-    ]);
+    let out = scratch.drift_kombo(&server.url("/get"), &server.url("/post"), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "kombo: no changes\n");
 }
@@ -160,18 +187,7 @@ fn upstream_reads_the_urls_of_sources_toml() {
         ("/hris/v1/post", 200, post_page()),
     ]);
     let scratch = Scratch::new("upstream");
-    let sources = scratch.read("specs/kombo/sources.toml");
-    let sources = edit(
-        &sources,
-        "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills.md",
-        &server.url("/hris/v1/get"),
-    );
-    let sources = edit(
-        &sources,
-        "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills.md",
-        &server.url("/hris/v1/post"),
-    );
-    scratch.write("specs/kombo/sources.toml", &sources);
+    scratch.point_sources_at(&server.url("/hris/v1/get"), &server.url("/hris/v1/post"));
     let out = scratch.run(&["drift", "kombo", "--upstream", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -191,18 +207,11 @@ fn upstream_reads_the_urls_of_sources_toml() {
 #[test]
 fn a_breaking_upstream_change_exits_1_in_every_format() {
     let scratch = Scratch::new("breaking");
-    let get = edit(
-        &get_page(),
+    let (get, post) = scratch.upstream_get_edited(
         "        - name: skill_ids\n          in: query\n          required: false",
         "        - name: skill_ids\n          in: query\n          required: true",
     );
-    let get = scratch.write("upstream/get.md", &get);
-    let post = scratch.write("upstream/post.md", &post_page());
-    let run = |extra: &[&str]| {
-        let mut args = vec!["drift", "kombo", "--against", get.as_str(), "--against", post.as_str()];
-        args.extend_from_slice(extra);
-        scratch.run(&args)
-    };
+    let run = |extra: &[&str]| scratch.drift_kombo(&get, &post, extra);
     let text = run(&[]);
     assert_eq!(text.status.code(), Some(1), "{}", stderr(&text));
     assert!(
@@ -248,13 +257,8 @@ fn fail_on_sets_the_level_that_fails() {
             "                      - HRIS.EMPLOYEE_ALREADY_EXISTS\n                      - HRIS.SKILL_NOT_FOUND\n",
         )
     };
-    let get = scratch.write("upstream/get.md", &add_code(get_page()));
-    let post = scratch.write("upstream/post.md", &add_code(post_page()));
-    let run = |fail_on: &[&str]| {
-        let mut args = vec!["drift", "kombo", "--against", get.as_str(), "--against", post.as_str()];
-        args.extend_from_slice(fail_on);
-        scratch.run(&args)
-    };
+    let (get, post) = scratch.upstream(&add_code(get_page()), &add_code(post_page()));
+    let run = |fail_on: &[&str]| scratch.drift_kombo(&get, &post, fail_on);
     let default = run(&[]);
     assert_eq!(default.status.code(), Some(0), "{}", stdout(&default));
     assert!(
@@ -270,23 +274,11 @@ fn fail_on_sets_the_level_that_fails() {
 #[test]
 fn upstream_declaring_cursor_makes_the_overlay_action_redundant() {
     let scratch = Scratch::new("cursor");
-    let get = edit(
-        &get_page(),
+    let (get, post) = scratch.upstream_get_edited(
         "      responses:\n        '200':",
         "        - name: cursor\n          in: query\n          required: false\n          schema:\n            type: string\n      responses:\n        '200':",
     );
-    let get = scratch.write("upstream/get.md", &get);
-    let post = scratch.write("upstream/post.md", &post_page());
-    let out = scratch.run(&[
-        "drift",
-        "kombo",
-        "--against",
-        &get,
-        "--against",
-        &post,
-        "--format",
-        "json",
-    ]);
+    let out = scratch.drift_kombo(&get, &post, &["--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let ids: Vec<(&str, &str)> = json["changes"]
@@ -347,14 +339,7 @@ fn bad_inputs_exit_2_with_one_line() {
     );
     // Unreadable input stays exit 2, whatever else is given.
     assert_bad_input(
-        &scratch.run(&[
-            "drift",
-            "kombo",
-            "--against",
-            &server.url("/get"),
-            "--against",
-            missing.to_str().unwrap(),
-        ]),
+        &scratch.drift_kombo(&server.url("/get"), missing.to_str().unwrap(), &[]),
         "cannot read file",
     );
 }
@@ -363,27 +348,15 @@ fn bad_inputs_exit_2_with_one_line() {
 fn skewed_pages_are_compared_page_by_page_and_the_shared_component_named() {
     // The GET page gains an error code in the shared `ErrorResponseHRIS` before the POST page
     // does: the two pages no longer merge.
-    let get = edit(
-        &get_page(),
+    let scratch = Scratch::new("skew");
+    let (get, post) = scratch.upstream_get_edited(
         "                      - PLATFORM.TASK_TIMED_OUT\n",
         "                      - PLATFORM.TASK_TIMED_OUT\n                      - PLATFORM.NEW_CODE\n",
     );
-    let scratch = Scratch::new("skew");
-    let get = scratch.write("upstream/get.md", &get);
-    let post = scratch.write("upstream/post.md", &post_page());
     let run = |extra: &[&str]| {
-        let mut args = vec![
-            "drift",
-            "kombo",
-            "--against",
-            &get,
-            "--against",
-            &post,
-            "--format",
-            "json",
-        ];
+        let mut args = vec!["--format", "json"];
         args.extend_from_slice(extra);
-        scratch.run(&args)
+        scratch.drift_kombo(&get, &post, &args)
     };
     let out = run(&[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -471,7 +444,7 @@ fn a_page_url_answering_html_is_read_from_its_markdown_form() {
     ]);
     let scratch = Scratch::new("html");
     let (get, post) = (server.url("/get"), server.url("/post"));
-    let out = scratch.run(&["drift", "kombo", "--against", &get, "--against", &post]);
+    let out = scratch.drift_kombo(&get, &post, &[]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{}{text}", stderr(&out));
     assert!(text.starts_with("kombo: no changes\n"), "{text}");
@@ -490,18 +463,7 @@ fn a_page_url_answering_html_is_read_from_its_markdown_form() {
     assert_eq!(paths, ["/get", "/get.md", "/post", "/post.md"]);
     server.requests.lock().unwrap().clear();
     // `--upstream` with sources.toml naming the HTML addresses does the same.
-    let sources = scratch.read("specs/kombo/sources.toml");
-    let sources = edit(
-        &sources,
-        "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills.md",
-        &get,
-    );
-    let sources = edit(
-        &sources,
-        "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills.md",
-        &post,
-    );
-    scratch.write("specs/kombo/sources.toml", &sources);
+    scratch.point_sources_at(&get, &post);
     let out = scratch.run(&["drift", "kombo", "--upstream", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -514,16 +476,7 @@ fn a_page_url_answering_html_is_read_from_its_markdown_form() {
         ])
     );
     // The github format says so as a notice.
-    let out = scratch.run(&[
-        "drift",
-        "kombo",
-        "--against",
-        &get,
-        "--against",
-        &post,
-        "--format",
-        "github",
-    ]);
+    let out = scratch.drift_kombo(&get, &post, &["--format", "github"]);
     assert!(stdout(&out).contains("::notice title=drift::"), "{}", stdout(&out));
     // A page whose `.md` form is gone: exit 2, naming both.
     assert_bad_input(
@@ -563,14 +516,7 @@ fn vendor_maps_pages_by_title_and_writes_the_yaml_block() {
     );
     assert!(written.ends_with("dashboard.\n") && !written.ends_with("\n\n"));
     // The refreshed vendored spec now matches that page.
-    let out = scratch.run(&[
-        "drift",
-        "kombo",
-        "--against",
-        &changed_path,
-        "--against",
-        &server.url("/post"),
-    ]);
+    let out = scratch.drift_kombo(&changed_path, &server.url("/post"), &[]);
     assert_eq!(stdout(&out), "kombo: no changes\n");
     let leftovers: Vec<_> = std::fs::read_dir(scratch.0.join("specs/kombo"))
         .unwrap()

@@ -71,9 +71,10 @@ async fn setup() -> Result<Setup, AnyError> {
         (_, true) => {
             let id = std::env::var("KOMBO_INTEGRATION_ID")
                 .map_err(|_| "KOMBO_API_KEY is set: also set KOMBO_INTEGRATION_ID")?;
-            println!("Kombo:    {} (from KOMBO_* variables)", Kombo::from_env()?.base_url());
+            let kombo = Kombo::from_env()?;
+            println!("Kombo:    {} (from KOMBO_* variables)", kombo.base_url());
             let write = std::env::var("SKILLBRIDGE_QUICKSTART_WRITE").is_ok_and(|v| v == "1");
-            (Kombo::from_env()?.integration(id)?, write)
+            (kombo.integration(id)?, write)
         }
         (Some(mock), false) => {
             println!(

@@ -9,7 +9,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::RecordingSleeper;
+use common::{EXPORT, INTEGRATION, KEY, RecordingSleeper, SECRET, answering, empty_page, kombo_builder, received};
 use futures::StreamExt;
 use serde_json::json;
 use skillbridge::Error;
@@ -21,39 +21,20 @@ use skillbridge_mock::Route;
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const KEY: &str = "sk_test_SUPERSECRET_0123456789";
-const SECRET: &str = "cs_SUPERSECRET_value_42";
-const INTEGRATION: &str = "workday:HWUTwvyx2wLoSUHphiWVrp28";
-const EXPORT: &str = "/export/employees/skill_clusters";
 const TOKEN: &str = "/oauth/token";
 
 fn kombo_error(status: u16, code: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({
-        "status": "error",
-        "error": {"code": code, "title": null, "message": "m", "log_url": null}
-    }))
-}
-
-fn empty_page() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {"results": [], "next": null}}))
+    common::kombo_error_body(status, Some(code), None, "m", None)
 }
 
 fn kombo(server: &MockServer, sleeper: &Arc<RecordingSleeper>, policy: RetryPolicy) -> Kombo {
-    Kombo::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
-        .retry_policy(policy)
-        .sleeper(Arc::clone(sleeper) as Arc<dyn Sleeper>)
+    kombo_builder(server.uri(), policy, Arc::clone(sleeper) as Arc<dyn Sleeper>)
         .build()
         .expect("valid configuration")
 }
 
 fn hris(kombo: &Kombo) -> Integration {
     kombo.integration(INTEGRATION).expect("valid integration id")
-}
-
-async fn received(server: &MockServer) -> usize {
-    server.received_requests().await.map_or(0, |r| r.len())
 }
 
 fn secs(s: u64) -> Duration {
@@ -75,11 +56,7 @@ fn doubling() -> RetryPolicy {
 
 #[tokio::test]
 async fn retrying_stops_when_the_next_wait_would_pass_the_budget() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(kombo_error(503, "REMOTE.SERVICE_UNAVAILABLE"))
-        .mount(&server)
-        .await;
+    let server = answering(kombo_error(503, "REMOTE.SERVICE_UNAVAILABLE")).await;
     // 1 + 2 + 4 = 7 s spent; waiting 8 more would end at 15 s, past the 10 s budget.
     let sleeper = Arc::new(RecordingSleeper::default());
     let client = kombo(&server, &sleeper, doubling().max_elapsed(secs(10)));
@@ -165,11 +142,7 @@ fn policy_setters_clamp_out_of_range_values() {
 
 #[tokio::test]
 async fn clamped_settings_hold_on_the_wire() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(kombo_error(503, "REMOTE.SERVICE_UNAVAILABLE"))
-        .mount(&server)
-        .await;
+    let server = answering(kombo_error(503, "REMOTE.SERVICE_UNAVAILABLE")).await;
     // max_attempts(0) still makes the one attempt.
     let sleeper = Arc::new(RecordingSleeper::default());
     let client = kombo(&server, &sleeper, RetryPolicy::default().max_attempts(0));
@@ -215,7 +188,13 @@ fn techwolf_with_token_endpoint(server: &MockServer, sleeper: &Arc<RecordingSlee
         .expect("valid configuration")
 }
 
-async fn mount_export(server: &MockServer) {
+/// Mounts a token endpoint answering 200 with `token` and an export answering one empty page.
+async fn mount_token_and_export(server: &MockServer, token: serde_json::Value) {
+    Mock::given(method("POST"))
+        .and(path(TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token))
+        .mount(server)
+        .await;
     Mock::given(method("POST"))
         .and(path(EXPORT))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
@@ -236,15 +215,11 @@ async fn requests_to(server: &MockServer, to: &str) -> usize {
 #[tokio::test]
 async fn a_token_type_other_than_bearer_is_refused() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access_token": "abc", "token_type": "mac", "expires_in": 600})),
-        )
-        .mount(&server)
-        .await;
-    mount_export(&server).await;
+    mount_token_and_export(
+        &server,
+        json!({"access_token": "abc", "token_type": "mac", "expires_in": 600}),
+    )
+    .await;
     let sleeper = Arc::new(RecordingSleeper::default());
     let techwolf = techwolf_with_token_endpoint(&server, &sleeper);
     let error = techwolf.employee_skill_clusters().send().await.expect_err("refused");
@@ -260,27 +235,18 @@ async fn a_token_type_other_than_bearer_is_refused() {
 
     // `Bearer` in any case is accepted.
     server.reset().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access_token": "abc", "token_type": "BeArEr", "expires_in": 600})),
-        )
-        .mount(&server)
-        .await;
-    mount_export(&server).await;
+    mount_token_and_export(
+        &server,
+        json!({"access_token": "abc", "token_type": "BeArEr", "expires_in": 600}),
+    )
+    .await;
     techwolf.employee_skill_clusters().send().await.expect("accepted");
 }
 
 #[tokio::test]
 async fn a_missing_expires_in_means_an_hour() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "abc", "token_type": "Bearer"})))
-        .mount(&server)
-        .await;
-    mount_export(&server).await;
+    mount_token_and_export(&server, json!({"access_token": "abc", "token_type": "Bearer"})).await;
     let clock = Arc::new(RecordingSleeper::default());
     let techwolf = techwolf_with_token_endpoint(&server, &clock);
     techwolf.employee_skill_clusters().send().await.expect("exported");
@@ -316,12 +282,7 @@ async fn a_secret_the_token_endpoint_echoes_is_redacted() {
         .expect("body");
     assert!(raw.contains(SECRET), "{raw}");
 
-    let techwolf = TechWolf::builder()
-        .base_url(server.techwolf_base_url())
-        .token_url(server.token_url())
-        .tenant(server.tenant())
-        .audience(server.audience())
-        .client_credentials(server.client_id(), SECRET)
+    let techwolf = common::techwolf_on_mock(&server, SECRET)
         .build()
         .expect("valid configuration");
     let error = techwolf
@@ -341,12 +302,7 @@ async fn a_secret_the_token_endpoint_echoes_is_redacted() {
 
 #[tokio::test]
 async fn ids_with_control_characters_and_an_empty_cursor_send_nothing() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(empty_page())
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = common::answering_exactly(empty_page(), 0).await;
     let sleeper = Arc::new(RecordingSleeper::default());
     let client = kombo(&server, &sleeper, RetryPolicy::never());
     let hris = hris(&client);
@@ -427,9 +383,7 @@ async fn held_upserts(concurrency: Option<usize>, inputs: u32, server_limit: u32
     let expectations: Vec<SkillExpectation> = (0..inputs)
         .map(|s| SkillExpectation::new(&entity, server.skill_id(s).expect("skill")))
         .collect();
-    let client = Kombo::builder()
-        .api_key(server.kombo_api_key())
-        .base_url(server.kombo_base_url())
+    let client = common::kombo_on_mock(&server)
         .retry_policy(RetryPolicy::never())
         .build()
         .expect("valid configuration");
@@ -582,29 +536,30 @@ async fn builder_and_redirect_transport_errors_are_not_retried() {
 // ---------------------------------------------------------------------------------------------
 // Configuration
 
+/// Mounts `response` for exactly one request to `to` with this user agent.
+async fn expect_once_from(server: &MockServer, user_agent: &str, to: &str, response: ResponseTemplate) {
+    Mock::given(header("user-agent", user_agent))
+        .and(path(to))
+        .respond_with(response)
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn the_user_agent_is_sent_default_or_custom() {
     assert_eq!(DEFAULT_USER_AGENT, concat!("skillbridge/", env!("CARGO_PKG_VERSION")));
     let server = MockServer::start().await;
     let list = "/hris/staffing-entity-skills";
-    Mock::given(header("user-agent", DEFAULT_USER_AGENT))
-        .and(path(list))
-        .respond_with(empty_page())
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(header("user-agent", "acme-sync/2.1"))
-        .and(path(list))
-        .respond_with(empty_page())
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(header("user-agent", "acme-sync/2.1"))
-        .and(path(EXPORT))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_once_from(&server, DEFAULT_USER_AGENT, list, empty_page()).await;
+    expect_once_from(&server, "acme-sync/2.1", list, empty_page()).await;
+    expect_once_from(
+        &server,
+        "acme-sync/2.1",
+        EXPORT,
+        ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})),
+    )
+    .await;
     let sleeper = Arc::new(RecordingSleeper::default());
     hris(&kombo(&server, &sleeper, RetryPolicy::never()))
         .staffing_entity_skills()

@@ -2,13 +2,16 @@
 //! `reqwest::Client`, default headers (API requests only, never the token endpoint), and errors
 //! that name their cause once.
 
+mod common;
+
 use std::error::Error as _;
 use std::time::Duration;
 
 use skillbridge::Error;
 use skillbridge::kombo::Kombo;
-use skillbridge::techwolf::TechWolf;
 use skillbridge_mock::{MockServer, Route};
+
+use common::{kombo_on_mock, list_once, techwolf_on_mock};
 
 async fn mock() -> MockServer {
     MockServer::builder()
@@ -27,18 +30,12 @@ async fn a_callers_own_client_is_used_with_its_own_settings() {
         .user_agent("acme-sync/2.1")
         .build()
         .expect("client");
-    let kombo = Kombo::builder()
-        .api_key(server.kombo_api_key())
-        .base_url(server.kombo_base_url())
+    let kombo = kombo_on_mock(&server)
         .user_agent("ignored-because-the-client-is-given")
         .http_client(own)
         .build()
         .expect("configured");
-    let page = kombo
-        .integration(server.integration_id())
-        .expect("integration")
-        .staffing_entity_skills()
-        .send()
+    let page = list_once(&kombo, server.integration_id())
         .await
         .expect("listed through the caller's client");
     assert!(!page.results.is_empty());
@@ -55,12 +52,7 @@ async fn a_callers_own_client_is_used_with_its_own_settings() {
 #[tokio::test]
 async fn default_headers_reach_api_requests_and_never_the_token_endpoint() {
     let server = mock().await;
-    let techwolf = TechWolf::builder()
-        .base_url(server.techwolf_base_url())
-        .token_url(server.token_url())
-        .tenant(server.tenant())
-        .audience(server.audience())
-        .client_credentials(server.client_id(), server.client_secret().to_owned())
+    let techwolf = techwolf_on_mock(&server, server.client_secret())
         .default_header("X-Gateway-Route", "skills-eu")
         .default_header("x-request-source", "nightly")
         .build()
@@ -84,20 +76,12 @@ async fn default_headers_reach_api_requests_and_never_the_token_endpoint() {
         .expect("token logged");
     assert_eq!(token.header("x-gateway-route"), None, "{:?}", token.headers);
 
-    let kombo = Kombo::builder()
-        .api_key(server.kombo_api_key())
-        .base_url(server.kombo_base_url())
+    let kombo = kombo_on_mock(&server)
         .default_header("X-Gateway-Route", "skills-eu")
         .build()
         .expect("configured");
     server.clear_request_log();
-    kombo
-        .integration(server.integration_id())
-        .expect("integration")
-        .staffing_entity_skills()
-        .send()
-        .await
-        .expect("listed");
+    list_once(&kombo, server.integration_id()).await.expect("listed");
     let log = server.request_log();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].header("x-gateway-route"), Some("skills-eu"));
@@ -143,13 +127,7 @@ async fn a_transport_error_names_its_cause_once() {
         .connect_timeout(Duration::from_secs(5))
         .build()
         .expect("configured");
-    let error = kombo
-        .integration("workday:abc")
-        .expect("integration")
-        .staffing_entity_skills()
-        .send()
-        .await
-        .expect_err("nothing listens");
+    let error = list_once(&kombo, "workday:abc").await.expect_err("nothing listens");
     assert!(matches!(error, Error::Transport { connect: true, .. }), "{error:?}");
     assert_eq!(error.to_string(), "get_hris_staffing_entity_skills: could not connect");
     // The cause is in the source chain, and no message repeats along it (as `anyhow`'s `{:#}` prints it).

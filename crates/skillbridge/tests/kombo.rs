@@ -5,29 +5,29 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::RecordingSleeper;
+use common::{INTEGRATION, KEY, RecordingSleeper, answering_exactly, kombo_builder};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use skillbridge::Error;
-use skillbridge::kombo::{ErrorCode, ExpectedLevel, Integration, Kombo, KomboErrorExt, SkillExpectation};
+use skillbridge::kombo::{
+    ErrorCode, ExpectedLevel, Integration, Kombo, KomboErrorExt, SkillExpectation, StaffingEntitySkillPage,
+};
 use skillbridge::pagination::PaginationError;
 use skillbridge::retry::{RetryPolicy, Sleeper};
 use wiremock::matchers::{any, bearer_token, body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const KEY: &str = "sk_test_SUPERSECRET_0123456789";
-const INTEGRATION: &str = "workday:HWUTwvyx2wLoSUHphiWVrp28";
 const PATH: &str = "/v1/hris/staffing-entity-skills";
 
 fn client(server: &MockServer, sleeper: &Arc<RecordingSleeper>, policy: RetryPolicy) -> Kombo {
-    Kombo::builder()
-        .api_key(KEY)
-        .base_url(format!("{}/v1", server.uri()))
-        .retry_policy(policy)
-        .sleeper(Arc::clone(sleeper) as Arc<dyn Sleeper>)
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("valid configuration")
+    kombo_builder(
+        format!("{}/v1", server.uri()),
+        policy,
+        Arc::clone(sleeper) as Arc<dyn Sleeper>,
+    )
+    .timeout(Duration::from_secs(5))
+    .build()
+    .expect("valid configuration")
 }
 
 fn hris(server: &MockServer, sleeper: &Arc<RecordingSleeper>, policy: RetryPolicy) -> Integration {
@@ -52,19 +52,45 @@ fn page(records: Vec<Value>, next: Option<&str>) -> ResponseTemplate {
 }
 
 fn kombo_error(status: u16, code: Option<&str>, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({
-        "status": "error",
-        "error": {
-            "code": code,
-            "title": "A title",
-            "message": message,
-            "log_url": "https://app.kombo.dev/logs/abc",
-        }
-    }))
+    common::kombo_error_body(
+        status,
+        code,
+        Some("A title"),
+        message,
+        Some("https://app.kombo.dev/logs/abc"),
+    )
+}
+
+/// Asserts that `result` is an [`Error::InvalidInput`] naming `field`.
+#[track_caller]
+fn assert_invalid<T: std::fmt::Debug>(result: &Result<T, Error>, field: &str) {
+    match result {
+        Err(Error::InvalidInput { field: got, .. }) => assert_eq!(*got, field),
+        other => panic!("expected invalid input in {field}, got {other:?}"),
+    }
 }
 
 fn ok_record() -> ResponseTemplate {
     page(vec![record("r1", "e1", "s1", Some(3))], None)
+}
+
+/// The first page, through a client with `policy` waiting on `sleeper`.
+async fn list_with(
+    server: &MockServer,
+    sleeper: &Arc<RecordingSleeper>,
+    policy: RetryPolicy,
+) -> skillbridge::Result<StaffingEntitySkillPage> {
+    hris(server, sleeper, policy).staffing_entity_skills().send().await
+}
+
+/// Mounts `failure` for the first `times` GETs and [`ok_record`] for every GET after them.
+async fn fail_then_ok(server: &MockServer, failure: ResponseTemplate, times: u64) {
+    Mock::given(method("GET"))
+        .respond_with(failure)
+        .up_to_n_times(times)
+        .mount(server)
+        .await;
+    Mock::given(method("GET")).respond_with(ok_record()).mount(server).await;
 }
 
 #[tokio::test]
@@ -287,52 +313,64 @@ async fn a_429_then_200_waits_as_long_as_retry_after_says() {
 }
 
 #[tokio::test]
+async fn retry_after_wins_over_ratelimit_reset() {
+    // Both headers, as Kombo's rate limiter sends them: the explicit Retry-After decides the wait.
+    let server = MockServer::start().await;
+    fail_then_ok(
+        &server,
+        kombo_error(429, Some("PLATFORM.RATE_LIMIT_EXCEEDED"), "slow down")
+            .insert_header("ratelimit-limit", "5")
+            .insert_header("ratelimit-remaining", "0")
+            .insert_header("ratelimit-reset", "9")
+            .insert_header("Retry-After", "2"),
+        2,
+    )
+    .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let kombo = client(&server, &sleeper, RetryPolicy::default());
+    common::list_once(&kombo, INTEGRATION)
+        .await
+        .expect("retried to success");
+    let waits = sleeper.waits();
+    assert_eq!(
+        waits,
+        [Duration::from_secs(2); 2],
+        "Retry-After wins over ratelimit-reset"
+    );
+    assert_eq!(waits.len() as u64, kombo.stats().retries);
+}
+
+#[tokio::test]
 async fn ratelimit_reset_is_honoured_and_retry_after_really_waits() {
     // ratelimit-reset without Retry-After, recorded.
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            kombo_error(429, Some("PLATFORM.RATE_LIMIT_EXCEEDED"), "slow down").insert_header("ratelimit-reset", "4"),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_record())
-        .mount(&server)
-        .await;
+    fail_then_ok(
+        &server,
+        kombo_error(429, Some("PLATFORM.RATE_LIMIT_EXCEEDED"), "slow down").insert_header("ratelimit-reset", "4"),
+        1,
+    )
+    .await;
     let sleeper = Arc::new(RecordingSleeper::default());
-    hris(&server, &sleeper, RetryPolicy::default())
-        .staffing_entity_skills()
-        .send()
+    list_with(&server, &sleeper, RetryPolicy::default())
         .await
         .expect("retried to success");
     assert_eq!(sleeper.waits(), [Duration::from_secs(4)]);
 
     // The default sleeper waits for real: Retry-After: 1 delays the retry by at least a second.
     server.reset().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            kombo_error(429, Some("PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"), "wait").insert_header("Retry-After", "1"),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_record())
-        .mount(&server)
-        .await;
+    fail_then_ok(
+        &server,
+        kombo_error(429, Some("PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"), "wait").insert_header("Retry-After", "1"),
+        1,
+    )
+    .await;
     let kombo = Kombo::builder()
         .api_key(KEY)
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid");
     let started = std::time::Instant::now();
-    kombo
-        .integration(INTEGRATION)
-        .expect("valid")
-        .staffing_entity_skills()
-        .send()
+    common::list_once(&kombo, INTEGRATION)
         .await
         .expect("retried to success");
     // A lower bound only: how much longer a loaded machine takes is not this test's business.
@@ -351,9 +389,7 @@ async fn a_503_with_an_html_body_is_an_api_error_and_retried() {
         .await;
     let sleeper = Arc::new(RecordingSleeper::default());
 
-    let error = hris(&server, &sleeper, RetryPolicy::never())
-        .staffing_entity_skills()
-        .send()
+    let error = list_with(&server, &sleeper, RetryPolicy::never())
         .await
         .expect_err("a 503");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
@@ -367,18 +403,8 @@ async fn a_503_with_an_html_body_is_an_api_error_and_retried() {
 
     // With retries: 503, 503, then success; backoff starts near one second and grows.
     server.reset().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).set_body_raw(html, "text/html"))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_record())
-        .mount(&server)
-        .await;
-    hris(&server, &sleeper, RetryPolicy::default())
-        .staffing_entity_skills()
-        .send()
+    fail_then_ok(&server, ResponseTemplate::new(503).set_body_raw(html, "text/html"), 2).await;
+    list_with(&server, &sleeper, RetryPolicy::default())
         .await
         .expect("retried to success");
     let waits = sleeper.waits();
@@ -395,16 +421,9 @@ async fn a_503_with_an_html_body_is_an_api_error_and_retried() {
 
 #[tokio::test]
 async fn input_invalid_is_never_retried() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(kombo_error(400, Some("PLATFORM.INPUT_INVALID"), "bad filter"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = answering_exactly(kombo_error(400, Some("PLATFORM.INPUT_INVALID"), "bad filter"), 1).await;
     let sleeper = Arc::new(RecordingSleeper::default());
-    let error = hris(&server, &sleeper, RetryPolicy::default().max_attempts(10))
-        .staffing_entity_skills()
-        .send()
+    let error = list_with(&server, &sleeper, RetryPolicy::default().max_attempts(10))
         .await
         .expect_err("a 400");
     assert_eq!(error.kombo_code(), Some(&ErrorCode::PlatformInputInvalid));
@@ -414,16 +433,9 @@ async fn input_invalid_is_never_retried() {
 
 #[tokio::test]
 async fn retries_stop_at_max_attempts() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(kombo_error(503, Some("REMOTE.SERVICE_UNAVAILABLE"), "down"))
-        .expect(3)
-        .mount(&server)
-        .await;
+    let server = answering_exactly(kombo_error(503, Some("REMOTE.SERVICE_UNAVAILABLE"), "down"), 3).await;
     let sleeper = Arc::new(RecordingSleeper::default());
-    let error = hris(&server, &sleeper, RetryPolicy::default().max_attempts(3))
-        .staffing_entity_skills()
-        .send()
+    let error = list_with(&server, &sleeper, RetryPolicy::default().max_attempts(3))
         .await
         .expect_err("still down");
     assert_eq!(error.kombo_code(), Some(&ErrorCode::RemoteServiceUnavailable));
@@ -432,57 +444,25 @@ async fn retries_stop_at_max_attempts() {
 
 #[tokio::test]
 async fn invalid_inputs_are_rejected_before_any_request() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ok_record())
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = answering_exactly(ok_record(), 0).await;
     let sleeper = Arc::default();
     let kombo = client(&server, &sleeper, RetryPolicy::default());
     let hris = kombo.integration(INTEGRATION).expect("valid");
 
-    assert!(matches!(
-        ExpectedLevel::new(0),
-        Err(Error::InvalidInput {
-            field: "expected_level",
-            ..
-        })
-    ));
-    assert!(matches!(
-        ExpectedLevel::new(6),
-        Err(Error::InvalidInput {
-            field: "expected_level",
-            ..
-        })
-    ));
+    assert_invalid(&ExpectedLevel::new(0), "expected_level");
+    assert_invalid(&ExpectedLevel::new(6), "expected_level");
     for bad in ["workday", "workday:", ":x", "work day:x", ""] {
-        assert!(matches!(
-            kombo.integration(bad),
-            Err(Error::InvalidInput {
-                field: "integration_id",
-                ..
-            })
-        ));
+        assert_invalid(&kombo.integration(bad), "integration_id");
     }
 
     let empty_entity = hris
         .upsert_staffing_entity_skill(SkillExpectation::new("", "skill"))
         .await;
-    assert!(matches!(
-        empty_entity,
-        Err(Error::InvalidInput {
-            field: "staffing_entity_id",
-            ..
-        })
-    ));
+    assert_invalid(&empty_entity, "staffing_entity_id");
     let empty_skill = hris
         .upsert_staffing_entity_skill(SkillExpectation::new("entity", "  "))
         .await;
-    assert!(matches!(
-        empty_skill,
-        Err(Error::InvalidInput { field: "skill_id", .. })
-    ));
+    assert_invalid(&empty_skill, "skill_id");
 
     let comma = hris
         .staffing_entity_skills()
@@ -502,10 +482,10 @@ async fn invalid_inputs_are_rejected_before_any_request() {
         [Err(Error::InvalidInput { field: "skill_ids", .. })]
     ));
     let empty_list = hris.staffing_entity_skills().ids(Vec::<String>::new()).send().await;
-    assert!(matches!(empty_list, Err(Error::InvalidInput { field: "ids", .. })));
+    assert_invalid(&empty_list, "ids");
     for size in [0, 251] {
         let sized = hris.staffing_entity_skills().page_size(size).send().await;
-        assert!(matches!(sized, Err(Error::InvalidInput { field: "page_size", .. })));
+        assert_invalid(&sized, "page_size");
     }
 
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
@@ -565,13 +545,7 @@ async fn the_api_key_never_shows_in_debug_or_errors() {
         .retry_policy(RetryPolicy::never())
         .build()
         .expect("valid");
-    let timeout = slow
-        .integration(INTEGRATION)
-        .expect("valid")
-        .staffing_entity_skills()
-        .send()
-        .await;
-    let timeout = timeout.expect_err("timed out");
+    let timeout = common::list_once(&slow, INTEGRATION).await.expect_err("timed out");
     assert!(matches!(timeout, Error::Timeout { .. }), "{timeout:?}");
     assert!(timeout.is_retryable());
     errors.push(timeout);
@@ -586,13 +560,7 @@ async fn the_api_key_never_shows_in_debug_or_errors() {
         .retry_policy(RetryPolicy::never())
         .build()
         .expect("valid");
-    let transport = refused
-        .integration(INTEGRATION)
-        .expect("valid")
-        .staffing_entity_skills()
-        .send()
-        .await;
-    let transport = transport.expect_err("refused");
+    let transport = common::list_once(&refused, INTEGRATION).await.expect_err("refused");
     assert!(
         matches!(transport, Error::Transport { connect: true, .. }),
         "{transport:?}"
@@ -744,10 +712,7 @@ async fn upsert_many_returns_every_other_result_when_one_fails() {
                 assert_eq!(outcome.attempts, 1);
             }
             "" => {
-                assert!(matches!(
-                    outcome.result,
-                    Err(Error::InvalidInput { field: "skill_id", .. })
-                ));
+                assert_invalid(&outcome.result, "skill_id");
                 assert_eq!(outcome.attempts, 0);
             }
             _ => assert_eq!(outcome.result.as_ref().expect("saved").id, format!("e/{skill}")),

@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::RecordingSleeper;
+use common::{EXPORT, RecordingSleeper, SECRET, fast_retries, techwolf_on_mock};
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
@@ -19,23 +19,9 @@ use skillbridge_mock::{MockServer as Mock, NextStartingAfter};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock as Stub, MockServer, Request, ResponseTemplate};
 
-const SECRET: &str = "cs_SUPERSECRET_value_42";
-const EXPORT: &str = "/export/employees/skill_clusters";
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_delay(Duration::from_millis(5))
-        .max_delay(Duration::from_millis(20))
-}
-
 /// A client with client credentials against the embedded mock server.
 fn oauth_client(mock: &Mock, secret: &str) -> TechWolf {
-    TechWolf::builder()
-        .base_url(mock.techwolf_base_url())
-        .token_url(mock.token_url())
-        .tenant(mock.tenant())
-        .audience(mock.audience())
-        .client_credentials(mock.client_id(), secret.to_owned())
+    techwolf_on_mock(mock, secret)
         .retry_policy(fast_retries())
         .timeout(Duration::from_secs(10))
         .build()
@@ -81,12 +67,7 @@ async fn token_is_refreshed_after_expiry() {
     // The client's clock is the injected one; the server's tokens outlive the test.
     let clock = Arc::new(RecordingSleeper::default());
     // A margin larger than half the lifetime is capped at half of it: the token is reused for 200 s.
-    let techwolf = TechWolf::builder()
-        .base_url(server.techwolf_base_url())
-        .token_url(server.token_url())
-        .tenant(server.tenant())
-        .audience(server.audience())
-        .client_credentials(server.client_id(), server.client_secret().to_owned())
+    let techwolf = techwolf_on_mock(&server, server.client_secret())
         .refresh_margin(Duration::from_secs(300))
         .sleeper(Arc::clone(&clock) as Arc<dyn Sleeper>)
         .build()
@@ -107,12 +88,7 @@ async fn token_is_refreshed_after_expiry() {
     assert_eq!(techwolf.token_fetches(), 2);
 
     // With the default margin (60 s) the second token lives 400 - 60 s.
-    let techwolf = TechWolf::builder()
-        .base_url(server.techwolf_base_url())
-        .token_url(server.token_url())
-        .tenant(server.tenant())
-        .audience(server.audience())
-        .client_credentials(server.client_id(), server.client_secret().to_owned())
+    let techwolf = techwolf_on_mock(&server, server.client_secret())
         .sleeper(Arc::clone(&clock) as Arc<dyn Sleeper>)
         .build()
         .unwrap();

@@ -1,20 +1,20 @@
 //! Each HTTP attempt gets a `skillbridge.request` span with the documented fields, and no secret.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use serde_json::json;
-use skillbridge::kombo::Kombo;
 use skillbridge::retry::{BoxFuture, RetryPolicy, Sleeper};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
-const KEY: &str = "sk_test_SUPERSECRET_0123456789";
+use common::{kombo_builder, list_once};
 
 type Fields = BTreeMap<String, String>;
 
@@ -77,35 +77,27 @@ impl Sleeper for NoSleep {
 async fn one_span_per_attempt_with_status_and_no_secret() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).set_body_json(json!({
-            "status": "error",
-            "error": {"code": "PLATFORM.RATE_LIMIT_EXCEEDED", "title": null, "message": "slow down", "log_url": null}
-        })))
+        .respond_with(common::kombo_error_body(
+            429,
+            Some("PLATFORM.RATE_LIMIT_EXCEEDED"),
+            None,
+            "slow down",
+            None,
+        ))
         .up_to_n_times(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"status": "success", "data": {"results": [], "next": null}})),
-        )
+        .respond_with(common::empty_page())
         .mount(&server)
         .await;
 
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
-    let kombo = Kombo::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
-        .retry_policy(RetryPolicy::default())
-        .sleeper(Arc::new(NoSleep))
+    let kombo = kombo_builder(server.uri(), RetryPolicy::default(), Arc::new(NoSleep))
         .build()
         .expect("valid");
-    kombo
-        .integration("sandbox:7C9M5sXAQx2cNMpVHLojrFpL")
-        .expect("valid")
-        .staffing_entity_skills()
-        .send()
+    list_once(&kombo, "sandbox:7C9M5sXAQx2cNMpVHLojrFpL")
         .await
         .expect("retried to success");
 
@@ -162,12 +154,7 @@ async fn techwolf_attempts_get_spans_too_without_the_secret_or_the_token() {
         .expect("mock starts");
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
-    let techwolf = skillbridge::techwolf::TechWolf::builder()
-        .base_url(server.techwolf_base_url())
-        .token_url(server.token_url())
-        .tenant(server.tenant())
-        .audience(server.audience())
-        .client_credentials(server.client_id(), server.client_secret().to_owned())
+    let techwolf = common::techwolf_on_mock(&server, server.client_secret())
         .retry_policy(RetryPolicy::default())
         .sleeper(Arc::new(NoSleep))
         .build()
@@ -215,18 +202,11 @@ async fn an_attempt_without_a_response_records_status_zero() {
     };
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
-    let kombo = Kombo::builder()
-        .api_key(KEY)
-        .base_url(format!("http://127.0.0.1:{closed}"))
-        .retry_policy(RetryPolicy::default().max_attempts(2))
-        .sleeper(Arc::new(NoSleep))
+    let policy = RetryPolicy::default().max_attempts(2);
+    let kombo = kombo_builder(format!("http://127.0.0.1:{closed}"), policy, Arc::new(NoSleep))
         .build()
         .expect("valid");
-    let error = kombo
-        .integration("sandbox:7C9M5sXAQx2cNMpVHLojrFpL")
-        .expect("valid")
-        .staffing_entity_skills()
-        .send()
+    let error = list_once(&kombo, "sandbox:7C9M5sXAQx2cNMpVHLojrFpL")
         .await
         .expect_err("refused");
     assert!(

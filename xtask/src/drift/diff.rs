@@ -85,6 +85,24 @@ fn param_schema(param: &Value) -> Option<&Value> {
     })
 }
 
+/// One operation in both documents, with the path items that hold it (for path-level parameters).
+#[derive(Clone, Copy)]
+struct Sides<'a> {
+    old_item: &'a Value,
+    old_op: &'a Value,
+    new_item: &'a Value,
+    new_op: &'a Value,
+}
+
+/// The path item among `paths` (of `doc`) whose path has `path`'s shape, its `$ref` followed.
+fn same_shape<'v>(doc: &'v Value, paths: &[(&String, &'v Value)], path: &str) -> Option<&'v Value> {
+    let shape = path_shape(path);
+    paths
+        .iter()
+        .find(|(p, _)| path_shape(p) == shape)
+        .map(|(_, item)| refs::follow(doc, item))
+}
+
 impl<'a> Differ<'a> {
     fn push(&mut self, id: &str, operation: &str, location: &str, message: impl Into<String>) {
         self.changes.push(Change::new(id, operation, location, message));
@@ -96,17 +114,19 @@ impl<'a> Differ<'a> {
         let old_paths: Vec<(&String, &Value)> = object(old.get("paths")).collect();
         for (path, old_item) in &old_paths {
             let old_item = refs::follow(old, old_item);
-            let shape = path_shape(path);
-            let new_item = new_paths
-                .iter()
-                .find(|(p, _)| path_shape(p) == shape)
-                .map(|(_, item)| refs::follow(new, item));
+            let new_item = same_shape(new, &new_paths, path);
             for (method, old_op) in refs::operations(old_item) {
                 let operation = refs::label(method, path);
                 let new_op = new_item.and_then(|i| i.get(method)).filter(|o| o.is_object());
                 match (new_item, new_op) {
                     (_, Some(new_op)) => {
-                        self.operation(&operation, old_item, old_op, new_item.unwrap_or(&Value::Null), new_op);
+                        let sides = Sides {
+                            old_item,
+                            old_op,
+                            new_item: new_item.unwrap_or(&Value::Null),
+                            new_op,
+                        };
+                        self.operation(&operation, sides);
                     }
                     _ if is_true(old_op, "deprecated") => {
                         self.push(
@@ -132,11 +152,7 @@ impl<'a> Differ<'a> {
         }
         for (path, new_item) in &new_paths {
             let new_item = refs::follow(new, new_item);
-            let shape = path_shape(path);
-            let old_item = old_paths
-                .iter()
-                .find(|(p, _)| path_shape(p) == shape)
-                .map(|(_, item)| refs::follow(old, item));
+            let old_item = same_shape(old, &old_paths, path);
             for (method, _) in refs::operations(new_item) {
                 if old_item.and_then(|i| i.get(method)).is_some_and(Value::is_object) {
                     continue;
@@ -147,14 +163,8 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn operation(
-        &mut self,
-        operation: &str,
-        old_item: &'a Value,
-        old_op: &'a Value,
-        new_item: &'a Value,
-        new_op: &'a Value,
-    ) {
+    fn operation(&mut self, operation: &str, sides: Sides<'a>) {
+        let Sides { old_op, new_op, .. } = sides;
         match (is_true(old_op, "deprecated"), is_true(new_op, "deprecated")) {
             (false, true) => self.push("endpoint-deprecated", operation, "", "operation deprecated"),
             (true, false) => self.push("endpoint-reactivated", operation, "", "operation no longer deprecated"),
@@ -199,7 +209,7 @@ impl<'a> Differ<'a> {
             old_op.get("security"),
             new_op.get("security"),
         );
-        self.parameters(operation, old_item, old_op, new_item, new_op);
+        self.parameters(operation, sides);
         self.request_body(operation, old_op, new_op);
         self.responses(operation, old_op, new_op);
     }
@@ -221,16 +231,9 @@ impl<'a> Differ<'a> {
         out
     }
 
-    fn parameters(
-        &mut self,
-        operation: &str,
-        old_item: &'a Value,
-        old_op: &'a Value,
-        new_item: &'a Value,
-        new_op: &'a Value,
-    ) {
-        let old = Self::collect_params(self.old, old_item, old_op);
-        let new = Self::collect_params(self.new, new_item, new_op);
+    fn parameters(&mut self, operation: &str, sides: Sides<'a>) {
+        let old = Self::collect_params(self.old, sides.old_item, sides.old_op);
+        let new = Self::collect_params(self.new, sides.new_item, sides.new_op);
         let required = |p: &Value| is_true(p, "required") || p.get("in").and_then(Value::as_str) == Some("path");
         for (key, label, old_param) in &old {
             let Some((_, _, new_param)) = new.iter().find(|(k, _, _)| k == key) else {
@@ -277,7 +280,7 @@ impl<'a> Differ<'a> {
                 continue;
             }
             // Declared on the path item (for every operation of the path), not the operation.
-            let path_level = !Self::collect_params(self.new, &Value::Null, new_op)
+            let path_level = !Self::collect_params(self.new, &Value::Null, sides.new_op)
                 .iter()
                 .any(|(k, _, _)| k == key);
             if new_param.get("in").and_then(Value::as_str) == Some("path") {
@@ -481,27 +484,20 @@ impl<'a> Differ<'a> {
     /// within it. An absent list compares as no change.
     fn security(&mut self, operation: &str, prefix: &str, old: Option<&'a Value>, new: Option<&'a Value>) {
         let (Some(old), Some(new)) = (old, new) else {
-            if let (None, Some(new)) = (old, new)
-                && new.as_array().is_some_and(|a| !a.is_empty())
-            {
-                for req in requirements(new) {
-                    self.push(
-                        &format!("{prefix}-added"),
-                        operation,
-                        "security",
-                        format!("requirement {} added", req.0),
-                    );
-                }
-            }
-            if let (Some(old), None) = (old, new) {
-                for req in requirements(old) {
-                    self.push(
-                        &format!("{prefix}-removed"),
-                        operation,
-                        "security",
-                        format!("requirement {} removed", req.0),
-                    );
-                }
+            // A list on one side only: each of its requirements was added (a non-empty new
+            // list) or removed.
+            let (list, change) = match (old, new) {
+                (None, Some(new)) if new.as_array().is_some_and(|a| !a.is_empty()) => (new, "added"),
+                (Some(old), None) => (old, "removed"),
+                _ => return,
+            };
+            for req in requirements(list) {
+                self.push(
+                    &format!("{prefix}-{change}"),
+                    operation,
+                    "security",
+                    format!("requirement {} {change}", req.0),
+                );
             }
             return;
         };
@@ -634,7 +630,13 @@ impl<'a> Differ<'a> {
             for (method, o) in refs::operations(old_item) {
                 if let Some(n) = new_item.get(method).filter(|n| n.is_object()) {
                     let operation = format!("WEBHOOK {name} {}", method.to_ascii_uppercase());
-                    self.operation(&operation, old_item, o, new_item, n);
+                    let sides = Sides {
+                        old_item,
+                        old_op: o,
+                        new_item,
+                        new_op: n,
+                    };
+                    self.operation(&operation, sides);
                 }
             }
         }

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::Change;
-use crate::spec::refs;
+use crate::spec::{refs, schemas};
 
 /// Who sends the data a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,56 +184,30 @@ impl<'a> SchemaDiff<'a> {
         // `-unset` id in responses.
         // Inclusive and exclusive bounds are compared apart, as oasdiff does; 3.0's
         // `exclusiveMaximum: true` beside `maximum` is read as 3.1's numeric exclusive bound.
-        let bounds = [
-            (Limit::new("maximum", "max", true, true, false), ov.maximum, nv.maximum),
-            (Limit::new("minimum", "min", false, true, false), ov.minimum, nv.minimum),
+        let bounds: [Limited<'a, Bound>; 4] = [
+            (Limit::new("maximum", "max", true, true, false), |v| v.maximum),
+            (Limit::new("minimum", "min", false, true, false), |v| v.minimum),
             (
                 Limit::new("exclusiveMaximum", "exclusive-max", true, true, false),
-                ov.exclusive_maximum,
-                nv.exclusive_maximum,
+                |v| v.exclusive_maximum,
             ),
             (
                 Limit::new("exclusiveMinimum", "exclusive-min", false, true, false),
-                ov.exclusive_minimum,
-                nv.exclusive_minimum,
+                |v| v.exclusive_minimum,
             ),
         ];
-        for (limit, o, n) in bounds {
-            if let Some(stricter) = compare_bound(o, n, limit.is_max) {
-                let msg = format!("{} changed from {} to {}", limit.name, bound(o), bound(n));
-                let attr = limit.attr(request, o.is_some(), n.is_some(), stricter);
-                self.emit_attr(site, &attr, path, msg);
-            }
-        }
-        let counts = [
-            (
-                Limit::new("maxLength", "max-length", true, true, true),
-                ov.max_length,
-                nv.max_length,
-            ),
-            (
-                Limit::new("minLength", "min-length", false, false, false),
-                ov.min_length,
-                nv.min_length,
-            ),
-            (
-                Limit::new("maxItems", "max-items", true, false, false),
-                ov.max_items,
-                nv.max_items,
-            ),
-            (
-                Limit::new("minItems", "min-items", false, true, true),
-                ov.min_items,
-                nv.min_items,
-            ),
+        self.limits(site, path, (ov, nv), bounds, compare_bound, bound);
+        let counts: [Limited<'a, u64>; 4] = [
+            (Limit::new("maxLength", "max-length", true, true, true), |v| {
+                v.max_length
+            }),
+            (Limit::new("minLength", "min-length", false, false, false), |v| {
+                v.min_length
+            }),
+            (Limit::new("maxItems", "max-items", true, false, false), |v| v.max_items),
+            (Limit::new("minItems", "min-items", false, true, true), |v| v.min_items),
         ];
-        for (limit, o, n) in counts {
-            if let Some(stricter) = compare_count(o, n, limit.is_max) {
-                let msg = format!("{} changed from {} to {}", limit.name, count(o), count(n));
-                let attr = limit.attr(request, o.is_some(), n.is_some(), stricter);
-                self.emit_attr(site, &attr, path, msg);
-            }
-        }
+        self.limits(site, path, (ov, nv), counts, compare_count, count);
         if ov.pattern != nv.pattern {
             let attr = match (ov.pattern, nv.pattern) {
                 (_, None) => "pattern-removed",
@@ -351,22 +325,40 @@ impl<'a> SchemaDiff<'a> {
         }
     }
 
+    /// Emit one change per limit whose value (read from each side by its getter) moved: `compare`
+    /// tells whether it became stricter (`None`: unchanged), `show` prints a value for the message.
+    fn limits<T: Copy>(
+        &mut self,
+        site: &Site<'_>,
+        path: &str,
+        (ov, nv): (&View<'a>, &View<'a>),
+        limits: [Limited<'a, T>; 4],
+        compare: fn(Option<T>, Option<T>, bool) -> Option<bool>,
+        show: fn(Option<T>) -> String,
+    ) {
+        let request = site.direction == Direction::Request;
+        for (limit, get) in limits {
+            let (o, n) = (get(ov), get(nv));
+            if let Some(stricter) = compare(o, n, limit.is_max) {
+                let msg = format!("{} changed from {} to {}", limit.name, show(o), show(n));
+                let attr = limit.attr(request, o.is_some(), n.is_some(), stricter);
+                self.emit_attr(site, &attr, path, msg);
+            }
+        }
+    }
+
     /// Recurse into the sub-schemas of JSON Schema 2020-12 keywords present on both sides
     /// (`if`/`then`/`else`, `contains`, `prefixItems`, `propertyNames`, `unevaluated*`,
     /// `contentSchema`, `not`, `dependentSchemas`, `patternProperties`). As in oasdiff, a change
     /// inside `not` is reported like any other (its inverted meaning is not modelled).
     fn sub_schemas(&mut self, site: &Site<'_>, ov: &View<'a>, nv: &View<'a>, path: &str, depth: usize) {
-        for key in [
-            "if",
-            "then",
-            "else",
-            "contains",
-            "propertyNames",
-            "unevaluatedItems",
-            "unevaluatedProperties",
-            "contentSchema",
-            "not",
-        ] {
+        // The pipeline's one-subschema keywords, less `items` and `additionalProperties` (compared
+        // with their own rules), plus two that hold a subschema the pipeline does not walk.
+        let keys = schemas::SINGLE
+            .into_iter()
+            .filter(|k| !matches!(*k, "items" | "additionalProperties"))
+            .chain(["unevaluatedProperties", "contentSchema"]);
+        for key in keys {
             if let (Some(o), Some(n)) = (ov.keyword(key), nv.keyword(key))
                 && o.is_object()
                 && n.is_object()
@@ -616,6 +608,9 @@ const KEYWORDS: [(&str, &str, Keyword); 16] = [
     ("contentMediaType", "content-media-type", Keyword::Changed),
     ("contentSchema", "content-schema", Keyword::Presence),
 ];
+
+/// A limit and how to read its value from a schema view.
+type Limited<'a, T> = (Limit, fn(&View<'a>) -> Option<T>);
 
 /// A numeric or count limit and how its changes are named.
 struct Limit {

@@ -166,6 +166,19 @@ pub fn canonical(schema: &Value) -> String {
     canonical_value(schema, true).to_string()
 }
 
+/// An object of the `entries`, sorted by key, each value made canonical (as a schema when
+/// `schemas` is true).
+fn sorted_canonical<'v>(entries: impl IntoIterator<Item = (&'v String, &'v Value)>, schemas: bool) -> Value {
+    let mut entries: Vec<(&String, &Value)> = entries.into_iter().collect();
+    entries.sort_by_key(|(k, _)| *k);
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.clone(), canonical_value(v, schemas)))
+            .collect(),
+    )
+}
+
 fn canonical_value(value: &Value, is_schema: bool) -> Value {
     match value {
         Value::Object(map) if is_schema => {
@@ -186,14 +199,7 @@ fn canonical_value(value: &Value, is_schema: bool) -> Value {
                             .collect(),
                     )
                 } else if schemas::MAP.contains(&key.as_str()) {
-                    let mut names: Vec<(&String, &Value)> = child.as_object().into_iter().flatten().collect();
-                    names.sort_by_key(|(n, _)| *n);
-                    Value::Object(
-                        names
-                            .into_iter()
-                            .map(|(n, c)| (n.clone(), canonical_value(c, true)))
-                            .collect(),
-                    )
+                    sorted_canonical(child.as_object().into_iter().flatten(), true)
                 } else {
                     canonical_value(child, false)
                 };
@@ -201,16 +207,7 @@ fn canonical_value(value: &Value, is_schema: bool) -> Value {
             }
             Value::Object(out)
         }
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by_key(|(k, _)| *k);
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), canonical_value(v, false)))
-                    .collect(),
-            )
-        }
+        Value::Object(map) => sorted_canonical(map, false),
         Value::Array(items) => Value::Array(items.iter().map(|v| canonical_value(v, false)).collect()),
         other => other.clone(),
     }

@@ -1,11 +1,17 @@
 //! Shared by the integration tests of this crate: a sleeper that records waits instead of sleeping
-//! and keeps a clock the test moves.
+//! and keeps a clock the test moves, the test credentials, client builders for wiremock and the
+//! embedded mock, and wiremock servers with canned Kombo answers.
 #![allow(dead_code)] // Each test binary uses its own subset.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use skillbridge::retry::{BoxFuture, Sleeper};
+use serde_json::json;
+use skillbridge::kombo::{Kombo, KomboBuilder, StaffingEntitySkillPage};
+use skillbridge::retry::{BoxFuture, RetryPolicy, Sleeper};
+use skillbridge::techwolf::{TechWolf, TechWolfBuilder};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Records the waits the retrier asks for instead of sleeping. Its clock starts at creation and
 /// moves only by those waits and by [`RecordingSleeper::advance`]: the retry budget and token
@@ -49,4 +55,104 @@ impl Sleeper for RecordingSleeper {
     fn now(&self) -> Instant {
         self.start + *self.offset.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// A Kombo API key in a real key's shape; `SUPERSECRET` must never show in any output.
+pub(crate) const KEY: &str = "sk_test_SUPERSECRET_0123456789";
+/// A TechWolf client secret; `SUPERSECRET` must never show in any output.
+pub(crate) const SECRET: &str = "cs_SUPERSECRET_value_42";
+/// A Kombo integration id.
+pub(crate) const INTEGRATION: &str = "workday:HWUTwvyx2wLoSUHphiWVrp28";
+/// TechWolf's export path.
+pub(crate) const EXPORT: &str = "/export/employees/skill_clusters";
+
+/// Retries with short real waits (5 ms, at most 20 ms), for tests against a server that answers
+/// at once.
+pub(crate) fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(20))
+}
+
+/// A Kombo builder with [`KEY`], `base_url` and `policy`, waiting on `sleeper`.
+pub(crate) fn kombo_builder(
+    base_url: impl Into<String>,
+    policy: RetryPolicy,
+    sleeper: Arc<dyn Sleeper>,
+) -> KomboBuilder {
+    Kombo::builder()
+        .api_key(KEY)
+        .base_url(base_url)
+        .retry_policy(policy)
+        .sleeper(sleeper)
+}
+
+/// A Kombo builder with the embedded mock's key and base URL.
+pub(crate) fn kombo_on_mock(mock: &skillbridge_mock::MockServer) -> KomboBuilder {
+    Kombo::builder()
+        .api_key(mock.kombo_api_key())
+        .base_url(mock.kombo_base_url())
+}
+
+/// A TechWolf builder with the embedded mock's base URL, token URL, tenant, audience and client
+/// id, and `secret` as the client secret.
+pub(crate) fn techwolf_on_mock(mock: &skillbridge_mock::MockServer, secret: &str) -> TechWolfBuilder {
+    TechWolf::builder()
+        .base_url(mock.techwolf_base_url())
+        .token_url(mock.token_url())
+        .tenant(mock.tenant())
+        .audience(mock.audience())
+        .client_credentials(mock.client_id(), secret.to_owned())
+}
+
+/// The first page of staffing entity skills of `integration`.
+pub(crate) async fn list_once(kombo: &Kombo, integration: &str) -> skillbridge::Result<StaffingEntitySkillPage> {
+    kombo
+        .integration(integration)
+        .expect("valid integration id")
+        .staffing_entity_skills()
+        .send()
+        .await
+}
+
+/// A Kombo error response: `status` with an error body of these fields.
+pub(crate) fn kombo_error_body(
+    status: u16,
+    code: Option<&str>,
+    title: Option<&str>,
+    message: &str,
+    log_url: Option<&str>,
+) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "status": "error",
+        "error": {"code": code, "title": title, "message": message, "log_url": log_url}
+    }))
+}
+
+/// A Kombo list page with no results and no next cursor.
+pub(crate) fn empty_page() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {"results": [], "next": null}}))
+}
+
+/// A wiremock server answering every request with `response`.
+pub(crate) async fn answering(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(response).mount(&server).await;
+    server
+}
+
+/// Like [`answering`]; when dropped, the server checks that exactly `times` requests came.
+pub(crate) async fn answering_exactly(response: ResponseTemplate, times: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(response)
+        .expect(times)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// How many requests `server` received.
+pub(crate) async fn received(server: &MockServer) -> usize {
+    server.received_requests().await.map_or(0, |r| r.len())
 }
