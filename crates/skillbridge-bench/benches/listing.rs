@@ -38,7 +38,10 @@ fn kombo_listing(c: &mut Criterion) {
             .iter(|| common::generated_list(generated, integration_id))
     });
     group.bench_function("skillbridge_items", |b| {
-        b.to_async(&runtime).iter(|| common::items_list(hris))
+        b.to_async(&runtime).iter(|| common::items_list(hris, 0))
+    });
+    group.bench_function("skillbridge_items_read_ahead", |b| {
+        b.to_async(&runtime).iter(|| common::items_list(hris, 1))
     });
     group.finish();
 }
@@ -65,7 +68,10 @@ fn techwolf_export(c: &mut Criterion) {
             .iter(|| common::generated_techwolf_export(generated))
     });
     group.bench_function("skillbridge_items", |b| {
-        b.to_async(&runtime).iter(|| common::techwolf_items(techwolf))
+        b.to_async(&runtime).iter(|| common::techwolf_items(techwolf, 0))
+    });
+    group.bench_function("skillbridge_items_read_ahead", |b| {
+        b.to_async(&runtime).iter(|| common::techwolf_items(techwolf, 1))
     });
     group.finish();
 }

@@ -424,11 +424,13 @@ pub async fn generated_list(client: &GeneratedKombo, integration_id: &str) -> Ta
     panic!("more than {MAX_PAGES} pages");
 }
 
-/// The contender under test: `items()` at page size 250.
-pub async fn items_list(hris: &Integration) -> Tally {
+/// The contender under test: `items()` at page size 250, `read_ahead` pages requested ahead
+/// (`0`: none, as the targets of scenarios 1 and 2 are measured).
+pub async fn items_list(hris: &Integration, read_ahead: usize) -> Tally {
     hris.staffing_entity_skills()
         .page_size(PAGE_SIZE)
         .include_deleted(true)
+        .read_ahead(read_ahead)
         .items()
         .try_fold(Tally::default(), |mut tally, record| async move {
             tally.record(&record);
@@ -913,12 +915,14 @@ pub async fn generated_techwolf_export(client: &GeneratedTechWolf) -> Tally {
     panic!("more than {MAX_PAGES} pages");
 }
 
-/// The TechWolf contender under test: `items()` with every include, 100 per page.
-pub async fn techwolf_items(techwolf: &TechWolf) -> Tally {
+/// The TechWolf contender under test: `items()` with every include, 100 per page, `read_ahead`
+/// pages requested ahead.
+pub async fn techwolf_items(techwolf: &TechWolf, read_ahead: usize) -> Tally {
     techwolf
         .employee_skill_clusters()
         .include(Include::all())
         .limit(TECHWOLF_LIMIT)
+        .read_ahead(read_ahead)
         .items()
         .try_fold(Tally::default(), |mut tally, employee| async move {
             tally.techwolf(&employee);
@@ -975,7 +979,8 @@ impl KomboListing {
         assert_eq!(expected.records, KOMBO_RECORDS, "raw loop record count");
         assert_eq!(runtime.block_on(generated_list(&generated, &integration_id)), expected);
         assert_eq!(runtime.block_on(pages_list(&hris)), expected);
-        assert_eq!(runtime.block_on(items_list(&hris)), expected);
+        assert_eq!(runtime.block_on(items_list(&hris, 0)), expected);
+        assert_eq!(runtime.block_on(items_list(&hris, 1)), expected);
         Self {
             mock,
             raw,
@@ -1015,7 +1020,8 @@ impl TechWolfExport {
         assert_eq!(runtime.block_on(generated_techwolf_export(&generated)), expected);
         assert_eq!(runtime.block_on(raw.export_into_public_types()), expected);
         assert_eq!(runtime.block_on(techwolf_pages(&techwolf)), expected);
-        assert_eq!(runtime.block_on(techwolf_items(&techwolf)), expected);
+        assert_eq!(runtime.block_on(techwolf_items(&techwolf, 0)), expected);
+        assert_eq!(runtime.block_on(techwolf_items(&techwolf, 1)), expected);
         Self {
             mock,
             raw,
@@ -1024,4 +1030,111 @@ impl TechWolfExport {
             expected,
         }
     }
+}
+
+/// Scenario 7: pages per listing, and the server's latency and the caller's work per page.
+pub const PACED_PAGES: u32 = 100;
+/// Scenario 7: the mock's added latency per page, and the time the caller spends on each page
+/// (as a database write would).
+pub const PACED_LATENCY: Duration = Duration::from_millis(20);
+
+impl Mock {
+    /// Scenario 7's server: [`PACED_PAGES`] pages of 250 records, each answered after
+    /// [`PACED_LATENCY`].
+    pub fn paced() -> Self {
+        Self::start(
+            MockServer::builder()
+                .staffing_entities(PACED_PAGES * PAGE_SIZE / SKILLS_PER_ENTITY)
+                .skills_per_entity(SKILLS_PER_ENTITY)
+                .latency(Route::KomboList, PACED_LATENCY),
+        )
+    }
+
+    /// Scenario 9's server: 10,000 records under a rate limit of `requests` per `window`.
+    pub fn rate_limited(requests: u32, window: Duration) -> Self {
+        Self::start(
+            MockServer::builder()
+                .staffing_entities(2_000)
+                .skills_per_entity(SKILLS_PER_ENTITY)
+                .rate_limit(requests, window),
+        )
+    }
+}
+
+impl RawKombo {
+    /// Contender (a) of scenario 7: loop (a), awaiting `work` after each page as a caller that
+    /// writes each page to a database does.
+    pub async fn list_with_work(&self, work: Duration) -> Tally {
+        let mut tally = Tally::default();
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut request = self
+                .http
+                .get(&self.url)
+                .bearer_auth(&self.api_key)
+                .header("X-Integration-Id", &self.integration_id)
+                .query(&[("page_size", "250"), ("include_deleted", "true")]);
+            if let Some(cursor) = &cursor {
+                request = request.query(&[("cursor", cursor)]);
+            }
+            let response = request.send().await.expect("sent").error_for_status().expect("200");
+            let page: RawResponse = serde_json::from_slice(&response.bytes().await.expect("body")).expect("decodes");
+            for r in &page.data.results {
+                tally.add(
+                    &r.id,
+                    r.expected_level.map(u64::from),
+                    r.changed_at,
+                    r.remote_deleted_at.is_some(),
+                );
+            }
+            tokio::time::sleep(work).await;
+            match page.data.next {
+                Some(next) => cursor = Some(next),
+                None => return tally,
+            }
+        }
+        panic!("more than {MAX_PAGES} pages");
+    }
+}
+
+/// Scenario 7's contender under test: `items()` (read-ahead `read_ahead`), awaiting `work` after
+/// every page's worth of records.
+pub async fn items_with_work(hris: &Integration, read_ahead: usize, work: Duration) -> Tally {
+    let mut items = hris
+        .staffing_entity_skills()
+        .page_size(PAGE_SIZE)
+        .include_deleted(true)
+        .read_ahead(read_ahead)
+        .items();
+    let mut tally = Tally::default();
+    while let Some(record) = items.try_next().await.expect("every page") {
+        tally.record(&record);
+        if tally.records % u64::from(PAGE_SIZE) == 0 {
+            tokio::time::sleep(work).await;
+        }
+    }
+    // The last, shorter page is a page of work too.
+    if tally.records % u64::from(PAGE_SIZE) != 0 {
+        tokio::time::sleep(work).await;
+    }
+    tally
+}
+
+/// Scenario 9: a listing under a rate limit; when each page arrived, counted from the start.
+pub async fn paced_pages(hris: &Integration, page_size: u32) -> (Tally, Vec<Duration>) {
+    let started = std::time::Instant::now();
+    let mut pages = hris
+        .staffing_entity_skills()
+        .page_size(page_size)
+        .include_deleted(true)
+        .pages();
+    let mut tally = Tally::default();
+    let mut arrivals = Vec::new();
+    while let Some(page) = pages.try_next().await.expect("every page") {
+        arrivals.push(started.elapsed());
+        for record in &page.results {
+            tally.record(record);
+        }
+    }
+    (tally, arrivals)
 }

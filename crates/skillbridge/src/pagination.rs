@@ -156,6 +156,8 @@ where
 struct ReadAhead<T> {
     received: mpsc::Receiver<T>,
     producer: JoinHandle<()>,
+    /// An item taken from the channel and handed over on the next poll (see `poll_next`).
+    handing_over: Option<T>,
     finished: bool,
 }
 
@@ -179,20 +181,35 @@ impl<T: Send + 'static> ReadAhead<T> {
         Self {
             received,
             producer,
+            handing_over: None,
             finished: false,
         }
     }
 }
 
+// Items are moved in and out whole, never pinned in place.
+impl<T> Unpin for ReadAhead<T> {}
+
 impl<T> Stream for ReadAhead<T> {
     type Item = T;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        if let Some(item) = self.handing_over.take() {
+            return Poll::Ready(Some(item));
+        }
         if self.finished {
             return Poll::Ready(None);
         }
         match self.received.poll_recv(cx) {
-            Poll::Ready(Some(item)) => Poll::Ready(Some(item)),
+            // Taking the item freed its slot and woke the producer. Yield once before handing it
+            // over, so that the producer sends the next request before the caller works on this
+            // page: on a single-threaded runtime it would otherwise wait until the caller yields,
+            // and a caller that never awaits anything else would get no overlap at all.
+            Poll::Ready(Some(item)) => {
+                self.handing_over = Some(item);
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
             // The channel closes when the producer ends: wait for it, so that a panic in a fetch
             // reaches the consumer (as it would without read-ahead) instead of ending the stream.
             Poll::Ready(None) => match Pin::new(&mut self.producer).poll(cx) {
