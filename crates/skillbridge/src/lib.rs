@@ -11,6 +11,7 @@ pub mod pagination;
 mod response;
 pub mod retry;
 pub mod techwolf;
+mod timestamp;
 mod trace;
 
 pub use error::{Error, Result};

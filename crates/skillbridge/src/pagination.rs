@@ -207,8 +207,13 @@ impl<T> Stream for ReadAhead<T> {
             // and a caller that never awaits anything else would get no overlap at all.
             Poll::Ready(Some(item)) => {
                 self.handing_over = Some(item);
-                cx.waker().wake_by_ref();
-                Poll::Pending
+                // tokio's yield defers the wake-up to the scheduler instead of unparking the
+                // driver, which would cost a system call per page.
+                let mut yielded = std::pin::pin!(tokio::task::yield_now());
+                match yielded.as_mut().poll(cx) {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(()) => Poll::Ready(self.handing_over.take()),
+                }
             }
             // The channel closes when the producer ends: wait for it, so that a panic in a fetch
             // reaches the consumer (as it would without read-ahead) instead of ending the stream.

@@ -119,8 +119,10 @@ pub struct StaffingEntitySkill {
     /// The expected proficiency level; `None` when the source system has no level on the role side.
     pub expected_level: Option<ExpectedLevel>,
     /// When a field directly on this record last changed (not nested data; see `updated_after`).
+    #[serde(deserialize_with = "crate::timestamp::required")]
     pub changed_at: DateTime<Utc>,
     /// When the record was deleted in the remote system, if it was.
+    #[serde(default, deserialize_with = "crate::timestamp::optional")]
     pub remote_deleted_at: Option<DateTime<Utc>>,
 }
 
