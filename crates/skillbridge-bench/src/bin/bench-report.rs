@@ -1282,49 +1282,34 @@ fn machine_facts(load_before: &str) -> String {
     )
 }
 
-/// Hand-written: what the profiles showed (not regenerated; re-profile after a change to the
-/// listing or conversion code and update it).
+/// Hand-written: what bounds each figure (not regenerated; revisit after a change to the listing,
+/// pagination or limiter code).
 const CLOSING_NOTE: &str = "\
-## Closing note: what bounds `items()`
+## Closing note: what bounds each figure
 
-Memory, bulk upserts and decoding meet their targets with room to spare. The listing ratios sit near \
-the 95% line, and where exactly depends on the run: on this shared 2-core machine, repeated full \
-runs gave Kombo 92-102% and TechWolf 88-99% (the quartiles printed under each table show the \
-spread within one run). The CPU columns are the steadier measure. Request and response alternate \
-strictly on loopback, so client CPU adds to server CPU one for one in the wall time: a wrapper that \
-adds 5% to the client's work costs about 2.5% of the throughput, so the 95% target leaves it about \
-10%.
-
-- **Kombo**: over six full runs `items()` used 0-15 ms more client CPU per 100,000 records than \
-  (b) (0-0.15 µs per record; (a) and (b) swapped places between runs), and `pages()` as much as \
-  `items()`: the per-record stream costs nothing measurable, what there is comes per page. A profile \
-  of `items()` (`perf record -F 499 --call-graph dwarf,16384 target/release/deps/listing-<hash> \
-  --bench kombo_listing_100k/skillbridge_items --profile-time 4`, then `perf report --children \
-  --comm listing-<hash>`, at commit `a4d9093`) has no hot spot of the wrapper: \
-  `StaffingEntitySkill::from_generated` (a second 250-record vector per page), the stream layers of \
-  `items()` and the per-page request set-up (a generated client, a bearer header, a `tracing` span) \
-  each take well under 1% of the samples.
-- **TechWolf**: the generated client (b) runs level with (a), while `pages()` and `items()` both add \
-  about 0.9-2.0 µs of client CPU per employee: the cost is per page, not the per-item stream. The \
-  same kind of profile (`--bench techwolf_export_20k_all_includes/skillbridge_items`) puts it in \
-  `EmployeeSkillClustersPage::from_generated`, **5.2%** of all samples (the client thread had 53%, \
-  the mock server 47%; decoding the generated `ExportResponse` 25%): every cluster and skill list is \
-  moved into freshly allocated vectors and every `validation_state` and `skill_sources` string is \
-  mapped onto the open enums and freed.
-
-Proposed fix (library code in `crates/skillbridge/src`, not changed by this benchmark work), for \
-TechWolf first: decode the export response straight into the public types, which already derive \
-`Deserialize` with the wire names and decode slightly faster than the generated types or plain \
-structs (scenario 5), then apply the include rule in place (an included list missing from the body \
-becomes `Some(vec![])`, which allocates nothing). progenitor's `send()` always decodes into the \
-generated type, so this needs the raw body for this one operation: a request built with `reqwest` \
-that still serialises the generated `ExportRequest`, or a `ResponseValue<ByteStream>` through the \
-overlay. Tuning `from_generated` alone gains little: the strings the generated types allocate for \
-every enum value must be freed whatever the conversion does. The same change for the Kombo \
-listing drops its second vector per page. Contender (c) of scenario 2 emulates the fix (loop (a) \
-decoding each page into `techwolf::EmployeeSkillClustersPage`): it keeps (a)'s pace within the \
-noise, so a fixed `items()` would be bounded by its page stream alone, which the Kombo figures show \
-to be cheap.
+- **Listings, no read-ahead (1, 2).** `items()` decodes each response once, straight into the \
+  public types (the generated client still builds the request, then hands it over instead of sending \
+  it), reads the canonical RFC 3339 timestamps on a hand-written fast path (chrono's general parser \
+  runs only for other shapes), and matches open-enum values on the borrowed text. That is less work \
+  per record than loop (a) does with the same types, which is why it can run ahead of it: the CPU \
+  columns show where. What remains per page is the wrapper's own cost (building the request through \
+  the generated client, the retry loop, the `tracing` span), a few microseconds against hundreds. \
+  On this shared 2-core virtual machine single runs scatter by several percent: read the quartiles \
+  under each table.
+- **Read-ahead without caller work (1, 2).** The next page is requested as soon as the current one \
+  is decoded, before the caller sees it; with nothing to overlap, the cost is one channel hand-over \
+  and one deferred yield per page.
+- **Read-ahead with caller work (7).** Each page costs max(latency, work) instead of their sum; the \
+  limit over 100 pages is 200/101 ≈ 1.98×. What is left is what cannot overlap on one client thread: \
+  decoding each page, and the loopback round trip.
+- **Writes paced by the server (4).** The limiter holds one write until the first answer announces \
+  the limit, then keeps that many in flight, so asking for 64 runs like asking for 30 without the \
+  refusals and the one-second backoffs they used to cost. Neither reaches the ideal (30 writes always \
+  in flight at 5 ms): every write costs client and server CPU, and on 2 cores the run is bound by \
+  CPU, not by the 5 ms.
+- **Rate limits (8).** The client waits `ratelimit-reset` from the answer that used the window up; \
+  the server counts the window from its first request. The difference, the time the window's \
+  requests took, is lost once per window, and `ratelimit-reset` is rounded up to whole seconds.
 ";
 
 fn render(report: &Report, facts: &str, total: Duration) -> String {
@@ -1332,7 +1317,7 @@ fn render(report: &Report, facts: &str, total: Duration) -> String {
         "# Benchmarks\n\n\
          Generated by `cargo run --release -p skillbridge-bench --bin bench-report` (regenerates this \
          file; about three minutes once built). Criterion benches of the same contenders: \
-         `cargo bench -p skillbridge` (about four minutes of runs). Do not edit by hand.\n\n\
+         `cargo bench -p skillbridge-bench` (about four minutes of runs). Do not edit by hand.\n\n\
          What it proves: `skillbridge`'s convenience against hand-written `reqwest` and the generated \
          client, side by side, in one run, on the same machine, against the embedded mock server \
          (`skillbridge-mock`) on loopback. The mock runs with contract checks and the request log off. \
