@@ -34,9 +34,7 @@ fn builder() -> MockServerBuilder {
 }
 
 fn client_with(server: &MockServer, policy: RetryPolicy, timeout: Duration) -> Kombo {
-    Kombo::builder()
-        .api_key(server.kombo_api_key().to_owned())
-        .base_url(server.kombo_base_url())
+    common::kombo_builder(server)
         .retry_policy(policy)
         .timeout(timeout)
         .build()

@@ -38,14 +38,7 @@ fn builder() -> MockServerBuilder {
 
 /// A client with the mock's credentials; tests change what they need.
 fn configured(server: &MockServer) -> TechWolfBuilder {
-    TechWolf::builder()
-        .base_url(server.techwolf_base_url())
-        .token_url(server.token_url())
-        .tenant(server.tenant())
-        .audience(server.audience())
-        .client_credentials(server.client_id(), server.client_secret().to_owned())
-        .retry_policy(fast_retries())
-        .timeout(Duration::from_secs(5))
+    common::techwolf_builder(server)
 }
 
 fn client(server: &MockServer) -> TechWolf {

@@ -6,12 +6,10 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::{fast_retries, start};
 use futures::{StreamExt, TryStreamExt};
 use skillbridge::Error;
-use skillbridge::kombo::{Integration, Kombo};
+use skillbridge::kombo::Integration;
 use skillbridge::techwolf::{Include, TechWolf};
 use skillbridge_mock::{Fault, FaultRule, MockServer, MockServerBuilder, Route};
 
@@ -28,11 +26,8 @@ fn builder() -> MockServerBuilder {
 }
 
 fn hris(server: &MockServer) -> Integration {
-    Kombo::builder()
-        .api_key(server.kombo_api_key().to_owned())
-        .base_url(server.kombo_base_url())
+    common::kombo_builder(server)
         .retry_policy(fast_retries().max_attempts(10))
-        .timeout(Duration::from_secs(5))
         .build()
         .expect("valid configuration")
         .integration(server.integration_id())
@@ -40,14 +35,8 @@ fn hris(server: &MockServer) -> Integration {
 }
 
 fn techwolf(server: &MockServer) -> TechWolf {
-    TechWolf::builder()
-        .base_url(server.techwolf_base_url())
-        .token_url(server.token_url())
-        .tenant(server.tenant())
-        .audience(server.audience())
-        .client_credentials(server.client_id(), server.client_secret().to_owned())
+    common::techwolf_builder(server)
         .retry_policy(fast_retries().max_attempts(10))
-        .timeout(Duration::from_secs(5))
         .build()
         .expect("valid configuration")
 }

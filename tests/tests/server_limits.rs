@@ -9,10 +9,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{fast_retries, start};
+use common::start;
 use futures::{StreamExt, TryStreamExt};
 use skillbridge::kombo::{Integration, Kombo, SkillExpectation};
-use skillbridge::techwolf::TechWolf;
 use skillbridge_mock::{MockServer, MockServerBuilder, Route};
 
 fn builder() -> MockServerBuilder {
@@ -26,10 +25,7 @@ fn builder() -> MockServerBuilder {
 }
 
 fn kombo(server: &MockServer) -> Kombo {
-    Kombo::builder()
-        .api_key(server.kombo_api_key().to_owned())
-        .base_url(server.kombo_base_url())
-        .retry_policy(fast_retries())
+    common::kombo_builder(server)
         .timeout(Duration::from_secs(30))
         .build()
         .expect("valid configuration")
@@ -141,15 +137,7 @@ fn rate_limited() -> MockServerBuilder {
 async fn a_listing_waits_for_each_window_instead_of_being_refused() {
     let server = start(rate_limited()).await;
     let kombo = kombo(&server);
-    let techwolf = TechWolf::builder()
-        .base_url(server.techwolf_base_url())
-        .token_url(server.token_url())
-        .tenant(server.tenant())
-        .audience(server.audience())
-        .client_credentials(server.client_id(), server.client_secret().to_owned())
-        .retry_policy(fast_retries())
-        .build()
-        .expect("valid configuration");
+    let techwolf = common::techwolf_builder(&server).build().expect("valid configuration");
     // 60 records at 5 a page and 22 employees at 2 a page: over 10 pages each, three windows each.
     let listing = hris(&kombo, &server)
         .staffing_entity_skills()

@@ -304,20 +304,26 @@ struct RawRecord {
 }
 
 impl RawKombo {
+    /// The request for one page of 250 (deleted records included), after `cursor` if given.
+    fn page_request(&self, cursor: Option<&str>) -> reqwest::RequestBuilder {
+        let request = self
+            .http
+            .get(&self.url)
+            .bearer_auth(&self.api_key)
+            .header("X-Integration-Id", &self.integration_id)
+            .query(&[("page_size", "250"), ("include_deleted", "true")]);
+        match cursor {
+            Some(cursor) => request.query(&[("cursor", cursor)]),
+            None => request,
+        }
+    }
+
     /// Every record, page by page, until `next` is null.
     pub async fn list(&self) -> Tally {
         let mut tally = Tally::default();
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_PAGES {
-            let mut request = self
-                .http
-                .get(&self.url)
-                .bearer_auth(&self.api_key)
-                .header("X-Integration-Id", &self.integration_id)
-                .query(&[("page_size", "250"), ("include_deleted", "true")]);
-            if let Some(cursor) = &cursor {
-                request = request.query(&[("cursor", cursor)]);
-            }
+            let request = self.page_request(cursor.as_deref());
             let response = request.send().await.expect("sent").error_for_status().expect("200");
             let bytes = response.bytes().await.expect("body");
             let page: RawResponse = serde_json::from_slice(&bytes).expect("decodes");
@@ -339,11 +345,7 @@ impl RawKombo {
 
     /// The raw bytes of the first page (the decoding scenario's input).
     pub async fn first_page(&self) -> Vec<u8> {
-        self.http
-            .get(&self.url)
-            .bearer_auth(&self.api_key)
-            .header("X-Integration-Id", &self.integration_id)
-            .query(&[("page_size", "250"), ("include_deleted", "true")])
+        self.page_request(None)
             .send()
             .await
             .expect("sent")
@@ -1068,15 +1070,7 @@ impl RawKombo {
         let mut tally = Tally::default();
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_PAGES {
-            let mut request = self
-                .http
-                .get(&self.url)
-                .bearer_auth(&self.api_key)
-                .header("X-Integration-Id", &self.integration_id)
-                .query(&[("page_size", "250"), ("include_deleted", "true")]);
-            if let Some(cursor) = &cursor {
-                request = request.query(&[("cursor", cursor)]);
-            }
+            let request = self.page_request(cursor.as_deref());
             let response = request.send().await.expect("sent").error_for_status().expect("200");
             let page: RawResponse = serde_json::from_slice(&response.bytes().await.expect("body")).expect("decodes");
             for r in &page.data.results {

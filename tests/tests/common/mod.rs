@@ -1,8 +1,12 @@
 //! Helpers shared by the end-to-end tests.
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
 
 use std::time::Duration;
 
+use skillbridge::kombo::KomboBuilder;
 use skillbridge::retry::RetryPolicy;
+use skillbridge::techwolf::TechWolfBuilder;
 use skillbridge_mock::{MockServer, MockServerBuilder};
 
 /// Starts a mock server; a test that cannot start one has nothing to test.
@@ -17,4 +21,27 @@ pub(crate) fn fast_retries() -> RetryPolicy {
         .initial_delay(Duration::from_millis(5))
         .max_delay(Duration::from_millis(20))
         .max_elapsed(Duration::from_secs(600))
+}
+
+/// A Kombo client builder with the mock's key and base URL, [`fast_retries`] and a 5 s timeout;
+/// tests change what they need.
+pub(crate) fn kombo_builder(server: &MockServer) -> KomboBuilder {
+    skillbridge::kombo::Kombo::builder()
+        .api_key(server.kombo_api_key().to_owned())
+        .base_url(server.kombo_base_url())
+        .retry_policy(fast_retries())
+        .timeout(Duration::from_secs(5))
+}
+
+/// A TechWolf client builder with the mock's credentials, [`fast_retries`] and a 5 s timeout;
+/// tests change what they need.
+pub(crate) fn techwolf_builder(server: &MockServer) -> TechWolfBuilder {
+    skillbridge::techwolf::TechWolf::builder()
+        .base_url(server.techwolf_base_url())
+        .token_url(server.token_url())
+        .tenant(server.tenant())
+        .audience(server.audience())
+        .client_credentials(server.client_id(), server.client_secret().to_owned())
+        .retry_policy(fast_retries())
+        .timeout(Duration::from_secs(5))
 }
