@@ -260,6 +260,15 @@ impl Tally {
             .wrapping_add(id.len() as u64 + level.unwrap_or(0) * 7 + u64::from(deleted) * 11 + stamp % 1000);
     }
 
+    fn raw(&mut self, record: &RawRecord) {
+        self.add(
+            &record.id,
+            record.expected_level.map(u64::from),
+            record.changed_at,
+            record.remote_deleted_at.is_some(),
+        );
+    }
+
     fn record(&mut self, record: &StaffingEntitySkill) {
         self.add(
             &record.id,
@@ -327,13 +336,8 @@ impl RawKombo {
             let response = request.send().await.expect("sent").error_for_status().expect("200");
             let bytes = response.bytes().await.expect("body");
             let page: RawResponse = serde_json::from_slice(&bytes).expect("decodes");
-            for r in &page.data.results {
-                tally.add(
-                    &r.id,
-                    r.expected_level.map(u64::from),
-                    r.changed_at,
-                    r.remote_deleted_at.is_some(),
-                );
+            for record in &page.data.results {
+                tally.raw(record);
             }
             match page.data.next {
                 Some(next) => cursor = Some(next),
@@ -1073,13 +1077,8 @@ impl RawKombo {
             let request = self.page_request(cursor.as_deref());
             let response = request.send().await.expect("sent").error_for_status().expect("200");
             let page: RawResponse = serde_json::from_slice(&response.bytes().await.expect("body")).expect("decodes");
-            for r in &page.data.results {
-                tally.add(
-                    &r.id,
-                    r.expected_level.map(u64::from),
-                    r.changed_at,
-                    r.remote_deleted_at.is_some(),
-                );
+            for record in &page.data.results {
+                tally.raw(record);
             }
             tokio::time::sleep(work).await;
             match page.data.next {
