@@ -165,32 +165,43 @@ impl ConcurrencyLimiter {
     /// window reduced by refusals grows back towards it).
     pub(crate) fn announce(&self, limit: usize) {
         let limit = limit.max(1);
-        let mut state = self.lock();
-        if state.announced != Some(limit) {
-            state.announced = Some(limit);
-            state.window = limit as f64;
-        }
-        state.slow_start = false;
-        drop(state);
-        self.changed.notify_waiters();
+        self.update(|state| {
+            if state.announced != Some(limit) {
+                state.announced = Some(limit);
+                state.window = limit as f64;
+            }
+            state.slow_start = false;
+        });
     }
 
     /// A request succeeded: without an announced limit the window grows, by one per success
     /// during slow start (doubling per round trip), by one per window afterwards.
     pub(crate) fn succeeded(&self) {
-        let mut state = self.lock();
-        let ceiling = state.ceiling();
-        let step = if state.slow_start { 1.0 } else { 1.0 / state.window };
-        state.window = (state.window + step).min(ceiling);
-        drop(state);
-        self.changed.notify_waiters();
+        self.update(|state| {
+            let step = if state.slow_start { 1.0 } else { 1.0 / state.window };
+            state.window = (state.window + step).min(state.ceiling());
+        });
     }
 
     /// The server refused a request for concurrency: the window halves.
     pub(crate) fn refused(&self) {
+        self.update(|state| {
+            state.slow_start = false;
+            state.window = (state.window / 2.0).max(1.0);
+        });
+    }
+
+    /// Changes the state; waiters are woken only when more requests are allowed than before
+    /// (every answer updates the limiter, and most change nothing a waiter cares about).
+    fn update(&self, change: impl FnOnce(&mut LimiterState)) {
         let mut state = self.lock();
-        state.slow_start = false;
-        state.window = (state.window / 2.0).max(1.0);
+        let before = state.allowed();
+        change(&mut state);
+        let grew = state.allowed() > before;
+        drop(state);
+        if grew {
+            self.changed.notify_waiters();
+        }
     }
 }
 

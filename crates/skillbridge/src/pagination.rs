@@ -291,18 +291,14 @@ mod tests {
     }
 
     /// A fake API whose cursor after `t<n>` is `chain[n]`.
-    async fn run(chain: &'static [Option<&'static str>], limit: usize) -> Vec<Result<u32>> {
+    async fn run(chain: &[Option<&str>], limit: usize) -> Vec<Result<u32>> {
         run_counted(chain, limit, &Arc::default()).await
     }
 
     /// [`run`], counting the fetches in `fetches`. Runs the listing without read-ahead and with
     /// depths 1 and 3, and checks they yield the same and fetch the same: read-ahead changes when
     /// pages are requested, never which or in what order.
-    async fn run_counted(
-        chain: &'static [Option<&'static str>],
-        limit: usize,
-        fetches: &Arc<AtomicUsize>,
-    ) -> Vec<Result<u32>> {
+    async fn run_counted(chain: &[Option<&str>], limit: usize, fetches: &Arc<AtomicUsize>) -> Vec<Result<u32>> {
         let got = run_at_depth(chain, limit, fetches, 0).await;
         for depth in [1, 3] {
             let counted = Arc::<AtomicUsize>::default();
@@ -318,18 +314,19 @@ mod tests {
     }
 
     async fn run_at_depth(
-        chain: &'static [Option<&'static str>],
+        chain: &[Option<&str>],
         limit: usize,
         fetches: &Arc<AtomicUsize>,
         depth: usize,
     ) -> Vec<Result<u32>> {
         let fetches = Arc::clone(fetches);
+        let chain: Vec<Option<String>> = chain.iter().map(|t| t.map(str::to_owned)).collect();
         let stream = pages(
             None,
             move |token: Option<String>| {
                 fetches.fetch_add(1, Ordering::Relaxed);
                 let index = token.map_or(0, |t| t.trim_start_matches('t').parse::<usize>().unwrap_or(99) + 1);
-                let next = chain.get(index).copied().flatten().map(str::to_owned);
+                let next = chain.get(index).cloned().flatten();
                 async move {
                     Ok(Fake {
                         items: vec![u32::try_from(index).unwrap_or(u32::MAX)],
@@ -373,46 +370,15 @@ mod tests {
     #[tokio::test]
     async fn every_repeat_of_the_previous_token_is_caught_on_its_page() {
         // A page repeating its own token, at every position up to 9: never a request too many.
-        const CHAINS: [&[Option<&str>]; 8] = [
-            &[Some("t0"), Some("t0")],
-            &[Some("t0"), Some("t1"), Some("t1")],
-            &[Some("t0"), Some("t1"), Some("t2"), Some("t2")],
-            &[Some("t0"), Some("t1"), Some("t2"), Some("t3"), Some("t3")],
-            &[Some("t0"), Some("t1"), Some("t2"), Some("t3"), Some("t4"), Some("t4")],
-            &[
-                Some("t0"),
-                Some("t1"),
-                Some("t2"),
-                Some("t3"),
-                Some("t4"),
-                Some("t5"),
-                Some("t5"),
-            ],
-            &[
-                Some("t0"),
-                Some("t1"),
-                Some("t2"),
-                Some("t3"),
-                Some("t4"),
-                Some("t5"),
-                Some("t6"),
-                Some("t6"),
-            ],
-            &[
-                Some("t0"),
-                Some("t1"),
-                Some("t2"),
-                Some("t3"),
-                Some("t4"),
-                Some("t5"),
-                Some("t6"),
-                Some("t7"),
-                Some("t7"),
-            ],
-        ];
-        for chain in CHAINS {
+        const TOKENS: [&str; 8] = ["t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7"];
+        let chains = (0..TOKENS.len()).map(|last| {
+            let mut chain: Vec<Option<&str>> = TOKENS[..=last].iter().copied().map(Some).collect();
+            chain.push(Some(TOKENS[last]));
+            chain
+        });
+        for chain in chains {
             let fetches = Arc::<AtomicUsize>::default();
-            let got = run_counted(chain, 100, &fetches).await;
+            let got = run_counted(&chain, 100, &fetches).await;
             let pages = chain.len();
             assert_eq!(fetches.load(Ordering::Relaxed), pages, "{chain:?}");
             assert!(

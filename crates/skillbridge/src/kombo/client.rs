@@ -115,19 +115,19 @@ impl KomboBuilder {
             .api_key
             .filter(|key| !key.expose_secret().trim().is_empty())
             .ok_or_else(|| Error::Config("no Kombo API key: set KOMBO_API_KEY or call api_key()".to_owned()))?;
-        // Checked once here so that per-request failures cannot happen (and never echo the key).
-        RequestContext::bearer(api_key.expose_secret())
-            .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?;
+        // Built once here, so that no request can fail on it (and errors never echo the key).
+        let credentials = RequestContext::bearer(api_key.expose_secret())
+            .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?
+            .with_headers(self.http.default_headers()?);
         let base_url = config::base_url(self.base_url.as_deref().unwrap_or(self.region.base_url()))?;
         Ok(Kombo {
             inner: Arc::new(Inner {
                 http: self.http.http_client()?,
-                headers: self.http.default_headers()?,
                 retrier: self.http.retrier(),
                 gate: self.http.rate_gate(),
                 write_limits: Mutex::default(),
                 base_url,
-                api_key,
+                credentials,
             }),
         })
     }
@@ -158,9 +158,9 @@ impl fmt::Debug for Kombo {
 
 pub(super) struct Inner {
     http: reqwest::Client,
-    headers: Arc<reqwest::header::HeaderMap>,
     base_url: String,
-    api_key: SecretString,
+    /// The key and the default headers, sent with every request (values marked sensitive).
+    credentials: RequestContext,
     pub(super) retrier: Retrier,
     gate: RateGate,
     /// One write limiter per integration id, shared by every handle of this client.
@@ -234,13 +234,10 @@ impl Kombo {
 
     /// A generated client that builds requests without sending them, and its context (which hands
     /// out the built request, credentials included): see [`response::prepare`].
-    fn preparing(&self) -> Result<(GeneratedClient, RequestContext)> {
-        let context = RequestContext::bearer(self.inner.api_key.expose_secret())
-            .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?
-            .with_headers(Arc::clone(&self.inner.headers))
-            .prepare_only();
+    fn preparing(&self) -> (GeneratedClient, RequestContext) {
+        let context = self.inner.credentials.clone().prepare_only();
         let client = GeneratedClient::new_with_client(&self.inner.base_url, self.inner.http.clone(), context.clone());
-        Ok((client, context))
+        (client, context)
     }
 
     /// Sends a prepared request and decodes the `data` of Kombo's success envelope straight into
@@ -336,7 +333,7 @@ impl Integration {
         let _slot = self.writes.acquire().await;
         let mut announced = None;
         let result = crate::trace::request(VENDOR, UPSERT_OPERATION, &self.id, attempt, async {
-            let (api, context) = self.client.preparing()?;
+            let (api, context) = self.client.preparing();
             let built = api
                 .post_hris_staffing_entity_skills()
                 .x_integration_id(self.id.to_string())
@@ -372,7 +369,7 @@ impl Integration {
         attempt: u32,
     ) -> Result<StaffingEntitySkillPage> {
         crate::trace::request(VENDOR, LIST_OPERATION, &self.id, attempt, async {
-            let (api, context) = self.client.preparing()?;
+            let (api, context) = self.client.preparing();
             let mut request = api
                 .get_hris_staffing_entity_skills()
                 .x_integration_id(self.id.to_string());

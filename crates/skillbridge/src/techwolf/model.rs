@@ -201,12 +201,18 @@ impl EmployeeSkillClustersPage {
                 _ => {}
             }
         }
-        let has = |include| included.contains(&include);
+        let [current, related, rejected, sources] = [
+            Include::CurrentSkills,
+            Include::RelatedSkills,
+            Include::RejectedSkills,
+            Include::Sources,
+        ]
+        .map(|include| included.contains(&include));
         for cluster in self.records.iter_mut().flat_map(|record| &mut record.skill_clusters) {
-            settle(&mut cluster.current_skills, has(Include::CurrentSkills));
-            settle(&mut cluster.related_skills, has(Include::RelatedSkills));
-            settle(&mut cluster.rejected_skills, has(Include::RejectedSkills));
-            settle(&mut cluster.sources, has(Include::Sources));
+            settle(&mut cluster.current_skills, current);
+            settle(&mut cluster.related_skills, related);
+            settle(&mut cluster.rejected_skills, rejected);
+            settle(&mut cluster.sources, sources);
         }
     }
 }
