@@ -10,7 +10,7 @@
 //!   async mutex held across the fetch.
 //! - A 401 from the API invalidates the token it was sent with (only that one: a token already
 //!   replaced by a concurrent refresh is kept) so the retry fetches a new one, once.
-//! - Errors from the token endpoint never contain the client secret.
+//! - Errors from the token endpoint never contain the client secret (nor any other configured secret).
 
 use std::fmt;
 use std::sync::Arc;
@@ -23,6 +23,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::error::{AuthError, Error, Result};
+use crate::redact::Secrets;
 use crate::retry::Sleeper;
 
 /// The operation name token requests appear under in errors and traces.
@@ -149,6 +150,8 @@ pub(crate) struct TokenCache {
     clock: Arc<dyn Sleeper>,
     current: Mutex<Option<Token>>,
     generation: AtomicU64,
+    /// The client's secrets, kept out of token errors.
+    secrets: Arc<Secrets>,
 }
 
 impl fmt::Debug for TokenCache {
@@ -167,6 +170,7 @@ impl TokenCache {
         credentials: ClientCredentials,
         margin: Duration,
         clock: Arc<dyn Sleeper>,
+        secrets: Arc<Secrets>,
     ) -> Self {
         Self {
             http,
@@ -175,6 +179,7 @@ impl TokenCache {
             clock,
             current: Mutex::new(None),
             generation: AtomicU64::new(0),
+            secrets,
         }
     }
 
@@ -234,8 +239,10 @@ impl TokenCache {
             let retryable = status.as_u16() == 429 || status.is_server_error();
             return Err(token_error(Some(status), self.redact(&reason), retryable));
         }
-        let token: TokenResponse = serde_json::from_slice(&bytes)
-            .map_err(|e| token_error(Some(status), format!("unreadable token response: {e}"), false))?;
+        let token: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| {
+            let reason = format!("unreadable token response: {e}");
+            token_error(Some(status), self.redact(&reason), false)
+        })?;
         if token
             .token_type
             .as_deref()
@@ -258,14 +265,9 @@ impl TokenCache {
         })
     }
 
-    /// Belt and braces: a token endpoint that echoes the secret must not put it in our errors.
+    /// A token endpoint that echoes the secret must not put it in our errors; the text is cut
+    /// after it is redacted, so that no cut leaves part of a secret behind.
     fn redact(&self, text: &str) -> String {
-        let secret = self.credentials.client_secret.expose_secret();
-        let text: String = text.chars().take(300).collect();
-        if secret.is_empty() {
-            text
-        } else {
-            text.replace(secret, "<redacted>")
-        }
+        self.secrets.with(None).text(text).chars().take(300).collect()
     }
 }

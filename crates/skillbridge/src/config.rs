@@ -12,6 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
 use crate::limits::RateGate;
+use crate::redact::Secrets;
 use crate::retry::{Retrier, RetryPolicy, Sleeper, TokioSleeper};
 
 /// Total time a single HTTP attempt may take, body included, unless configured (30 s).
@@ -88,6 +89,14 @@ impl HttpOptions {
             headers.append(name, value);
         }
         Ok(Arc::new(headers))
+    }
+
+    /// Every secret a client built from these options holds: the default headers' values and the
+    /// vendor's `credentials` (API key, client secret, static token), for [`Secrets`] to keep them
+    /// out of errors.
+    pub(crate) fn secrets<'a>(&'a self, credentials: impl IntoIterator<Item = &'a SecretString>) -> Arc<Secrets> {
+        let headers = self.default_headers.iter().map(|(_, value)| value);
+        Arc::new(Secrets::new(credentials.into_iter().chain(headers)))
     }
 
     pub(crate) fn retrier(&self) -> Retrier {

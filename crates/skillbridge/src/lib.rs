@@ -8,6 +8,7 @@ pub mod kombo;
 mod limits;
 mod open_enum;
 pub mod pagination;
+mod redact;
 mod response;
 pub mod retry;
 pub mod techwolf;

@@ -15,6 +15,7 @@ use skillbridge_openapi::{RequestContext, ResponseValue};
 
 use crate::error::{ApiError, Classified, Error, Result, StatusCode, body_snippet};
 use crate::limits::RateGate;
+use crate::redact::Redaction;
 use crate::retry::server_wait;
 
 /// How one vendor's error bodies decode and which errors it says are worth retrying.
@@ -83,12 +84,14 @@ pub(crate) async fn prepare<T, E>(
 /// Sends a [`prepare`]d request once `gate` is open, and decodes a success body straight into `T`;
 /// any other status becomes the vendor's typed error ([`from_raw`]), whatever the body looks like.
 /// The gate reads every response's rate-limit headers; `observe` sees the headers too, before the
-/// body is read (a vendor's concurrency limit).
+/// body is read (a vendor's concurrency limit). Whatever of the body an error keeps passes through
+/// `redaction` first: a server that echoes a credential does not put it in our errors.
 pub(crate) async fn exchange<V: VendorErrors, T: DeserializeOwned>(
     http: &reqwest::Client,
     gate: &RateGate,
     request: reqwest::Request,
     operation: &'static str,
+    redaction: Redaction<'_>,
     observe: impl FnOnce(&HeaderMap),
 ) -> Result<(T, StatusCode)> {
     gate.wait().await;
@@ -110,11 +113,22 @@ pub(crate) async fn exchange<V: VendorErrors, T: DeserializeOwned>(
         .await
         .map_err(|source| Error::from_reqwest(operation, source))?;
     if let Some(headers) = headers {
+        let body = redaction.body(&body);
         return Err(from_raw::<V>(operation, status, &headers, &body, "error status"));
     }
     serde_json::from_slice(&body)
         .map(|value| (value, status))
-        .map_err(|error| from_raw::<V>(operation, status, &HeaderMap::new(), &body, &error.to_string()))
+        .map_err(|error| {
+            // A decoding error quotes the value it could not read.
+            let reason = error.to_string();
+            from_raw::<V>(
+                operation,
+                status,
+                &HeaderMap::new(),
+                &redaction.body(&body),
+                &redaction.text(&reason),
+            )
+        })
 }
 
 /// An error from a status, headers and a raw body: success statuses are decode errors, others API

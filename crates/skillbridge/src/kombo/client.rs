@@ -18,6 +18,7 @@ use super::{
 use crate::config::{self, HttpOptions};
 use crate::error::{Error, Result};
 use crate::limits::{ConcurrencyLimiter, RateGate};
+use crate::redact::Secrets;
 use crate::response;
 use crate::retry::{Attempted, RequestStats, Retrier};
 
@@ -122,6 +123,7 @@ impl KomboBuilder {
         let base_url = config::base_url(self.base_url.as_deref().unwrap_or(self.region.base_url()))?;
         Ok(Kombo {
             inner: Arc::new(Inner {
+                secrets: self.http.secrets([&api_key]),
                 http: self.http.http_client()?,
                 retrier: self.http.retrier(),
                 gate: self.http.rate_gate(),
@@ -161,6 +163,8 @@ pub(super) struct Inner {
     base_url: String,
     /// The key and the default headers, sent with every request (values marked sensitive).
     credentials: RequestContext,
+    /// The key and the default headers' values, kept out of errors.
+    secrets: Arc<Secrets>,
     pub(super) retrier: Retrier,
     gate: RateGate,
     /// One write limiter per integration id, shared by every handle of this client.
@@ -253,6 +257,7 @@ impl Kombo {
             &self.inner.gate,
             request,
             operation,
+            self.inner.secrets.with(None),
             observe,
         )
         .await?;

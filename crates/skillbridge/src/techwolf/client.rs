@@ -17,6 +17,7 @@ use crate::auth::{ClientCredentials, DEFAULT_REFRESH_MARGIN, Token, TokenCache, 
 use crate::config::{self, HttpOptions};
 use crate::error::{AuthError, Error, Result};
 use crate::limits::RateGate;
+use crate::redact::Secrets;
 use crate::response;
 use crate::retry::{Recovery, RequestStats, Retrier};
 
@@ -142,6 +143,7 @@ impl TechWolfBuilder {
             }
         };
         let http = self.http.http_client()?;
+        let secrets = self.http.secrets(self.access_token.iter().chain(&self.client_secret));
         let us = region.as_deref().is_some_and(|r| r.starts_with("us"));
         let tokens = match (self.access_token, self.client_id, self.client_secret) {
             (Some(token), _, _) if !token.expose_secret().trim().is_empty() => {
@@ -186,7 +188,13 @@ impl TechWolfBuilder {
                 };
                 let margin = self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN);
                 let clock = Arc::clone(&self.http.sleeper);
-                TokenSource::ClientCredentials(Arc::new(TokenCache::new(http.clone(), credentials, margin, clock)))
+                TokenSource::ClientCredentials(Arc::new(TokenCache::new(
+                    http.clone(),
+                    credentials,
+                    margin,
+                    clock,
+                    Arc::clone(&secrets),
+                )))
             }
             _ => {
                 return Err(Error::Config(
@@ -201,6 +209,7 @@ impl TechWolfBuilder {
                 headers: self.http.default_headers()?,
                 base_url,
                 tokens,
+                secrets,
                 retrier: self.http.retrier(),
                 gate: self.http.rate_gate(),
             }),
@@ -257,6 +266,8 @@ struct Inner {
     headers: Arc<reqwest::header::HeaderMap>,
     base_url: String,
     tokens: TokenSource,
+    /// The credentials and the default headers' values, kept out of errors (with each request's token).
+    secrets: Arc<Secrets>,
     retrier: Retrier,
     gate: RateGate,
 }
@@ -354,6 +365,7 @@ impl TechWolf {
                 &self.inner.gate,
                 request,
                 EXPORT_OPERATION,
+                self.inner.secrets.with(Some(&token.value)),
                 |_| {},
             )
             .await;

@@ -1,0 +1,247 @@
+//! The configured secrets, kept out of every error text a server can fill, shared by every API client.
+//!
+//! A server may echo what it was sent: a gateway's 400 quoting the request's headers, a 401 naming
+//! the token it refused, a token endpoint repeating the client secret. Every error text that comes
+//! from a response (a vendor's decoded error body, the start of a body that did not decode, a
+//! decoding error that quotes the body) passes through a [`Redaction`] first, which replaces each
+//! configured secret (API key, client secret, access token, default header values) with
+//! `<redacted>`: as written, JSON-escaped and `Debug`-escaped, and inside every string of a JSON
+//! body (so that a secret spelled with `\u` escapes is found once decoded).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// What a secret is replaced with.
+pub(crate) const REDACTED: &str = "<redacted>";
+
+/// A client's configured secrets (never shown: `Debug` prints how many there are).
+#[derive(Default)]
+pub(crate) struct Secrets {
+    values: Vec<SecretString>,
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secrets({} redacted)", self.values.len())
+    }
+}
+
+impl Secrets {
+    /// The non-blank values among `values`, each once.
+    pub(crate) fn new<'a>(values: impl IntoIterator<Item = &'a SecretString>) -> Self {
+        let mut kept: Vec<SecretString> = Vec::new();
+        for value in values {
+            let text = value.expose_secret();
+            if !text.trim().is_empty() && !kept.iter().any(|k| k.expose_secret() == text) {
+                kept.push(value.clone());
+            }
+        }
+        // Longest first: a secret containing another is replaced whole.
+        kept.sort_by_key(|value| std::cmp::Reverse(value.expose_secret().len()));
+        Self { values: kept }
+    }
+
+    /// A redaction of these secrets and, for one request, the credential it was sent with.
+    pub(crate) fn with<'a>(&'a self, request: Option<&'a SecretString>) -> Redaction<'a> {
+        Redaction {
+            configured: &self.values,
+            request,
+        }
+    }
+}
+
+/// The secrets one request's error texts must not contain.
+#[derive(Clone, Copy)]
+pub(crate) struct Redaction<'a> {
+    configured: &'a [SecretString],
+    request: Option<&'a SecretString>,
+}
+
+impl Redaction<'_> {
+    /// Every form of every secret to look for: as written, JSON-escaped, `Debug`-escaped.
+    fn forms(&self) -> Vec<String> {
+        let mut forms = Vec::new();
+        let values = self
+            .request
+            .filter(|value| !value.expose_secret().trim().is_empty())
+            .into_iter()
+            .chain(self.configured);
+        for value in values {
+            let raw = value.expose_secret();
+            let json = serde_json::to_string(raw).unwrap_or_default();
+            let debug = format!("{raw:?}");
+            for form in [raw, unquote(&json), unquote(&debug)] {
+                if !form.is_empty() && !forms.iter().any(|known| known == form) {
+                    forms.push(form.to_owned());
+                }
+            }
+        }
+        forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+        forms
+    }
+
+    /// `text` with every secret replaced.
+    pub(crate) fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let forms = self.forms();
+        replace_text(text, &forms)
+    }
+
+    /// A response body with every secret replaced: inside the strings (and keys) of a JSON body,
+    /// then anywhere in the bytes (an HTML page, a body that is not JSON).
+    pub(crate) fn body<'b>(&self, body: &'b [u8]) -> Cow<'b, [u8]> {
+        let forms = self.forms();
+        if forms.is_empty() {
+            return Cow::Borrowed(body);
+        }
+        let mut body = Cow::Borrowed(body);
+        if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&body)
+            && redact_json(&mut value, &forms)
+            && let Ok(rewritten) = serde_json::to_vec(&value)
+        {
+            body = Cow::Owned(rewritten);
+        }
+        for form in &forms {
+            if let Some(replaced) = replace_bytes(&body, form.as_bytes()) {
+                body = Cow::Owned(replaced);
+            }
+        }
+        body
+    }
+}
+
+fn unquote(quoted: &str) -> &str {
+    quoted
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(quoted)
+}
+
+fn replace_text<'t>(text: &'t str, forms: &[String]) -> Cow<'t, str> {
+    let mut text = Cow::Borrowed(text);
+    for form in forms {
+        if text.contains(form.as_str()) {
+            text = Cow::Owned(text.replace(form.as_str(), REDACTED));
+        }
+    }
+    text
+}
+
+/// Redacts every string and key of a JSON value in place; whether anything changed.
+fn redact_json(value: &mut serde_json::Value, forms: &[String]) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => match replace_text(text, forms) {
+            Cow::Owned(replaced) => {
+                *text = replaced;
+                true
+            }
+            Cow::Borrowed(_) => false,
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, item| redact_json(item, forms) | changed),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            let mut changed = false;
+            for (key, mut item) in entries {
+                changed |= redact_json(&mut item, forms);
+                let key = match replace_text(&key, forms) {
+                    Cow::Owned(replaced) => {
+                        changed = true;
+                        replaced
+                    }
+                    Cow::Borrowed(_) => key,
+                };
+                map.insert(key, item);
+            }
+            changed
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+/// `haystack` with every occurrence of `needle` replaced, or `None` when there is none.
+fn replace_bytes(haystack: &[u8], needle: &[u8]) -> Option<Vec<u8>> {
+    let first = haystack.windows(needle.len()).position(|window| window == needle)?;
+    let mut out = Vec::with_capacity(haystack.len());
+    out.extend_from_slice(&haystack[..first]);
+    out.extend_from_slice(REDACTED.as_bytes());
+    let mut rest = &haystack[first + needle.len()..];
+    while let Some(at) = rest.windows(needle.len()).position(|window| window == needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(REDACTED.as_bytes());
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn secrets(values: &[&str]) -> Secrets {
+        let values: Vec<SecretString> = values.iter().map(|v| SecretString::from(*v)).collect();
+        Secrets::new(&values)
+    }
+
+    #[test]
+    fn every_form_of_a_secret_is_replaced() {
+        let secrets = secrets(&["s3cr\"et/1", "", "  "]);
+        let redaction = secrets.with(None);
+        assert_eq!(redaction.text("a s3cr\"et/1 b"), "a <redacted> b");
+        assert_eq!(redaction.text("json: s3cr\\\"et/1"), "json: <redacted>");
+        assert_eq!(redaction.text("nothing here"), "nothing here");
+        let escaped = br#"{"message": "bad key \u0073\u0033cr\"et/1", "s3cr\"et/1": 1}"#;
+        let body = redaction.body(escaped);
+        let text = String::from_utf8_lossy(&body);
+        assert!(!text.contains("s3cr"), "{text}");
+        assert!(text.contains("bad key <redacted>"), "{text}");
+        let html = b"<p>token s3cr\"et/1</p>\xff";
+        assert_eq!(&*redaction.body(html), b"<p>token <redacted></p>\xff");
+        assert_eq!(format!("{secrets:?}"), "Secrets(1 redacted)");
+    }
+
+    #[test]
+    fn the_request_credential_is_redacted_with_the_configured_ones() {
+        let secrets = secrets(&["configured-one"]);
+        let token = SecretString::from("the-token");
+        let redaction = secrets.with(Some(&token));
+        assert_eq!(
+            redaction.text("the-token and configured-one"),
+            "<redacted> and <redacted>"
+        );
+        assert_eq!(secrets.with(None).text("the-token"), "the-token");
+    }
+
+    #[test]
+    fn a_secret_containing_another_is_replaced_whole() {
+        let secrets = secrets(&["abc", "xxabcxx"]);
+        assert_eq!(secrets.with(None).text("1 xxabcxx 2 abc"), "1 <redacted> 2 <redacted>");
+    }
+
+    proptest! {
+        #[test]
+        fn no_body_keeps_a_secret(secret in "[a-zA-Z0-9_\"\\\\/é]{4,16}", prefix in ".{0,20}", suffix in ".{0,20}") {
+            let secrets = secrets(&[secret.as_str()]);
+            let redaction = secrets.with(None);
+            let json = serde_json::json!({ "message": format!("{prefix}{secret}{suffix}") }).to_string();
+            let raw = format!("{prefix}{secret}{suffix}");
+            for body in [json.as_bytes(), raw.as_bytes()] {
+                let redacted = redaction.body(body);
+                let text = String::from_utf8_lossy(&redacted);
+                let decoded = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|value| value.get("message").and_then(|m| m.as_str()).map(str::to_owned))
+                    .unwrap_or_default();
+                prop_assert!(!text.contains(secret.as_str()), "{text}");
+                prop_assert!(!decoded.contains(secret.as_str()), "{decoded}");
+            }
+            prop_assert!(!redaction.text(&raw).contains(secret.as_str()));
+        }
+    }
+}
