@@ -7,7 +7,9 @@
 //!
 //! - A token is reused until `expires_in` minus a safety margin, then refreshed.
 //! - Concurrent callers that find no valid token wait for one fetch (single flight): the cache is an
-//!   async mutex held across the fetch.
+//!   async mutex held across the fetch. Everyone who waited on a fetch shares its outcome, a
+//!   failure included: a failing endpoint is asked once per attempt, not once per waiter, and each
+//!   caller's retry policy paces its next try.
 //! - A 401 from the API invalidates the token it was sent with (only that one: a token already
 //!   replaced by a concurrent refresh is kept) so the retry fetches a new one, once.
 //! - Errors from the token endpoint never contain the client secret (nor any other configured secret).
@@ -141,6 +143,13 @@ impl TokenSource {
     }
 }
 
+/// The outcome of the last fetch: the token, or the failure the callers that waited on it share.
+#[derive(Default)]
+struct Cached {
+    token: Option<Token>,
+    failure: Option<Error>,
+}
+
 /// The client-credentials token cache.
 pub(crate) struct TokenCache {
     http: reqwest::Client,
@@ -148,8 +157,11 @@ pub(crate) struct TokenCache {
     margin: Duration,
     /// The clock token lifetimes are measured on (the client's [`Sleeper`]).
     clock: Arc<dyn Sleeper>,
-    current: Mutex<Option<Token>>,
+    current: Mutex<Cached>,
     generation: AtomicU64,
+    /// Fetches that ended (success or failure), bumped under the lock: a caller that saw fewer
+    /// before it queued waited on a fetch, and takes that fetch's outcome.
+    fetches_ended: AtomicU64,
     /// The client's secrets, kept out of token errors.
     secrets: Arc<Secrets>,
 }
@@ -177,8 +189,9 @@ impl TokenCache {
             credentials,
             margin,
             clock,
-            current: Mutex::new(None),
+            current: Mutex::new(Cached::default()),
             generation: AtomicU64::new(0),
+            fetches_ended: AtomicU64::new(0),
             secrets,
         }
     }
@@ -189,21 +202,35 @@ impl TokenCache {
     }
 
     async fn token(&self) -> Result<Token> {
+        let ended_before = self.fetches_ended.load(Ordering::Acquire);
         // Holding the lock across the fetch is what makes concurrent callers share one fetch.
-        let mut current = self.current.lock().await;
+        let mut cached = self.current.lock().await;
         let now = Instant::from_std(self.clock.now());
-        if let Some(token) = current.as_ref().filter(|t| t.expires_at > now) {
+        if let Some(token) = cached.token.as_ref().filter(|t| t.expires_at > now) {
             return Ok(token.clone());
         }
-        let token = self.fetch().await?;
-        *current = Some(token.clone());
-        Ok(token)
+        if self.fetches_ended.load(Ordering::Acquire) != ended_before
+            && let Some(failure) = &cached.failure
+        {
+            // A fetch ended while we waited, and failed: its failure is ours too.
+            return Err(failure.clone());
+        }
+        let outcome = self.fetch().await;
+        match &outcome {
+            Ok(token) => {
+                cached.token = Some(token.clone());
+                cached.failure = None;
+            }
+            Err(error) => cached.failure = Some(error.clone()),
+        }
+        self.fetches_ended.fetch_add(1, Ordering::Release);
+        outcome
     }
 
     async fn invalidate(&self, generation: u64) {
-        let mut current = self.current.lock().await;
-        if current.as_ref().is_some_and(|t| t.generation == generation) {
-            *current = None;
+        let mut cached = self.current.lock().await;
+        if cached.token.as_ref().is_some_and(|t| t.generation == generation) {
+            cached.token = None;
         }
     }
 

@@ -26,8 +26,9 @@ pub(crate) const BODY_SNIPPET_LIMIT: usize = 512;
 ///
 /// `Display` is one line; [`Error::status`], [`Error::code`], [`Error::is_retryable`] and
 /// [`Error::retry_after`] answer the usual questions without matching on variants. No variant ever
-/// holds a credential.
-#[derive(Debug, thiserror::Error)]
+/// holds a credential. It is `Clone` (a transport failure's cause is shared), so that one failure can
+/// be handed to everyone who waited on it.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The server answered with an error status.
@@ -45,9 +46,10 @@ pub enum Error {
         operation: &'static str,
         /// Whether the failure happened while connecting (no byte reached the server).
         connect: bool,
-        /// The underlying error (it never contains request headers).
+        /// The underlying error (it never contains request headers), shared so that the error can
+        /// be cloned.
         #[source]
-        source: reqwest::Error,
+        source: Arc<reqwest::Error>,
     },
 
     /// The request did not complete within the configured timeout.
@@ -165,7 +167,7 @@ impl Error {
             Error::Transport {
                 operation,
                 connect: source.is_connect(),
-                source,
+                source: Arc::new(source),
             }
         }
     }

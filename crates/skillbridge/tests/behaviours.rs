@@ -508,7 +508,7 @@ async fn builder_and_redirect_transport_errors_are_not_retried() {
     let error = Error::Transport {
         operation: "get_hris_staffing_entity_skills",
         connect: false,
-        source: builder_error,
+        source: Arc::new(builder_error),
     };
     assert!(!error.is_retryable());
 

@@ -55,6 +55,92 @@ async fn one_token_for_many_concurrent_requests() {
     assert_eq!(techwolf.token_fetches(), 1);
 }
 
+/// A client with client credentials against `server`'s `/oauth/token`, retrying with `attempts`
+/// attempts, 1 ms apart and without jitter, on a recording sleeper: every waiter retries at once.
+fn credentials_client(server: &MockServer, attempts: u32) -> TechWolf {
+    TechWolf::builder()
+        .base_url(server.uri())
+        .token_url(format!("{}/oauth/token", server.uri()))
+        .tenant("acme")
+        .client_credentials("client-id", SECRET)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(attempts)
+                .initial_delay(Duration::from_millis(1))
+                .jitter(0.0),
+        )
+        .sleeper(Arc::new(RecordingSleeper::default()))
+        .build()
+        .unwrap()
+}
+
+async fn token_requests(server: &MockServer) -> usize {
+    let requests = server.received_requests().await.unwrap();
+    requests.iter().filter(|r| r.url.path() == "/oauth/token").count()
+}
+
+/// Before: each waiter made its own fetch after a failed one, one after another (17 token requests
+/// for 16 exports against an endpoint answering 503 to its first 16; 80 with the endpoint down
+/// throughout, where this test now counts 5).
+#[tokio::test]
+async fn waiters_share_a_failed_token_fetch_one_token_request_per_attempt() {
+    const EXPORTS: usize = 16;
+    let server = MockServer::start().await;
+    Stub::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Stub::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "abc", "expires_in": 600})))
+        .mount(&server)
+        .await;
+    Stub::given(method("POST"))
+        .and(path(EXPORT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
+        .mount(&server)
+        .await;
+    let techwolf = credentials_client(&server, 5);
+    let exports = (0..EXPORTS).map(|_| techwolf.employee_skill_clusters().send());
+    let pages = futures::future::join_all(exports).await;
+    assert!(pages.iter().all(Result::is_ok), "{pages:?}");
+    assert_eq!(
+        token_requests(&server).await,
+        2,
+        "one failed fetch shared by all, then one that succeeds"
+    );
+    assert_eq!(
+        techwolf.stats().retries,
+        EXPORTS as u64,
+        "every waiter had the failure and retried once"
+    );
+
+    // The endpoint down throughout: every attempt of every export fails, one token request each.
+    let down = MockServer::start().await;
+    Stub::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&down)
+        .await;
+    let techwolf = credentials_client(&down, 5);
+    let exports = (0..EXPORTS).map(|_| techwolf.employee_skill_clusters().send());
+    let failures = futures::future::join_all(exports).await;
+    for failure in &failures {
+        let error = failure.as_ref().expect_err("no token");
+        assert!(error.is_auth() && error.is_retryable(), "{error:?}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    }
+    assert_eq!(
+        token_requests(&down).await,
+        5,
+        "one token request per attempt, not per waiter"
+    );
+    let requests = down.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 5, "no export was sent without a token");
+}
+
 #[tokio::test]
 async fn token_is_refreshed_after_expiry() {
     let server = Mock::builder()
