@@ -91,6 +91,70 @@ async fn upsert_many_asking_64_never_exceeds_the_announced_limit_and_is_never_re
     );
 }
 
+/// A server that allows 4 writes in flight but announces its limit in hostile ways (flip-flopping
+/// with a huge value, zero, negative, not a number, beyond 64 bits): as long as 4 is the only sane
+/// value it announces, no more than 4 writes are ever in flight and none is refused. Before, the
+/// flip back to 100000 was adopted at once: 5 and more in flight, about half the writes refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_limit_announcements_never_put_more_in_flight_than_the_sane_one() {
+    let cycles: [&[&str]; 4] = [
+        &["4", "100000"],
+        &["100000", "4"],
+        &["4", "0", "-1", "abc", "", "18446744073709551616", " 4 ", "1e3", "4.5"],
+        &["0", "-4", "not a number", "4", "99999999"],
+    ];
+    for cycle in cycles {
+        let server = start(
+            builder()
+                .write_concurrency_limit(4)
+                .announced_write_limits(cycle.iter().copied())
+                .latency(Route::KomboUpsert, Duration::from_millis(2)),
+        )
+        .await;
+        let kombo = kombo(&server);
+        let inputs = new_expectations(&server, 40);
+        let outcomes: Vec<_> = hris(&kombo, &server)
+            .upsert_many(inputs)
+            .concurrency(64)
+            .collect()
+            .await;
+        assert_eq!(outcomes.len(), 40, "{cycle:?}");
+        for outcome in &outcomes {
+            assert!(outcome.result.is_ok(), "{cycle:?}: {:?}", outcome.result);
+            assert_eq!(outcome.attempts, 1, "{cycle:?}: input {} was refused", outcome.index);
+        }
+        assert_eq!(server.request_count(Route::KomboUpsert), 40, "{cycle:?}: no refusal");
+        let peak = server.peak_concurrent_writes();
+        assert!(peak <= 4, "{cycle:?}: peak {peak}");
+    }
+}
+
+/// Announcements that are never a usable limit leave the client to find the limit from refusals:
+/// every write still lands (nothing stalls), and the client stays near the real limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announcements_that_are_never_sane_do_not_stall_writes() {
+    let server = start(
+        builder()
+            .write_concurrency_limit(4)
+            .announced_write_limits(["0", "-1", "abc", "100000"])
+            .latency(Route::KomboUpsert, Duration::from_millis(2)),
+    )
+    .await;
+    let kombo = kombo(&server);
+    let inputs = new_expectations(&server, 40);
+    let before = server.expectations_count();
+    let outcomes: Vec<_> = tokio::time::timeout(
+        Duration::from_secs(60),
+        hris(&kombo, &server).upsert_many(inputs).collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the writes never stall");
+    assert!(outcomes.iter().all(|o| o.result.is_ok()), "{outcomes:?}");
+    assert_eq!(server.expectations_count(), before + 40, "each saved once");
+    let refused = server.request_count(Route::KomboUpsert) - 40;
+    assert!(refused < 40, "{refused} refusals: the window halves on each");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn single_upserts_from_every_handle_share_the_integrations_limit() {
     let server = start(builder().write_concurrency_limit(4)).await;

@@ -221,6 +221,7 @@ pub struct MockServerBuilder {
     latency: HashMap<Route, Duration>,
     faults: Vec<(Route, FaultRule)>,
     write_concurrency_limit: u32,
+    announced_write_limits: Vec<String>,
     rate_limit: Option<(u32, Duration)>,
     request_log_capacity: usize,
     contract_checks: bool,
@@ -248,6 +249,7 @@ impl std::fmt::Debug for MockServerBuilder {
             .field("token_ttl", &self.token_ttl)
             .field("faults", &self.faults)
             .field("write_concurrency_limit", &self.write_concurrency_limit)
+            .field("announced_write_limits", &self.announced_write_limits)
             .field("rate_limit", &self.rate_limit)
             .field("contract_checks", &self.contract_checks)
             .finish_non_exhaustive()
@@ -268,6 +270,7 @@ impl Default for MockServerBuilder {
             latency: HashMap::new(),
             faults: Vec::new(),
             write_concurrency_limit: 30,
+            announced_write_limits: Vec::new(),
             rate_limit: None,
             request_log_capacity: 1024,
             // Tests run in debug builds, benchmarks in release builds: see the crate docs.
@@ -349,6 +352,20 @@ impl MockServerBuilder {
     /// In-flight limit for Kombo writes (default 30, like Kombo's example); 0 means no limit.
     pub fn write_concurrency_limit(mut self, limit: u32) -> Self {
         self.write_concurrency_limit = limit;
+        self
+    }
+
+    /// What Kombo's write answers announce in `Concurrency-Limit`, one value per answer in a cycle
+    /// (default: the real [`write_concurrency_limit`](Self::write_concurrency_limit)), to play a
+    /// server whose announcements cannot be trusted: flip-flopping, huge, zero, negative or not a
+    /// number. The real limit is unchanged. [`MockServer::start`] refuses a value that is not a
+    /// valid header value.
+    pub fn announced_write_limits<I, S>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.announced_write_limits = values.into_iter().map(Into::into).collect();
         self
     }
 
@@ -476,6 +493,18 @@ impl MockServerBuilder {
         for (route, latency) in &self.latency {
             faults.set_latency(*route, *latency);
         }
+        let announced_limits = self
+            .announced_write_limits
+            .iter()
+            .map(|value| {
+                axum::http::HeaderValue::from_str(value).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("announced write limit {value:?} is not a valid header value"),
+                    )
+                })
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
         let creds = self.credentials();
         let core = Arc::new(Core::new(
             faults,
@@ -496,6 +525,7 @@ impl MockServerBuilder {
                 self.unsupported_filters.clone(),
             ),
             self.write_concurrency_limit,
+            announced_limits,
         ));
         let techwolf = Arc::new(TechwolfState {
             creds: creds.techwolf,

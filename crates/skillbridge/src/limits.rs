@@ -5,11 +5,14 @@
 //!   and streams: the response does not say what the limit is keyed on, and waiting for all of
 //!   them is the choice that never earns a `429`. (A `429` that comes anyway, say from another
 //!   process using the same key, is waited out by the retrier, which honours its `Retry-After`.)
-//! - [`ConcurrencyLimiter`]: requests in flight at once, adopting a limit the server announces
-//!   (a header the vendor module reads) as soon as one response carries it, and otherwise
-//!   additive-increase/multiplicative-decrease on the server's concurrency refusals. It starts
-//!   with one request in flight, so that the first answer announces the limit before the client
-//!   can exceed it.
+//! - [`ConcurrencyLimiter`]: requests in flight at once, following a limit the server announces
+//!   (a header the vendor module reads) and otherwise additive-increase/multiplicative-decrease on
+//!   the server's concurrency refusals. It starts with one request in flight, so that the first
+//!   answer announces the limit before the client can exceed it. An announcement is a ceiling
+//!   that moves down at once and up only gradually (one more per window of answers announcing
+//!   more), so a server whose announcements flip-flop is held to the lower one; a value outside
+//!   `1..=`[`UNANNOUNCED_LIMIT`] is not a limit and is ignored; a refusal always halves the window,
+//!   and no announcement undoes that.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -89,8 +92,9 @@ pub(crate) struct ConcurrencyLimiter {
 struct LimiterState {
     /// Requests allowed in flight (fractional so that additive increase can add `1/window`).
     window: f64,
-    /// The limit the server announced last, if any.
-    announced: Option<usize>,
+    /// The ceiling the server's announcements set, if it announced one (fractional so that a
+    /// higher announcement can raise it by `1/ceiling`).
+    announced: Option<f64>,
     /// Whether the window still doubles per round trip (until the first refusal or announcement).
     slow_start: bool,
     in_flight: usize,
@@ -109,12 +113,12 @@ impl Default for LimiterState {
 
 impl LimiterState {
     fn ceiling(&self) -> f64 {
-        self.announced.unwrap_or(UNANNOUNCED_LIMIT) as f64
+        self.announced.unwrap_or(UNANNOUNCED_LIMIT as f64)
     }
 
     fn allowed(&self) -> usize {
         // At least one: a limiter never stops everything.
-        (self.window.floor() as usize).max(1)
+        (self.window.min(self.ceiling()).floor() as usize).max(1)
     }
 }
 
@@ -161,14 +165,26 @@ impl ConcurrencyLimiter {
         self.lock().allowed()
     }
 
-    /// The server announced its limit: adopted at once when it is new, a ceiling afterwards (a
-    /// window reduced by refusals grows back towards it).
-    pub(crate) fn announce(&self, limit: usize) {
-        let limit = limit.max(1);
+    /// The server announced its limit. The first announcement is adopted at once (it answers the
+    /// probe); after that a lower one lowers the ceiling and the window at once, a higher one raises
+    /// the ceiling by one per window of such answers, and the window only grows with successes. A
+    /// limit of zero, or above [`UNANNOUNCED_LIMIT`], is no limit a client can follow: ignored.
+    pub(crate) fn announce(&self, limit: u64) {
+        if !(1..=UNANNOUNCED_LIMIT as u64).contains(&limit) {
+            return;
+        }
+        let limit = limit as f64;
         self.update(|state| {
-            if state.announced != Some(limit) {
-                state.announced = Some(limit);
-                state.window = limit as f64;
+            match state.announced {
+                None => {
+                    state.announced = Some(limit);
+                    state.window = limit;
+                }
+                Some(ceiling) if limit <= ceiling => {
+                    state.announced = Some(limit);
+                    state.window = state.window.min(limit);
+                }
+                Some(ceiling) => state.announced = Some((ceiling + 1.0 / ceiling).min(limit)),
             }
             state.slow_start = false;
         });
@@ -210,6 +226,50 @@ mod tests {
     use super::*;
     use crate::retry::TokioSleeper;
 
+    /// Before: each flip back to the high value undid the halving and the lower limit (5 and
+    /// more writes in flight against a server allowing 4; 30 refusals for 30 writes).
+    #[test]
+    fn a_flip_flopping_announcement_is_held_to_the_lower_limit() {
+        let limiter = ConcurrencyLimiter::default();
+        for _ in 0..1_000 {
+            limiter.announce(4);
+            limiter.succeeded();
+            assert_eq!(limiter.allowed(), 4);
+            limiter.announce(100_000);
+            limiter.succeeded();
+            assert_eq!(limiter.allowed(), 4, "{:?}", limiter.lock());
+        }
+        limiter.refused();
+        assert_eq!(limiter.allowed(), 2, "a refusal halves the window");
+        limiter.announce(4);
+        limiter.announce(1_000);
+        assert_eq!(limiter.allowed(), 2, "no announcement undoes a refusal");
+    }
+
+    #[test]
+    fn a_higher_announcement_is_followed_gradually_a_lower_one_at_once() {
+        let limiter = ConcurrencyLimiter::default();
+        limiter.announce(4);
+        let mut allowed = vec![limiter.allowed()];
+        for _ in 0..40 {
+            limiter.announce(8);
+            limiter.succeeded();
+            allowed.push(limiter.allowed());
+        }
+        assert!(
+            allowed.windows(2).all(|w| w[1] <= w[0] + 1),
+            "one more at a time: {allowed:?}"
+        );
+        assert_eq!(allowed[1], 4, "not at the first higher announcement");
+        assert_eq!(allowed.last(), Some(&8), "but in the end: {allowed:?}");
+        limiter.announce(3);
+        assert_eq!(limiter.allowed(), 3, "down at once");
+        for insane in [0, 1_025, u64::MAX] {
+            limiter.announce(insane);
+            assert_eq!(limiter.allowed(), 3, "{insane} is ignored");
+        }
+    }
+
     #[test]
     fn an_announced_limit_is_adopted_at_once_and_caps_growth() {
         let limiter = ConcurrencyLimiter::default();
@@ -242,7 +302,7 @@ mod tests {
         }
         assert_eq!(limiter.allowed(), 30, "back to the limit, not beyond");
         limiter.announce(12);
-        assert_eq!(limiter.allowed(), 12, "a new limit is adopted");
+        assert_eq!(limiter.allowed(), 12, "a lower limit is adopted at once");
     }
 
     #[test]

@@ -171,7 +171,8 @@ pub(super) async fn upsert(
                     Some("PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"),
                     format!("Too many concurrent actions for this integration (limit {limit}). Retry with backoff."),
                 );
-                r.headers_mut().insert("concurrency-limit", HeaderValue::from(*limit));
+                r.headers_mut()
+                    .insert("concurrency-limit", state.announced_limit(*limit));
                 r.headers_mut().insert("concurrency-remaining", HeaderValue::from(0u32));
                 return r;
             }
@@ -182,7 +183,7 @@ pub(super) async fn upsert(
     if let Some((limit, sem, _permit)) = &permit {
         response
             .headers_mut()
-            .insert("concurrency-limit", HeaderValue::from(*limit));
+            .insert("concurrency-limit", state.announced_limit(*limit));
         response.headers_mut().insert(
             "concurrency-remaining",
             HeaderValue::from(sem.available_permits() as u64),

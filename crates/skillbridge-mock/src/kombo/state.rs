@@ -2,7 +2,9 @@
 //! the write counters.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use axum::http::HeaderValue;
 
 use axum::extract::FromRef;
 use tokio::sync::Semaphore;
@@ -33,20 +35,41 @@ pub(crate) struct KomboState {
     pub(crate) data: KomboData,
     /// The in-flight write limit and its permits; `None` is unlimited.
     pub(crate) write_permits: Option<(u32, Arc<Semaphore>)>,
+    /// What `Concurrency-Limit` says on successive write answers, in a cycle; empty: the real limit.
+    announced_limits: Vec<HeaderValue>,
+    announcements: AtomicUsize,
     pub(crate) writes_in_flight: AtomicU64,
     pub(crate) peak_writes_in_flight: AtomicU64,
 }
 
 impl KomboState {
-    /// `write_limit` 0 is unlimited.
-    pub(crate) fn new(creds: Credentials, data: KomboData, write_limit: u32) -> Self {
+    /// `write_limit` 0 is unlimited; `announced_limits` (valid header values) replace what write
+    /// answers announce, in a cycle.
+    pub(crate) fn new(
+        creds: Credentials,
+        data: KomboData,
+        write_limit: u32,
+        announced_limits: Vec<HeaderValue>,
+    ) -> Self {
         Self {
             creds,
             data,
             write_permits: (write_limit > 0).then(|| (write_limit, Arc::new(Semaphore::new(write_limit as usize)))),
+            announced_limits,
+            announcements: AtomicUsize::new(0),
             writes_in_flight: AtomicU64::new(0),
             peak_writes_in_flight: AtomicU64::new(0),
         }
+    }
+
+    /// The `Concurrency-Limit` of the next write answer: the real `limit`, or the next announcement
+    /// of the configured cycle.
+    pub(crate) fn announced_limit(&self, limit: u32) -> HeaderValue {
+        if self.announced_limits.is_empty() {
+            return HeaderValue::from(limit);
+        }
+        let next = self.announcements.fetch_add(1, Ordering::SeqCst);
+        self.announced_limits[next % self.announced_limits.len()].clone()
     }
 
     /// The most writes handled at once so far.

@@ -349,7 +349,7 @@ impl Integration {
                 announced = headers
                     .get(CONCURRENCY_LIMIT)
                     .and_then(|value| value.to_str().ok())
-                    .and_then(|value| value.trim().parse::<usize>().ok());
+                    .and_then(|value| value.trim().parse::<u64>().ok());
             };
             self.client.exchange(request, UPSERT_OPERATION, read_limit).await
         })
