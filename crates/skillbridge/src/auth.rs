@@ -91,12 +91,11 @@ struct OAuthErrorBody {
     error_description: Option<String>,
 }
 
-/// A token in the cache, with the generation it was fetched in.
+/// A token to send, with the generation it was fetched in (0 for a token the user supplied).
 #[derive(Clone)]
 pub(crate) struct Token {
     pub(crate) value: SecretString,
     pub(crate) generation: u64,
-    expires_at: Instant,
 }
 
 impl fmt::Debug for Token {
@@ -124,7 +123,6 @@ impl TokenSource {
             TokenSource::Static(value) => Ok(Token {
                 value: value.clone(),
                 generation: 0,
-                expires_at: Instant::now() + Duration::from_secs(3600),
             }),
             TokenSource::ClientCredentials(cache) => cache.token().await,
         }
@@ -143,10 +141,11 @@ impl TokenSource {
     }
 }
 
-/// The outcome of the last fetch: the token, or the failure the callers that waited on it share.
+/// The outcome of the last fetch: the token and when to refresh it, or the failure the callers
+/// that waited on it share.
 #[derive(Default)]
 struct Cached {
-    token: Option<Token>,
+    token: Option<(Token, Instant)>,
     failure: Option<Error>,
 }
 
@@ -206,7 +205,7 @@ impl TokenCache {
         // Holding the lock across the fetch is what makes concurrent callers share one fetch.
         let mut cached = self.current.lock().await;
         let now = Instant::from_std(self.clock.now());
-        if let Some(token) = cached.token.as_ref().filter(|t| t.expires_at > now) {
+        if let Some((token, _)) = cached.token.as_ref().filter(|(_, refresh_at)| *refresh_at > now) {
             return Ok(token.clone());
         }
         if self.fetches_ended.load(Ordering::Acquire) != ended_before
@@ -216,25 +215,29 @@ impl TokenCache {
             return Err(failure.clone());
         }
         let outcome = self.fetch().await;
-        match &outcome {
-            Ok(token) => {
-                cached.token = Some(token.clone());
-                cached.failure = None;
-            }
-            Err(error) => cached.failure = Some(error.clone()),
-        }
         self.fetches_ended.fetch_add(1, Ordering::Release);
-        outcome
+        match outcome {
+            Ok((token, refresh_at)) => {
+                cached.token = Some((token.clone(), refresh_at));
+                cached.failure = None;
+                Ok(token)
+            }
+            Err(error) => {
+                cached.failure = Some(error.clone());
+                Err(error)
+            }
+        }
     }
 
     async fn invalidate(&self, generation: u64) {
         let mut cached = self.current.lock().await;
-        if cached.token.as_ref().is_some_and(|t| t.generation == generation) {
+        if cached.token.as_ref().is_some_and(|(t, _)| t.generation == generation) {
             cached.token = None;
         }
     }
 
-    async fn fetch(&self) -> Result<Token> {
+    /// A new token and when to refresh it.
+    async fn fetch(&self) -> Result<(Token, Instant)> {
         let c = &self.credentials;
         let body = TokenRequest {
             client_id: &c.client_id,
@@ -285,16 +288,47 @@ impl TokenCache {
         // Never let the margin eat the whole lifetime of a short-lived token.
         let margin = self.margin.min(lifetime / 2);
         let generation = self.generation.fetch_add(1, Ordering::Relaxed) + 1;
-        Ok(Token {
+        let token = Token {
             value: SecretString::from(token.access_token),
             generation,
-            expires_at: started + lifetime - margin,
-        })
+        };
+        Ok((token, started + lifetime - margin))
     }
 
     /// A token endpoint that echoes the secret must not put it in our errors; the text is cut
     /// after it is redacted, so that no cut leaves part of a secret behind.
     fn redact(&self, text: &str) -> String {
         self.secrets.with(None).text(text).chars().take(300).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_names_the_parts_but_never_a_secret() {
+        let token = Token {
+            value: SecretString::from("tok-VALUE".to_owned()),
+            generation: 7,
+        };
+        assert_eq!(format!("{token:?}"), r#"Token { value: "<redacted>", generation: 7 }"#);
+        let credentials = ClientCredentials {
+            token_url: "http://127.0.0.1:9/oauth/token".to_owned(),
+            client_id: "client".to_owned(),
+            client_secret: SecretString::from("secret-VALUE".to_owned()),
+            audience: "aud".to_owned(),
+            tenant: "acme".to_owned(),
+            scopes: vec!["read".to_owned()],
+        };
+        let shown = format!("{credentials:?}");
+        assert!(shown.contains(r#"client_secret: "<redacted>""#), "{shown}");
+        assert!(
+            shown.contains("client") && shown.contains("acme") && shown.contains("read"),
+            "{shown}"
+        );
+        assert!(!shown.contains("secret-VALUE"), "{shown}");
+        let source = TokenSource::Static(SecretString::from("tok-VALUE".to_owned()));
+        assert!(!format!("{source:?}").contains("tok-VALUE"));
     }
 }

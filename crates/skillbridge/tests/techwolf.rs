@@ -141,6 +141,79 @@ async fn waiters_share_a_failed_token_fetch_one_token_request_per_attempt() {
     assert_eq!(requests.len(), 5, "no export was sent without a token");
 }
 
+/// What a token request carries: the credentials, the tenant, and the scopes joined by spaces
+/// only when some are configured (none means all).
+#[tokio::test]
+async fn a_token_request_carries_the_scopes_only_when_configured() {
+    for (scopes, expected) in [
+        (vec!["read", "read_reports"], Some("read read_reports")),
+        (vec![], None),
+    ] {
+        let server = MockServer::start().await;
+        Stub::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "abc", "expires_in": 600})))
+            .mount(&server)
+            .await;
+        Stub::given(method("POST"))
+            .and(path(EXPORT))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
+            .mount(&server)
+            .await;
+        let techwolf = TechWolf::builder()
+            .base_url(server.uri())
+            .token_url(format!("{}/oauth/token", server.uri()))
+            .tenant("acme")
+            .audience("aud.example")
+            .client_credentials("client-id", SECRET)
+            .scopes(scopes.clone())
+            .build()
+            .unwrap();
+        techwolf.employee_skill_clusters().send().await.unwrap();
+        let requests = server.received_requests().await.unwrap();
+        let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+        let mut want = json!({
+            "client_id": "client-id", "client_secret": SECRET, "audience": "aud.example",
+            "grant_type": "client_credentials", "tenant": "acme"
+        });
+        if let Some(expected) = expected {
+            want["scopes"] = json!(expected);
+        }
+        assert_eq!(sent, want, "{scopes:?}");
+    }
+}
+
+/// A token endpoint answering 429 or a 5xx is asked again, paced by the retry policy; a 4xx
+/// other than 429 is final.
+#[tokio::test]
+async fn a_token_endpoint_429_or_5xx_is_retried_and_other_refusals_are_not() {
+    for (status, retried) in [(429, true), (500, true), (503, true), (400, false), (401, false)] {
+        let server = MockServer::start().await;
+        Stub::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(ResponseTemplate::new(status))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Stub::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "abc", "expires_in": 600})))
+            .mount(&server)
+            .await;
+        Stub::given(method("POST"))
+            .and(path(EXPORT))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
+            .mount(&server)
+            .await;
+        let outcome = credentials_client(&server, 3).employee_skill_clusters().send().await;
+        assert_eq!(outcome.is_ok(), retried, "{status}: {outcome:?}");
+        if let Err(error) = outcome {
+            assert!(error.is_auth() && !error.is_retryable(), "{status}: {error:?}");
+        }
+        assert_eq!(token_requests(&server).await, 1 + usize::from(retried), "{status}");
+    }
+}
+
 #[tokio::test]
 async fn token_is_refreshed_after_expiry() {
     let server = Mock::builder()
