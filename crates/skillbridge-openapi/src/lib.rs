@@ -7,6 +7,8 @@
 //! the `skillbridge` crate, which wraps these clients with retries, pagination streams, OAuth2 and
 //! typed errors.
 #![deny(missing_docs)]
+// docs.rs (and `.ci/run`) build the docs with `--cfg docsrs`: items say which feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 use std::sync::{Arc, Mutex, PoisonError};
 

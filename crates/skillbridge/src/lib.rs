@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+// docs.rs (and `.ci/run`) build the docs with `--cfg docsrs`: items say which feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 pub mod config;

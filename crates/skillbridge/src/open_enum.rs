@@ -100,6 +100,7 @@ macro_rules! open_enum {
         }
 
         #[cfg(feature = "schemars")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
         impl schemars::JsonSchema for $name {
             fn schema_name() -> String {
                 $schema_name.to_owned()

@@ -80,6 +80,7 @@ impl fmt::Display for ExpectedLevel {
 }
 
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for ExpectedLevel {
     fn schema_name() -> String {
         "ExpectedLevel".to_owned()
