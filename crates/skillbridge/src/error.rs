@@ -172,11 +172,62 @@ impl Error {
         }
     }
 
+    /// The error and its causes on one line (`report: cause: cause`), for a log line: `Display`
+    /// alone names what failed and leaves the causes to [`source`](std::error::Error::source).
+    ///
+    /// ```
+    /// # fn log(error: &skillbridge::Error) {
+    /// eprintln!("listing failed: {}", error.report());
+    /// # }
+    /// ```
+    pub fn report(&self) -> Report<'_> {
+        Report::new(self)
+    }
+
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Error::InvalidInput {
             field,
             reason: reason.into(),
         }
+    }
+}
+
+/// Any error and its chain of causes on one line, joined by `": "`; a cause whose text the line
+/// already ends with is not repeated (error types that print their source themselves). What
+/// `anyhow`'s `{:#}` and aws-sdk's `DisplayErrorContext` print, for errors of any type.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    error: &'a (dyn std::error::Error + 'static),
+}
+
+impl<'a> Report<'a> {
+    /// A report of `error` and its causes.
+    pub fn new(error: &'a (dyn std::error::Error + 'static)) -> Self {
+        Self { error }
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = self.error.to_string();
+        let mut cause = self.error.source();
+        while let Some(error) = cause {
+            let text = error.to_string();
+            if !text.is_empty() && !line.ends_with(&text) {
+                line.push_str(": ");
+                line.push_str(&text);
+            }
+            cause = error.source();
+        }
+        // One line, however a cause is laid out.
+        let mut words = line.split_whitespace();
+        if let Some(first) = words.next() {
+            f.write_str(first)?;
+        }
+        for word in words {
+            write!(f, " {word}")?;
+        }
+        Ok(())
     }
 }
 
@@ -360,6 +411,47 @@ pub(crate) fn body_snippet(body: &[u8]) -> String {
     let end = body.len().min(BODY_SNIPPET_LIMIT);
     let text = String::from_utf8_lossy(&body[..end]);
     text.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{text}")]
+    struct Chain {
+        text: &'static str,
+        #[source]
+        source: Option<Box<Chain>>,
+    }
+
+    fn chain(texts: &[&'static str]) -> Option<Box<Chain>> {
+        texts.split_first().map(|(text, rest)| {
+            Box::new(Chain {
+                text,
+                source: chain(rest),
+            })
+        })
+    }
+
+    #[test]
+    fn a_report_joins_every_cause_on_one_line_once() {
+        let error = chain(&["listing: could not connect", "tcp connect error", "Connection\nrefused"]).expect("chain");
+        assert_eq!(
+            Report::new(&*error).to_string(),
+            "listing: could not connect: tcp connect error: Connection refused"
+        );
+        let multi_line = chain(&["first\n  line", "second"]).expect("chain");
+        assert_eq!(Report::new(&*multi_line).to_string(), "first line: second");
+        let repeats = chain(&["outer: inner", "inner", ""]).expect("chain");
+        assert_eq!(
+            Report::new(&*repeats).to_string(),
+            "outer: inner",
+            "a cause already shown is not repeated"
+        );
+        let alone = Error::invalid("page_size", "must be 1..=250");
+        assert_eq!(alone.report().to_string(), alone.to_string());
+    }
 }
 
 fn body_suffix(body_start: &str) -> String {

@@ -143,4 +143,6 @@ async fn a_transport_error_names_its_cause_once() {
             assert!(!outer.contains(inner.as_str()), "{outer:?} repeats {inner:?}");
         }
     }
+    // The one-line report a log wants: the whole chain, in order, without walking it by hand.
+    assert_eq!(error.report().to_string(), chain.join(": "));
 }
