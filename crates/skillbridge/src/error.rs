@@ -413,6 +413,14 @@ pub(crate) fn body_snippet(body: &[u8]) -> String {
     text.trim().to_owned()
 }
 
+fn body_suffix(body_start: &str) -> String {
+    if body_start.is_empty() {
+        String::new()
+    } else {
+        format!("; body starts with {body_start:?}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,13 +459,5 @@ mod tests {
         );
         let alone = Error::invalid("page_size", "must be 1..=250");
         assert_eq!(alone.report().to_string(), alone.to_string());
-    }
-}
-
-fn body_suffix(body_start: &str) -> String {
-    if body_start.is_empty() {
-        String::new()
-    } else {
-        format!("; body starts with {body_start:?}")
     }
 }
