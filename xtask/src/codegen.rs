@@ -39,10 +39,15 @@ pub fn prepare(root: &Path, vendor: &Vendor) -> Result<Prepared> {
 
 /// Everything [`prepare`] does but hoisting (for measuring what hoisting saves).
 pub fn prepare_unhoisted(root: &Path, vendor: &Vendor) -> Result<Prepared> {
-    let docs = vendor.load_documents(root)?;
+    prepare_documents(vendor.load_documents(root)?, vendor.load_overlay(root)?)
+}
+
+/// Merge `docs`, apply `overlay`, check references and normalize: the vendor-independent part of
+/// [`prepare_unhoisted`].
+fn prepare_documents(docs: Vec<Document>, overlay: Option<Document>) -> Result<Prepared> {
     let mut spec = crate::spec::merge::merge(&docs)?;
     let mut inputs = docs;
-    if let Some(overlay_doc) = vendor.load_overlay(root)? {
+    if let Some(overlay_doc) = overlay {
         overlay::apply(&mut spec, &overlay_doc.value).map_err(|e| e.in_file(&overlay_doc.path))?;
         inputs.push(overlay_doc);
     }
@@ -65,6 +70,29 @@ fn attribute(error: Error, inputs: &[Document]) -> Error {
         Some(file) => error.in_file(&file),
         None => error,
     }
+}
+
+/// What `codegen --try` found out about one document that generates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tried {
+    /// Operations in the generated client.
+    pub operations: usize,
+    /// Lines of generated Rust.
+    pub lines: usize,
+}
+
+/// Run one document through the whole pipeline as a vendor of its own (no overlay, no named
+/// hoists), in memory: how a spec nobody has prepared for fares. `file` is read as given (relative
+/// to the current directory).
+pub fn try_document(file: &Path) -> Result<Tried> {
+    let doc = crate::spec::load::load(Path::new(""), file)?;
+    let mut prepared = prepare_documents(vec![doc], None)?;
+    hoist::hoist(&mut prepared.spec, &[]).map_err(|e| attribute(e, &prepared.inputs))?;
+    let code = render(&prepared.spec).map_err(|e| e.in_file(file))?;
+    Ok(Tried {
+        operations: refs::all_operations(&prepared.spec).count(),
+        lines: code.lines().count(),
+    })
 }
 
 /// Generate the Rust source for one vendor.

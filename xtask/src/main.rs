@@ -46,6 +46,18 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
+        Command::CodegenTry { file } => match codegen::try_document(&file) {
+            Ok(tried) => {
+                println!(
+                    "ok: {}: {} operations, {} lines of Rust",
+                    file.display(),
+                    tried.operations,
+                    tried.lines
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
         Command::Drift(args) => match xtask::drift::cli::run(&root, &args) {
             Ok(outcome) => {
                 print!("{}", outcome.stdout);
