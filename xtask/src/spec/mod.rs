@@ -9,6 +9,7 @@ pub mod hoist;
 pub mod load;
 pub mod merge;
 pub mod normalize;
+pub mod note;
 pub mod overlay;
 pub mod refs;
 pub mod schemas;
