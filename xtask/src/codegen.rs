@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::spec::load::Document;
 use crate::spec::note::Note;
+use crate::spec::operation_ids::{self, OperationIds};
 use crate::spec::{hoist, normalize, overlay, refs};
 use crate::vendor::Vendor;
 
@@ -42,19 +43,26 @@ pub fn prepare(root: &Path, vendor: &Vendor) -> Result<Prepared> {
 
 /// Everything [`prepare`] does but hoisting (for measuring what hoisting saves).
 pub fn prepare_unhoisted(root: &Path, vendor: &Vendor) -> Result<Prepared> {
-    prepare_documents(vendor.load_documents(root)?, vendor.load_overlay(root)?)
+    prepare_documents(
+        vendor.load_documents(root)?,
+        vendor.load_overlay(root)?,
+        vendor.operation_ids,
+    )
 }
 
 /// Merge `docs`, apply `overlay`, check references and normalize: the vendor-independent part of
 /// [`prepare_unhoisted`].
-fn prepare_documents(docs: Vec<Document>, overlay: Option<Document>) -> Result<Prepared> {
+fn prepare_documents(docs: Vec<Document>, overlay: Option<Document>, ids: OperationIds) -> Result<Prepared> {
     let mut spec = crate::spec::merge::merge(&docs)?;
+    // Before the overlay, so that it sees the derived names and can replace one.
+    let id_notes = operation_ids::assign(&mut spec, ids).map_err(|e| attribute(e, &docs))?;
     let mut inputs = docs;
     if let Some(overlay_doc) = overlay {
         overlay::apply(&mut spec, &overlay_doc.value).map_err(|e| e.in_file(&overlay_doc.path))?;
         inputs.push(overlay_doc);
     }
-    let mut notes = refs::check(&spec).map_err(|e| attribute(e, &inputs))?;
+    let mut notes = id_notes;
+    notes.extend(refs::check(&spec).map_err(|e| attribute(e, &inputs))?);
     let document = spec.clone();
     notes.extend(normalize::normalize(&mut spec).map_err(|e| attribute(e, &inputs))?);
     let notes = notes.into_iter().map(|n| attribute_note(n, &inputs)).collect();
@@ -105,7 +113,7 @@ pub struct Tried {
 /// to the current directory).
 pub fn try_document(file: &Path) -> Result<Tried> {
     let doc = crate::spec::load::load(Path::new(""), file)?;
-    let mut prepared = prepare_documents(vec![doc], None)?;
+    let mut prepared = prepare_documents(vec![doc], None, OperationIds::Derive)?;
     hoist::hoist(&mut prepared.spec, &[]).map_err(|e| attribute(e, &prepared.inputs))?;
     let code = render(&prepared.spec).map_err(|e| e.in_file(file))?;
     Ok(Tried {

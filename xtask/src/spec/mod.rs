@@ -10,6 +10,7 @@ pub mod load;
 pub mod merge;
 pub mod normalize;
 pub mod note;
+pub mod operation_ids;
 pub mod overlay;
 pub mod refs;
 pub mod schemas;
