@@ -92,6 +92,6 @@ fn codegen(root: &std::path::Path, check: bool) -> ExitCode {
 }
 
 fn fail(error: &xtask::error::Error) -> ExitCode {
-    eprintln!("error: {error}");
+    eprintln!("{}{error}", xtask::error::PREFIX);
     ExitCode::from(2)
 }

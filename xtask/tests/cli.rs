@@ -146,6 +146,12 @@ fn spec_that_makes_progenitor_panic() {
         err.contains("progenitor cannot generate a client for this spec"),
         "{err}"
     );
+    // The operation progenitor failed on, found by generating parts of the document.
+    assert!(
+        err.starts_with("error: specs/techwolf/openapi.yaml#/paths/~1export~1employees~1skill_clusters/post: "),
+        "{err}"
+    );
+    assert!(err.trim_end().chars().count() <= 200, "{err}");
 }
 
 #[test]

@@ -17,6 +17,8 @@ use crate::spec::operation_ids::{self, OperationIds};
 use crate::spec::{hoist, normalize, overlay, refs};
 use crate::vendor::Vendor;
 
+pub mod locate;
+
 /// The command that regenerates everything, shown whenever generated code is stale.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
 
@@ -203,10 +205,16 @@ fn settings() -> Result<GenerationSettings> {
 /// Run progenitor on a normalized document and pretty-print the result.
 ///
 /// progenitor and typify assert on shapes they do not support; such a panic is caught and
-/// returned as an error instead of reaching the user.
+/// returned as an error instead of reaching the user. Every failure names the JSON pointer of
+/// the node it concerns ([`locate`]), in words without progenitor's debug dumps.
 pub fn render(spec: &Value) -> Result<String> {
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(spec.clone())
-        .map_err(|e| Error::msg(format!("not a valid OpenAPI 3.0 document after normalization: {e}")))?;
+    render_unlocated(spec).map_err(|e| locate::locate(spec, e))
+}
+
+/// [`render`] without looking for the node a failure concerns (what [`locate`] tries on parts).
+fn render_unlocated(spec: &Value) -> Result<String> {
+    let openapi: openapiv3::OpenAPI =
+        serde_json::from_value(spec.clone()).map_err(|e| Error::msg(format!("{}{e}", locate::NOT_30)))?;
     let settings = settings()?;
     let tokens = catch_panic(|| Generator::new(&settings).generate_tokens(&openapi))?
         .map_err(|e| Error::msg(format!("progenitor: {e}")))?;
