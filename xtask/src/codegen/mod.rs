@@ -108,6 +108,8 @@ pub struct Tried {
     pub lines: usize,
     /// What the pipeline left out or does not enforce.
     pub notes: Vec<Note>,
+    /// The generated Rust source (without the `@generated` header).
+    pub code: String,
 }
 
 /// Run one document through the whole pipeline as a vendor of its own (no overlay, no named
@@ -122,6 +124,7 @@ pub fn try_document(file: &Path) -> Result<Tried> {
         operations: refs::all_operations(&prepared.spec).count(),
         lines: code.lines().count(),
         notes: prepared.notes,
+        code,
     })
 }
 

@@ -9,7 +9,7 @@
 //! - `webhooks` are left out (a client never calls them), with a note;
 //! - `jsonSchemaDialect` naming the OpenAPI 3.1 default dialect is dropped (it changes nothing);
 //! - an operation without `responses` (optional in 3.1) gets a `default` response without content:
-//!   the client hands back the raw response;
+//!   the client hands back the status and headers, no body;
 //! - a `default` response beside a 2XX becomes `4XX` + `5XX` (progenitor cannot mix one success
 //!   type with a `default` of another shape and panics).
 //!
@@ -108,7 +108,7 @@ fn document(doc: &mut Value, notes: &mut Vec<Note>) -> Result<()> {
 }
 
 /// 3.1 made `responses` optional; 3.0 requires at least one. Saying nothing about the answer is a
-/// `default` response without content: the generated operation returns the raw response.
+/// `default` response without content: the generated operation returns status and headers.
 fn missing_responses(operation: &mut Map<String, Value>, pointer: &str) -> Option<Note> {
     let empty = match operation.get("responses") {
         None => true,
@@ -124,7 +124,7 @@ fn missing_responses(operation: &mut Map<String, Value>, pointer: &str) -> Optio
     );
     Some(Note::info(
         join(pointer, "responses"),
-        "no responses: a `default` response without content, the client returns the raw response",
+        "no responses: a `default` response without content; the client returns status and headers, no body",
     ))
 }
 
