@@ -1,6 +1,7 @@
 //! `cargo xtask codegen [--check]`: specs in, committed progenitor client out.
 //!
-//! load → merge → overlay → normalize → hoist → progenitor → prettyplease → header → write.
+//! load → merge → operation ids → overlay → normalize → hoist → progenitor → prettyplease →
+//! header (with the notes) → write. A failure names the part it concerns ([`locate`]).
 //! Every vendor is generated in memory before anything is written, and each file is written to a
 //! temporary file and renamed, so a failure never leaves a partial generation behind.
 

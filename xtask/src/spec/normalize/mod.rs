@@ -2,7 +2,7 @@
 //! understands.
 //!
 //! General rules, each a rewrite of one construct wherever it appears. Schema positions
-//! ([`crate::spec::schemas`]) get the rules of [`schema`]: type arrays, `null` members, `const`,
+//! ([`crate::spec::schemas`]) get the rules of the `schema` module: type arrays, `null` members, `const`,
 //! `examples`, numeric exclusive bounds, `$ref` siblings, validation-only keywords. The document
 //! gets these:
 //! - `openapi: 3.1.x` becomes `3.0.3`;
