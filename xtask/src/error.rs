@@ -3,7 +3,19 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// A failure that stops a task. `Display` is a single line: `file#pointer: reason`.
+/// The longest line a refusal takes on stderr, [`PREFIX`] included: it fits a terminal and a CI
+/// annotation.
+pub const MAX_LINE: usize = 200;
+
+/// What the command line prints before an [`Error`].
+pub const PREFIX: &str = "error: ";
+
+/// The least of a reason an [`Error`] keeps when the file and pointer alone are long.
+const MIN_REASON: usize = 40;
+
+/// A failure that stops a task. `Display` is a single line that, after [`PREFIX`], is at most
+/// [`MAX_LINE`] characters (unless file and pointer alone are longer): `file#pointer: reason`,
+/// the reason cut with `…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     /// The input file the problem is in, when one is known.
@@ -45,15 +57,23 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, &self.pointer) {
-            (Some(file), Some(ptr)) => write!(f, "{}#{}: ", file.display(), ptr)?,
-            (Some(file), None) => write!(f, "{}: ", file.display())?,
-            (None, Some(ptr)) => write!(f, "#{ptr}: ")?,
-            (None, None) => {}
-        }
-        // One line, whatever the underlying message looked like.
+        let place = match (&self.file, &self.pointer) {
+            (Some(file), Some(ptr)) => format!("{}#{}: ", file.display(), ptr),
+            (Some(file), None) => format!("{}: ", file.display()),
+            (None, Some(ptr)) => format!("#{ptr}: "),
+            (None, None) => String::new(),
+        };
+        // One line, whatever the underlying message looked like, and a short one.
         let reason = self.reason.split_whitespace().collect::<Vec<_>>().join(" ");
-        f.write_str(&reason)
+        let room = MAX_LINE
+            .saturating_sub(PREFIX.len() + place.chars().count())
+            .max(MIN_REASON);
+        f.write_str(&place)?;
+        if reason.chars().count() <= room {
+            return f.write_str(&reason);
+        }
+        let cut: String = reason.chars().take(room - 1).collect();
+        write!(f, "{}…", cut.trim_end())
     }
 }
 
@@ -70,4 +90,22 @@ pub fn escape_segment(segment: &str) -> String {
 /// Append a segment to a JSON pointer.
 pub fn join(pointer: &str, segment: &str) -> String {
     format!("{pointer}/{}", escape_segment(segment))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_reason_is_cut_to_one_short_line() {
+        let err =
+            Error::at("/paths/~1x/get", format!("first\nline {}", "word ".repeat(100))).in_file(Path::new("a.yaml"));
+        let line = err.to_string();
+        let length = PREFIX.len() + line.chars().count();
+        assert!((MAX_LINE - 2..=MAX_LINE).contains(&length), "{length}: {line}");
+        assert!(line.starts_with("a.yaml#/paths/~1x/get: first line word"), "{line}");
+        assert!(line.ends_with('…') && !line.contains('\n'), "{line}");
+        let short = Error::at("/a", "short");
+        assert_eq!(short.to_string(), "#/a: short");
+    }
 }

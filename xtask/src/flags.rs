@@ -23,6 +23,7 @@ usage: cargo xtask [--root DIR] <command> [options]
 
 commands:
   codegen [--check]        regenerate crates/skillbridge-openapi/src/generated/ from specs/
+  codegen --try FILE       run one OpenAPI document through the pipeline, write nothing
   drift <vendor> ...       compare a vendor's vendored spec with upstream documents
   drift --base ... --against ...
                            compare any two OpenAPI 3.0/3.1 documents (or sets of them)
@@ -39,13 +40,17 @@ exit codes: 0 success, 1 check failed (stale code, drift at --fail-on), 2 bad in
 /// `cargo xtask codegen --help`.
 pub const CODEGEN_USAGE: &str = "\
 usage: cargo xtask codegen [--check]
+       cargo xtask codegen --try FILE
 
 Regenerate crates/skillbridge-openapi/src/generated/ from specs/ (load, merge, overlay,
 normalize, hoist, progenitor, prettyplease).
 
 options:
-  --check      regenerate in memory; print a diff and exit 1 if the committed code is stale
-  -h, --help   print this help
+  --check       regenerate in memory; print a diff and exit 1 if the committed code is stale
+  --try FILE    run one OpenAPI document (YAML or JSON) through the same pipeline as a vendor of
+                its own (no overlay, no named hoists) and print the outcome; nothing is written.
+                Exit 0 when a client generates, 2 with the one-line refusal when not
+  -h, --help    print this help
 ";
 
 /// `cargo xtask drift --help`.
@@ -105,6 +110,11 @@ pub enum Command {
     Codegen {
         /// Check instead of writing.
         check: bool,
+    },
+    /// `codegen --try FILE`: one document through the pipeline, nothing written.
+    CodegenTry {
+        /// The document to try.
+        file: PathBuf,
     },
     /// `drift ...`.
     Drift(Drift),
@@ -239,15 +249,24 @@ fn codegen(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command
         command: Some("codegen"),
     };
     let mut check = false;
+    let mut try_file = None;
     while let Some(arg) = p.next().map_err(e)? {
         match arg {
             Long("check") => check = true,
+            Long("try") => try_file = Some(PathBuf::from(p.value().map_err(e)?)),
             Long("root") => *root = Some(PathBuf::from(p.value().map_err(e)?)),
             Short('h') | Long("help") => return Ok(Command::Help(CODEGEN_USAGE)),
             other => return Err(e(other.unexpected())),
         }
     }
-    Ok(Command::Codegen { check })
+    match (check, try_file) {
+        (true, Some(_)) => Err(UsageError {
+            message: "codegen: --check and --try are exclusive".into(),
+            command: Some("codegen"),
+        }),
+        (_, Some(file)) => Ok(Command::CodegenTry { file }),
+        (check, None) => Ok(Command::Codegen { check }),
+    }
 }
 
 fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, UsageError> {
@@ -418,6 +437,14 @@ mod tests {
         assert!(parse(["codegen", "--root"]).is_err());
         assert!(cmd(&["frobnicate"]).is_err());
         assert!(cmd(&["codegen", "--chek"]).is_err());
+        assert_eq!(
+            cmd(&["codegen", "--try", "api.yaml"]).unwrap(),
+            Command::CodegenTry {
+                file: PathBuf::from("api.yaml")
+            }
+        );
+        assert!(cmd(&["codegen", "--try"]).is_err());
+        assert!(cmd(&["codegen", "--check", "--try", "api.yaml"]).is_err());
         assert!(cmd(&["vendor", "kombo"]).is_err());
         assert_eq!(
             cmd(&["vendor", "kombo", "--from", "a"]).unwrap(),

@@ -22,27 +22,19 @@ fn main() -> ExitCode {
             print!("{text}");
             ExitCode::SUCCESS
         }
-        Command::Codegen { check: false } => match codegen::write(&root, &VENDORS) {
-            Ok(written) if written.is_empty() => {
-                println!("generated code is up to date");
-                ExitCode::SUCCESS
-            }
-            Ok(written) => {
-                for path in written {
-                    println!("wrote {}", path.display());
+        Command::Codegen { check } => codegen(&root, check),
+        Command::CodegenTry { file } => match codegen::try_document(&file) {
+            Ok(tried) => {
+                for note in &tried.notes {
+                    eprintln!("{note}");
                 }
+                println!(
+                    "ok: {}: {} operations, {} lines of Rust",
+                    file.display(),
+                    tried.operations,
+                    tried.lines
+                );
                 ExitCode::SUCCESS
-            }
-            Err(e) => fail(&e),
-        },
-        Command::Codegen { check: true } => match codegen::check(&root, &VENDORS) {
-            Ok(Check::Fresh) => {
-                println!("generated code is up to date");
-                ExitCode::SUCCESS
-            }
-            Ok(Check::Stale(report)) => {
-                print!("{report}");
-                ExitCode::from(1)
             }
             Err(e) => fail(&e),
         },
@@ -63,7 +55,43 @@ fn main() -> ExitCode {
     }
 }
 
+/// `codegen [--check]`: the notes of every vendor on stderr, then write or compare.
+fn codegen(root: &std::path::Path, check: bool) -> ExitCode {
+    let outputs = match codegen::generate_all(root, &VENDORS) {
+        Ok(outputs) => outputs,
+        Err(e) => return fail(&e),
+    };
+    for note in outputs.iter().flat_map(|o| &o.notes) {
+        eprintln!("{note}");
+    }
+    if check {
+        return match codegen::compare(root, &outputs) {
+            Check::Fresh => {
+                println!("generated code is up to date");
+                ExitCode::SUCCESS
+            }
+            Check::Stale(report) => {
+                print!("{report}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    match codegen::write_outputs(root, outputs) {
+        Ok(written) if written.is_empty() => {
+            println!("generated code is up to date");
+            ExitCode::SUCCESS
+        }
+        Ok(written) => {
+            for path in written {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
 fn fail(error: &xtask::error::Error) -> ExitCode {
-    eprintln!("error: {error}");
+    eprintln!("{}{error}", xtask::error::PREFIX);
     ExitCode::from(2)
 }

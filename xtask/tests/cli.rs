@@ -146,6 +146,12 @@ fn spec_that_makes_progenitor_panic() {
         err.contains("progenitor cannot generate a client for this spec"),
         "{err}"
     );
+    // The operation progenitor failed on, found by generating parts of the document.
+    assert!(
+        err.starts_with("error: specs/techwolf/openapi.yaml#/paths/~1export~1employees~1skill_clusters/post: "),
+        "{err}"
+    );
+    assert!(err.trim_end().chars().count() <= 200, "{err}");
 }
 
 #[test]
@@ -335,4 +341,38 @@ fn codegen_on_fresh_inputs_says_up_to_date_and_writes_nothing() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn fixture_path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+#[test]
+fn try_runs_one_document_through_the_pipeline_and_writes_nothing() {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--try"])
+        .arg(fixture_path("normalize/every-rule.yaml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.starts_with("ok: ") && stdout.contains("every-rule.yaml: 1 operations, "),
+        "{stdout}"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--try"])
+        .arg(fixture_path("normalize/prefix-items.yaml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("prefix-items.yaml#/components/schemas/Pair/prefixItems: "),
+        "{stderr}"
+    );
 }

@@ -2,13 +2,16 @@
 //! keys of a path item are HTTP methods. Codegen, drift and vendor all go through here.
 //!
 //! Every local `$ref` must point at something: progenitor would otherwise fail deep inside, or
-//! panic, with no hint of where the reference was ([`check`]). The differ follows references
+//! panic, with no hint of where the reference was ([`check`]). Vendor extensions (`x-…`) and
+//! `webhooks` are not checked: codegen never reads them, so a reference there that does not
+//! resolve is a note, not a refusal. The differ follows references
 //! leniently instead ([`follow`]): a document under comparison may be broken, and that is a
 //! finding, not a reason to stop.
 
 use serde_json::Value;
 
 use crate::error::{Error, Result, join};
+use crate::spec::note::Note;
 
 /// The HTTP methods an OpenAPI path item may hold, in the order the specification lists them
 /// (the order in which operations are visited everywhere).
@@ -119,8 +122,11 @@ pub fn try_follow<'a>(doc: &'a Value, value: &'a Value) -> Option<&'a Value> {
     }
 }
 
-/// Check that every `$ref` in `doc` is a local JSON pointer that resolves within `doc`.
-pub fn check(doc: &Value) -> Result<()> {
+/// Check that every `$ref` in `doc` is a local JSON pointer that resolves within `doc`, outside
+/// vendor extensions and `webhooks`. Returns a note for each extension holding a `$ref` that
+/// does not resolve (left unchecked because codegen never reads it).
+pub fn check(doc: &Value) -> Result<Vec<Note>> {
+    let mut notes = Vec::new();
     let mut stack = vec![(String::new(), doc)];
     while let Some((pointer, value)) = stack.pop() {
         match value {
@@ -133,7 +139,18 @@ pub fn check(doc: &Value) -> Result<()> {
                         .map_err(|reason| Error::at(join(&pointer, "$ref"), reason))?;
                 }
                 for (key, child) in map.iter().rev() {
-                    stack.push((join(&pointer, key), child));
+                    let child_pointer = join(&pointer, key);
+                    if key.starts_with("x-") {
+                        if !resolves_everywhere(doc, child) {
+                            notes.push(Note::info(
+                                child_pointer,
+                                "a `$ref` in this vendor extension does not resolve; left unchecked, codegen never \
+                                 reads extensions",
+                            ));
+                        }
+                    } else if !(pointer.is_empty() && key == "webhooks") {
+                        stack.push((child_pointer, child));
+                    }
                 }
             }
             Value::Array(items) => {
@@ -144,7 +161,22 @@ pub fn check(doc: &Value) -> Result<()> {
             _ => {}
         }
     }
-    Ok(())
+    notes.reverse();
+    Ok(notes)
+}
+
+/// Whether every `$ref` inside `value` is a string that resolves within `doc`.
+fn resolves_everywhere(doc: &Value, value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            let own = map
+                .get("$ref")
+                .is_none_or(|r| r.as_str().is_some_and(|r| target(doc, r).is_ok()));
+            own && map.values().all(|v| resolves_everywhere(doc, v))
+        }
+        Value::Array(items) => items.iter().all(|v| resolves_everywhere(doc, v)),
+        _ => true,
+    }
 }
 
 /// `$ref` values are URIs: `%7B` and friends may appear in path keys.
@@ -193,6 +225,17 @@ mod tests {
             err.to_string(),
             "#/paths/~1x/get/responses/200/$ref: unknown reference #/components/responses/Nope"
         );
+    }
+
+    #[test]
+    fn extensions_and_webhooks_are_not_checked_but_noted() {
+        let doc = json!({
+            "webhooks": {"a": {"$ref": "other.yaml#/a"}},
+            "paths": {"/x": {"get": {"x-policy": [{"$ref": "#/components/x-policies/Nope"}], "x-ok": {"$ref": "#/paths"}}}}
+        });
+        let notes = check(&doc).unwrap();
+        let pointers: Vec<&str> = notes.iter().map(|n| n.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/paths/~1x/get/x-policy"]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Result;
 use crate::spec::hoist::Hoist;
 use crate::spec::load::{self, Document};
+use crate::spec::operation_ids::OperationIds;
 
 /// One API vendor.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +24,8 @@ pub struct Vendor {
     pub overlay: Option<&'static str>,
     /// Named hoists: the concepts that deserve a deliberate Rust type name.
     pub hoists: &'static [Hoist],
+    /// Whether an operation without an `operationId` gets a derived one or refuses the document.
+    pub operation_ids: OperationIds,
 }
 
 impl Vendor {
@@ -90,6 +93,7 @@ pub const KOMBO: Vendor = Vendor {
             pointer: "/components/schemas/ErrorDetail/properties/code",
         },
     ],
+    operation_ids: OperationIds::Derive,
 };
 
 /// TechWolf's export API: a hand-written spec (TechWolf publishes none), already componentized.
@@ -98,6 +102,7 @@ pub const TECHWOLF: Vendor = Vendor {
     inputs: &["specs/techwolf/openapi.yaml"],
     overlay: None,
     hoists: &[],
+    operation_ids: OperationIds::Derive,
 };
 
 /// Look a vendor up by name.

@@ -1,6 +1,7 @@
 //! `cargo xtask codegen [--check]`: specs in, committed progenitor client out.
 //!
-//! load → merge → overlay → normalize → hoist → progenitor → prettyplease → header → write.
+//! load → merge → operation ids → overlay → normalize → hoist → progenitor → prettyplease →
+//! header (with the notes) → write. A failure names the part it concerns ([`locate`]).
 //! Every vendor is generated in memory before anything is written, and each file is written to a
 //! temporary file and renamed, so a failure never leaves a partial generation behind.
 
@@ -12,8 +13,12 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::spec::load::Document;
+use crate::spec::note::Note;
+use crate::spec::operation_ids::{self, OperationIds};
 use crate::spec::{hoist, normalize, overlay, refs};
 use crate::vendor::Vendor;
+
+pub mod locate;
 
 /// The command that regenerates everything, shown whenever generated code is stale.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
@@ -28,6 +33,8 @@ pub struct Prepared {
     pub document: Value,
     /// The normalized, hoisted OpenAPI 3.0.3 document.
     pub spec: Value,
+    /// What the pipeline left out of the client or does not enforce, each naming its file.
+    pub notes: Vec<Note>,
 }
 
 /// Load, merge, apply the overlay, normalize and hoist one vendor's spec.
@@ -39,17 +46,43 @@ pub fn prepare(root: &Path, vendor: &Vendor) -> Result<Prepared> {
 
 /// Everything [`prepare`] does but hoisting (for measuring what hoisting saves).
 pub fn prepare_unhoisted(root: &Path, vendor: &Vendor) -> Result<Prepared> {
-    let docs = vendor.load_documents(root)?;
+    prepare_documents(
+        vendor.load_documents(root)?,
+        vendor.load_overlay(root)?,
+        vendor.operation_ids,
+    )
+}
+
+/// Merge `docs`, apply `overlay`, check references and normalize: the vendor-independent part of
+/// [`prepare_unhoisted`].
+fn prepare_documents(docs: Vec<Document>, overlay: Option<Document>, ids: OperationIds) -> Result<Prepared> {
     let mut spec = crate::spec::merge::merge(&docs)?;
+    // Before the overlay, so that it sees the derived names and can replace one.
+    let id_notes = operation_ids::assign(&mut spec, ids).map_err(|e| attribute(e, &docs))?;
     let mut inputs = docs;
-    if let Some(overlay_doc) = vendor.load_overlay(root)? {
+    if let Some(overlay_doc) = overlay {
         overlay::apply(&mut spec, &overlay_doc.value).map_err(|e| e.in_file(&overlay_doc.path))?;
         inputs.push(overlay_doc);
     }
-    refs::check(&spec).map_err(|e| attribute(e, &inputs))?;
+    let mut notes = id_notes;
+    notes.extend(refs::check(&spec).map_err(|e| attribute(e, &inputs))?);
     let document = spec.clone();
-    normalize::normalize(&mut spec).map_err(|e| attribute(e, &inputs))?;
-    Ok(Prepared { inputs, document, spec })
+    notes.extend(normalize::normalize(&mut spec).map_err(|e| attribute(e, &inputs))?);
+    let notes = notes.into_iter().map(|n| attribute_note(n, &inputs)).collect();
+    Ok(Prepared {
+        inputs,
+        document,
+        spec,
+        notes,
+    })
+}
+
+/// Name the input file a note's pointer comes from, as [`attribute`] does for errors.
+fn attribute_note(note: Note, inputs: &[Document]) -> Note {
+    match attribute(Error::at(note.pointer.clone(), ""), inputs).file {
+        Some(file) => note.in_file(&file),
+        None => note,
+    }
 }
 
 /// Name the input file an error's pointer comes from (the first document that has it).
@@ -67,13 +100,43 @@ fn attribute(error: Error, inputs: &[Document]) -> Error {
     }
 }
 
+/// What `codegen --try` found out about one document that generates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tried {
+    /// Operations in the generated client.
+    pub operations: usize,
+    /// Lines of generated Rust.
+    pub lines: usize,
+    /// What the pipeline left out or does not enforce.
+    pub notes: Vec<Note>,
+    /// The generated Rust source (without the `@generated` header).
+    pub code: String,
+}
+
+/// Run one document through the whole pipeline as a vendor of its own (no overlay, no named
+/// hoists), in memory: how a spec nobody has prepared for fares. `file` is read as given (relative
+/// to the current directory).
+pub fn try_document(file: &Path) -> Result<Tried> {
+    let doc = crate::spec::load::load(Path::new(""), file)?;
+    let mut prepared = prepare_documents(vec![doc], None, OperationIds::Derive)?;
+    hoist::hoist(&mut prepared.spec, &[]).map_err(|e| attribute(e, &prepared.inputs))?;
+    let code = render(&prepared.spec).map_err(|e| e.in_file(file))?;
+    Ok(Tried {
+        operations: refs::all_operations(&prepared.spec).count(),
+        lines: code.lines().count(),
+        notes: prepared.notes,
+        code,
+    })
+}
+
 /// Generate the Rust source for one vendor.
 pub fn generate(root: &Path, vendor: &Vendor) -> Result<String> {
     Ok(generate_files(root, vendor)?.0)
 }
 
-/// Generate one vendor's Rust source and its prepared document (deterministic, pretty JSON).
-pub fn generate_files(root: &Path, vendor: &Vendor) -> Result<(String, String)> {
+/// Generate one vendor's Rust source (its `@generated` header followed by one comment line per
+/// note), its prepared document (deterministic, pretty JSON) and the notes.
+pub fn generate_files(root: &Path, vendor: &Vendor) -> Result<(String, String, Vec<Note>)> {
     let prepared = prepare(root, vendor)?;
     let code = render(&prepared.spec).map_err(|e| {
         let files: Vec<_> = prepared.inputs.iter().map(|d| d.path.display().to_string()).collect();
@@ -83,7 +146,8 @@ pub fn generate_files(root: &Path, vendor: &Vendor) -> Result<(String, String)> 
         }
     })?;
     let document = document_json(&prepared.document)?;
-    Ok((format!("{}\n\n{code}", header(&prepared.inputs)), document))
+    let head = header_with_notes(&prepared.inputs, &prepared.notes);
+    Ok((format!("{head}\n\n{code}"), document, prepared.notes))
 }
 
 /// The prepared document as committed: pretty JSON in the specs' key order, one final newline.
@@ -111,6 +175,16 @@ pub fn header(inputs: &[Document]) -> String {
     )
 }
 
+/// The `@generated` line followed by one comment line per note: a file without notes keeps the
+/// bytes it had before notes existed.
+pub fn header_with_notes(inputs: &[Document], notes: &[Note]) -> String {
+    let mut head = header(inputs);
+    for note in notes {
+        head.push_str(&format!("\n// {note}"));
+    }
+    head
+}
+
 /// The progenitor settings shared by every vendor.
 fn settings() -> Result<GenerationSettings> {
     let tokens = |s: &str| {
@@ -135,10 +209,16 @@ fn settings() -> Result<GenerationSettings> {
 /// Run progenitor on a normalized document and pretty-print the result.
 ///
 /// progenitor and typify assert on shapes they do not support; such a panic is caught and
-/// returned as an error instead of reaching the user.
+/// returned as an error instead of reaching the user. Every failure names the JSON pointer of
+/// the node it concerns ([`locate`]), in words without progenitor's debug dumps.
 pub fn render(spec: &Value) -> Result<String> {
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(spec.clone())
-        .map_err(|e| Error::msg(format!("not a valid OpenAPI 3.0 document after normalization: {e}")))?;
+    render_unlocated(spec).map_err(|e| locate::locate(spec, e))
+}
+
+/// [`render`] without looking for the node a failure concerns (what [`locate`] tries on parts).
+fn render_unlocated(spec: &Value) -> Result<String> {
+    let openapi: openapiv3::OpenAPI =
+        serde_json::from_value(spec.clone()).map_err(|e| Error::msg(format!("{}{e}", locate::NOT_30)))?;
     let settings = settings()?;
     let tokens = catch_panic(|| Generator::new(&settings).generate_tokens(&openapi))?
         .map_err(|e| Error::msg(format!("progenitor: {e}")))?;
@@ -215,20 +295,24 @@ pub struct Output {
     pub path: PathBuf,
     /// Expected content.
     pub content: String,
+    /// What the pipeline left out of this output or does not enforce (shown on stderr).
+    pub notes: Vec<Note>,
 }
 
 /// Generate every vendor in memory: its Rust source and its prepared document.
 pub fn generate_all(root: &Path, vendors: &[Vendor]) -> Result<Vec<Output>> {
     let mut outputs = Vec::new();
     for vendor in vendors {
-        let (code, document) = generate_files(root, vendor)?;
+        let (code, document, notes) = generate_files(root, vendor)?;
         outputs.push(Output {
             path: vendor.output(),
             content: code,
+            notes,
         });
         outputs.push(Output {
             path: vendor.document_output(),
             content: document,
+            notes: Vec::new(),
         });
     }
     Ok(outputs)
@@ -245,8 +329,13 @@ pub enum Check {
 
 /// Regenerate in memory and compare with the files on disk.
 pub fn check(root: &Path, vendors: &[Vendor]) -> Result<Check> {
+    Ok(compare(root, &generate_all(root, vendors)?))
+}
+
+/// Compare generated outputs with the files on disk.
+pub fn compare(root: &Path, outputs: &[Output]) -> Check {
     let mut report = String::new();
-    for output in generate_all(root, vendors)? {
+    for output in outputs {
         let current = std::fs::read_to_string(root.join(&output.path)).unwrap_or_default();
         if current != output.content {
             let name = output.path.display().to_string();
@@ -260,19 +349,23 @@ pub fn check(root: &Path, vendors: &[Vendor]) -> Result<Check> {
             );
         }
     }
-    Ok(if report.is_empty() {
+    if report.is_empty() {
         Check::Fresh
     } else {
         report.push_str(&format!(
             "\ngenerated code is stale: run `{FIX_COMMAND}` and commit the result\n"
         ));
         Check::Stale(report)
-    })
+    }
 }
 
 /// Regenerate and write every file that changed. Returns the paths written.
 pub fn write(root: &Path, vendors: &[Vendor]) -> Result<Vec<PathBuf>> {
-    let outputs = generate_all(root, vendors)?;
+    write_outputs(root, generate_all(root, vendors)?)
+}
+
+/// Write every generated output that differs from the file on disk. Returns the paths written.
+pub fn write_outputs(root: &Path, outputs: Vec<Output>) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for output in outputs {
         let path = root.join(&output.path);
@@ -284,4 +377,26 @@ pub fn write(root: &Path, vendors: &[Vendor]) -> Result<Vec<PathBuf>> {
         written.push(output.path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_follow_the_generated_line_only_when_there_are_some() {
+        let inputs = [Document {
+            path: PathBuf::from("specs/a.yaml"),
+            value: Value::Null,
+            sha256: "00".into(),
+        }];
+        let plain = header(&inputs);
+        assert_eq!(header_with_notes(&inputs, &[]), plain);
+        let notes = [Note::info("/webhooks", "left out").in_file(Path::new("specs/a.yaml"))];
+        assert_eq!(
+            header_with_notes(&inputs, &notes),
+            format!("{plain}\n// note: specs/a.yaml#/webhooks: left out")
+        );
+    }
 }

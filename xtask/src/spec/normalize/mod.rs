@@ -1,84 +1,66 @@
 //! Normalize an OpenAPI 3.1 document to 3.0.3, the dialect progenitor (through `openapiv3`)
 //! understands.
 //!
-//! One rule per 3.1 construct, each a general rewrite of schema positions (see [`crate::spec::schemas`]):
-//! - `type: [T, "null"]` becomes `type: T` + `nullable: true`;
-//! - `const: v` becomes `enum: [v]`;
-//! - `examples: [a, ...]` in a schema becomes `example: a`;
-//! - numeric `exclusiveMinimum`/`exclusiveMaximum` become `minimum`/`maximum` + the boolean form;
-//! - `$ref` with sibling keywords becomes `allOf: [{$ref}]` + the siblings (3.0 ignores siblings);
+//! General rules, each a rewrite of one construct wherever it appears. Schema positions
+//! ([`crate::spec::schemas`]) get the rules of the `schema` module: type arrays, `null` members, `const`,
+//! `examples`, numeric exclusive bounds, `$ref` siblings, validation-only keywords. The document
+//! gets these:
+//! - `openapi: 3.1.x` becomes `3.0.3`;
+//! - `webhooks` are left out (a client never calls them), with a note;
+//! - `jsonSchemaDialect` naming the OpenAPI 3.1 default dialect is dropped (it changes nothing);
+//! - an operation without `responses` (optional in 3.1) gets a `default` response without content:
+//!   the client hands back the status and headers, no body;
 //! - a `default` response beside a 2XX becomes `4XX` + `5XX` (progenitor cannot mix one success
-//!   type with a `default` of another shape and panics);
-//! - `openapi: 3.1.x` becomes `3.0.3`.
+//!   type with a `default` of another shape and panics).
 //!
-//! What has no 3.0 equivalent (several non-null types, `prefixItems`, `if`/`then`/`else`, …) is an
-//! error naming the JSON pointer, never a silent drop.
+//! What has no 3.0 equivalent (`prefixItems`, `if`/`then`/`else`, another schema dialect, …) is
+//! an error naming the JSON pointer, never a silent drop.
+
+mod schema;
 
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result, join};
+use crate::spec::note::Note;
 use crate::spec::{refs, schemas};
 
-/// 3.1 (JSON Schema 2020-12) keywords with no OpenAPI 3.0 equivalent.
-const UNMAPPABLE: [&str; 18] = [
-    "prefixItems",
-    "if",
-    "then",
-    "else",
-    "$defs",
-    "dependentSchemas",
-    "dependentRequired",
-    "patternProperties",
-    "propertyNames",
-    "contains",
-    "minContains",
-    "maxContains",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "$dynamicRef",
-    "$dynamicAnchor",
-    "contentSchema",
-    "$id",
-];
+/// The schema dialect every OpenAPI 3.1 document has unless it names another one.
+const DEFAULT_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
 
-/// Keywords that only annotate a `$ref`; OpenAPI 3.0 ignores them beside `$ref`, so dropping
-/// them there changes no meaning.
-const REF_ANNOTATIONS: [&str; 2] = ["description", "summary"];
-
-/// Normalize `doc` in place.
-pub fn normalize(doc: &mut Value) -> Result<()> {
-    document(doc)?;
-    for pointer in schemas::all(doc) {
-        let Some(Value::Object(schema)) = doc.pointer_mut(&pointer) else {
-            if doc.pointer(&pointer).is_some_and(|v| !v.is_boolean()) {
-                return Err(Error::at(pointer, "a schema must be an object"));
-            }
-            continue;
-        };
-        schema_rules(schema, &pointer)?;
+/// Normalize `doc` in place. Returns what was left out or not enforced, as notes.
+pub fn normalize(doc: &mut Value) -> Result<Vec<Note>> {
+    let mut notes = Vec::new();
+    document(doc, &mut notes)?;
+    // Parents before children, and a node's children listed only after its rules ran: a rule
+    // may move subschemas (a `oneOf` member merged into its parent), and they must be normalized
+    // where they end up.
+    let mut stack: Vec<String> = schemas::roots(doc).into_iter().rev().collect();
+    while let Some(pointer) = stack.pop() {
+        match doc.pointer_mut(&pointer) {
+            Some(Value::Object(node)) => schema::rules(node, &pointer, &mut notes)?,
+            Some(Value::Bool(_)) | None => continue,
+            Some(_) => return Err(Error::at(pointer, "a schema must be an object")),
+        }
+        if let Some(node) = doc.pointer(&pointer) {
+            stack.extend(schemas::children(node, &pointer).into_iter().rev());
+        }
     }
     let operations: Vec<String> = refs::all_operations(doc).map(|o| o.pointer()).collect();
     for pointer in operations {
-        if let Some(Value::Object(responses)) = doc.pointer_mut(&join(&pointer, "responses")) {
+        let Some(Value::Object(operation)) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        if let Some(note) = missing_responses(operation, &pointer) {
+            notes.push(note);
+        }
+        if let Some(Value::Object(responses)) = operation.get_mut("responses") {
             default_response(responses);
         }
     }
-    Ok(())
+    Ok(notes)
 }
 
-/// Apply every schema rule to one schema node.
-pub fn schema_rules(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
-    unmappable(schema, pointer)?;
-    ref_siblings(schema);
-    type_array(schema, pointer)?;
-    constant(schema, pointer)?;
-    examples(schema, pointer)?;
-    exclusive_bound(schema, pointer, "exclusiveMinimum", "minimum")?;
-    exclusive_bound(schema, pointer, "exclusiveMaximum", "maximum")?;
-    Ok(())
-}
-
-fn document(doc: &mut Value) -> Result<()> {
+fn document(doc: &mut Value, notes: &mut Vec<Note>) -> Result<()> {
     let Value::Object(root) = doc else {
         return Err(Error::at("/", "an OpenAPI document must be an object"));
     };
@@ -88,14 +70,31 @@ fn document(doc: &mut Value) -> Result<()> {
         None => return Err(Error::at("/openapi", "missing `openapi` version string")),
     }
     root.insert("openapi".into(), json!("3.0.3"));
-    for key in ["webhooks", "jsonSchemaDialect"] {
-        if root.get(key).is_some_and(|v| v != &json!({})) {
-            return Err(Error::at(
-                join("", key),
-                format!("`{key}` has no OpenAPI 3.0 equivalent"),
+    match root.shift_remove("webhooks") {
+        Some(Value::Object(hooks)) if !hooks.is_empty() => {
+            let names: Vec<&str> = hooks.keys().map(String::as_str).collect();
+            notes.push(Note::info(
+                "/webhooks",
+                format!(
+                    "left out of the client (a client never calls webhooks): {}",
+                    names.join(", ")
+                ),
             ));
         }
-        root.shift_remove(key);
+        Some(Value::Object(_)) | None => {}
+        Some(_) => return Err(Error::at("/webhooks", "`webhooks` must be an object")),
+    }
+    match root.get("jsonSchemaDialect") {
+        None => {}
+        Some(dialect) if dialect == DEFAULT_DIALECT => {
+            root.shift_remove("jsonSchemaDialect");
+        }
+        Some(dialect) => {
+            return Err(Error::at(
+                "/jsonSchemaDialect",
+                format!("schema dialect {dialect} has no OpenAPI 3.0 equivalent"),
+            ));
+        }
     }
     if root.get("components").and_then(|c| c.get("pathItems")).is_some() {
         return Err(Error::at(
@@ -108,132 +107,25 @@ fn document(doc: &mut Value) -> Result<()> {
     Ok(())
 }
 
-fn unmappable(schema: &Map<String, Value>, pointer: &str) -> Result<()> {
-    match UNMAPPABLE.iter().find(|k| schema.contains_key(**k)) {
-        Some(key) => Err(Error::at(
-            join(pointer, key),
-            format!("`{key}` (OpenAPI 3.1) has no OpenAPI 3.0 equivalent"),
-        )),
-        None => Ok(()),
-    }
-}
-
-/// `$ref` beside other keywords: 3.1 applies both, 3.0 ignores the siblings.
-fn ref_siblings(schema: &mut Map<String, Value>) {
-    if !schema.contains_key("$ref") {
-        return;
-    }
-    for key in REF_ANNOTATIONS {
-        schema.shift_remove(key);
-    }
-    if schema.len() > 1 {
-        let reference = schema.shift_remove("$ref").unwrap_or(Value::Null);
-        // Appended after an existing `allOf`'s members, not before: they keep their pointers, which
-        // the caller has already listed for normalizing (moving them would skip them).
-        let mut all_of = match schema.shift_remove("allOf") {
-            Some(Value::Array(existing)) => existing,
-            _ => Vec::new(),
-        };
-        all_of.push(json!({ "$ref": reference }));
-        schema.insert("allOf".into(), Value::Array(all_of));
-    }
-}
-
-fn type_array(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
-    let Some(Value::Array(types)) = schema.get("type") else {
-        if schema.get("type").is_some_and(|t| t == "null") {
-            return Err(Error::at(
-                join(pointer, "type"),
-                "`type: null` has no OpenAPI 3.0 equivalent",
-            ));
-        }
-        return Ok(());
+/// 3.1 made `responses` optional; 3.0 requires at least one. Saying nothing about the answer is a
+/// `default` response without content: the generated operation returns status and headers.
+fn missing_responses(operation: &mut Map<String, Value>, pointer: &str) -> Option<Note> {
+    let empty = match operation.get("responses") {
+        None => true,
+        Some(Value::Object(responses)) => responses.is_empty(),
+        Some(_) => false,
     };
-    let nullable = types.iter().any(|t| t == "null");
-    let others: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
-    let single = match others.as_slice() {
-        [one] if one.is_string() => (*one).clone(),
-        [] => {
-            return Err(Error::at(
-                join(pointer, "type"),
-                "a type array with only `null` has no OpenAPI 3.0 equivalent",
-            ));
-        }
-        _ => {
-            return Err(Error::at(
-                join(pointer, "type"),
-                format!(
-                    "a type array with several non-null types ({}) has no OpenAPI 3.0 equivalent",
-                    Value::Array(types.clone())
-                ),
-            ));
-        }
-    };
-    schema.insert("type".into(), single);
-    if nullable {
-        schema.insert("nullable".into(), Value::Bool(true));
+    if !empty {
+        return None;
     }
-    Ok(())
-}
-
-fn constant(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
-    let Some(value) = schema.shift_remove("const") else {
-        return Ok(());
-    };
-    match schema.get("enum") {
-        None => {}
-        Some(Value::Array(values)) if values.contains(&value) => {}
-        Some(_) => {
-            return Err(Error::at(
-                join(pointer, "const"),
-                "`const` contradicts the schema's `enum`",
-            ));
-        }
-    }
-    if value.is_null() {
-        schema.insert("nullable".into(), Value::Bool(true));
-    }
-    schema.insert("enum".into(), json!([value]));
-    Ok(())
-}
-
-fn examples(schema: &mut Map<String, Value>, pointer: &str) -> Result<()> {
-    let Some(examples) = schema.shift_remove("examples") else {
-        return Ok(());
-    };
-    let Value::Array(examples) = examples else {
-        return Err(Error::at(
-            join(pointer, "examples"),
-            "schema `examples` must be an array",
-        ));
-    };
-    // 3.0 holds one example per schema; the rest stay in the vendored file for the drift report.
-    if let (Some(first), false) = (examples.into_iter().next(), schema.contains_key("example")) {
-        schema.insert("example".into(), first);
-    }
-    Ok(())
-}
-
-fn exclusive_bound(schema: &mut Map<String, Value>, pointer: &str, exclusive: &str, inclusive: &str) -> Result<()> {
-    match schema.get(exclusive) {
-        Some(Value::Number(bound)) => {
-            let bound = bound.clone();
-            if schema.contains_key(inclusive) {
-                return Err(Error::at(
-                    join(pointer, exclusive),
-                    format!("numeric `{exclusive}` beside `{inclusive}` has no single OpenAPI 3.0 form"),
-                ));
-            }
-            schema.insert(inclusive.into(), Value::Number(bound));
-            schema.insert(exclusive.into(), Value::Bool(true));
-            Ok(())
-        }
-        Some(Value::Bool(_)) | None => Ok(()),
-        Some(other) => Err(Error::at(
-            join(pointer, exclusive),
-            format!("`{exclusive}` must be a number, found {other}"),
-        )),
-    }
+    operation.insert(
+        "responses".into(),
+        json!({"default": {"description": "not described by the document"}}),
+    );
+    Some(Note::info(
+        join(pointer, "responses"),
+        "no responses: a `default` response without content; the client returns status and headers, no body",
+    ))
 }
 
 /// `default` beside a success response: split into the 4XX and 5XX ranges it stands for.
@@ -275,18 +167,6 @@ mod tests {
     }
 
     #[test]
-    fn several_non_null_types_are_an_error_with_pointer() {
-        let err = one(json!({"type": ["string", "integer"]})).unwrap_err();
-        assert_eq!(err.pointer.as_deref(), Some("/components/schemas/S/type"));
-    }
-
-    #[test]
-    fn type_null_alone_is_an_error() {
-        assert!(one(json!({"type": ["null"]})).is_err());
-        assert!(one(json!({"type": "null"})).is_err());
-    }
-
-    #[test]
     fn const_becomes_single_value_enum() {
         assert_eq!(
             one(json!({"type": "string", "const": "success"})).unwrap(),
@@ -310,7 +190,11 @@ mod tests {
             one(json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10})).unwrap(),
             json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0, "exclusiveMaximum": true, "maximum": 10})
         );
-        assert!(one(json!({"exclusiveMinimum": 0, "minimum": 1})).is_err());
+        // Beside an inclusive bound, the stricter of the two is kept.
+        assert_eq!(
+            one(json!({"exclusiveMinimum": 0, "minimum": 1})).unwrap(),
+            json!({"minimum": 1})
+        );
     }
 
     #[test]
@@ -381,7 +265,7 @@ mod tests {
         normalize(&mut doc).unwrap();
         assert_eq!(doc, json!({"openapi": "3.0.3", "paths": {}}));
         assert!(normalize(&mut json!({"swagger": "2.0"})).is_err());
-        assert!(normalize(&mut json!({"openapi": "3.1.0", "webhooks": {"a": {}}})).is_err());
+        assert!(normalize(&mut json!({"openapi": "3.1.0", "webhooks": []})).is_err());
     }
 
     #[test]
@@ -394,11 +278,14 @@ mod tests {
 
     #[test]
     fn json_schema_dialect_and_path_item_components_are_errors() {
-        let mut doc =
-            json!({"openapi": "3.1.0", "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base"});
+        let mut doc = json!({"openapi": "3.1.0", "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema"});
         let err = normalize(&mut doc).unwrap_err();
         assert_eq!(err.pointer.as_deref(), Some("/jsonSchemaDialect"));
         assert!(err.reason.contains("no OpenAPI 3.0 equivalent"), "{err}");
+        // The OpenAPI 3.1 default dialect changes nothing: dropped.
+        let mut doc = json!({"openapi": "3.1.0", "jsonSchemaDialect": DEFAULT_DIALECT});
+        assert_eq!(normalize(&mut doc).unwrap(), []);
+        assert_eq!(doc, json!({"openapi": "3.0.3", "paths": {}}));
 
         let mut doc = json!({"openapi": "3.1.0", "components": {"pathItems": {"P": {"get": {}}}}});
         let err = normalize(&mut doc).unwrap_err();
@@ -447,5 +334,31 @@ mod tests {
             one(json!({"$ref": "#/x", "readOnly": true, "allOf": [{"type": ["string", "null"]}]})).unwrap(),
             json!({"readOnly": true, "allOf": [{"type": "string", "nullable": true}, {"$ref": "#/x"}]})
         );
+    }
+
+    #[test]
+    fn webhooks_are_left_out_with_a_note_naming_them() {
+        let mut doc = json!({"openapi": "3.1.0", "webhooks": {"newPet": {"post": {}}, "gonePet": {"post": {}}}});
+        let notes = normalize(&mut doc).unwrap();
+        assert_eq!(doc, json!({"openapi": "3.0.3", "paths": {}}));
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].pointer, "/webhooks");
+        assert!(notes[0].message.contains("newPet, gonePet"), "{}", notes[0]);
+    }
+
+    #[test]
+    fn an_operation_without_responses_gets_a_default_without_content() {
+        let mut doc =
+            json!({"openapi": "3.1.0", "paths": {"/x": {"get": {"operationId": "x"}, "put": {"responses": {}}}}});
+        let notes = normalize(&mut doc).unwrap();
+        let expected = json!({"default": {"description": "not described by the document"}});
+        assert_eq!(doc["paths"]["/x"]["get"]["responses"], expected);
+        assert_eq!(doc["paths"]["/x"]["put"]["responses"], expected);
+        let pointers: Vec<&str> = notes.iter().map(|n| n.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/paths/~1x/get/responses", "/paths/~1x/put/responses"]);
+        // Normalizing again changes nothing and notes nothing.
+        let mut again = doc.clone();
+        assert_eq!(normalize(&mut again).unwrap(), []);
+        assert_eq!(again, doc);
     }
 }
