@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{fast_retries, start};
+use common::{assert_no_violations, fast_retries, hris, kombo_client as client, start};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -39,21 +39,6 @@ fn client_with(server: &MockServer, policy: RetryPolicy, timeout: Duration) -> K
         .timeout(timeout)
         .build()
         .expect("valid configuration")
-}
-
-fn client(server: &MockServer) -> Kombo {
-    client_with(server, fast_retries(), Duration::from_secs(5))
-}
-
-fn hris(kombo: &Kombo, server: &MockServer) -> Integration {
-    kombo
-        .integration(server.integration_id())
-        .expect("the mock's integration id is valid")
-}
-
-fn assert_no_violations(server: &MockServer) {
-    let violations = server.contract_violations();
-    assert!(violations.is_empty(), "contract violations: {violations:#?}");
 }
 
 /// A record in a form both sides convert to, so that every field is compared.

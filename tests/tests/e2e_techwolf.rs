@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{fast_retries, start};
+use common::{assert_no_violations, fast_retries, start, techwolf_builder as configured, techwolf_client as client};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -34,20 +34,6 @@ fn builder() -> MockServerBuilder {
         .seed(SEED)
         .employees(EMPLOYEES)
         .contract_checks(true)
-}
-
-/// A client with the mock's credentials; tests change what they need.
-fn configured(server: &MockServer) -> TechWolfBuilder {
-    common::techwolf_builder(server)
-}
-
-fn client(server: &MockServer) -> TechWolf {
-    configured(server).build().expect("valid configuration")
-}
-
-fn assert_no_violations(server: &MockServer) {
-    let violations = server.contract_violations();
-    assert!(violations.is_empty(), "contract violations: {violations:#?}");
 }
 
 fn employees(server: &MockServer) -> Vec<Employee> {

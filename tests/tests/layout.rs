@@ -1,5 +1,5 @@
 //! The import graphs of the library and the mock have no circle: each crate's shared core (the
-//! library's `config`, `error`, `retry`, `pagination`, `response`, ...; the mock's harness: every
+//! library's `config`, `error`, `retry`, `pagination`, `send`, ...; the mock's harness: every
 //! top-level module but the composition point `lib.rs` and the binary) never names a vendor
 //! module, and the vendors never name each other. Vendors import the core, never the reverse. The
 //! library's core does not even name a vendor in code (comments may).
@@ -117,7 +117,7 @@ fn core_files(src: &Path) -> Vec<PathBuf> {
 #[test]
 fn the_librarys_core_names_no_vendor() {
     let core = core_files(&src_of("skillbridge"));
-    for expected in ["error.rs", "response.rs", "retry.rs", "pagination.rs", "limits.rs"] {
+    for expected in ["error.rs", "send.rs", "retry.rs", "pagination.rs", "limits.rs"] {
         assert!(
             core.iter().any(|p| p.ends_with(expected)),
             "{expected} not found: {core:?}"

@@ -9,9 +9,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::start;
+use common::{hris, start};
 use futures::{StreamExt, TryStreamExt};
-use skillbridge::kombo::{Integration, Kombo, SkillExpectation};
+use skillbridge::kombo::{Kombo, SkillExpectation};
 use skillbridge_mock::{MockServer, MockServerBuilder, Route};
 
 fn builder() -> MockServerBuilder {
@@ -29,12 +29,6 @@ fn kombo(server: &MockServer) -> Kombo {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("valid configuration")
-}
-
-fn hris(kombo: &Kombo, server: &MockServer) -> Integration {
-    kombo
-        .integration(server.integration_id())
-        .expect("the mock's integration id is valid")
 }
 
 /// `n` expectations the mock does not hold yet, one skill after another on open entities.
@@ -201,7 +195,7 @@ fn rate_limited() -> MockServerBuilder {
 async fn a_listing_waits_for_each_window_instead_of_being_refused() {
     let server = start(rate_limited()).await;
     let kombo = kombo(&server);
-    let techwolf = common::techwolf_builder(&server).build().expect("valid configuration");
+    let techwolf = common::techwolf_client(&server);
     // 60 records at 5 a page and 22 employees at 2 a page: over 10 pages each, three windows each.
     let listing = hris(&kombo, &server)
         .staffing_entity_skills()

@@ -43,12 +43,8 @@ pub mod documents {
     pub const TECHWOLF: &str = include_str!("generated/techwolf.openapi.json");
 }
 
-/// Per-client state the generated code hands to its hooks: credentials going out, the status and
-/// headers of the response coming back.
-///
-/// progenitor reports a body that fails to decode without its status or headers; the recorded
-/// [`ResponseMeta`] fills that gap (a `503` with an HTML body must still be seen as a `503`, and
-/// `Retry-After` must still be read).
+/// Per-client state the generated code hands to its hooks: the credentials and default headers
+/// every request carries.
 ///
 /// A context made with [`RequestContext::prepare_only`] stops the generated client once it has
 /// built the request: the operation returns [`Error::Custom`] and [`RequestContext::take_prepared`]
@@ -56,12 +52,11 @@ pub mod documents {
 /// credentials), for the caller to send and decode itself (the `skillbridge` crate decodes bodies
 /// straight into its own types that way, instead of into the generated ones and then again).
 ///
-/// Make one context per request attempt: it remembers the last response it saw.
+/// Make one prepare-only context per request: it holds the one request it was handed.
 #[derive(Clone, Default)]
 pub struct RequestContext {
     authorization: Option<HeaderValue>,
     headers: Arc<HeaderMap>,
-    observed: Arc<Mutex<Option<ResponseMeta>>>,
     prepared: Option<Arc<Mutex<Option<reqwest::Request>>>>,
 }
 
@@ -84,15 +79,6 @@ impl std::fmt::Debug for RequestContext {
             .field("authorization", &self.authorization.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
-}
-
-/// Status and headers of a response, as seen by the generated client's post hook.
-#[derive(Clone, Debug)]
-pub struct ResponseMeta {
-    /// The HTTP status.
-    pub status: reqwest::StatusCode,
-    /// The response headers.
-    pub headers: HeaderMap,
 }
 
 impl RequestContext {
@@ -136,11 +122,6 @@ impl RequestContext {
             .and_then(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner).take())
     }
 
-    /// The status and headers of the last response received with this context, if any.
-    pub fn response_meta(&self) -> Option<ResponseMeta> {
-        self.observed.lock().unwrap_or_else(PoisonError::into_inner).clone()
-    }
-
     /// Pre-request hook called by the generated code: adds the credentials, and in a
     /// [`prepare_only`](Self::prepare_only) context keeps the request instead of letting it go.
     #[doc(hidden)]
@@ -161,15 +142,9 @@ impl RequestContext {
         Err(PreparedNotSent)
     }
 
-    /// Post-request hook called by the generated code: records status and headers.
+    /// Post-request hook the generated code still calls; it does nothing. Nobody reads a
+    /// response's metadata here any more (the `skillbridge` crate sends prepared requests itself),
+    /// and the generated code names this hook until it is regenerated without a post-hook.
     #[doc(hidden)]
-    pub fn after_receive(&self, result: &reqwest::Result<reqwest::Response>) {
-        if let Ok(response) = result {
-            let meta = ResponseMeta {
-                status: response.status(),
-                headers: response.headers().clone(),
-            };
-            *self.observed.lock().unwrap_or_else(PoisonError::into_inner) = Some(meta);
-        }
-    }
+    pub fn after_receive(&self, _result: &reqwest::Result<reqwest::Response>) {}
 }

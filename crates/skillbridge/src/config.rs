@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::limits::RateGate;
 use crate::redact::Secrets;
 use crate::retry::{Retrier, RetryPolicy, Sleeper, TokioSleeper};
+use crate::send::Connection;
 
 /// Total time a single HTTP attempt may take, body included, unless configured (30 s).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -99,13 +100,17 @@ impl HttpOptions {
         Arc::new(Secrets::new(credentials.into_iter().chain(headers)))
     }
 
-    pub(crate) fn retrier(&self) -> Retrier {
-        Retrier::new(self.retry.clone(), Arc::clone(&self.sleeper))
-    }
-
-    /// The client's gate for announced rate limits: no wait longer than one call's retry budget.
-    pub(crate) fn rate_gate(&self) -> RateGate {
-        RateGate::new(Arc::clone(&self.sleeper), self.retry.budget())
+    /// What every request of the client shares: `http` (from [`http_client`](Self::http_client)),
+    /// `base_url`, the `secrets`, the retrier and a gate for announced rate limits that never waits
+    /// longer than one call's retry budget.
+    pub(crate) fn connection(&self, http: reqwest::Client, base_url: String, secrets: Arc<Secrets>) -> Connection {
+        Connection {
+            http,
+            base_url,
+            gate: RateGate::new(Arc::clone(&self.sleeper), self.retry.budget()),
+            retrier: Retrier::new(self.retry.clone(), Arc::clone(&self.sleeper)),
+            secrets,
+        }
     }
 }
 

@@ -19,6 +19,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
@@ -239,26 +240,96 @@ impl<T> Drop for ReadAhead<T> {
     }
 }
 
-/// [`pages`] for a valid request (its start token and fetch function), or just the error of an
-/// invalid one: every listing reports input errors as its stream's first and only item, before
-/// anything is sent.
-pub(crate) fn pages_or_error<P, F, Fut>(
-    request: Result<(Option<String>, F)>,
+/// How a listing fetches one page: the one after `continuation`, or its first with `None`. The
+/// vendor's listing builder makes one from its valid inputs; every page of the listing shares it.
+pub(crate) trait PageSource: Send + Sync + 'static {
+    /// The page the listing's requests return.
+    type Page: Page;
+
+    /// Fetches (with retries) the page after `continuation`.
+    fn fetch(
+        self: Arc<Self>,
+        continuation: Option<String>,
+    ) -> impl Future<Output = Result<Self::Page>> + Send + 'static;
+}
+
+/// What every listing builder holds besides its filters, and the `send`/`pages`/`items` every
+/// listing offers: the first invalid input, kept until the listing is sent ([`send`](Self::send)
+/// fails with it, the streams yield it as their first and only item, before any request), where
+/// the listing starts, and its read-ahead depth.
+#[derive(Debug, Clone)]
+pub(crate) struct Listing {
+    invalid: Option<(&'static str, String)>,
+    start: Option<String>,
     read_ahead: usize,
-) -> impl Stream<Item = Result<P>> + Send + Unpin + 'static
-where
-    P: Page,
-    F: FnMut(Option<String>) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<P>> + Send + 'static,
-{
-    match request {
-        Ok((start, fetch)) => pages(start, fetch, read_ahead).left_stream(),
-        Err(error) => stream::iter([Err(error)]).right_stream(),
+}
+
+impl Default for Listing {
+    fn default() -> Self {
+        Self {
+            invalid: None,
+            start: None,
+            read_ahead: DEFAULT_READ_AHEAD,
+        }
+    }
+}
+
+impl Listing {
+    /// Records that `field` is invalid; the first problem is the one reported.
+    pub(crate) fn reject(&mut self, field: &'static str, reason: impl Into<String>) {
+        self.invalid.get_or_insert_with(|| (field, reason.into()));
+    }
+
+    /// Starts the listing at `continuation` instead of at its first page.
+    pub(crate) fn start_at(&mut self, continuation: String) {
+        self.start = Some(continuation);
+    }
+
+    /// Pages the streams request ahead of the caller (see the [module docs](self)).
+    pub(crate) fn read_ahead(&mut self, depth: usize) {
+        self.read_ahead = depth;
+    }
+
+    /// The page source `source` makes once the inputs are known to be valid, and the start.
+    fn into_parts<S>(self, source: impl FnOnce() -> Result<S>) -> Result<(Arc<S>, Option<String>)> {
+        match self.invalid {
+            Some((field, reason)) => Err(Error::InvalidInput { field, reason }),
+            None => Ok((Arc::new(source()?), self.start)),
+        }
+    }
+
+    /// One page: the first, or the one at the start set with [`start_at`](Self::start_at).
+    pub(crate) async fn send<S: PageSource>(self, source: impl FnOnce() -> Result<S>) -> Result<S::Page> {
+        let (source, start) = self.into_parts(source)?;
+        source.fetch(start).await
+    }
+
+    /// Every page, lazily, each requested with the continuation of the one before (see [`pages`]).
+    pub(crate) fn pages<S: PageSource>(
+        self,
+        source: impl FnOnce() -> Result<S>,
+    ) -> impl Stream<Item = Result<S::Page>> + Send + Unpin + 'static {
+        let read_ahead = self.read_ahead;
+        match self.into_parts(source) {
+            Ok((source, start)) => {
+                let fetch = move |continuation| Arc::clone(&source).fetch(continuation);
+                pages(start, fetch, read_ahead).left_stream()
+            }
+            Err(error) => stream::iter([Err(error)]).right_stream(),
+        }
+    }
+
+    /// Every record of every page, lazily, in order.
+    pub(crate) fn items<S: PageSource>(
+        self,
+        source: impl FnOnce() -> Result<S>,
+    ) -> impl Stream<Item = Result<<S::Page as Page>::Item>> + Send + Unpin + 'static {
+        items(self.pages(source))
     }
 }
 
 /// The records of a page stream, one by one.
-pub(crate) fn items<P, S>(pages: S) -> impl Stream<Item = Result<P::Item>> + Send + Unpin + 'static
+fn items<P, S>(pages: S) -> impl Stream<Item = Result<P::Item>> + Send + Unpin + 'static
 where
     P: Page,
     S: Stream<Item = Result<P>> + Send + Unpin + 'static,
@@ -268,11 +339,27 @@ where
         .try_flatten()
 }
 
+/// The public `read_ahead` setter of a listing builder that keeps its [`Listing`] in `listing`.
+macro_rules! read_ahead_setter {
+    () => {
+        /// Pages [`pages`](Self::pages) and [`items`](Self::items) request ahead of the caller
+        /// (default [`DEFAULT_READ_AHEAD`](crate::pagination::DEFAULT_READ_AHEAD): the next page is
+        /// on its way while the caller works through the current one); `0` requests a page only
+        /// when it is asked for. Order, exactly-once delivery and the loop guard do not depend on
+        /// it; see [`pagination`](crate::pagination).
+        pub fn read_ahead(mut self, depth: usize) -> Self {
+            self.listing.read_ahead(depth);
+            self
+        }
+    };
+}
+
+pub(crate) use read_ahead_setter;
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use futures_util::StreamExt;
-    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     struct Fake {

@@ -117,12 +117,6 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// Attempts in total, the first included.
-    #[deprecated(since = "0.1.0", note = "renamed to `attempt_limit`")]
-    pub fn get_max_attempts(&self) -> u32 {
-        self.attempt_limit()
-    }
-
     /// The backoff wait before retry number `retry` (1-based), before jitter.
     pub fn backoff(&self, retry: u32) -> Duration {
         let exponent = i32::try_from(retry.saturating_sub(1)).unwrap_or(i32::MAX);

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use skillbridge::kombo::KomboBuilder;
+use skillbridge::kombo::{Integration, Kombo, KomboBuilder};
 use skillbridge::retry::RetryPolicy;
-use skillbridge::techwolf::TechWolfBuilder;
+use skillbridge::techwolf::{TechWolf, TechWolfBuilder};
 use skillbridge_mock::{MockServer, MockServerBuilder};
 
 /// Starts a mock server; a test that cannot start one has nothing to test.
@@ -16,6 +16,7 @@ pub(crate) async fn start(builder: MockServerBuilder) -> MockServer {
 
 /// The default policy with millisecond waits, so retried faults keep tests fast. The time budget
 /// is far beyond what any test needs, so that a loaded machine cannot make a test give up early.
+/// (The library's own tests' `fast_retries` is the same.)
 pub(crate) fn fast_retries() -> RetryPolicy {
     RetryPolicy::default()
         .initial_delay(Duration::from_millis(5))
@@ -44,4 +45,27 @@ pub(crate) fn techwolf_builder(server: &MockServer) -> TechWolfBuilder {
         .client_credentials(server.client_id(), server.client_secret().to_owned())
         .retry_policy(fast_retries())
         .timeout(Duration::from_secs(5))
+}
+
+/// A Kombo client as [`kombo_builder`] configures it.
+pub(crate) fn kombo_client(server: &MockServer) -> Kombo {
+    kombo_builder(server).build().expect("valid configuration")
+}
+
+/// A TechWolf client as [`techwolf_builder`] configures it.
+pub(crate) fn techwolf_client(server: &MockServer) -> TechWolf {
+    techwolf_builder(server).build().expect("valid configuration")
+}
+
+/// The handle of the mock's integration on `kombo`.
+pub(crate) fn hris(kombo: &Kombo, server: &MockServer) -> Integration {
+    kombo
+        .integration(server.integration_id())
+        .expect("the mock's integration id is valid")
+}
+
+/// Fails listing every request or response of `server` that broke the spec.
+pub(crate) fn assert_no_violations(server: &MockServer) {
+    let violations = server.contract_violations();
+    assert!(violations.is_empty(), "contract violations: {violations:#?}");
 }

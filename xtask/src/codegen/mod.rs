@@ -196,10 +196,10 @@ fn settings() -> Result<GenerationSettings> {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
-        // The hand-written `RequestContext` carries credentials in and response metadata out,
-        // so the ergonomic crate can authenticate and read status/headers of any failure. Its
-        // pre-hook is fallible so that a prepare-only context can take the built request and
-        // stop there (the ergonomic crate sends it and decodes into its own types).
+        // The hand-written `RequestContext` carries the credentials and default headers in. Its
+        // pre-hook is fallible so that a prepare-only context takes the built request and stops
+        // there: the ergonomic crate sends it itself and decodes into its own types. The post-hook
+        // records nothing (no caller reads response metadata) and can go with a regeneration.
         .with_inner_type(tokens("crate::RequestContext")?)
         .with_pre_hook_async(tokens("crate::RequestContext::before_send")?)
         .with_post_hook(tokens("crate::RequestContext::after_receive")?);

@@ -1,6 +1,6 @@
 //! The Kombo client: where it connects ([`Region`]), how it is configured ([`KomboBuilder`]), the
-//! client ([`Kombo`]) and the handle for one integration ([`Integration`]) whose operations
-//! `list.rs` and `bulk.rs` build on.
+//! client ([`Kombo`]) and the handle for one integration ([`Integration`]). The operations live
+//! beside it, one a file: `list.rs` (the listing) and `upsert.rs` (single and many upserts).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -8,19 +8,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use secrecy::{ExposeSecret, SecretString};
 use skillbridge_openapi::RequestContext;
-use skillbridge_openapi::kombo::{Client as GeneratedClient, types as generated};
+use skillbridge_openapi::kombo::Client as GeneratedClient;
 
-use super::error::{ErrorCode, KomboErrorExt, KomboErrors};
-use super::{
-    LIST_OPERATION, ListStaffingEntitySkills, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage,
-    UPSERT_OPERATION, VENDOR,
-};
 use crate::config::{self, HttpOptions};
 use crate::error::{Error, Result};
-use crate::limits::{ConcurrencyLimiter, RateGate};
-use crate::redact::Secrets;
-use crate::response;
-use crate::retry::{Attempted, RequestStats, Retrier};
+use crate::limits::ConcurrencyLimiter;
+use crate::retry::RequestStats;
+use crate::send::{Connection, Preparing};
 
 /// Where Kombo serves the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -121,14 +115,13 @@ impl KomboBuilder {
             .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?
             .with_headers(self.http.default_headers()?);
         let base_url = config::base_url(self.base_url.as_deref().unwrap_or(self.region.base_url()))?;
+        let connection = self
+            .http
+            .connection(self.http.http_client()?, base_url, self.http.secrets([&api_key]));
         Ok(Kombo {
             inner: Arc::new(Inner {
-                secrets: self.http.secrets([&api_key]),
-                http: self.http.http_client()?,
-                retrier: self.http.retrier(),
-                gate: self.http.rate_gate(),
+                connection,
                 write_limits: Mutex::default(),
-                base_url,
                 credentials,
             }),
         })
@@ -159,14 +152,11 @@ impl fmt::Debug for Kombo {
 }
 
 pub(super) struct Inner {
-    http: reqwest::Client,
-    base_url: String,
+    /// The pool, base URL, retrier and rate gate; its secrets are the key and the default headers'
+    /// values, kept out of errors.
+    pub(super) connection: Connection,
     /// The key and the default headers, sent with every request (values marked sensitive).
     credentials: RequestContext,
-    /// The key and the default headers' values, kept out of errors.
-    secrets: Arc<Secrets>,
-    pub(super) retrier: Retrier,
-    gate: RateGate,
     /// One write limiter per integration id, shared by every handle of this client.
     write_limits: Mutex<HashMap<Arc<str>, Arc<ConcurrencyLimiter>>>,
 }
@@ -174,9 +164,9 @@ pub(super) struct Inner {
 impl fmt::Debug for Inner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Kombo")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.connection.base_url)
             .field("api_key", &"<redacted>")
-            .field("retry", &self.retrier)
+            .field("retry", &self.connection.retrier)
             .finish_non_exhaustive()
     }
 }
@@ -194,7 +184,7 @@ impl Kombo {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.connection.base_url
     }
 
     /// A handle for one integration; `id` must look like `tool:id` (e.g.
@@ -233,45 +223,16 @@ impl Kombo {
 
     /// Requests and retries made so far by this client and its clones.
     pub fn stats(&self) -> RequestStats {
-        self.inner.retrier.stats()
+        self.inner.connection.retrier.stats()
     }
 
-    /// A generated client that builds requests without sending them, and its context (which hands
-    /// out the built request, credentials included): see [`response::prepare`].
-    fn preparing(&self) -> (GeneratedClient, RequestContext) {
-        let context = self.inner.credentials.clone().prepare_only();
-        let client = GeneratedClient::new_with_client(&self.inner.base_url, self.inner.http.clone(), context.clone());
-        (client, context)
+    /// A generated client that describes requests with the key and the default headers, for
+    /// [`send`](crate::send::send).
+    pub(super) fn preparing(&self) -> Preparing<GeneratedClient> {
+        self.inner
+            .connection
+            .preparing(self.inner.credentials.clone(), GeneratedClient::new_with_client)
     }
-
-    /// Sends a prepared request and decodes the `data` of Kombo's success envelope straight into
-    /// `T`; `observe` sees the response headers.
-    async fn exchange<T: serde::de::DeserializeOwned>(
-        &self,
-        request: reqwest::Request,
-        operation: &'static str,
-        observe: impl FnOnce(&reqwest::header::HeaderMap),
-    ) -> Result<(T, reqwest::StatusCode)> {
-        let (envelope, status) = response::exchange::<KomboErrors, Envelope<T>>(
-            &self.inner.http,
-            &self.inner.gate,
-            request,
-            operation,
-            self.inner.secrets.with(None),
-            observe,
-        )
-        .await?;
-        Ok((envelope.data, status))
-    }
-}
-
-/// The header in which Kombo announces an integration's limit of actions in flight.
-const CONCURRENCY_LIMIT: &str = "concurrency-limit";
-
-/// Kombo's success envelope, `{"status": "success", "data": ...}`: only `data` is kept.
-#[derive(serde::Deserialize)]
-struct Envelope<T> {
-    data: T,
 }
 
 /// A handle for one integration (one connected HRIS): every request sends its `X-Integration-Id`.
@@ -279,7 +240,7 @@ struct Envelope<T> {
 #[derive(Clone, Debug)]
 pub struct Integration {
     pub(super) client: Kombo,
-    id: Arc<str>,
+    pub(super) id: Arc<str>,
     /// Writes in flight on this integration, from every handle of the client.
     pub(super) writes: Arc<ConcurrencyLimiter>,
 }
@@ -293,122 +254,6 @@ impl Integration {
     /// The client this handle belongs to.
     pub fn client(&self) -> &Kombo {
         &self.client
-    }
-
-    /// A listing of skill expectations; add filters, then [`send`](ListStaffingEntitySkills::send)
-    /// for one page or stream with [`pages`](ListStaffingEntitySkills::pages) /
-    /// [`items`](ListStaffingEntitySkills::items).
-    pub fn staffing_entity_skills(&self) -> ListStaffingEntitySkills {
-        ListStaffingEntitySkills::new(self.clone())
-    }
-
-    /// Creates or updates the expectation of a skill on a staffing entity and returns the saved record.
-    ///
-    /// Invalid input (an empty id) fails before any request. The call is retried like a read:
-    /// Kombo keys the expectation by (staffing entity, skill), so sending the same expectation again
-    /// leaves the same state (idempotent).
-    pub async fn upsert_staffing_entity_skill(&self, expectation: SkillExpectation) -> Result<StaffingEntitySkill> {
-        self.upsert_attempted(&expectation).await.result
-    }
-
-    pub(super) async fn upsert_attempted(&self, expectation: &SkillExpectation) -> Attempted<StaffingEntitySkill> {
-        let body = match expectation.to_body() {
-            Ok(body) => body,
-            Err(error) => {
-                return Attempted {
-                    result: Err(error),
-                    attempts: 0,
-                };
-            }
-        };
-        let body = &body;
-        self.client
-            .inner
-            .retrier
-            .run(UPSERT_OPERATION, |attempt| self.upsert_once(body.clone(), attempt))
-            .await
-    }
-
-    async fn upsert_once(
-        &self,
-        body: generated::PostHrisStaffingEntitySkillsRequestBody,
-        attempt: u32,
-    ) -> Result<StaffingEntitySkill> {
-        // Kombo limits actions in flight per integration and says so on every action response.
-        let _slot = self.writes.acquire().await;
-        let mut announced = None;
-        let result = crate::trace::request(VENDOR, UPSERT_OPERATION, &self.id, attempt, async {
-            let (api, context) = self.client.preparing();
-            let built = api
-                .post_hris_staffing_entity_skills()
-                .x_integration_id(self.id.to_string())
-                .body(body)
-                .send();
-            let request = response::prepare(&context, built).await?;
-            let read_limit = |headers: &reqwest::header::HeaderMap| {
-                announced = headers
-                    .get(CONCURRENCY_LIMIT)
-                    .and_then(|value| value.to_str().ok())
-                    .and_then(|value| value.trim().parse::<u64>().ok());
-            };
-            self.client.exchange(request, UPSERT_OPERATION, read_limit).await
-        })
-        .await;
-        if let Some(limit) = announced {
-            self.writes.announce(limit);
-        }
-        match &result {
-            Ok(_) => self.writes.succeeded(),
-            Err(error) if error.kombo_code() == Some(&ErrorCode::PlatformConcurrencyLimitExceeded) => {
-                self.writes.refused()
-            }
-            Err(_) => {}
-        }
-        result
-    }
-
-    pub(super) async fn list_once(
-        &self,
-        query: &super::list::Query,
-        cursor: Option<&str>,
-        attempt: u32,
-    ) -> Result<StaffingEntitySkillPage> {
-        crate::trace::request(VENDOR, LIST_OPERATION, &self.id, attempt, async {
-            let (api, context) = self.client.preparing();
-            let mut request = api
-                .get_hris_staffing_entity_skills()
-                .x_integration_id(self.id.to_string());
-            if let Some(ids) = &query.ids {
-                request = request.ids(ids.clone());
-            }
-            if let Some(ids) = &query.remote_ids {
-                request = request.remote_ids(ids.clone());
-            }
-            if let Some(ids) = &query.staffing_entity_ids {
-                request = request.staffing_entity_ids(ids.clone());
-            }
-            if let Some(ids) = &query.skill_ids {
-                request = request.skill_ids(ids.clone());
-            }
-            if let Some(since) = query.updated_after {
-                request = request.updated_after(since);
-            }
-            if let Some(flag) = query.include_deleted {
-                request = request.include_deleted(flag);
-            }
-            if let Some(flag) = query.ignore_unsupported_filters {
-                request = request.ignore_unsupported_filters(flag);
-            }
-            if let Some(size) = query.page_size {
-                request = request.page_size(size);
-            }
-            if let Some(cursor) = cursor {
-                request = request.cursor(cursor.to_owned());
-            }
-            let request = response::prepare(&context, request.send()).await?;
-            self.client.exchange(request, LIST_OPERATION, |_| {}).await
-        })
-        .await
     }
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, Error, StatusCode, gateway_status_is_retryable};
 use crate::open_enum::open_enum;
-use crate::response::VendorErrors;
+use crate::send::VendorErrors;
 
 open_enum! {
     /// A Kombo error `code`. Codes Kombo adds after this release decode as
@@ -196,8 +196,8 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use crate::response::from_raw;
-    use crate::response::properties::{check, exchange};
+    use crate::send::from_raw;
+    use crate::send::properties::{check, responses};
 
     fn kombo_body() -> BoxedStrategy<Vec<u8>> {
         (
@@ -218,7 +218,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn any_response_is_a_typed_error_with_bounded_text((status, headers, body) in exchange(kombo_body())) {
+        fn any_response_is_a_typed_error_with_bounded_text((status, headers, body) in responses(kombo_body())) {
             for operation in ["get_hris_staffing_entity_skills", "post_hris_staffing_entity_skills"] {
                 let code = StatusCode::from_u16(status).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 let error = from_raw::<KomboErrors>(operation, code, &headers, &body, "decode failed");

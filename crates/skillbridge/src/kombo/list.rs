@@ -1,4 +1,5 @@
-//! `GET /hris/staffing-entity-skills`: the filter builder and its page streams.
+//! `GET /hris/staffing-entity-skills`: the filter builder, its page streams, and the request for
+//! one page.
 
 use std::num::NonZeroU64;
 use std::sync::Arc;
@@ -6,24 +7,27 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use futures_util::stream::Stream;
 
-use super::{Integration, LIST_OPERATION, StaffingEntitySkill, StaffingEntitySkillPage};
-use crate::error::{Error, Result};
-use crate::pagination;
+use super::error::KomboErrors;
+use super::model::Envelope;
+use super::{Integration, LIST_OPERATION, StaffingEntitySkill, StaffingEntitySkillPage, VENDOR};
+use crate::error::Result;
+use crate::pagination::{self, Listing, PageSource};
+use crate::send::send;
 
 /// The largest page Kombo serves.
 pub const MAX_PAGE_SIZE: u32 = 250;
 
 /// The filters of one listing, resent unchanged with every cursor.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Query {
-    pub(super) ids: Option<String>,
-    pub(super) remote_ids: Option<String>,
-    pub(super) staffing_entity_ids: Option<String>,
-    pub(super) skill_ids: Option<String>,
-    pub(super) updated_after: Option<DateTime<Utc>>,
-    pub(super) include_deleted: Option<bool>,
-    pub(super) ignore_unsupported_filters: Option<bool>,
-    pub(super) page_size: Option<NonZeroU64>,
+struct Query {
+    ids: Option<String>,
+    remote_ids: Option<String>,
+    staffing_entity_ids: Option<String>,
+    skill_ids: Option<String>,
+    updated_after: Option<DateTime<Utc>>,
+    include_deleted: Option<bool>,
+    ignore_unsupported_filters: Option<bool>,
+    page_size: Option<NonZeroU64>,
 }
 
 /// A listing of staffing-entity skill expectations, built from [`Integration::staffing_entity_skills`].
@@ -53,25 +57,25 @@ pub(super) struct Query {
 pub struct ListStaffingEntitySkills {
     integration: Integration,
     query: Query,
-    cursor: Option<String>,
-    read_ahead: usize,
-    invalid: Option<(&'static str, String)>,
+    listing: Listing,
+}
+
+impl Integration {
+    /// A listing of skill expectations; add filters, then [`send`](ListStaffingEntitySkills::send)
+    /// for one page or stream with [`pages`](ListStaffingEntitySkills::pages) /
+    /// [`items`](ListStaffingEntitySkills::items).
+    pub fn staffing_entity_skills(&self) -> ListStaffingEntitySkills {
+        ListStaffingEntitySkills {
+            integration: self.clone(),
+            query: Query::default(),
+            listing: Listing::default(),
+        }
+    }
 }
 
 impl ListStaffingEntitySkills {
-    pub(super) fn new(integration: Integration) -> Self {
-        Self {
-            integration,
-            query: Query::default(),
-            cursor: None,
-            read_ahead: pagination::DEFAULT_READ_AHEAD,
-            invalid: None,
-        }
-    }
-
     fn reject(&mut self, field: &'static str, reason: String) {
-        // The first problem is the one reported.
-        self.invalid.get_or_insert((field, reason));
+        self.listing.reject(field, reason);
     }
 
     fn list<I, S>(&mut self, field: &'static str, values: I) -> Option<String>
@@ -180,60 +184,106 @@ impl ListStaffingEntitySkills {
         if cursor.is_empty() {
             self.reject("cursor", "must not be empty".to_owned());
         } else {
-            self.cursor = Some(cursor);
+            self.listing.start_at(cursor);
         }
         self
     }
 
-    /// Pages [`pages`](Self::pages) and [`items`](Self::items) request ahead of the caller (default
-    /// [`DEFAULT_READ_AHEAD`](pagination::DEFAULT_READ_AHEAD): the next page is on its way while the
-    /// caller works through the current one); `0` requests a page only when it is asked for. Order,
-    /// exactly-once delivery and the loop guard do not depend on it; see [`pagination`].
-    pub fn read_ahead(mut self, depth: usize) -> Self {
-        self.read_ahead = depth;
-        self
-    }
+    pagination::read_ahead_setter!();
 
-    fn into_parts(self) -> Result<(Integration, Arc<Query>, Option<String>)> {
-        match self.invalid {
-            Some((field, reason)) => Err(Error::InvalidInput { field, reason }),
-            None => Ok((self.integration, Arc::new(self.query), self.cursor)),
-        }
+    /// The listing, and the requests of this listing (its filters are checked by then).
+    fn into_parts(self) -> (Listing, impl FnOnce() -> Result<PageRequest>) {
+        let Self {
+            integration,
+            query,
+            listing,
+        } = self;
+        (listing, move || Ok(PageRequest { integration, query }))
     }
 
     /// Fetches one page (the first, or the one at [`cursor`](Self::cursor)), retrying transient errors.
     pub async fn send(self) -> Result<StaffingEntitySkillPage> {
-        let (integration, query, cursor) = self.into_parts()?;
-        fetch(integration, query, cursor).await
+        let (listing, source) = self.into_parts();
+        listing.send(source).await
     }
 
     /// All pages, lazily, one request per page, the next one requested ahead (see
     /// [`read_ahead`](Self::read_ahead)); every request carries every filter. Ends after the page
     /// whose `next` is `null`; fails (and ends) on an error or a repeated cursor.
     pub fn pages(self) -> impl Stream<Item = Result<StaffingEntitySkillPage>> + Send + Unpin + 'static {
-        let read_ahead = self.read_ahead;
-        pagination::pages_or_error(
-            self.into_parts().map(|(integration, query, cursor)| {
-                (cursor, move |cursor| {
-                    fetch(integration.clone(), Arc::clone(&query), cursor)
-                })
-            }),
-            read_ahead,
-        )
+        let (listing, source) = self.into_parts();
+        listing.pages(source)
     }
 
     /// All records of all pages, lazily, holding at most [`read_ahead`](Self::read_ahead) + 1 pages.
     pub fn items(self) -> impl Stream<Item = Result<StaffingEntitySkill>> + Send + Unpin + 'static {
-        pagination::items(self.pages())
+        let (listing, source) = self.into_parts();
+        listing.items(source)
     }
 }
 
-async fn fetch(integration: Integration, query: Arc<Query>, cursor: Option<String>) -> Result<StaffingEntitySkillPage> {
-    let retrier = &integration.client.inner.retrier;
-    retrier
-        .run(LIST_OPERATION, |attempt| {
-            integration.list_once(&query, cursor.as_deref(), attempt)
+/// The request for a page of one listing: its integration and filters, and a cursor per page.
+struct PageRequest {
+    integration: Integration,
+    query: Query,
+}
+
+impl PageSource for PageRequest {
+    type Page = StaffingEntitySkillPage;
+
+    async fn fetch(self: Arc<Self>, cursor: Option<String>) -> Result<Self::Page> {
+        let retrier = &self.integration.client.inner.connection.retrier;
+        retrier
+            .run(LIST_OPERATION, |attempt| self.once(cursor.as_deref(), attempt))
+            .await
+            .result
+    }
+}
+
+impl PageRequest {
+    /// One attempt at the page at `cursor`: every filter copied into the generated request.
+    async fn once(&self, cursor: Option<&str>, attempt: u32) -> Result<StaffingEntitySkillPage> {
+        let Self { integration, query } = self;
+        crate::trace::request(VENDOR, LIST_OPERATION, &integration.id, attempt, async {
+            let preparing = integration.client.preparing();
+            let mut request = preparing
+                .api
+                .get_hris_staffing_entity_skills()
+                .x_integration_id(integration.id.to_string());
+            if let Some(ids) = &query.ids {
+                request = request.ids(ids.clone());
+            }
+            if let Some(ids) = &query.remote_ids {
+                request = request.remote_ids(ids.clone());
+            }
+            if let Some(ids) = &query.staffing_entity_ids {
+                request = request.staffing_entity_ids(ids.clone());
+            }
+            if let Some(ids) = &query.skill_ids {
+                request = request.skill_ids(ids.clone());
+            }
+            if let Some(since) = query.updated_after {
+                request = request.updated_after(since);
+            }
+            if let Some(flag) = query.include_deleted {
+                request = request.include_deleted(flag);
+            }
+            if let Some(flag) = query.ignore_unsupported_filters {
+                request = request.ignore_unsupported_filters(flag);
+            }
+            if let Some(size) = query.page_size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.cursor(cursor.to_owned());
+            }
+            let connection = &integration.client.inner.connection;
+            let redaction = connection.secrets.with(None);
+            let prepared = preparing.request(request.send());
+            let (page, status) =
+                send::<KomboErrors, Envelope<_>>(connection, LIST_OPERATION, prepared, redaction, |_| {}).await?;
+            Ok((page.data, status))
         })
         .await
-        .result
+    }
 }

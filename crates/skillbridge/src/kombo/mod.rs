@@ -12,17 +12,17 @@
 //! | `KOMBO_REGION` | `eu` (default) or `us` |
 //! | `KOMBO_BASE_URL` | a base URL that replaces the region's, e.g. a mock server or proxy |
 
-mod bulk;
 mod client;
 mod error;
 mod list;
 mod model;
+mod upsert;
 
-pub use self::bulk::{UpsertMany, UpsertOutcome};
 pub use self::client::{Integration, Kombo, KomboBuilder, Region};
 pub use self::error::{ErrorCode, KomboApiError, KomboErrorExt};
 pub use self::list::{ListStaffingEntitySkills, MAX_PAGE_SIZE};
 pub use self::model::{ExpectedLevel, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage};
+pub use self::upsert::{UpsertMany, UpsertOutcome};
 
 const VENDOR: &str = "kombo";
 const LIST_OPERATION: &str = "get_hris_staffing_entity_skills";

@@ -230,6 +230,12 @@ impl SkillExpectation {
     }
 }
 
+/// Kombo's success envelope, `{"status": "success", "data": ...}`: only `data` is kept.
+#[derive(Deserialize)]
+pub(super) struct Envelope<T> {
+    pub(super) data: T,
+}
+
 pub(crate) fn check_id(field: &'static str, id: &str) -> Result<()> {
     if id.trim().is_empty() {
         return Err(Error::invalid(field, "must not be empty"));

@@ -1,25 +1,18 @@
 //! The TechWolf client: its configuration ([`TechWolfBuilder`]), where tokens come from, and the
-//! client ([`TechWolf`]) that `export.rs` builds the skill-cluster export on.
+//! client ([`TechWolf`]). Its operation, the skill-cluster export, lives in `export.rs`.
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use skillbridge_openapi::RequestContext;
-use skillbridge_openapi::techwolf::{Client as GeneratedClient, types as generated};
 
-use super::error::{TechWolfErrorExt, TechWolfErrors};
-use super::export::{self, ExportEmployeeSkillClusters};
-use super::{EXPORT_OPERATION, EmployeeSkillClustersPage, Include, VENDOR};
-use crate::auth::{ClientCredentials, DEFAULT_REFRESH_MARGIN, Token, TokenCache, TokenSource};
+use crate::auth::{ClientCredentials, DEFAULT_REFRESH_MARGIN, TokenCache, TokenSource};
 use crate::config::{self, HttpOptions};
-use crate::error::{AuthError, Error, Result};
-use crate::limits::RateGate;
-use crate::redact::Secrets;
-use crate::response;
-use crate::retry::{Recovery, RequestStats, Retrier};
+use crate::error::{Error, Result};
+use crate::retry::RequestStats;
+use crate::send::Connection;
 
 /// Builds a [`TechWolf`] client; see [`TechWolf::builder`].
 #[derive(Debug, Clone, Default)]
@@ -205,13 +198,9 @@ impl TechWolfBuilder {
         };
         Ok(TechWolf {
             inner: Arc::new(Inner {
-                http,
                 headers: self.http.default_headers()?,
-                base_url,
                 tokens,
-                secrets,
-                retrier: self.http.retrier(),
-                gate: self.http.rate_gate(),
+                connection: self.http.connection(http, base_url, secrets),
             }),
         })
     }
@@ -258,26 +247,24 @@ fn host_label(label: &str) -> Result<String> {
 /// ```
 #[derive(Clone)]
 pub struct TechWolf {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    headers: Arc<reqwest::header::HeaderMap>,
-    base_url: String,
-    tokens: TokenSource,
-    /// The credentials and the default headers' values, kept out of errors (with each request's token).
-    secrets: Arc<Secrets>,
-    retrier: Retrier,
-    gate: RateGate,
+pub(super) struct Inner {
+    /// The pool, base URL, retrier and rate gate; its secrets are the credentials and the default
+    /// headers' values, kept out of errors (with each request's token).
+    pub(super) connection: Connection,
+    /// The default headers, sent with every API request (values marked sensitive).
+    pub(super) headers: Arc<reqwest::header::HeaderMap>,
+    pub(super) tokens: TokenSource,
 }
 
 impl fmt::Debug for TechWolf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TechWolf")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.connection.base_url)
             .field("tokens", &self.inner.tokens)
-            .field("retry", &self.inner.retrier)
+            .field("retry", &self.inner.connection.retrier)
             .finish_non_exhaustive()
     }
 }
@@ -295,12 +282,12 @@ impl TechWolf {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.connection.base_url
     }
 
     /// Requests and retries made so far by this client and its clones (token requests excluded).
     pub fn stats(&self) -> RequestStats {
-        self.inner.retrier.stats()
+        self.inner.connection.retrier.stats()
     }
 
     /// How many tokens this client has fetched from the token endpoint (0 with a static token).
@@ -309,96 +296,6 @@ impl TechWolf {
             TokenSource::Static(_) => 0,
             TokenSource::ClientCredentials(cache) => cache.fetches(),
         }
-    }
-
-    /// An export of employees' skill clusters; add filters and includes, then
-    /// [`send`](ExportEmployeeSkillClusters::send) for one page or stream with
-    /// [`pages`](ExportEmployeeSkillClusters::pages) / [`items`](ExportEmployeeSkillClusters::items).
-    pub fn employee_skill_clusters(&self) -> ExportEmployeeSkillClusters {
-        ExportEmployeeSkillClusters::new(self.clone())
-    }
-
-    /// One page, with retries; a `401` refreshes the token once and retries at once.
-    pub(super) async fn export(
-        &self,
-        query: &export::Query,
-        starting_after: Option<&str>,
-    ) -> Result<EmployeeSkillClustersPage> {
-        let body = query.body(starting_after)?;
-        let refreshable = matches!(self.inner.tokens, TokenSource::ClientCredentials(_));
-        let recover = |error: &Error| -> Option<Recovery> {
-            // Only the API's 401 means "this token": the token endpoint's 401 means the credentials are
-            // wrong, and sending them again cannot help.
-            let unauthorized = matches!(error, Error::Auth(auth)
-                if auth.operation == EXPORT_OPERATION && auth.status.is_some_and(|s| s.as_u16() == 401));
-            // The rejected token was already dropped from the cache; the retry fetches a new one.
-            (refreshable && unauthorized).then(|| Box::pin(async { Ok(()) }) as Recovery)
-        };
-        self.inner
-            .retrier
-            .run_with_recovery(
-                EXPORT_OPERATION,
-                |attempt| self.export_once(&body, &query.include, attempt),
-                recover,
-            )
-            .await
-            .result
-    }
-
-    async fn export_once(
-        &self,
-        body: &generated::ExportRequest,
-        included: &BTreeSet<Include>,
-        attempt: u32,
-    ) -> Result<EmployeeSkillClustersPage> {
-        crate::trace::request(VENDOR, EXPORT_OPERATION, "", attempt, async {
-            let token = self.inner.tokens.token().await?;
-            let context = RequestContext::bearer(token.value.expose_secret())
-                .map_err(|_| Error::Config("the access token contains characters not allowed in a header".to_owned()))?
-                .with_headers(Arc::clone(&self.inner.headers))
-                .prepare_only();
-            let api = GeneratedClient::new_with_client(&self.inner.base_url, self.inner.http.clone(), context.clone());
-            let request =
-                response::prepare(&context, api.export_employee_skill_clusters().body(body.clone()).send()).await?;
-            let exchanged = response::exchange::<TechWolfErrors, EmployeeSkillClustersPage>(
-                &self.inner.http,
-                &self.inner.gate,
-                request,
-                EXPORT_OPERATION,
-                self.inner.secrets.with(Some(&token.value)),
-                |_| {},
-            )
-            .await;
-            match exchanged {
-                Ok((mut page, status)) => {
-                    page.settle_includes(included);
-                    Ok((page, status))
-                }
-                Err(error) => Err(self.auth_error(error, &token).await),
-            }
-        })
-        .await
-    }
-
-    /// `401`/`403` become [`Error::Auth`]; a `401` also drops the token it was sent with.
-    async fn auth_error(&self, error: Error, token: &Token) -> Error {
-        let Error::Api(api) = error else { return error };
-        if !matches!(api.status.as_u16(), 401 | 403) {
-            return Error::Api(api);
-        }
-        if api.status.as_u16() == 401 {
-            self.inner.tokens.reject(token).await;
-        }
-        let reason = match (api.techwolf(), api.body_start()) {
-            (Some(detail), _) => detail.to_string(),
-            (None, body) => body.unwrap_or_default().to_owned(),
-        };
-        Error::Auth(Box::new(AuthError {
-            operation: api.operation,
-            status: Some(api.status),
-            reason,
-            retryable: false,
-        }))
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, Error, StatusCode};
-use crate::response::VendorErrors;
+use crate::send::VendorErrors;
 
 /// One entry of a TechWolf error body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,8 +105,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    use crate::response::from_raw;
-    use crate::response::properties::{check, exchange};
+    use crate::send::from_raw;
+    use crate::send::properties::{check, responses};
 
     fn techwolf_body() -> BoxedStrategy<Vec<u8>> {
         proptest::collection::vec((".{0,40}", ".{0,2000}"), 0..4)
@@ -122,7 +122,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn any_response_is_a_typed_error_with_bounded_text((status, headers, body) in exchange(techwolf_body())) {
+        fn any_response_is_a_typed_error_with_bounded_text((status, headers, body) in responses(techwolf_body())) {
             let code = StatusCode::from_u16(status).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let error = from_raw::<TechWolfErrors>("export_employee_skill_clusters", code, &headers, &body, "decode failed");
             check(&error, status)?;

@@ -1,14 +1,21 @@
-//! `POST /export/employees/skill_clusters`: the request builder and its page streams.
+//! `POST /export/employees/skill_clusters`: the request builder, its page streams, and the
+//! request for one page (with the token it needs, refreshed once after a `401`).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use futures_util::stream::Stream;
-use skillbridge_openapi::techwolf::types as generated;
+use secrecy::ExposeSecret;
+use skillbridge_openapi::RequestContext;
+use skillbridge_openapi::techwolf::{Client as GeneratedClient, types as generated};
 
-use super::{EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include, TechWolf};
-use crate::error::{Error, Result};
-use crate::pagination;
+use super::error::{TechWolfErrorExt, TechWolfErrors};
+use super::{EXPORT_OPERATION, EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include, TechWolf, VENDOR};
+use crate::auth::{Token, TokenSource};
+use crate::error::{AuthError, Error, Result};
+use crate::pagination::{self, Listing, PageSource};
+use crate::retry::Recovery;
+use crate::send::send;
 
 /// The largest page TechWolf serves, and the default.
 pub const MAX_LIMIT: u32 = 100;
@@ -45,22 +52,20 @@ pub struct ExportEmployeeSkillClusters {
     filters: Vec<Filter>,
     include: BTreeSet<Include>,
     limit: u32,
-    starting_after: Option<String>,
-    read_ahead: usize,
-    invalid: Option<(&'static str, String)>,
+    listing: Listing,
 }
 
 /// The parts of a request that stay the same on every page.
 #[derive(Debug)]
-pub(super) struct Query {
-    pub(super) filters: Vec<generated::Filter>,
-    pub(super) include: BTreeSet<Include>,
-    pub(super) limit: std::num::NonZeroU64,
+struct Query {
+    filters: Vec<generated::Filter>,
+    include: BTreeSet<Include>,
+    limit: std::num::NonZeroU64,
 }
 
 impl Query {
     /// The generated request body for the page after `starting_after`.
-    pub(super) fn body(&self, starting_after: Option<&str>) -> Result<generated::ExportRequest> {
+    fn body(&self, starting_after: Option<&str>) -> Result<generated::ExportRequest> {
         let starting_after = starting_after
             .map(|token| {
                 token.parse::<generated::ExportRequestStartingAfter>().map_err(|e| {
@@ -80,19 +85,22 @@ impl Query {
     }
 }
 
-impl ExportEmployeeSkillClusters {
-    pub(super) fn new(client: TechWolf) -> Self {
-        Self {
-            client,
+impl TechWolf {
+    /// An export of employees' skill clusters; add filters and includes, then
+    /// [`send`](ExportEmployeeSkillClusters::send) for one page or stream with
+    /// [`pages`](ExportEmployeeSkillClusters::pages) / [`items`](ExportEmployeeSkillClusters::items).
+    pub fn employee_skill_clusters(&self) -> ExportEmployeeSkillClusters {
+        ExportEmployeeSkillClusters {
+            client: self.clone(),
             filters: Vec::new(),
             include: BTreeSet::new(),
             limit: MAX_LIMIT,
-            starting_after: None,
-            read_ahead: pagination::DEFAULT_READ_AHEAD,
-            invalid: None,
+            listing: Listing::default(),
         }
     }
+}
 
+impl ExportEmployeeSkillClusters {
     /// Adds a filter; all filters must hold.
     pub fn filter(mut self, filter: Filter) -> Self {
         self.filters.push(filter);
@@ -122,8 +130,8 @@ impl ExportEmployeeSkillClusters {
         if (1..=MAX_LIMIT).contains(&limit) {
             self.limit = limit;
         } else {
-            self.invalid
-                .get_or_insert(("limit", format!("{limit} is outside 1..={MAX_LIMIT}")));
+            self.listing
+                .reject("limit", format!("{limit} is outside 1..={MAX_LIMIT}"));
         }
         self
     }
@@ -133,64 +141,146 @@ impl ExportEmployeeSkillClusters {
         let external_id = external_id.into();
         let length = external_id.chars().count();
         if external_id.is_empty() {
-            self.invalid
-                .get_or_insert(("starting_after", "must not be empty".to_owned()));
+            self.listing.reject("starting_after", "must not be empty");
         } else if length > MAX_STARTING_AFTER_LEN {
-            self.invalid.get_or_insert((
+            self.listing.reject(
                 "starting_after",
                 format!("is {length} characters long; at most {MAX_STARTING_AFTER_LEN} are allowed"),
-            ));
+            );
         }
-        self.starting_after = Some(external_id);
+        self.listing.start_at(external_id);
         self
     }
 
-    /// Pages [`pages`](Self::pages) and [`items`](Self::items) request ahead of the caller (default
-    /// [`DEFAULT_READ_AHEAD`](pagination::DEFAULT_READ_AHEAD): the next page is on its way while the
-    /// caller works through the current one); `0` requests a page only when it is asked for. Order,
-    /// exactly-once delivery and the loop guard do not depend on it; see [`pagination`].
-    pub fn read_ahead(mut self, depth: usize) -> Self {
-        self.read_ahead = depth;
-        self
-    }
+    pagination::read_ahead_setter!();
 
-    fn into_parts(self) -> Result<(TechWolf, Arc<Query>, Option<String>)> {
-        if let Some((field, reason)) = self.invalid {
-            return Err(Error::invalid(field, reason));
-        }
-        let limit = std::num::NonZeroU64::new(u64::from(self.limit))
-            .ok_or_else(|| Error::invalid("limit", "must be at least 1"))?;
-        let query = Query {
-            filters: self.filters.iter().map(|f| f.to_generated()).collect(),
-            include: self.include,
+    /// The listing, and the requests of this export once its inputs are known to be valid.
+    fn into_parts(self) -> (Listing, impl FnOnce() -> Result<PageRequest>) {
+        let Self {
+            client,
+            filters,
+            include,
             limit,
+            listing,
+        } = self;
+        let source = move || {
+            let limit = std::num::NonZeroU64::new(u64::from(limit))
+                .ok_or_else(|| Error::invalid("limit", "must be at least 1"))?;
+            let query = Query {
+                filters: filters.iter().map(|f| f.to_generated()).collect(),
+                include,
+                limit,
+            };
+            Ok(PageRequest { client, query })
         };
-        Ok((self.client, Arc::new(query), self.starting_after))
+        (listing, source)
     }
 
     /// Fetches one page.
     pub async fn send(self) -> Result<EmployeeSkillClustersPage> {
-        let (client, query, starting_after) = self.into_parts()?;
-        client.export(&query, starting_after.as_deref()).await
+        let (listing, source) = self.into_parts();
+        listing.send(source).await
     }
 
     /// Every page, lazily, the next one requested ahead (see [`read_ahead`](Self::read_ahead)).
     pub fn pages(self) -> impl Stream<Item = Result<EmployeeSkillClustersPage>> + Send + Unpin + 'static {
-        let read_ahead = self.read_ahead;
-        pagination::pages_or_error(
-            self.into_parts().map(|(client, query, start)| {
-                (start, move |token: Option<String>| {
-                    let client = client.clone();
-                    let query = Arc::clone(&query);
-                    async move { client.export(&query, token.as_deref()).await }
-                })
-            }),
-            read_ahead,
-        )
+        let (listing, source) = self.into_parts();
+        listing.pages(source)
     }
 
     /// Every employee of every page, lazily, in order.
     pub fn items(self) -> impl Stream<Item = Result<EmployeeSkillClusters>> + Send + Unpin + 'static {
-        pagination::items(self.pages())
+        let (listing, source) = self.into_parts();
+        listing.items(source)
+    }
+}
+
+/// The request for a page of one export: its client and query, and where each page starts.
+struct PageRequest {
+    client: TechWolf,
+    query: Query,
+}
+
+impl PageSource for PageRequest {
+    type Page = EmployeeSkillClustersPage;
+
+    async fn fetch(self: Arc<Self>, starting_after: Option<String>) -> Result<Self::Page> {
+        self.export(starting_after.as_deref()).await
+    }
+}
+
+impl PageRequest {
+    /// One page, with retries; a `401` refreshes the token once and retries at once.
+    async fn export(&self, starting_after: Option<&str>) -> Result<EmployeeSkillClustersPage> {
+        let body = self.query.body(starting_after)?;
+        let refreshable = matches!(self.client.inner.tokens, TokenSource::ClientCredentials(_));
+        let recover = |error: &Error| -> Option<Recovery> {
+            // Only the API's 401 means "this token": the token endpoint's 401 means the credentials are
+            // wrong, and sending them again cannot help.
+            let unauthorized = matches!(error, Error::Auth(auth)
+                if auth.operation == EXPORT_OPERATION && auth.status.is_some_and(|s| s.as_u16() == 401));
+            // The rejected token was already dropped from the cache; the retry fetches a new one.
+            (refreshable && unauthorized).then(|| Box::pin(async { Ok(()) }) as Recovery)
+        };
+        self.client
+            .inner
+            .connection
+            .retrier
+            .run_with_recovery(EXPORT_OPERATION, |attempt| self.export_once(&body, attempt), recover)
+            .await
+            .result
+    }
+
+    /// One attempt, with the cached token (fetched first when there is none).
+    async fn export_once(&self, body: &generated::ExportRequest, attempt: u32) -> Result<EmployeeSkillClustersPage> {
+        let inner = &self.client.inner;
+        crate::trace::request(VENDOR, EXPORT_OPERATION, "", attempt, async {
+            let token = inner.tokens.token().await?;
+            let credentials = RequestContext::bearer(token.value.expose_secret())
+                .map_err(|_| Error::Config("the access token contains characters not allowed in a header".to_owned()))?
+                .with_headers(Arc::clone(&inner.headers));
+            let preparing = inner
+                .connection
+                .preparing(credentials, GeneratedClient::new_with_client);
+            let prepared = preparing.request(preparing.api.export_employee_skill_clusters().body(body.clone()).send());
+            let redaction = inner.connection.secrets.with(Some(&token.value));
+            let sent = send::<TechWolfErrors, EmployeeSkillClustersPage>(
+                &inner.connection,
+                EXPORT_OPERATION,
+                prepared,
+                redaction,
+                |_| {},
+            )
+            .await;
+            match sent {
+                Ok((mut page, status)) => {
+                    page.settle_includes(&self.query.include);
+                    Ok((page, status))
+                }
+                Err(error) => Err(self.auth_error(error, &token).await),
+            }
+        })
+        .await
+    }
+
+    /// `401`/`403` become [`Error::Auth`]; a `401` also drops the token it was sent with.
+    async fn auth_error(&self, error: Error, token: &Token) -> Error {
+        let Error::Api(api) = error else { return error };
+        if !matches!(api.status.as_u16(), 401 | 403) {
+            return Error::Api(api);
+        }
+        if api.status.as_u16() == 401 {
+            self.client.inner.tokens.reject(token).await;
+        }
+        let reason = match (api.techwolf(), api.body_start()) {
+            (Some(detail), _) => detail.to_string(),
+            (None, body) => body.unwrap_or_default().to_owned(),
+        };
+        Error::Auth(Box::new(AuthError {
+            operation: api.operation,
+            status: Some(api.status),
+            reason,
+            retryable: false,
+        }))
     }
 }

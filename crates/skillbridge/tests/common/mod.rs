@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use skillbridge::kombo::{Kombo, KomboBuilder, StaffingEntitySkillPage};
+use skillbridge::kombo::{Integration, Kombo, KomboBuilder, StaffingEntitySkillPage};
 use skillbridge::retry::{BoxFuture, RetryPolicy, Sleeper};
 use skillbridge::techwolf::{TechWolf, TechWolfBuilder};
 use wiremock::matchers::any;
@@ -65,13 +65,22 @@ pub(crate) const SECRET: &str = "cs_SUPERSECRET_value_42";
 pub(crate) const INTEGRATION: &str = "workday:HWUTwvyx2wLoSUHphiWVrp28";
 /// TechWolf's export path.
 pub(crate) const EXPORT: &str = "/export/employees/skill_clusters";
+/// The token endpoint's path on a wiremock server.
+pub(crate) const TOKEN_PATH: &str = "/oauth/token";
 
-/// Retries with short real waits (5 ms, at most 20 ms), for tests against a server that answers
-/// at once.
+/// `s` seconds.
+pub(crate) fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+/// The default policy with short real waits (5 ms, at most 20 ms), for tests against a server
+/// that answers at once. The time budget is far beyond what any test needs, so that a loaded
+/// machine cannot make a test give up early. (The workspace tests' `fast_retries` is the same.)
 pub(crate) fn fast_retries() -> RetryPolicy {
     RetryPolicy::default()
         .initial_delay(Duration::from_millis(5))
         .max_delay(Duration::from_millis(20))
+        .max_elapsed(Duration::from_secs(600))
 }
 
 /// A Kombo builder with [`KEY`], `base_url` and `policy`, waiting on `sleeper`.
@@ -85,6 +94,18 @@ pub(crate) fn kombo_builder(
         .base_url(base_url)
         .retry_policy(policy)
         .sleeper(sleeper)
+}
+
+/// A Kombo client at `server`'s root with [`KEY`], retrying by `policy` and waiting on `sleeper`.
+pub(crate) fn kombo_client(server: &MockServer, sleeper: &Arc<RecordingSleeper>, policy: RetryPolicy) -> Kombo {
+    kombo_builder(server.uri(), policy, Arc::clone(sleeper) as Arc<dyn Sleeper>)
+        .build()
+        .expect("valid configuration")
+}
+
+/// The handle of [`INTEGRATION`] on `kombo`.
+pub(crate) fn hris(kombo: &Kombo) -> Integration {
+    kombo.integration(INTEGRATION).expect("valid integration id")
 }
 
 /// A Kombo builder with the embedded mock's key and base URL.
@@ -127,6 +148,11 @@ pub(crate) fn kombo_error_body(
         "status": "error",
         "error": {"code": code, "title": title, "message": message, "log_url": log_url}
     }))
+}
+
+/// A Kombo error response: `status` with `code` and nothing else worth reading.
+pub(crate) fn kombo_error_code(status: u16, code: &str) -> ResponseTemplate {
+    kombo_error_body(status, Some(code), None, "m", None)
 }
 
 /// A Kombo list page with no results and no next cursor.

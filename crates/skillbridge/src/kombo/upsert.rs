@@ -1,4 +1,5 @@
-//! Many upserts at once, paced by the integration's write limit, with one result per input.
+//! `POST /hris/staffing-entity-skills`: one upsert, and many at once, paced by the integration's
+//! write limit, with one result per input.
 
 use std::fmt;
 use std::iter::Enumerate;
@@ -7,9 +8,93 @@ use std::task::{Context, Poll};
 
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
+use reqwest::header::HeaderMap;
+use skillbridge_openapi::kombo::types as generated;
 
-use super::{Integration, SkillExpectation, StaffingEntitySkill};
+use super::error::{ErrorCode, KomboErrorExt, KomboErrors};
+use super::model::Envelope;
+use super::{Integration, SkillExpectation, StaffingEntitySkill, UPSERT_OPERATION, VENDOR};
 use crate::error::Result;
+use crate::retry::Attempted;
+use crate::send::send;
+
+/// The header in which Kombo announces an integration's limit of actions in flight.
+const CONCURRENCY_LIMIT: &str = "concurrency-limit";
+
+impl Integration {
+    /// Creates or updates the expectation of a skill on a staffing entity and returns the saved record.
+    ///
+    /// Invalid input (an empty id) fails before any request. The call is retried like a read:
+    /// Kombo keys the expectation by (staffing entity, skill), so sending the same expectation again
+    /// leaves the same state (idempotent).
+    pub async fn upsert_staffing_entity_skill(&self, expectation: SkillExpectation) -> Result<StaffingEntitySkill> {
+        self.upsert_attempted(&expectation).await.result
+    }
+
+    /// An upsert with its retries, and how many requests it took.
+    async fn upsert_attempted(&self, expectation: &SkillExpectation) -> Attempted<StaffingEntitySkill> {
+        let body = match expectation.to_body() {
+            Ok(body) => body,
+            Err(error) => {
+                return Attempted {
+                    result: Err(error),
+                    attempts: 0,
+                };
+            }
+        };
+        let body = &body;
+        self.client
+            .inner
+            .connection
+            .retrier
+            .run(UPSERT_OPERATION, |attempt| self.upsert_once(body.clone(), attempt))
+            .await
+    }
+
+    /// One attempt, in one of the integration's write slots; the answer moves its write limit.
+    async fn upsert_once(
+        &self,
+        body: generated::PostHrisStaffingEntitySkillsRequestBody,
+        attempt: u32,
+    ) -> Result<StaffingEntitySkill> {
+        // Kombo limits actions in flight per integration and says so on every action response.
+        let _slot = self.writes.acquire().await;
+        let mut announced = None;
+        let result = crate::trace::request(VENDOR, UPSERT_OPERATION, &self.id, attempt, async {
+            let preparing = self.client.preparing();
+            let built = preparing
+                .api
+                .post_hris_staffing_entity_skills()
+                .x_integration_id(self.id.to_string())
+                .body(body)
+                .send();
+            let read_limit = |headers: &HeaderMap| {
+                announced = headers
+                    .get(CONCURRENCY_LIMIT)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.trim().parse::<u64>().ok());
+            };
+            let connection = &self.client.inner.connection;
+            let redaction = connection.secrets.with(None);
+            let prepared = preparing.request(built);
+            let (saved, status) =
+                send::<KomboErrors, Envelope<_>>(connection, UPSERT_OPERATION, prepared, redaction, read_limit).await?;
+            Ok((saved.data, status))
+        })
+        .await;
+        if let Some(limit) = announced {
+            self.writes.announce(limit);
+        }
+        match &result {
+            Ok(_) => self.writes.succeeded(),
+            Err(error) if error.kombo_code() == Some(&ErrorCode::PlatformConcurrencyLimitExceeded) => {
+                self.writes.refused()
+            }
+            Err(_) => {}
+        }
+        result
+    }
+}
 
 /// The outcome of one upsert of [`Integration::upsert_many`].
 #[derive(Debug)]

@@ -1,13 +1,16 @@
-//! Response handling both vendors share: the generated client builds each request ([`prepare`]),
-//! this module sends it and turns the answer into this crate's types ([`exchange`]): a success body
-//! is decoded once, straight into the public types; anything else (the vendor's error body, a
-//! proxy's HTML page, a new error code) becomes a typed [`Error`] by one rule per vendor.
+//! The one way every operation sends a request. The generated client describes the request
+//! ([`Preparing`]: URL, query, headers, body, credentials) without sending it; [`send`] waits at the
+//! client's rate gate, sends it, shows the headers to whoever watches them, and turns the answer
+//! into this crate's types: a success body is decoded once, straight into the public types;
+//! anything else (the vendor's error body, a proxy's HTML page, a new error code) becomes a typed
+//! [`Error`] by one rule per vendor, with the configured secrets taken out of its text.
 //!
 //! A vendor module describes its error bodies and its retry guidance once ([`VendorErrors`]). This
 //! module names no vendor.
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -15,8 +18,8 @@ use skillbridge_openapi::{RequestContext, ResponseValue};
 
 use crate::error::{ApiError, Classified, Error, Result, StatusCode, body_snippet};
 use crate::limits::RateGate;
-use crate::redact::Redaction;
-use crate::retry::server_wait;
+use crate::redact::{Redaction, Secrets};
+use crate::retry::{Retrier, server_wait};
 
 /// How one vendor's error bodies decode and which errors it says are worth retrying.
 pub(crate) trait VendorErrors {
@@ -62,40 +65,75 @@ fn api_error<V: VendorErrors>(
     )))
 }
 
-/// The request a generated operation describes (URL, query, headers, body, credentials), built
-/// with a [`prepare_only`](skillbridge_openapi::RequestContext::prepare_only) context and not sent:
-/// [`exchange`] sends it and decodes the answer once, straight into this crate's types.
-pub(crate) async fn prepare<T, E>(
-    context: &RequestContext,
-    operation: impl Future<Output = std::result::Result<ResponseValue<T>, skillbridge_openapi::Error<E>>>,
-) -> Result<reqwest::Request> {
-    let outcome = operation.await;
-    match (context.take_prepared(), outcome) {
-        (Some(request), _) => Ok(request),
-        // A parameter the generated builder could not convert (none of ours: inputs are checked first).
-        (None, Err(skillbridge_openapi::Error::InvalidRequest(reason))) => Err(Error::invalid("request", reason)),
-        (None, _) => Err(Error::invalid(
-            "request",
-            "the generated client did not build the request",
-        )),
+/// What every request of one client shares: the connection pool, where requests go, the gate of
+/// announced rate limits, the retrier and the secrets kept out of errors. Built once per client
+/// ([`HttpOptions::connection`](crate::config::HttpOptions::connection)).
+pub(crate) struct Connection {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) gate: RateGate,
+    pub(crate) retrier: Retrier,
+    pub(crate) secrets: Arc<Secrets>,
+}
+
+impl Connection {
+    /// A generated client, made by `new_client` (the generated `Client::new_with_client`), whose
+    /// operations describe requests with `credentials` and hand them over instead of sending them.
+    pub(crate) fn preparing<C>(
+        &self,
+        credentials: RequestContext,
+        new_client: impl FnOnce(&str, reqwest::Client, RequestContext) -> C,
+    ) -> Preparing<C> {
+        let context = credentials.prepare_only();
+        let api = new_client(&self.base_url, self.http.clone(), context.clone());
+        Preparing { api, context }
     }
 }
 
-/// Sends a [`prepare`]d request once `gate` is open, and decodes a success body straight into `T`;
-/// any other status becomes the vendor's typed error ([`from_raw`]), whatever the body looks like.
-/// The gate reads every response's rate-limit headers; `observe` sees the headers too, before the
-/// body is read (a vendor's concurrency limit). Whatever of the body an error keeps passes through
-/// `redaction` first: a server that echoes a credential does not put it in our errors.
-pub(crate) async fn exchange<V: VendorErrors, T: DeserializeOwned>(
-    http: &reqwest::Client,
-    gate: &RateGate,
-    request: reqwest::Request,
+/// A generated client ([`api`](Self::api)) built with a
+/// [`prepare_only`](skillbridge_openapi::RequestContext::prepare_only) context: its operations stop
+/// once the request is built, and [`request`](Self::request) takes it for [`send`].
+pub(crate) struct Preparing<C> {
+    pub(crate) api: C,
+    context: RequestContext,
+}
+
+impl<C> Preparing<C> {
+    /// The request that `built` (one of [`api`](Self::api)'s operations, run) described.
+    pub(crate) async fn request<T, E>(
+        &self,
+        built: impl Future<Output = std::result::Result<ResponseValue<T>, skillbridge_openapi::Error<E>>>,
+    ) -> Result<reqwest::Request> {
+        let outcome = built.await;
+        match (self.context.take_prepared(), outcome) {
+            (Some(request), _) => Ok(request),
+            // A parameter the generated builder could not convert (none of ours: inputs are checked first).
+            (None, Err(skillbridge_openapi::Error::InvalidRequest(reason))) => Err(Error::invalid("request", reason)),
+            (None, _) => Err(Error::invalid(
+                "request",
+                "the generated client did not build the request",
+            )),
+        }
+    }
+}
+
+/// Sends what an operation `prepared` ([`Preparing::request`]) once the client's rate gate is
+/// open, and decodes a success body straight into `T`; any other status becomes the vendor's
+/// typed error ([`from_raw`]), whatever the body looks like. The gate reads every response's
+/// rate-limit headers; `observe` sees the headers too, before the body is read (a vendor's
+/// concurrency limit). Whatever of the body an error keeps passes through `redaction` first: a
+/// server that echoes a credential does not put it in our errors.
+pub(crate) async fn send<V: VendorErrors, T: DeserializeOwned>(
+    connection: &Connection,
     operation: &'static str,
+    prepared: impl Future<Output = Result<reqwest::Request>>,
     redaction: Redaction<'_>,
     observe: impl FnOnce(&HeaderMap),
 ) -> Result<(T, StatusCode)> {
-    gate.wait().await;
-    let response = http
+    let request = prepared.await?;
+    connection.gate.wait().await;
+    let response = connection
+        .http
         .execute(request)
         .await
         .map_err(|source| Error::from_reqwest(operation, source))?;
@@ -103,7 +141,7 @@ pub(crate) async fn exchange<V: VendorErrors, T: DeserializeOwned>(
     // A 429's own wait is the retrier's to honour (its Retry-After wins); the gate takes the
     // window's end from the answers that were let through.
     if status != StatusCode::TOO_MANY_REQUESTS {
-        gate.observe(response.headers());
+        connection.gate.observe(response.headers());
     }
     observe(response.headers());
     // Only a failure needs the headers after the body is read (for the server's wait).
@@ -168,7 +206,7 @@ pub(crate) mod properties {
 
     /// Statuses, `Retry-After`/`ratelimit-*`/content-type headers and bodies as a server (or
     /// something in front of it) might send them, for [`from_raw`].
-    pub(crate) fn exchange(vendor_body: BoxedStrategy<Vec<u8>>) -> impl Strategy<Value = (u16, HeaderMap, Vec<u8>)> {
+    pub(crate) fn responses(vendor_body: BoxedStrategy<Vec<u8>>) -> impl Strategy<Value = (u16, HeaderMap, Vec<u8>)> {
         let header_value = prop_oneof![
             "[0-9]{1,12}",
             "(Mon|Sun), [0-9]{2} (Jan|Nov) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT",

@@ -1,0 +1,95 @@
+//! `upsert_many`'s concurrency, measured by the mock.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use skillbridge::kombo::SkillExpectation;
+use skillbridge::retry::RetryPolicy;
+use skillbridge_mock::Route;
+
+/// Runs `inputs` upserts with `concurrency` against a mock whose write limit is `server_limit`,
+/// holding every write inside the server; returns the peak in flight, which must be the smaller of
+/// the two (the limit is announced by a first write, made before the hold).
+async fn held_upserts(concurrency: Option<usize>, inputs: u32, server_limit: u32) -> u64 {
+    let server = skillbridge_mock::MockServer::builder()
+        .staffing_entities(40)
+        .skills_per_entity(2)
+        .skill_catalog(80)
+        .write_concurrency_limit(server_limit)
+        .start()
+        .await
+        .expect("mock starts");
+    let entity = server
+        .staffing_entities()
+        .find(|e| !e.closed)
+        .expect("an open entity")
+        .id;
+    let expectations: Vec<SkillExpectation> = (0..inputs)
+        .map(|s| SkillExpectation::new(&entity, server.skill_id(s).expect("skill")))
+        .collect();
+    let client = crate::common::kombo_on_mock(&server)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .expect("valid configuration");
+    let hris = client.integration(server.integration_id()).expect("valid");
+    // The first write's answer announces the limit; the limiter allows one write until then.
+    let announce = SkillExpectation::new(&entity, server.skill_id(inputs).expect("skill"));
+    hris.upsert_staffing_entity_skill(announce).await.expect("first write");
+    // Every write waits inside the server until released: those in flight pile up there.
+    server.hold(Route::KomboUpsert);
+    let upserts = hris.upsert_many(expectations);
+    let upserts = match concurrency {
+        Some(n) => upserts.concurrency(n),
+        None => upserts,
+    };
+    let all = tokio::spawn(upserts.collect::<Vec<_>>());
+    let expected = concurrency
+        .unwrap_or(usize::MAX)
+        .max(1)
+        .min(server_limit as usize)
+        .min(inputs as usize) as u64;
+    // A hang guard only (the writes arrive within milliseconds): an `upsert_many` that stalls,
+    // as one with no slot at all does, fails here instead of hanging the suite.
+    tokio::time::timeout(Duration::from_secs(120), server.wait_held(Route::KomboUpsert, expected))
+        .await
+        .expect("upsert_many stalled: fewer writes in flight than its concurrency");
+    // A round trip on another route: requests already sent have reached the server by now.
+    let _ = hris.staffing_entity_skills().page_size(1).send().await;
+    let peak_while_held = server.peak_concurrent_writes();
+    server.release(Route::KomboUpsert);
+    let outcomes = all.await.expect("task");
+    assert_eq!(outcomes.len(), inputs as usize);
+    assert!(outcomes.iter().all(|o| o.result.is_ok()), "{outcomes:?}");
+    assert_eq!(
+        server.request_count(Route::KomboUpsert),
+        u64::from(inputs) + 1,
+        "one request per input and the first write: none refused"
+    );
+    assert_eq!(peak_while_held, server.peak_concurrent_writes(), "never more later");
+    peak_while_held
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upsert_many_keeps_at_most_n_in_flight() {
+    assert_eq!(held_upserts(Some(3), 12, 30).await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upsert_many_concurrency_zero_means_one() {
+    assert_eq!(held_upserts(Some(0), 4, 30).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upsert_many_defaults_to_as_many_as_the_server_allows() {
+    assert_eq!(held_upserts(None, 25, 7).await, 7);
+    assert_eq!(
+        held_upserts(None, 12, 30).await,
+        12,
+        "fewer inputs than the limit: all at once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asking_for_more_than_the_server_allows_waits_instead_of_being_refused() {
+    assert_eq!(held_upserts(Some(64), 40, 9).await, 9);
+}
