@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::spec::load::Document;
 use crate::spec::{hoist, normalize, overlay, refs};
-use crate::vendor::Vendor;
+use crate::vendors::Vendor;
 
 /// The command that regenerates everything, shown whenever generated code is stale.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
