@@ -7,7 +7,8 @@
 
 use std::path::Path;
 
-use super::{compare_documents, format};
+use super::compare::compare_documents;
+use super::format;
 use crate::error::{Error, Result};
 use crate::flags::Drift;
 use crate::spec::load::Document;

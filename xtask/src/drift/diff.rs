@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::Change;
+use super::report::Change;
 use super::schema::{self, Direction, SchemaDiff, Site};
 use crate::spec::refs;
 

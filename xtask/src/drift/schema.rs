@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::Change;
+use super::report::Change;
 use crate::spec::{refs, schemas};
 
 /// Who sends the data a schema describes.
@@ -1166,11 +1166,11 @@ mod tests {
         );
         assert_eq!(
             crate::drift::rules::level("request-body-type-generalized"),
-            Some(crate::drift::Level::Info)
+            Some(crate::drift::rules::Level::Info)
         );
         assert_eq!(
             crate::drift::rules::level("response-body-type-generalized"),
-            Some(crate::drift::Level::Err)
+            Some(crate::drift::rules::Level::Err)
         );
     }
 }
