@@ -18,6 +18,7 @@ pub mod overlay_check;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod security;
 pub mod skew;
 
 pub use compare::{compare, compare_documents};
