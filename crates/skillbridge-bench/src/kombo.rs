@@ -254,7 +254,7 @@ pub async fn items_with_work(hris: &Integration, read_ahead: usize, work: Durati
     tally
 }
 
-/// Scenario 9: a listing under a rate limit; when each page arrived, counted from the start.
+/// Scenario 8: a listing under a rate limit; when each page arrived, counted from the start.
 pub async fn paced_pages(hris: &Integration, page_size: u32) -> (Tally, Vec<Duration>) {
     let started = std::time::Instant::now();
     let mut pages = hris

@@ -170,7 +170,7 @@ impl Mock {
         )
     }
 
-    /// Scenario 9's server: 10,000 records under a rate limit of `requests` per `window`.
+    /// Scenario 8's server: 10,000 records under a rate limit of `requests` per `window`.
     pub fn rate_limited(requests: u32, window: Duration) -> Self {
         Self::start(
             MockServer::builder()
