@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
+use super::level::Level;
 use super::report::Report;
-use super::rules::Level;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod compare;
 pub mod diff;
 pub mod format;
+pub mod level;
 pub mod oasdiff;
 pub mod overlay_check;
 pub mod report;
@@ -22,5 +23,5 @@ pub mod security;
 pub mod skew;
 
 pub use compare::{compare, compare_documents};
+pub use level::Level;
 pub use report::{Change, Report};
-pub use rules::Level;

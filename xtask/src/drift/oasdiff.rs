@@ -6,7 +6,8 @@
 //! level ([`rules::DEVIATIONS`], with the reason), or listed in [`NOT_IMPLEMENTED`] with the reason; a
 //! test fails when one is in none of these.
 
-use super::rules::{self, Level, Level::Err, Level::Info, Level::Warn};
+use super::level::Level::{self, Err, Info, Warn};
+use super::rules;
 
 /// Every oasdiff rule id with oasdiff's default level.
 pub const ALL: &[(&str, Level)] = &[

@@ -1,7 +1,8 @@
 //! What a comparison found: each [`Change`] with its rule id and level, and the sorted
 //! [`Report`] every output format renders.
 
-use super::rules::{self, Level};
+use super::level::Level;
+use super::rules;
 
 /// One reported difference.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,6 +1,6 @@
 //! The rules whose id is fixed (not built from a prefix and a schema attribute).
 
-use super::Level::{self, Err, Info, Warn};
+use crate::drift::level::Level::{self, Err, Info, Warn};
 
 /// Rules about documents, operations, parameters, bodies, responses, headers, security, servers,
 /// properties and the overlay. Ids are oasdiff's where oasdiff has the rule (`x-` ids are ours);

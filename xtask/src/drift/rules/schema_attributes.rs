@@ -1,6 +1,6 @@
 //! Schema attribute rules: one suffix each, reported under every request or response prefix.
 
-use super::Level::{self, Err, Info, Warn};
+use crate::drift::level::Level::{self, Err, Info, Warn};
 
 /// One schema attribute rule: its suffix and, for each side it applies to, its level and meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
