@@ -20,8 +20,8 @@ fn error_with_code(code: Value) -> Value {
 fn the_committed_documents_are_what_the_pipeline_prepares() {
     let root = xtask::workspace_root();
     for (vendor, committed) in [
-        (xtask::vendor::KOMBO, skillbridge_openapi::documents::KOMBO),
-        (xtask::vendor::TECHWOLF, skillbridge_openapi::documents::TECHWOLF),
+        (xtask::vendors::KOMBO, skillbridge_openapi::documents::KOMBO),
+        (xtask::vendors::TECHWOLF, skillbridge_openapi::documents::TECHWOLF),
     ] {
         let prepared = xtask::codegen::prepare(&root, &vendor).unwrap();
         assert_eq!(
@@ -64,7 +64,7 @@ fn the_mock_schema_follows_an_overlay_action() {
     let edited = overlay.replace("\n    update: null\n", "\n    update: PLATFORM.BRAND_NEW\n");
     std::fs::write(scratch.join(OVERLAY), edited).unwrap();
 
-    let prepared = xtask::codegen::prepare(&scratch, &xtask::vendor::KOMBO).unwrap();
+    let prepared = xtask::codegen::prepare(&scratch, &xtask::vendors::KOMBO).unwrap();
     let document = xtask::codegen::document_json(&prepared.document).unwrap();
     let _ = std::fs::remove_dir_all(&scratch);
     assert_ne!(document, skillbridge_openapi::documents::KOMBO);

@@ -3,7 +3,7 @@
 #![allow(clippy::print_stdout)]
 
 use xtask::codegen::{prepare, prepare_unhoisted, render};
-use xtask::vendor::VENDORS;
+use xtask::vendors::VENDORS;
 
 fn main() -> Result<(), xtask::error::Error> {
     let root = xtask::workspace_root();

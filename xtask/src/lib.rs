@@ -4,16 +4,19 @@
 //! exactly what the command runs.
 //!
 //! The tree: the spec pipeline's stages live in [`spec`], one stage per file, shared by every
-//! command; each command is its own module: [`codegen`], [`drift`] and [`vendor`] (which also
-//! holds the vendor definitions and where their upstream documents come from). The command
-//! line is [`flags`]; [`error`] is the one error type.
+//! command; each command is its own module: [`codegen`], [`drift`] and [`vendor`]. What they
+//! share: the vendor definitions ([`vendors`]) and where their upstream documents come from and
+//! how they are read ([`upstream`]). The command line is [`flags`]; [`error`] is the one error
+//! type.
 
 pub mod codegen;
 pub mod drift;
 pub mod error;
 pub mod flags;
 pub mod spec;
+pub mod upstream;
 pub mod vendor;
+pub mod vendors;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use xtask::codegen::{self, Check};
 use xtask::flags::{self, Command};
-use xtask::vendor::VENDORS;
+use xtask::vendors::VENDORS;
 
 fn main() -> ExitCode {
     let parsed = match flags::parse(std::env::args_os().skip(1)) {
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
-        Command::Vendor(args) => match xtask::vendor::cli::run(&root, &args.vendor, &args.from) {
+        Command::Vendor(args) => match xtask::vendor::run(&root, &args.vendor, &args.from) {
             Ok(report) => {
                 print!("{report}");
                 ExitCode::SUCCESS

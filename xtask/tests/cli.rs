@@ -196,7 +196,7 @@ fn the_prepared_documents_are_generated_and_checked_too() {
 
 #[test]
 fn the_committed_generated_code_is_fresh() {
-    match xtask::codegen::check(&xtask::workspace_root(), &xtask::vendor::VENDORS).unwrap() {
+    match xtask::codegen::check(&xtask::workspace_root(), &xtask::vendors::VENDORS).unwrap() {
         xtask::codegen::Check::Fresh => {}
         xtask::codegen::Check::Stale(report) => panic!("{report}"),
     }

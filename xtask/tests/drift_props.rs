@@ -248,7 +248,7 @@ proptest! {
 #[test]
 fn the_vendored_specs_compared_with_themselves_report_nothing() {
     let root = xtask::workspace_root();
-    for vendor in xtask::vendor::VENDORS {
+    for vendor in xtask::vendors::VENDORS {
         let docs: Vec<_> = vendor
             .inputs
             .iter()

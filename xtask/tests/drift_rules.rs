@@ -140,13 +140,13 @@ fn the_vendored_kombo_specs_match_the_seed_pages() {
     let upstream: Vec<Document> = ["get-staffing-entity-skills.md", "post-staffing-entity-skills.md"]
         .iter()
         .map(|p| {
-            xtask::vendor::fetch::read(pages.join(p).to_str().unwrap())
+            xtask::upstream::fetch::read(pages.join(p).to_str().unwrap())
                 .unwrap()
                 .document()
                 .unwrap()
         })
         .collect();
-    let vendored: Vec<Document> = xtask::vendor::KOMBO
+    let vendored: Vec<Document> = xtask::vendors::KOMBO
         .inputs
         .iter()
         .map(|p| load::load(&root, Path::new(p)).unwrap())
@@ -171,7 +171,7 @@ fn the_vendored_kombo_specs_match_the_seed_pages() {
             "specs/kombo/post-hris-staffing-entity-skills.yaml",
         ),
     ] {
-        let input = xtask::vendor::fetch::read(pages.join(page).to_str().unwrap()).unwrap();
+        let input = xtask::upstream::fetch::read(pages.join(page).to_str().unwrap()).unwrap();
         assert_eq!(input.text, std::fs::read_to_string(root.join(file)).unwrap(), "{page}");
     }
 }

@@ -100,8 +100,8 @@ fn a_progenitor_panic_is_an_error() {
 #[test]
 fn kombo_and_techwolf_generate_deterministically() {
     let root = xtask::workspace_root();
-    let first = codegen::generate_all(&root, &xtask::vendor::VENDORS).unwrap();
-    let second = codegen::generate_all(&root, &xtask::vendor::VENDORS).unwrap();
+    let first = codegen::generate_all(&root, &xtask::vendors::VENDORS).unwrap();
+    let second = codegen::generate_all(&root, &xtask::vendors::VENDORS).unwrap();
     for (a, b) in first.iter().zip(&second) {
         assert_eq!(a.content, b.content, "{} differs between two runs", a.path.display());
     }
@@ -109,7 +109,7 @@ fn kombo_and_techwolf_generate_deterministically() {
 
 #[test]
 fn hoisting_leaves_one_type_per_kombo_concept() {
-    let prepared = codegen::prepare(&xtask::workspace_root(), &xtask::vendor::KOMBO).unwrap();
+    let prepared = codegen::prepare(&xtask::workspace_root(), &xtask::vendors::KOMBO).unwrap();
     let text = pretty(&prepared.spec);
     // The record appears once, as a component; both operations reference it.
     assert_eq!(
@@ -137,16 +137,16 @@ fn hoisting_leaves_one_type_per_kombo_concept() {
 
 /// The vendors' real specs after the whole pipeline (merge, overlay, normalize, hoist): what
 /// progenitor reads. A change here is a change of the generated clients' input.
-fn normalized(vendor: &xtask::vendor::Vendor) -> Value {
+fn normalized(vendor: &xtask::vendors::Vendor) -> Value {
     codegen::prepare(&xtask::workspace_root(), vendor).unwrap().spec
 }
 
 #[test]
 fn kombo_normalized_spec() {
-    insta::assert_json_snapshot!("kombo_normalized_spec", normalized(&xtask::vendor::KOMBO));
+    insta::assert_json_snapshot!("kombo_normalized_spec", normalized(&xtask::vendors::KOMBO));
 }
 
 #[test]
 fn techwolf_normalized_spec() {
-    insta::assert_json_snapshot!("techwolf_normalized_spec", normalized(&xtask::vendor::TECHWOLF));
+    insta::assert_json_snapshot!("techwolf_normalized_spec", normalized(&xtask::vendors::TECHWOLF));
 }

@@ -16,7 +16,7 @@ use crate::spec::load::Document;
 use crate::spec::note::Note;
 use crate::spec::operation_ids::{self, OperationIds};
 use crate::spec::{hoist, normalize, overlay, refs};
-use crate::vendor::Vendor;
+use crate::vendors::Vendor;
 
 pub mod locate;
 

@@ -7,12 +7,14 @@
 
 use std::path::Path;
 
-use super::{compare_documents, format};
+use super::compare::compare_documents;
+use super::format;
 use crate::error::{Error, Result};
 use crate::flags::Drift;
 use crate::spec::load::Document;
-use crate::vendor::fetch::{self, Input};
-use crate::vendor::{self, sources};
+use crate::upstream::fetch::{self, Input};
+use crate::upstream::sources;
+use crate::vendors;
 
 /// What the command prints and its exit code (0 or 1; errors are `Err`, exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,8 +43,8 @@ pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
             compare_documents(&label, &old, &new, None)?
         }
         Some(name) => {
-            let vendor = vendor::by_name(name).ok_or_else(|| {
-                let known: Vec<&str> = vendor::VENDORS.iter().map(|v| v.name).collect();
+            let vendor = vendors::by_name(name).ok_or_else(|| {
+                let known: Vec<&str> = vendors::VENDORS.iter().map(|v| v.name).collect();
                 Error::msg(format!("unknown vendor {name} (known: {})", known.join(", ")))
             })?;
             let sources = if args.upstream {

@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
-use super::Change;
+use super::report::Change;
 use super::schema::{self, Direction, SchemaDiff, Site};
+use super::security;
 use crate::spec::refs;
 
 /// Every change between `old` (vendored) and `new` (upstream), unsorted.
@@ -16,11 +17,16 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
     };
     d.paths();
     d.webhooks();
-    d.security_schemes();
+    d.changes.extend(security::compare_schemes(old, new));
     d.servers();
     let global = |doc: &'_ Value| doc.get("security").cloned();
     let (old_global, new_global) = (global(old), global(new));
-    d.security("", "api-global-security", old_global.as_ref(), new_global.as_ref());
+    d.changes.extend(security::compare_requirements(
+        "",
+        "api-global-security",
+        old_global.as_ref(),
+        new_global.as_ref(),
+    ));
     let mut changes = d.changes;
     changes.extend(d.schemas.changes);
     changes
@@ -203,12 +209,12 @@ impl<'a> Differ<'a> {
         for t in new_tags.iter().filter(|t| !old_tags.contains(t)) {
             self.push("api-tag-added", operation, "tags", format!("tag {t} added"));
         }
-        self.security(
+        self.changes.extend(security::compare_requirements(
             operation,
             "api-security",
             old_op.get("security"),
             new_op.get("security"),
-        );
+        ));
         self.parameters(operation, sides);
         self.request_body(operation, old_op, new_op);
         self.responses(operation, old_op, new_op);
@@ -479,136 +485,6 @@ impl<'a> Differ<'a> {
         }
     }
 
-    /// Compare security requirement lists (`security` of an operation, or the document's when
-    /// `operation` is empty). A requirement is identified by its scheme names; scopes compare
-    /// within it. An absent list compares as no change.
-    fn security(&mut self, operation: &str, prefix: &str, old: Option<&'a Value>, new: Option<&'a Value>) {
-        let (Some(old), Some(new)) = (old, new) else {
-            // A list on one side only: each of its requirements was added (a non-empty new
-            // list) or removed.
-            let (list, change) = match (old, new) {
-                (None, Some(new)) if new.as_array().is_some_and(|a| !a.is_empty()) => (new, "added"),
-                (Some(old), None) => (old, "removed"),
-                _ => return,
-            };
-            for req in requirements(list) {
-                self.push(
-                    &format!("{prefix}-{change}"),
-                    operation,
-                    "security",
-                    format!("requirement {} {change}", req.0),
-                );
-            }
-            return;
-        };
-        let (old_r, new_r) = (requirements(old), requirements(new));
-        for (name, scopes) in &old_r {
-            match new_r.iter().find(|(n, _)| n == name) {
-                None => self.push(
-                    &format!("{prefix}-removed"),
-                    operation,
-                    "security",
-                    format!("requirement {name} removed"),
-                ),
-                Some((_, new_scopes)) => {
-                    for s in new_scopes.iter().filter(|s| !scopes.contains(s)) {
-                        self.push(
-                            &format!("{prefix}-scope-added"),
-                            operation,
-                            &format!("security {name}"),
-                            format!("scope {s} now needed"),
-                        );
-                    }
-                    for s in scopes.iter().filter(|s| !new_scopes.contains(s)) {
-                        self.push(
-                            &format!("{prefix}-scope-removed"),
-                            operation,
-                            &format!("security {name}"),
-                            format!("scope {s} no longer needed"),
-                        );
-                    }
-                }
-            }
-        }
-        for (name, _) in &new_r {
-            if !old_r.iter().any(|(n, _)| n == name) {
-                self.push(
-                    &format!("{prefix}-added"),
-                    operation,
-                    "security",
-                    format!("requirement {name} added"),
-                );
-            }
-        }
-    }
-
-    /// Compare `components/securitySchemes`.
-    fn security_schemes(&mut self) {
-        let schemes = |doc: &'a Value| -> Vec<(&'a String, &'a Value)> {
-            object(doc.get("components").and_then(|c| c.get("securitySchemes")))
-                .map(|(n, s)| (n, refs::follow(doc, s)))
-                .collect()
-        };
-        let (old, new) = (schemes(self.old), schemes(self.new));
-        for (name, o) in &old {
-            let at = format!("security scheme {name}");
-            let Some((_, n)) = new.iter().find(|(k, _)| k == name) else {
-                self.push("api-security-component-removed", "", &at, "security scheme removed");
-                continue;
-            };
-            let kind = |s: &Value| {
-                let t = s.get("type").and_then(Value::as_str).unwrap_or("?").to_owned();
-                match s.get("scheme").and_then(Value::as_str) {
-                    Some(scheme) => format!("{t} {}", scheme.to_ascii_lowercase()),
-                    None => t,
-                }
-            };
-            let (ok, nk) = (kind(o), kind(n));
-            if ok != nk {
-                self.push(
-                    "api-security-component-type-changed",
-                    "",
-                    &at,
-                    format!("type changed from {ok} to {nk}"),
-                );
-                continue;
-            }
-            for (flow, of) in object(o.get("flows")) {
-                let Some(nf) = n.get("flows").and_then(|f| f.get(flow)) else {
-                    continue;
-                };
-                for (key, id) in [
-                    ("tokenUrl", "api-security-component-oauth-token-url-changed"),
-                    ("authorizationUrl", "api-security-component-oauth-url-changed"),
-                ] {
-                    let (ov, nv) = (of.get(key).and_then(Value::as_str), nf.get(key).and_then(Value::as_str));
-                    if ov != nv {
-                        self.push(
-                            id,
-                            "",
-                            &format!("{at} flow {flow}"),
-                            format!(
-                                "{key} changed from {} to {}",
-                                ov.unwrap_or("none"),
-                                nv.unwrap_or("none")
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-        for (name, _) in &new {
-            if !old.iter().any(|(k, _)| k == name) {
-                self.push(
-                    "api-security-component-added",
-                    "",
-                    &format!("security scheme {name}"),
-                    "new security scheme",
-                );
-            }
-        }
-    }
-
     /// Compare the names of the document's `webhooks` (3.1).
     fn webhooks(&mut self) {
         let (old, new) = (self.old.get("webhooks"), self.new.get("webhooks"));
@@ -770,38 +646,6 @@ fn covers_media(range: &str, media: &str) -> bool {
         (Some((rt, "*")), Some((mt, _))) => rt == mt,
         _ => false,
     }
-}
-
-/// A security requirement list as (scheme names joined by `+`, sorted scopes) per requirement.
-fn requirements(list: &Value) -> Vec<(String, Vec<String>)> {
-    list.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_object)
-        .map(|req| {
-            let mut names: Vec<&str> = req.keys().map(String::as_str).collect();
-            names.sort_unstable();
-            let mut scopes: Vec<String> = req
-                .iter()
-                .flat_map(|(scheme, scopes)| {
-                    scopes
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .map(move |s| format!("{scheme}:{s}"))
-                })
-                .collect();
-            scopes.sort_unstable();
-            scopes.dedup();
-            let name = if names.is_empty() {
-                "{}".to_owned()
-            } else {
-                names.join("+")
-            };
-            (name, scopes)
-        })
-        .collect()
 }
 
 #[cfg(test)]

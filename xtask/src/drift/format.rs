@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use super::{Level, Report};
+use super::level::Level;
+use super::report::Report;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,7 +165,7 @@ fn escape_property(s: &str) -> String {
 #[allow(clippy::unwrap_used, reason = "tests fail loudly on bad fixtures")]
 mod tests {
     use super::*;
-    use crate::drift::Change;
+    use crate::drift::report::Change;
 
     #[test]
     fn github_annotations_escape_their_separators() {

@@ -3,10 +3,10 @@
 //! [`ALL`] holds every rule id of oasdiff's checker registry (`checker/rules.go`, 509 rules) with
 //! its default level, as published by oasdiff (ids and levels only). Every ERR and WARN rule is
 //! either implemented here (same id; [`super::rules::level`] knows it), implemented with another
-//! level ([`DEVIATIONS`], with the reason), or listed in [`NOT_IMPLEMENTED`] with the reason; a
+//! level ([`rules::DEVIATIONS`], with the reason), or listed in [`NOT_IMPLEMENTED`] with the reason; a
 //! test fails when one is in none of these.
 
-use super::Level::{self, Err, Info, Warn};
+use super::level::Level::{self, Err, Info, Warn};
 use super::rules;
 
 /// Every oasdiff rule id with oasdiff's default level.
@@ -522,87 +522,6 @@ pub const ALL: &[(&str, Level)] = &[
     ("webhook-removed", Err),
 ];
 
-/// Rules implemented with a level other than oasdiff's: (id, oasdiff's level, why ours differs).
-/// Our level is in [`rules`]; changing it back is one line there (and this entry goes).
-pub const DEVIATIONS: &[(&str, Level, &str)] = &[
-    (
-        "request-body-removed",
-        Err,
-        "a server that stops reading a body usually ignores one still sent; possibly breaking, not certainly",
-    ),
-    ("response-body-max-increased", Err, RESP_BOUND),
-    ("response-body-max-length-increased", Err, RESP_BOUND),
-    ("response-body-max-length-unset", Err, RESP_BOUND),
-    ("response-body-min-decreased", Err, RESP_BOUND),
-    ("response-body-min-items-decreased", Err, RESP_BOUND),
-    ("response-body-min-items-unset", Err, RESP_BOUND),
-    ("response-body-min-length-decreased", Err, RESP_BOUND),
-    ("response-body-exclusive-max-increased", Err, RESP_BOUND),
-    ("response-body-exclusive-min-decreased", Err, RESP_BOUND),
-    ("response-property-max-increased", Err, RESP_BOUND),
-    ("response-property-max-length-increased", Err, RESP_BOUND),
-    ("response-property-max-length-unset", Err, RESP_BOUND),
-    ("response-property-min-decreased", Err, RESP_BOUND),
-    ("response-property-min-items-decreased", Err, RESP_BOUND),
-    ("response-property-min-items-unset", Err, RESP_BOUND),
-    ("response-property-min-length-decreased", Err, RESP_BOUND),
-    ("response-property-exclusive-max-increased", Err, RESP_BOUND),
-    ("response-property-exclusive-min-decreased", Err, RESP_BOUND),
-    (
-        "api-operation-id-removed",
-        Info,
-        "generated clients name methods after operationIds: a changed id breaks callers at compile time",
-    ),
-    (
-        "api-removed-with-deprecation",
-        Info,
-        "a client still calling the deprecated operation fails; deprecation is a warning, not consent",
-    ),
-    (
-        "api-security-removed",
-        Info,
-        "the removed requirement may be the scheme the client authenticates with",
-    ),
-    (
-        "api-global-security-removed",
-        Info,
-        "the removed requirement may be the scheme the client authenticates with",
-    ),
-    (
-        "api-security-scope-added",
-        Info,
-        "a token issued for the old scopes is refused",
-    ),
-    (
-        "api-global-security-scope-added",
-        Info,
-        "a token issued for the old scopes is refused",
-    ),
-    (
-        "api-security-component-type-changed",
-        Info,
-        "an API key client cannot authenticate against OAuth2 (a move from an API key to OAuth2)",
-    ),
-    (
-        "api-security-component-oauth-token-url-changed",
-        Info,
-        "a client that requests tokens must follow the new URL",
-    ),
-    (
-        "response-body-any-of-added",
-        Info,
-        "a generated client decodes anyOf as untagged alternatives: an unseen one may not decode",
-    ),
-    (
-        "response-property-any-of-added",
-        Info,
-        "a generated client decodes anyOf as untagged alternatives: an unseen one may not decode",
-    ),
-];
-
-/// Why a response bound deviates (ERR in oasdiff, WARN here).
-const RESP_BOUND: &str = "a generated client does not check bounds on what it receives: a wider value still decodes, only code relying on the documented bound is affected";
-
 /// oasdiff ERR/WARN rules not implemented: (id, applicable to OpenAPI 3.x documents like ours,
 /// why not / what happens instead).
 pub const NOT_IMPLEMENTED: &[(&str, bool, &str)] = &[
@@ -655,10 +574,7 @@ pub fn status(id: &str, level: Level) -> Status {
         if ours == level {
             return Status::Implemented;
         }
-        return DEVIATIONS
-            .iter()
-            .find(|(i, _, _)| *i == id)
-            .map_or(Status::Unknown, |(_, _, why)| Status::Deviation(why));
+        return rules::deviation(id).map_or(Status::Unknown, Status::Deviation);
     }
     NOT_IMPLEMENTED
         .iter()
@@ -712,7 +628,8 @@ pub fn err_warn_table() -> String {
 /// The markdown table of every level deviation, oasdiff INFO rules included (generated into DRIFT.md).
 pub fn deviation_table() -> String {
     let mut out = String::from("| Rule id | oasdiff | ours | why |\n|---|---|---|---|\n");
-    for (id, level, why) in DEVIATIONS {
+    for (id, why) in rules::DEVIATIONS {
+        let level = oasdiff_level(id).map_or("-".to_owned(), |l| l.to_string());
         let ours = rules::level(id).map_or("-".to_owned(), |l| l.to_string());
         out.push_str(&format!("| `{id}` | {level} | {ours} | {why} |\n"));
     }
@@ -753,10 +670,11 @@ mod tests {
             unknown.is_empty(),
             "oasdiff ERR/WARN rules without a status: {unknown:?}"
         );
-        for (id, level, _) in DEVIATIONS {
-            assert_eq!(oasdiff_level(id), Some(*level), "{id}: oasdiff's level");
+        for (id, _) in rules::DEVIATIONS {
+            let oasdiff = oasdiff_level(id);
+            assert!(oasdiff.is_some(), "{id}: not an oasdiff rule");
             let ours = rules::level(id);
-            assert!(ours.is_some_and(|o| o != *level), "{id}: not a deviation ({ours:?})");
+            assert!(ours.is_some() && ours != oasdiff, "{id}: not a deviation ({ours:?})");
         }
         for (id, _, _) in NOT_IMPLEMENTED {
             assert_eq!(
@@ -769,8 +687,8 @@ mod tests {
         for rule in rules::all() {
             if let Some(level) = oasdiff_level(&rule.id) {
                 assert!(
-                    level == rule.level || DEVIATIONS.iter().any(|(i, _, _)| *i == rule.id),
-                    "{} is {} here and {level} in oasdiff: list it in DEVIATIONS",
+                    level == rule.level || rules::deviation(&rule.id).is_some(),
+                    "{} is {} here and {level} in oasdiff: say why in rules::DEVIATIONS",
                     rule.id,
                     rule.level
                 );

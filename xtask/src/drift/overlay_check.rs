@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::Change;
+use super::report::Change;
 use crate::error::Result;
 use crate::spec::overlay::{self, ActionKind};
 use crate::spec::refs;

@@ -13,7 +13,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{Change, diff};
+use super::diff;
+use super::report::Change;
 use crate::error::join;
 use crate::spec::load::Document;
 use crate::spec::merge::is_container;

@@ -1,10 +1,6 @@
-//! The vendors whose specs we generate clients for: inputs, overlay, output, type names; where
-//! their documents come from upstream ([`sources`], [`fetch`]) and the `vendor` command that
-//! refreshes them ([`cli`]).
-
-pub mod cli;
-pub mod fetch;
-pub mod sources;
+//! The vendors whose specs we generate clients for: inputs, overlay, output, type names. Every
+//! command reads them from here; where their documents come from upstream is
+//! [`crate::upstream`], and the `vendor` command that refreshes them is [`crate::vendor`].
 
 use std::path::{Path, PathBuf};
 

@@ -13,13 +13,13 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::spec::load::Document;
 use crate::spec::{merge, refs};
-use crate::vendor;
-use crate::vendor::fetch::{self, Input};
+use crate::upstream::fetch::{self, Input};
+use crate::vendors;
 
 /// Run `vendor`: replace `vendor_name`'s documents with those read from `from` (files or URLs).
 /// The command line is parsed in [`crate::flags`].
 pub fn run(root: &Path, vendor_name: &str, from: &[String]) -> Result<String> {
-    let vendor = vendor::by_name(vendor_name).ok_or_else(|| Error::msg(format!("unknown vendor {vendor_name}")))?;
+    let vendor = vendors::by_name(vendor_name).ok_or_else(|| Error::msg(format!("unknown vendor {vendor_name}")))?;
     if from.is_empty() {
         return Err(Error::msg("vendor: give at least one --from <FILE|URL>"));
     }

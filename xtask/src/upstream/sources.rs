@@ -12,7 +12,7 @@ use std::path::Path;
 use toml::{Table, Value};
 
 use crate::error::{Error, Result};
-use crate::vendor::Vendor;
+use crate::vendors::Vendor;
 
 /// The file listing a vendor's upstream sources, relative to the workspace root.
 pub fn path(vendor: &Vendor) -> String {

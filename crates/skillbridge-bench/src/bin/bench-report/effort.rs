@@ -1,0 +1,36 @@
+//! How much to measure: rounds and sizes of the full report and of `--quick`.
+
+/// How much to measure: the committed report uses `FULL`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Effort {
+    pub(crate) listing_rounds: usize,
+    pub(crate) decode_rounds: usize,
+    pub(crate) decodes_per_round: usize,
+    pub(crate) upsert_rounds: usize,
+    pub(crate) memory_runs: usize,
+    pub(crate) codegen_runs: usize,
+    pub(crate) paced_rounds: usize,
+    pub(crate) limiter_rounds: usize,
+}
+
+pub(crate) const FULL: Effort = Effort {
+    listing_rounds: 25,
+    decode_rounds: 9,
+    decodes_per_round: 300,
+    upsert_rounds: 2,
+    memory_runs: 2,
+    codegen_runs: 5,
+    paced_rounds: 5,
+    limiter_rounds: 3,
+};
+
+pub(crate) const QUICK: Effort = Effort {
+    listing_rounds: 3,
+    decode_rounds: 3,
+    decodes_per_round: 50,
+    upsert_rounds: 1,
+    memory_runs: 1,
+    codegen_runs: 2,
+    paced_rounds: 1,
+    limiter_rounds: 1,
+};
