@@ -150,7 +150,7 @@
 //! - `kombo/`: `data` (seeded records and writes), `query` (list parameters and cursors),
 //!   `handlers`, `error` (Kombo's envelope and codes), `state` (credentials, write limit and
 //!   counters); `routes()` plugs it in.
-//! - `techwolf/`: `data` (seeded employees), `token` (OAuth 2.0), `export`, `error` (the error
+//! - `techwolf/`: `data` (seeded employees), `token_endpoint` (OAuth 2.0), `token_store` (issued tokens), `export`, `error` (the error
 //!   array and OAuth errors), `state` (client, tokens, `next_starting_after` mode); `routes()`.
 //! - This file is the one composition point: the builder, the states, and [`MockServer`].
 //!
@@ -530,7 +530,7 @@ impl MockServerBuilder {
         let techwolf = Arc::new(TechwolfState {
             creds: creds.techwolf,
             data: techwolf::TechwolfData::new(self.seed, self.employees),
-            tokens: techwolf::Tokens::new(self.seed, self.token_ttl),
+            tokens: techwolf::TokenStore::new(self.seed, self.token_ttl),
             next_starting_after: std::sync::Mutex::new(self.next_starting_after),
             echo_client_secret: self.echo_client_secret,
         });

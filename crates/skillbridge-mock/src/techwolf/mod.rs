@@ -1,7 +1,7 @@
 //! The TechWolf mock: the OAuth 2.0 token endpoint and `POST /export/employees/skill_clusters`
 //! under [`PREFIX`].
 //!
-//! `data` holds the seeded employees, `token` issues and checks access tokens, `export` answers
+//! `data` holds the seeded employees, `token_endpoint` issues access tokens, `token_store` keeps and checks them, `export` answers
 //! the export, `error` has TechWolf's error bodies, `state` is what the routes share. [`routes`]
 //! plugs it all into the server.
 
@@ -9,8 +9,8 @@ mod data;
 mod error;
 mod export;
 mod state;
-mod token;
-mod tokens;
+mod token_endpoint;
+mod token_store;
 
 use std::sync::Arc;
 
@@ -22,7 +22,7 @@ pub(crate) use data::TechwolfData;
 pub use data::{Employee, Skill, SkillCluster};
 pub use state::NextStartingAfter;
 pub(crate) use state::{Credentials, TechwolfState};
-pub(crate) use tokens::Tokens;
+pub(crate) use token_store::TokenStore;
 
 use crate::faults::Route;
 use crate::server::{Core, Endpoint, Vendor};
@@ -37,7 +37,7 @@ const EXPORT_PATH: &str = "/techwolf/export/employees/skill_clusters";
 pub(crate) fn routes(core: Arc<Core>, techwolf: Arc<TechwolfState>) -> Vendor {
     let router = Router::new()
         .route(EXPORT_PATH, post(export::export))
-        .route(TOKEN_PATH, post(token::token))
+        .route(TOKEN_PATH, post(token_endpoint::token))
         .with_state(state::TechwolfApp { core, techwolf });
     Vendor {
         router,

@@ -1,4 +1,5 @@
-//! TechWolf's OAuth 2.0 client-credentials endpoint and the tokens it issues.
+//! TechWolf's OAuth 2.0 client-credentials endpoint: reads a token request and answers with an access
+//! token from the store (`token_store.rs`) or an OAuth error.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use serde_json::Value;
 
 use super::error::oauth_error;
 use super::state::TechwolfState;
-use super::tokens::ALL_SCOPES;
+use super::token_store::ALL_SCOPES;
 use crate::faults::Route;
 use crate::http::{json_response, media_type};
 use crate::server::Core;
