@@ -101,7 +101,7 @@ impl Mock {
             MockServer::builder()
                 .staffing_entities(2_000)
                 .skills_per_entity(SKILLS_PER_ENTITY)
-                .latency(Route::KomboUpsert, UPSERT_LATENCY)
+                .latency(Route::KOMBO_UPSERT, UPSERT_LATENCY)
                 .write_concurrency_limit(WRITE_LIMIT),
             log_capacity,
         )
@@ -115,8 +115,8 @@ impl Mock {
     /// A skillbridge Kombo client for this server.
     pub fn kombo_with(&self, retry: RetryPolicy) -> Kombo {
         Kombo::builder()
-            .api_key(self.server.kombo_api_key())
-            .base_url(self.server.kombo_base_url())
+            .api_key(self.server.kombo().api_key())
+            .base_url(self.server.kombo().base_url())
             .retry_policy(retry)
             .build()
             .expect("valid client")
@@ -124,27 +124,32 @@ impl Mock {
 
     /// The handle of the server's integration.
     pub fn integration(&self, kombo: &Kombo) -> Integration {
-        kombo.integration(self.server.integration_id()).expect("valid id")
+        kombo
+            .integration(self.server.kombo().integration_id())
+            .expect("valid id")
     }
 
     /// What the hand-written contenders need to reach this server.
     pub fn raw(&self) -> RawKombo {
         RawKombo {
             http: http_client(),
-            url: format!("{}/hris/staffing-entity-skills", self.server.kombo_base_url()),
-            api_key: self.server.kombo_api_key().to_owned(),
-            integration_id: self.server.integration_id().to_owned(),
+            url: format!("{}/hris/staffing-entity-skills", self.server.kombo().base_url()),
+            api_key: self.server.kombo().api_key().to_owned(),
+            integration_id: self.server.kombo().integration_id().to_owned(),
         }
     }
 
     /// A skillbridge TechWolf client for this server (client credentials, token from the mock).
     pub fn techwolf(&self) -> TechWolf {
         TechWolf::builder()
-            .base_url(self.server.techwolf_base_url())
-            .token_url(self.server.token_url())
-            .client_credentials(self.server.client_id(), self.server.client_secret())
-            .tenant(self.server.tenant())
-            .audience(self.server.audience())
+            .base_url(self.server.techwolf().base_url())
+            .token_url(self.server.techwolf().token_url())
+            .client_credentials(
+                self.server.techwolf().client_id(),
+                self.server.techwolf().client_secret(),
+            )
+            .tenant(self.server.techwolf().tenant())
+            .audience(self.server.techwolf().audience())
             .build()
             .expect("valid client")
     }
@@ -153,14 +158,14 @@ impl Mock {
     pub async fn raw_techwolf(&self) -> RawTechWolf {
         let http = http_client();
         let body = serde_json::json!({
-            "client_id": self.server.client_id(),
-            "client_secret": self.server.client_secret(),
-            "audience": self.server.audience(),
+            "client_id": self.server.techwolf().client_id(),
+            "client_secret": self.server.techwolf().client_secret(),
+            "audience": self.server.techwolf().audience(),
             "grant_type": "client_credentials",
-            "tenant": self.server.tenant(),
+            "tenant": self.server.techwolf().tenant(),
         });
         let token: RawToken = http
-            .post(self.server.token_url())
+            .post(self.server.techwolf().token_url())
             .json(&body)
             .send()
             .await
@@ -172,15 +177,15 @@ impl Mock {
             .expect("a token");
         RawTechWolf {
             http,
-            url: format!("{}/export/employees/skill_clusters", self.server.techwolf_base_url()),
+            url: format!("{}/export/employees/skill_clusters", self.server.techwolf().base_url()),
             token: token.access_token,
         }
     }
 
     /// The generated client, used directly, for this server.
     pub fn generated(&self) -> GeneratedKombo {
-        let context = RequestContext::bearer(self.server.kombo_api_key()).expect("valid key");
-        GeneratedKombo::new_with_client(&self.server.kombo_base_url(), http_client(), context)
+        let context = RequestContext::bearer(self.server.kombo().api_key()).expect("valid key");
+        GeneratedKombo::new_with_client(&self.server.kombo().base_url(), http_client(), context)
     }
 }
 
@@ -478,11 +483,11 @@ pub struct FreshPairs {
 impl FreshPairs {
     /// Pairs on the server's open staffing entities that no seeded record uses yet.
     pub fn new(server: &MockServer) -> Self {
-        let open: Vec<_> = server.staffing_entities().filter(|e| !e.closed).collect();
+        let open: Vec<_> = server.kombo().staffing_entities().filter(|e| !e.closed).collect();
         Self {
             entity_indexes: open.iter().map(|e| e.index).collect(),
             entities: open.into_iter().map(|e| e.id).collect(),
-            catalog: server.skills_count(),
+            catalog: server.kombo().skills_count(),
             round: 0,
             next_entity: 0,
             handed_out: HashSet::new(),
@@ -502,11 +507,13 @@ impl FreshPairs {
                 self.next_entity = 0;
                 self.round += 1;
             }
-            let Some(skill_id) = server.skill_id(skill) else {
+            let Some(skill_id) = server.kombo().skill_id(skill) else {
                 continue;
             };
             let entity_id = &self.entities[entity];
-            if server.find_expectation(entity_id, &skill_id).is_some() || !self.handed_out.insert((index, skill)) {
+            if server.kombo().find_expectation(entity_id, &skill_id).is_some()
+                || !self.handed_out.insert((index, skill))
+            {
                 continue;
             }
             let level = ExpectedLevel::new(u8::try_from(out.len() % 5 + 1).expect("small")).expect("1..=5");
@@ -589,7 +596,7 @@ pub fn write_log(server: &MockServer, inputs: &[SkillExpectation]) -> WriteLog {
     let mut log = WriteLog::default();
     let mut writes: std::collections::HashMap<(String, String), u32> = std::collections::HashMap::new();
     for request in server.request_log() {
-        if request.route != Some(Route::KomboUpsert) {
+        if request.route != Some(Route::KOMBO_UPSERT) {
             continue;
         }
         match request.status {
@@ -615,10 +622,11 @@ pub fn write_log(server: &MockServer, inputs: &[SkillExpectation]) -> WriteLog {
 /// Whether every input is saved on the server with its level (each created once: the count of
 /// expectations grew by exactly the number of inputs).
 pub fn all_saved_once(server: &MockServer, inputs: &[SkillExpectation], count_before: u64) -> bool {
-    let grew_by = server.expectations_count() - count_before;
+    let grew_by = server.kombo().expectations_count() - count_before;
     grew_by == inputs.len() as u64
         && inputs.iter().all(|input| {
             server
+                .kombo()
                 .find_expectation(input.staffing_entity_id(), input.skill_id())
                 .is_some_and(|saved| saved.expected_level == input.level().map(ExpectedLevel::get))
         })
@@ -979,7 +987,7 @@ impl KomboListing {
         let mock = Mock::listing();
         let raw = mock.raw();
         let generated = mock.generated();
-        let integration_id = mock.server.integration_id().to_owned();
+        let integration_id = mock.server.kombo().integration_id().to_owned();
         let hris = mock.integration(&mock.kombo());
         let expected = runtime.block_on(raw.list());
         assert_eq!(expected.records, KOMBO_RECORDS, "raw loop record count");
@@ -1019,7 +1027,7 @@ impl TechWolfExport {
     pub fn new(runtime: &tokio::runtime::Runtime) -> Self {
         let mock = Mock::listing();
         let raw = runtime.block_on(mock.raw_techwolf());
-        let generated = raw.generated(&mock.server.techwolf_base_url());
+        let generated = raw.generated(&mock.server.techwolf().base_url());
         let techwolf = mock.techwolf();
         let expected = runtime.block_on(raw.export());
         assert_eq!(expected.records, TECHWOLF_EMPLOYEES, "raw loop employee count");
@@ -1052,7 +1060,7 @@ impl Mock {
             MockServer::builder()
                 .staffing_entities(PACED_PAGES * PAGE_SIZE / SKILLS_PER_ENTITY)
                 .skills_per_entity(SKILLS_PER_ENTITY)
-                .latency(Route::KomboList, PACED_LATENCY),
+                .latency(Route::KOMBO_LIST, PACED_LATENCY),
         )
     }
 

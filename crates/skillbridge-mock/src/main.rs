@@ -149,17 +149,18 @@ async fn main() -> ExitCode {
         server.seed()
     );
     println!();
-    println!("Kombo     base URL        {}", server.kombo_base_url());
-    println!("          API key         {}", server.kombo_api_key());
-    println!("          integration id  {}", server.integration_id());
-    println!("          expectations    {}", server.expectations_count());
-    println!("TechWolf  base URL        {}", server.techwolf_base_url());
-    println!("          token URL       {}", server.token_url());
-    println!("          client id       {}", server.client_id());
-    println!("          client secret   {}", server.client_secret());
-    println!("          audience        {}", server.audience());
-    println!("          tenant          {}", server.tenant());
-    println!("          employees       {}", server.employees_count());
+    let (kombo, techwolf) = (server.kombo(), server.techwolf());
+    println!("Kombo     base URL        {}", kombo.base_url());
+    println!("          API key         {}", kombo.api_key());
+    println!("          integration id  {}", kombo.integration_id());
+    println!("          expectations    {}", kombo.expectations_count());
+    println!("TechWolf  base URL        {}", techwolf.base_url());
+    println!("          token URL       {}", techwolf.token_url());
+    println!("          client id       {}", techwolf.client_id());
+    println!("          client secret   {}", techwolf.client_secret());
+    println!("          audience        {}", techwolf.audience());
+    println!("          tenant          {}", techwolf.tenant());
+    println!("          employees       {}", techwolf.employees_count());
     println!();
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {

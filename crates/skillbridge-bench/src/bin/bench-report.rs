@@ -667,7 +667,7 @@ fn bulk_upsert(effort: Effort, report: &mut Report) {
         let kombo = mock.kombo();
         let hris = mock.integration(&kombo);
         let inputs = common::FreshPairs::new(&mock.server).take(&mock.server, UPSERTS);
-        let before = mock.server.expectations_count();
+        let before = mock.server.kombo().expectations_count();
         let started = Instant::now();
         let result = match contender {
             0 => runtime.block_on(common::upsert_sequentially(&hris, inputs.clone())),
@@ -694,7 +694,7 @@ fn bulk_upsert(effort: Effort, report: &mut Report) {
         let kombo = mock.kombo();
         let hris = mock.integration(&kombo);
         let inputs = common::FreshPairs::new(&mock.server).take(&mock.server, UPSERTS);
-        let before = mock.server.expectations_count();
+        let before = mock.server.kombo().expectations_count();
         let asked = [usize::try_from(common::WRITE_LIMIT).unwrap_or(30), 64][contender];
         let (result, sample) = common::measure(|| runtime.block_on(common::upsert_many(&hris, inputs.clone(), asked)));
         let log = common::write_log(&mock.server, &inputs);
@@ -1048,9 +1048,9 @@ fn serve_kombo(entities: u32) -> Result<(), Error> {
             .staffing_entities(entities)
             .skills_per_entity(common::SKILLS_PER_ENTITY),
     );
-    println!("KOMBO_BASE_URL={}", mock.server.kombo_base_url());
-    println!("KOMBO_API_KEY={}", mock.server.kombo_api_key());
-    println!("INTEGRATION_ID={}", mock.server.integration_id());
+    println!("KOMBO_BASE_URL={}", mock.server.kombo().base_url());
+    println!("KOMBO_API_KEY={}", mock.server.kombo().api_key());
+    println!("INTEGRATION_ID={}", mock.server.kombo().integration_id());
     println!("ready");
     // Serve until the parent closes our stdin (or dies).
     let mut sink = Vec::new();

@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::error::oauth_error;
 use super::state::TechwolfState;
 use super::token_store::ALL_SCOPES;
-use crate::faults::Route;
 use crate::http::{json_response, media_type};
+use crate::route::Route;
 use crate::server::Core;
 
 #[derive(Serialize)]
@@ -54,7 +54,7 @@ pub(super) async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    core.delay(Route::TechwolfToken).await;
+    core.delay(Route::TECHWOLF_TOKEN).await;
     let fields = match token_fields(&headers, &body) {
         Ok(f) => f,
         Err(m) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &m),
