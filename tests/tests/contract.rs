@@ -41,10 +41,10 @@ fn the_mock_schema_follows_an_overlay_action() {
     let null_code = error_with_code(Value::Null);
     let new_code = error_with_code(json!("PLATFORM.BRAND_NEW"));
     assert_eq!(
-        builtin.response_errors(Route::KomboList, 400, &null_code),
+        builtin.response_errors(Route::KOMBO_LIST, 400, &null_code),
         Vec::<String>::new()
     );
-    assert!(!builtin.response_errors(Route::KomboList, 400, &new_code).is_empty());
+    assert!(!builtin.response_errors(Route::KOMBO_LIST, 400, &new_code).is_empty());
 
     // A scratch copy whose overlay adds another code instead of `null`.
     let scratch = std::env::temp_dir().join(format!("skillbridge-contract-{}", std::process::id()));
@@ -69,9 +69,9 @@ fn the_mock_schema_follows_an_overlay_action() {
     let _ = std::fs::remove_dir_all(&scratch);
     assert_ne!(document, skillbridge_openapi::documents::KOMBO);
     let changed = ContractSchemas::from_documents(&document, skillbridge_openapi::documents::TECHWOLF).unwrap();
-    assert!(!changed.response_errors(Route::KomboList, 400, &null_code).is_empty());
+    assert!(!changed.response_errors(Route::KOMBO_LIST, 400, &null_code).is_empty());
     assert_eq!(
-        changed.response_errors(Route::KomboUpsert, 400, &new_code),
+        changed.response_errors(Route::KOMBO_UPSERT, 400, &new_code),
         Vec::<String>::new()
     );
 }

@@ -86,8 +86,8 @@ impl From<&Expectation> for Row {
 
 /// Everything the mock holds, in listing order, deleted records included.
 fn all_expectations(server: &MockServer) -> Vec<Expectation> {
-    (0..server.expectations_count())
-        .map(|i| server.expectation(i).expect("index below the count"))
+    (0..server.kombo().expectations_count())
+        .map(|i| server.kombo().expectation(i).expect("index below the count"))
         .collect()
 }
 
@@ -244,9 +244,12 @@ async fn full_listing_with_every_filter_matches_what_the_mock_holds() {
     let remote_ids: Vec<String> = all.iter().step_by(7).map(|e| e.remote_id.clone()).collect();
     let entities: Vec<String> = [0, 7, 19, 39]
         .iter()
-        .map(|&i| server.staffing_entity(i).expect("entity").id)
+        .map(|&i| server.kombo().staffing_entity(i).expect("entity").id)
         .collect();
-    let skills: Vec<String> = [0, 3, 11].iter().map(|&i| server.skill_id(i).expect("skill")).collect();
+    let skills: Vec<String> = [0, 3, 11]
+        .iter()
+        .map(|&i| server.kombo().skill_id(i).expect("skill"))
+        .collect();
     let mut times: Vec<DateTime<Utc>> = all.iter().map(|e| time(&e.changed_at)).collect();
     times.sort();
     // A record's own timestamp: the filter is inclusive, so that record must be listed.
@@ -300,7 +303,7 @@ async fn full_listing_with_every_filter_matches_what_the_mock_holds() {
                 .page_size(2),
         ),
     ];
-    let visible = server.visible_expectations_count() as usize;
+    let visible = server.kombo().visible_expectations_count() as usize;
     for (name, filters) in cases {
         let want = filters.expected(&server, &[]);
         // A filter that narrows must keep something, and less than the same listing without it:
@@ -322,12 +325,12 @@ async fn full_listing_with_every_filter_matches_what_the_mock_holds() {
         } else if filters.include_deleted == Some(true) {
             assert!(unfiltered > visible, "{name}: deleted records are listed");
         }
-        let before = server.request_count(Route::KomboList);
+        let before = server.request_count(Route::KOMBO_LIST);
         let got = list_rows(filters.apply(hris.staffing_entity_skills()))
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_same_rows(&got, &want, name);
-        let requests = server.request_count(Route::KomboList) - before;
+        let requests = server.request_count(Route::KOMBO_LIST) - before;
         let page_size = filters.page_size.unwrap_or(100) as usize;
         assert_eq!(
             requests as usize,
@@ -352,9 +355,9 @@ async fn unsupported_filters_empty_the_listing_unless_ignored() {
     .await;
     let kombo = client(&server);
     let hris = hris(&kombo, &server);
-    let entity = server.staffing_entity(3).expect("entity").id;
-    let skill = server.expectation(12).expect("record").skill_id;
-    let since = time(&server.expectation(30).expect("record").changed_at);
+    let entity = server.kombo().staffing_entity(3).expect("entity").id;
+    let skill = server.kombo().expectation(12).expect("record").skill_id;
+    let since = time(&server.kombo().expectation(30).expect("record").changed_at);
     for ignore in [None, Some(false), Some(true)] {
         let filters = Filters {
             staffing_entity_ids: Some(vec![entity.clone()]),
@@ -386,10 +389,10 @@ async fn unsupported_filters_empty_the_listing_unless_ignored() {
 /// Open staffing entities and skills they do not have yet: upserts of these create records.
 fn new_pairs(server: &MockServer, n: usize) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
-    for entity in server.staffing_entities().filter(|e| !e.closed) {
-        for s in 0..server.skills_count() {
-            let skill = server.skill_id(s).expect("skill");
-            if server.find_expectation(&entity.id, &skill).is_none() {
+    for entity in server.kombo().staffing_entities().filter(|e| !e.closed) {
+        for s in 0..server.kombo().skills_count() {
+            let skill = server.kombo().skill_id(s).expect("skill");
+            if server.kombo().find_expectation(&entity.id, &skill).is_none() {
                 pairs.push((entity.id.clone(), skill));
                 break; // spread over entities
             }
@@ -428,8 +431,11 @@ async fn upsert_creates_and_updates_and_listings_see_it() {
         created.changed_at > newest_seeded,
         "a write is newer than every seeded record"
     );
-    assert_eq!(server.expectations_count(), seeded.len() as u64 + 1);
-    let stored = server.find_expectation(&entity, &skill).expect("the mock stored it");
+    assert_eq!(server.kombo().expectations_count(), seeded.len() as u64 + 1);
+    let stored = server
+        .kombo()
+        .find_expectation(&entity, &skill)
+        .expect("the mock stored it");
     assert_eq!(Row::from(&created), Row::from(&stored));
 
     // Read back by id and by entity: new records come last in listing order.
@@ -471,7 +477,7 @@ async fn upsert_creates_and_updates_and_listings_see_it() {
     assert_eq!(updated.id, created.id);
     assert_eq!(updated.expected_level, Some(level(5)));
     assert!(updated.changed_at > created.changed_at, "changed_at moves on a change");
-    assert_eq!(server.expectations_count(), seeded.len() as u64 + 1);
+    assert_eq!(server.kombo().expectations_count(), seeded.len() as u64 + 1);
     let after_update = list_rows(hris.staffing_entity_skills().updated_after(updated.changed_at))
         .await
         .unwrap();
@@ -490,7 +496,7 @@ async fn upsert_creates_and_updates_and_listings_see_it() {
         let input = SkillExpectation::new(&record.staffing_entity_id, &record.skill_id);
         hris.upsert_staffing_entity_skill(input.expected_level(level(expected_level)))
     };
-    let open = |id: &str| server.staffing_entities().any(|e| e.id == id && !e.closed);
+    let open = |id: &str| server.kombo().staffing_entities().any(|e| e.id == id && !e.closed);
     let old = seeded
         .iter()
         .find(|e| e.remote_deleted_at.is_none() && e.expected_level != Some(1) && open(&e.staffing_entity_id))
@@ -532,8 +538,12 @@ async fn upsert_refusals_are_typed_and_not_retried() {
     let server = start(builder()).await;
     let kombo = client(&server);
     let hris = hris(&kombo, &server);
-    let closed = server.staffing_entities().find(|e| e.closed).expect("a closed entity");
-    let skill = server.skill_id(0).expect("skill");
+    let closed = server
+        .kombo()
+        .staffing_entities()
+        .find(|e| e.closed)
+        .expect("a closed entity");
+    let skill = server.kombo().skill_id(0).expect("skill");
     let error = hris
         .upsert_staffing_entity_skill(SkillExpectation::new(&closed.id, &skill))
         .await
@@ -568,12 +578,12 @@ async fn upsert_refusals_are_typed_and_not_retried() {
     );
 
     assert_eq!(
-        server.request_count(Route::KomboUpsert),
+        server.request_count(Route::KOMBO_UPSERT),
         2,
         "refusals are not retried; invalid input is not sent"
     );
     assert_eq!(kombo.stats().retries, 0);
-    assert_eq!(server.expectations_count(), 160, "nothing was written");
+    assert_eq!(server.kombo().expectations_count(), 160, "nothing was written");
     assert_no_violations(&server);
 }
 
@@ -586,8 +596,8 @@ async fn upsert_all_and_check(
     concurrency: usize,
 ) -> u32 {
     let hris = hris(kombo, server);
-    let before_records = server.expectations_count();
-    let before_requests = server.request_count(Route::KomboUpsert);
+    let before_records = server.kombo().expectations_count();
+    let before_requests = server.request_count(Route::KOMBO_UPSERT);
     let inputs: Vec<SkillExpectation> = pairs
         .iter()
         .enumerate()
@@ -605,7 +615,7 @@ async fn upsert_all_and_check(
         let (entity, skill) = &pairs[outcome.index];
         assert_eq!((&saved.staffing_entity_id, &saved.skill_id), (entity, skill));
         assert_eq!(saved.expected_level, Some(level(outcome.index as u8 % 5 + 1)));
-        let stored = server.find_expectation(entity, skill).expect("stored");
+        let stored = server.kombo().find_expectation(entity, skill).expect("stored");
         assert_eq!(Row::from(saved), Row::from(&stored), "input {}", outcome.index);
         assert!(outcome.attempts >= 1);
         attempts += outcome.attempts;
@@ -620,12 +630,12 @@ async fn upsert_all_and_check(
         (0..pairs.len()).collect::<Vec<_>>()
     );
     assert_eq!(
-        server.expectations_count(),
+        server.kombo().expectations_count(),
         before_records + pairs.len() as u64,
         "each created exactly once"
     );
     assert_eq!(
-        server.request_count(Route::KomboUpsert) - before_requests,
+        server.request_count(Route::KOMBO_UPSERT) - before_requests,
         u64::from(attempts),
         "every attempt reached the server"
     );
@@ -665,19 +675,19 @@ async fn upsert_many_over_the_write_concurrency_limit_saves_each_once() {
     // Another writer (a client of its own) takes every slot and keeps it inside the server until six
     // of our writes have been refused: the limit is exceeded by construction, not by hoping that
     // latency makes writers overlap. Its writes update one record, so they create nothing.
-    server.hold(Route::KomboUpsert);
+    server.hold(Route::KOMBO_UPSERT);
     let other_writes = tokio::spawn(async move {
         let writes = (0..3).map(|_| other_hris.upsert_staffing_entity_skill(theirs.clone()));
         futures::future::join_all(writes).await
     });
-    server.wait_held(Route::KomboUpsert, 3).await;
+    server.wait_held(Route::KOMBO_UPSERT, 3).await;
     let logged = server.logged_count();
     let release = async {
         tokio::select! {
             () = server.wait_logged(logged + 6) => {}
-            () = server.wait_held(Route::KomboUpsert, 4) => panic!("a fourth write got a permit"),
+            () = server.wait_held(Route::KOMBO_UPSERT, 4) => panic!("a fourth write got a permit"),
         }
-        server.release(Route::KomboUpsert);
+        server.release(Route::KOMBO_UPSERT);
     };
     let (attempts, ()) = tokio::join!(upsert_all_and_check(&server, &kombo, pairs, 9), release);
     let other_results = other_writes.await.expect("task");
@@ -695,10 +705,13 @@ async fn upsert_many_over_the_write_concurrency_limit_saves_each_once() {
     let refused = server
         .request_log()
         .iter()
-        .filter(|r| r.route == Some(Route::KomboUpsert) && r.status == Some(429))
+        .filter(|r| r.route == Some(Route::KOMBO_UPSERT) && r.status == Some(429))
         .count() as u64;
     assert_eq!(refused, stats.retries, "each retry answers one concurrency refusal");
-    assert!(server.peak_concurrent_writes() > 3, "the limit was really exceeded");
+    assert!(
+        server.kombo().peak_concurrent_writes() > 3,
+        "the limit was really exceeded"
+    );
     assert_no_violations(&server);
 }
 
@@ -735,12 +748,12 @@ async fn upsert_many_recovers_from_every_transient_fault() {
         ),
     ];
     for (name, rule, timeout) in cases {
-        let server = start(builder().fault(Route::KomboUpsert, rule)).await;
+        let server = start(builder().fault(Route::KOMBO_UPSERT, rule)).await;
         let kombo = client_with(&server, fast_retries(), timeout);
         let pairs = new_pairs(&server, 12);
         let attempts = upsert_all_and_check(&server, &kombo, &pairs, 4).await;
         // Counted on arrival: the request log misses requests whose client gave up during a delay.
-        let faults = (server.request_count(Route::KomboUpsert) - 12) as usize;
+        let faults = (server.request_count(Route::KOMBO_UPSERT) - 12) as usize;
         assert!(faults > 0, "{name}: the fault fired");
         assert_eq!(kombo.stats().retries, faults as u64, "{name}: one retry per fault");
         assert_eq!(attempts as usize, 12 + faults, "{name}");
@@ -751,7 +764,7 @@ async fn upsert_many_recovers_from_every_transient_fault() {
 #[tokio::test]
 async fn an_upsert_whose_response_is_cut_is_a_decode_error_but_was_saved() {
     for fault in [Fault::TruncatedJson, Fault::MalformedJson] {
-        let server = start(builder().fault(Route::KomboUpsert, fault.clone().first(1))).await;
+        let server = start(builder().fault(Route::KOMBO_UPSERT, fault.clone().first(1))).await;
         let kombo = client(&server);
         let hris = hris(&kombo, &server);
         let (entity, skill) = new_pairs(&server, 1).remove(0);
@@ -766,12 +779,13 @@ async fn an_upsert_whose_response_is_cut_is_a_decode_error_but_was_saved() {
         );
         assert!(!error.is_retryable());
         assert_eq!(
-            server.request_count(Route::KomboUpsert),
+            server.request_count(Route::KOMBO_UPSERT),
             1,
             "{fault:?}: decode errors are not retried"
         );
         // The server applied the write before the body was damaged; sending it again is idempotent.
         let stored = server
+            .kombo()
             .find_expectation(&entity, &skill)
             .expect("saved despite the damaged response");
         let again = hris.upsert_staffing_entity_skill(input).await.expect("resent");
@@ -780,7 +794,7 @@ async fn an_upsert_whose_response_is_cut_is_a_decode_error_but_was_saved() {
             Row::from(&stored),
             "{fault:?}: the resend changed nothing"
         );
-        assert_eq!(server.expectations_count(), 161);
+        assert_eq!(server.kombo().expectations_count(), 161);
         assert_no_violations(&server);
     }
 }
@@ -807,7 +821,7 @@ fn remote_unavailable() -> Fault {
 /// Lists everything with `rule` on the listing route; the listing must be complete and exact, with
 /// one retry per fault that fired (`retried`: whether any is expected).
 async fn assert_listing_recovers(name: &str, rule: FaultRule, timeout: Duration, retried: bool) {
-    let server = start(builder().fault(Route::KomboList, rule)).await;
+    let server = start(builder().fault(Route::KOMBO_LIST, rule)).await;
     let kombo = client_with(&server, fast_retries(), timeout);
     let filters = Filters::default().include_deleted(true).page_size(10);
     let got = list_rows(filters.apply(hris(&kombo, &server).staffing_entity_skills()))
@@ -815,11 +829,11 @@ async fn assert_listing_recovers(name: &str, rule: FaultRule, timeout: Duration,
         .unwrap_or_else(|e| panic!("{name}: not recovered: {e}"));
     assert_same_rows(&got, &filters.expected(&server, &[]), name);
     // Counted on arrival: the request log misses requests whose client gave up during a delay.
-    let faults = server.request_count(Route::KomboList) - 16;
+    let faults = server.request_count(Route::KOMBO_LIST) - 16;
     assert_eq!(faults > 0, retried, "{name}: whether the fault made the client retry");
     let stats = kombo.stats();
     assert_eq!(stats.retries, faults, "{name}: one retry per fault");
-    assert_eq!(stats.requests, server.request_count(Route::KomboList), "{name}");
+    assert_eq!(stats.requests, server.request_count(Route::KOMBO_LIST), "{name}");
     assert_no_violations(&server);
 }
 
@@ -884,9 +898,9 @@ async fn listing_recovers_from_a_seeded_mix_of_faults() {
     // Probabilities are drawn from the server's seed: the same run every time.
     let server = start(
         builder()
-            .fault(Route::KomboList, Fault::rate_limit().with_probability(0.15))
-            .fault(Route::KomboList, Fault::ServiceUnavailable.with_probability(0.15))
-            .fault(Route::KomboList, Fault::DropConnection.with_probability(0.15)),
+            .fault(Route::KOMBO_LIST, Fault::rate_limit().with_probability(0.15))
+            .fault(Route::KOMBO_LIST, Fault::ServiceUnavailable.with_probability(0.15))
+            .fault(Route::KOMBO_LIST, Fault::DropConnection.with_probability(0.15)),
     )
     .await;
     let kombo = client_with(&server, fast_retries().max_attempts(10), Duration::from_secs(5));
@@ -925,12 +939,12 @@ async fn assert_listing_fails_then_resumes(
         rows.extend(page.results.iter().map(Row::from));
         cursor = page.next;
     }
-    server.set_faults(Route::KomboList, [fault.always()]);
-    let before = server.request_count(Route::KomboList);
+    server.set_faults(Route::KOMBO_LIST, [fault.always()]);
+    let before = server.request_count(Route::KOMBO_LIST);
     let error = pages.next().await.expect("an item").expect_err("the third page fails");
     assert!(check(&error), "{name}: unexpected error {error:?}");
     assert_eq!(
-        server.request_count(Route::KomboList) - before,
+        server.request_count(Route::KOMBO_LIST) - before,
         attempts_on_failing_page,
         "{name}: attempts"
     );
@@ -1041,12 +1055,12 @@ async fn wrong_credentials_are_typed_errors_and_never_retried() {
     let server = start(builder()).await;
     let wrong_key = Kombo::builder()
         .api_key("kombo_wrong_key_0000")
-        .base_url(server.kombo_base_url())
+        .base_url(server.kombo().base_url())
         .retry_policy(fast_retries())
         .build()
         .unwrap();
     let error = wrong_key
-        .integration(server.integration_id())
+        .integration(server.kombo().integration_id())
         .unwrap()
         .staffing_entity_skills()
         .send()
@@ -1069,18 +1083,18 @@ async fn wrong_credentials_are_typed_errors_and_never_retried() {
         .integration("sandbox:NoSuchIntegrationNoSuchInt")
         .unwrap()
         .upsert_staffing_entity_skill(SkillExpectation::new(
-            server.staffing_entity(0).unwrap().id,
-            server.skill_id(0).unwrap(),
+            server.kombo().staffing_entity(0).unwrap().id,
+            server.kombo().skill_id(0).unwrap(),
         ))
         .await
         .expect_err("unknown integration");
     assert!(status_is(&error, 404), "{error:?}");
     assert_eq!(error.code(), Some("PLATFORM.INTEGRATION_NOT_FOUND"));
     assert_eq!(
-        server.request_count(Route::KomboList) + server.request_count(Route::KomboUpsert),
+        server.request_count(Route::KOMBO_LIST) + server.request_count(Route::KOMBO_UPSERT),
         2
     );
-    assert_eq!(server.expectations_count(), 160);
+    assert_eq!(server.kombo().expectations_count(), 160);
     assert_no_violations(&server);
 }
 
@@ -1123,7 +1137,7 @@ async fn cursors_survive_a_restart_of_the_listing_from_any_page() {
     for filters in [
         Filters::default().page_size(12),
         Filters::default()
-            .skill_ids((0..10).map(|i| server.skill_id(i).unwrap()).collect())
+            .skill_ids((0..10).map(|i| server.kombo().skill_id(i).unwrap()).collect())
             .include_deleted(true)
             .page_size(5),
     ] {
@@ -1138,7 +1152,7 @@ async fn cursors_survive_a_restart_of_the_listing_from_any_page() {
             consumed += rows.len();
             let Some(cursor) = next else { break };
             let fresh = client(&server);
-            let fresh = fresh.integration(server.integration_id()).unwrap();
+            let fresh = fresh.integration(server.kombo().integration_id()).unwrap();
             let context = format!("restart after page {k}");
             assert_resumes(&fresh, &filters, cursor, &want[consumed..], &context).await;
             let resized = filters.clone().page_size(7);
@@ -1216,11 +1230,11 @@ async fn the_mocks_rate_limit_fault_is_waited_out_as_it_advertises() {
         retry_after: Some(Duration::from_secs(2)),
     }
     .every(4);
-    let server = start(builder().fault(Route::KomboList, rule)).await;
+    let server = start(builder().fault(Route::KOMBO_LIST, rule)).await;
     let sleeper = Arc::new(RecordingSleeper::default());
     let kombo = Kombo::builder()
-        .api_key(server.kombo_api_key().to_owned())
-        .base_url(server.kombo_base_url())
+        .api_key(server.kombo().api_key().to_owned())
+        .base_url(server.kombo().base_url())
         .retry_policy(fast_retries())
         .sleeper(sleeper.clone())
         .build()

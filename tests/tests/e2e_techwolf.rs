@@ -37,8 +37,8 @@ fn builder() -> MockServerBuilder {
 }
 
 fn employees(server: &MockServer) -> Vec<Employee> {
-    (0..server.employees_count())
-        .map(|i| server.employee(i).expect("index below the count"))
+    (0..server.techwolf().employees_count())
+        .map(|i| server.techwolf().employee(i).expect("index below the count"))
         .collect()
 }
 
@@ -166,23 +166,23 @@ async fn export_with_each_include_and_each_continuation_mode_matches_the_mock() 
         "the seed should give employees without clusters and with several"
     );
     for mode in MODES {
-        server.set_next_starting_after(mode);
+        server.techwolf().set_next_starting_after(mode);
         for include in include_sets() {
             let context = format!("{mode:?} include {include:?}");
-            let before = server.request_count(Route::TechwolfExport);
+            let before = server.request_count(Route::TECHWOLF_EXPORT);
             let got = export_all(techwolf.employee_skill_clusters().include(include.clone()).limit(LIMIT))
                 .await
                 .unwrap_or_else(|e| panic!("{context}: {e}"));
             assert_same_employees(&got, &want, &include, &context);
             assert_eq!(
-                server.request_count(Route::TechwolfExport) - before,
+                server.request_count(Route::TECHWOLF_EXPORT) - before,
                 PAGES,
                 "{context}: one request a page"
             );
         }
     }
     // The whole run used one token and never retried.
-    assert_eq!(server.token_requests(), 1);
+    assert_eq!(server.techwolf().token_requests(), 1);
     assert_eq!(techwolf.stats().retries, 0);
     assert_no_violations(&server);
 }
@@ -257,7 +257,7 @@ fn error(status: u16) -> Fault {
 /// Exports everything with `rule` on the export route: the export must be complete and exact, each
 /// fault costing exactly one retry.
 async fn assert_export_recovers(name: &str, rule: FaultRule, timeout: Duration) -> MockServer {
-    let server = start(builder().fault(Route::TechwolfExport, rule)).await;
+    let server = start(builder().fault(Route::TECHWOLF_EXPORT, rule)).await;
     let techwolf = configured(&server).timeout(timeout).build().unwrap();
     let include: BTreeSet<Include> = Include::all().iter().copied().collect();
     let got = export_all(techwolf.employee_skill_clusters().include(include.clone()).limit(LIMIT))
@@ -265,11 +265,11 @@ async fn assert_export_recovers(name: &str, rule: FaultRule, timeout: Duration) 
         .unwrap_or_else(|e| panic!("{name}: not recovered: {e}"));
     assert_same_employees(&got, &employees(&server), &include, name);
     // Counted on arrival: the request log misses requests whose client gave up during a delay.
-    let faults = server.request_count(Route::TechwolfExport) - PAGES;
+    let faults = server.request_count(Route::TECHWOLF_EXPORT) - PAGES;
     assert!(faults > 0, "{name}: the fault fired");
     let stats = techwolf.stats();
     assert_eq!(stats.retries, faults, "{name}: one retry per fault");
-    assert_eq!(stats.requests, server.request_count(Route::TechwolfExport), "{name}");
+    assert_eq!(stats.requests, server.request_count(Route::TECHWOLF_EXPORT), "{name}");
     assert_no_violations(&server);
     server
 }
@@ -291,23 +291,27 @@ async fn export_recovers_from_every_transient_fault_without_losing_or_repeating_
         ),
     ] {
         let server = assert_export_recovers(name, rule, timeout).await;
-        assert_eq!(server.token_requests(), 1, "{name}: no fault here needs a new token");
+        assert_eq!(
+            server.techwolf().token_requests(),
+            1,
+            "{name}: no fault here needs a new token"
+        );
     }
 }
 
 #[tokio::test]
 async fn early_token_expiry_refreshes_the_token_once_per_expiry() {
     let server = assert_export_recovers("tokens revoked", Fault::ExpireTokens.every(3), Duration::from_secs(5)).await;
-    let expiries = server.request_count(Route::TechwolfExport) - PAGES;
+    let expiries = server.request_count(Route::TECHWOLF_EXPORT) - PAGES;
     assert_eq!(
-        server.token_requests(),
+        server.techwolf().token_requests(),
         1 + expiries,
         "one fetch, then one refresh per expiry"
     );
     let refused = server
         .request_log()
         .iter()
-        .filter(|r| r.route == Some(Route::TechwolfExport) && r.status == Some(401))
+        .filter(|r| r.route == Some(Route::TECHWOLF_EXPORT) && r.status == Some(401))
         .count() as u64;
     assert_eq!(refused, expiries);
 }
@@ -324,15 +328,15 @@ async fn tokens_revoked_between_pages_are_refreshed_once() {
         got.extend(page.expect("page").records);
         page_number += 1;
         if page_number == 2 {
-            server.revoke_tokens();
+            server.techwolf().revoke_tokens();
         }
         assert!(page_number <= PAGES, "more pages than the data has");
     }
     assert_same_employees(&got, &employees(&server), &BTreeSet::new(), "revoked between pages");
-    assert_eq!(server.token_requests(), 2);
+    assert_eq!(server.techwolf().token_requests(), 2);
     assert_eq!(techwolf.token_fetches(), 2);
     assert_eq!(
-        server.request_count(Route::TechwolfExport),
+        server.request_count(Route::TECHWOLF_EXPORT),
         PAGES + 1,
         "one refused request, retried once"
     );
@@ -350,12 +354,16 @@ async fn export_refused(techwolf: &TechWolf, status: u16, why: &str) -> Error {
 #[tokio::test]
 async fn a_token_refused_again_after_the_refresh_is_an_auth_error() {
     // Every request revokes every token first: the refreshed token is refused too.
-    let server = start(builder().fault(Route::TechwolfExport, Fault::ExpireTokens)).await;
+    let server = start(builder().fault(Route::TECHWOLF_EXPORT, Fault::ExpireTokens)).await;
     let techwolf = client(&server);
     let error = export_refused(&techwolf, 401, "refused twice").await;
     assert!(!error.is_retryable());
-    assert_eq!(server.token_requests(), 2, "the token is refreshed once, not in a loop");
-    assert_eq!(server.request_count(Route::TechwolfExport), 2);
+    assert_eq!(
+        server.techwolf().token_requests(),
+        2,
+        "the token is refreshed once, not in a loop"
+    );
+    assert_eq!(server.request_count(Route::TECHWOLF_EXPORT), 2);
     assert_no_violations(&server);
 }
 
@@ -383,12 +391,12 @@ async fn assert_export_fails_then_resumes(
     for _ in 0..2 {
         got.extend(pages.next().await.expect("a page").expect("no fault yet").records);
     }
-    server.set_faults(Route::TechwolfExport, [fault.always()]);
-    let before = server.request_count(Route::TechwolfExport);
+    server.set_faults(Route::TECHWOLF_EXPORT, [fault.always()]);
+    let before = server.request_count(Route::TECHWOLF_EXPORT);
     let error = pages.next().await.expect("an item").expect_err("the third page fails");
     assert!(check(&error), "{name}: unexpected error {error:?}");
     assert_eq!(
-        server.request_count(Route::TechwolfExport) - before,
+        server.request_count(Route::TECHWOLF_EXPORT) - before,
         attempts_on_failing_page,
         "{name}: attempts"
     );
@@ -485,19 +493,19 @@ async fn token_endpoint_faults_are_retried_and_the_export_completes() {
             Duration::from_secs(2),
         ),
     ] {
-        let server = start(builder().fault(Route::TechwolfToken, rule)).await;
+        let server = start(builder().fault(Route::TECHWOLF_TOKEN, rule)).await;
         let techwolf = configured(&server).timeout(timeout).build().unwrap();
         let got = export_all(techwolf.employee_skill_clusters().limit(LIMIT))
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_same_employees(&got, &employees(&server), &BTreeSet::new(), name);
-        let failed_fetches = server.token_requests() - 1;
+        let failed_fetches = server.techwolf().token_requests() - 1;
         assert!(failed_fetches > 0, "{name}: the fault fired");
         assert_eq!(techwolf.token_fetches(), 1, "{name}: one token in the end");
         // A failed token fetch fails its export attempt, which is retried.
         assert_eq!(techwolf.stats().retries, failed_fetches, "{name}");
         assert_eq!(
-            server.request_count(Route::TechwolfExport),
+            server.request_count(Route::TECHWOLF_EXPORT),
             PAGES,
             "{name}: no export without a token"
         );
@@ -508,7 +516,7 @@ async fn token_endpoint_faults_are_retried_and_the_export_completes() {
 #[tokio::test]
 async fn a_damaged_token_response_is_an_auth_error() {
     for fault in [Fault::TruncatedJson, Fault::MalformedJson] {
-        let server = start(builder().fault(Route::TechwolfToken, fault.clone())).await;
+        let server = start(builder().fault(Route::TECHWOLF_TOKEN, fault.clone())).await;
         let techwolf = client(&server);
         let error = techwolf.employee_skill_clusters().send().await.expect_err("no token");
         let Error::Auth(auth) = &error else {
@@ -516,8 +524,8 @@ async fn a_damaged_token_response_is_an_auth_error() {
         };
         assert_eq!(auth.operation, "oauth_token");
         assert!(!error.is_retryable());
-        assert_eq!(server.token_requests(), 1, "{fault:?}: not retried");
-        assert_eq!(server.request_count(Route::TechwolfExport), 0);
+        assert_eq!(server.techwolf().token_requests(), 1, "{fault:?}: not retried");
+        assert_eq!(server.request_count(Route::TECHWOLF_EXPORT), 0);
         assert_no_violations(&server);
     }
 }
@@ -529,12 +537,12 @@ async fn wrong_credentials_are_typed_auth_errors_without_secrets() {
     let cases: Vec<(&str, TechWolfBuilder, u16)> = vec![
         (
             "wrong client id",
-            configured(&server).client_credentials("twmock_nobody", server.client_secret().to_owned()),
+            configured(&server).client_credentials("twmock_nobody", server.techwolf().client_secret().to_owned()),
             401,
         ),
         (
             "wrong secret",
-            configured(&server).client_credentials(server.client_id(), secret.to_owned()),
+            configured(&server).client_credentials(server.techwolf().client_id(), secret.to_owned()),
             401,
         ),
         ("wrong audience", configured(&server).audience("us3.techwolf.ai"), 403),
@@ -542,7 +550,7 @@ async fn wrong_credentials_are_typed_auth_errors_without_secrets() {
         ("unknown scope", configured(&server).scopes(["admin"]), 403),
     ];
     for (name, builder, status) in cases {
-        let before = server.token_requests();
+        let before = server.techwolf().token_requests();
         let techwolf = builder.build().unwrap();
         let error = techwolf.employee_skill_clusters().send().await.expect_err(name);
         let Error::Auth(auth) = &error else {
@@ -551,10 +559,10 @@ async fn wrong_credentials_are_typed_auth_errors_without_secrets() {
         assert_eq!(auth.operation, "oauth_token", "{name}");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{name}: {error}");
         assert!(!error.is_retryable(), "{name}");
-        assert_eq!(server.token_requests() - before, 1, "{name}: not retried");
+        assert_eq!(server.techwolf().token_requests() - before, 1, "{name}: not retried");
         for text in [error.to_string(), format!("{error:?}"), format!("{techwolf:?}")] {
             assert!(
-                !text.contains(secret) && !text.contains(server.client_secret()),
+                !text.contains(secret) && !text.contains(server.techwolf().client_secret()),
                 "{name}: secret shown: {text}"
             );
         }
@@ -565,7 +573,7 @@ async fn wrong_credentials_are_typed_auth_errors_without_secrets() {
     assert_eq!(techwolf.token_fetches(), 1, "a 403 is not a reason to refresh");
     assert_eq!(techwolf.stats().requests, 1);
     assert_eq!(
-        server.request_count(Route::TechwolfExport),
+        server.request_count(Route::TECHWOLF_EXPORT),
         1,
         "only the scope case reached the export"
     );
@@ -611,7 +619,7 @@ async fn an_export_restarts_from_any_page_in_every_continuation_mode() {
     let none = BTreeSet::new();
     let mut continuations = BTreeMap::new();
     for mode in MODES {
-        server.set_next_starting_after(mode);
+        server.techwolf().set_next_starting_after(mode);
         let pages = pages_by_hand(&techwolf).await;
         assert_eq!(pages.len() as u64, PAGES, "{mode:?}");
         let full: Vec<_> = pages.iter().flat_map(|(records, _)| records.clone()).collect();

@@ -30,7 +30,7 @@ fn hris(server: &MockServer) -> Integration {
         .retry_policy(fast_retries().max_attempts(10))
         .build()
         .expect("valid configuration")
-        .integration(server.integration_id())
+        .integration(server.kombo().integration_id())
         .expect("the mock's integration id is valid")
 }
 
@@ -85,20 +85,20 @@ async fn under_transient_faults_every_depth_yields_each_record_once_in_order() {
     assert_eq!(techwolf_expected.len(), 45);
 
     for (route, rules) in [
-        (Route::KomboList, transient_faults()),
-        (Route::TechwolfExport, transient_faults()),
+        (Route::KOMBO_LIST, transient_faults()),
+        (Route::TECHWOLF_EXPORT, transient_faults()),
     ] {
         server.set_faults(route, rules);
     }
     for depth in DEPTHS {
-        let before = server.request_count(Route::KomboList);
+        let before = server.request_count(Route::KOMBO_LIST);
         assert_eq!(
             kombo_ids(&hris, depth).await.expect("recovers"),
             kombo_expected,
             "depth {depth}"
         );
         assert!(
-            server.request_count(Route::KomboList) - before > 13,
+            server.request_count(Route::KOMBO_LIST) - before > 13,
             "faults fired: more requests than the 13 pages"
         );
         assert_eq!(
@@ -124,8 +124,8 @@ async fn an_error_comes_after_every_record_before_it_and_ends_the_stream() {
         message: "refused on purpose".to_owned(),
     };
     for depth in [0].into_iter().chain(DEPTHS) {
-        server.set_faults(Route::KomboList, [refusal.clone().every(3)]);
-        let before = server.request_count(Route::KomboList);
+        server.set_faults(Route::KOMBO_LIST, [refusal.clone().every(3)]);
+        let before = server.request_count(Route::KOMBO_LIST);
         let mut items = hris
             .staffing_entity_skills()
             .include_deleted(true)
@@ -148,7 +148,7 @@ async fn an_error_comes_after_every_record_before_it_and_ends_the_stream() {
         assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "depth {depth}: {error}");
         assert!(items.next().await.is_none(), "depth {depth}: nothing after the error");
         assert_eq!(
-            server.request_count(Route::KomboList) - before,
+            server.request_count(Route::KOMBO_LIST) - before,
             3,
             "depth {depth}: no request after the failed one"
         );
@@ -165,13 +165,13 @@ async fn dropping_a_stream_cancels_its_request_in_flight_and_starts_no_other() {
     assert!(first.next.is_some(), "more pages follow");
     // This test runs on one thread: the read-ahead task has not run since page 1 was handed over,
     // so its request for page 2 reaches the mock after the hold.
-    server.hold(Route::KomboList);
-    server.wait_held(Route::KomboList, 1).await;
+    server.hold(Route::KOMBO_LIST);
+    server.wait_held(Route::KOMBO_LIST, 1).await;
     drop(pages);
     // The mock logs the held request once the client has hung up on it.
     server.wait_logged(logged + 2).await;
     let log = server.request_log();
-    let lists: Vec<_> = log.iter().filter(|r| r.route == Some(Route::KomboList)).collect();
+    let lists: Vec<_> = log.iter().filter(|r| r.route == Some(Route::KOMBO_LIST)).collect();
     assert_eq!(lists.len(), 2, "{lists:#?}");
     assert!(
         lists[1].query.as_deref().is_some_and(|q| q.contains("cursor=")),
@@ -180,7 +180,7 @@ async fn dropping_a_stream_cancels_its_request_in_flight_and_starts_no_other() {
     assert_eq!(lists[1].status, None, "abandoned by the client, never answered");
 
     // A new request goes through; it is the only one after the drop.
-    server.release(Route::KomboList);
+    server.release(Route::KOMBO_LIST);
     hris.staffing_entity_skills()
         .page_size(3)
         .send()
@@ -188,7 +188,7 @@ async fn dropping_a_stream_cancels_its_request_in_flight_and_starts_no_other() {
         .expect("a fresh page");
     server.wait_logged(logged + 3).await;
     let log = server.request_log();
-    let lists: Vec<_> = log.iter().filter(|r| r.route == Some(Route::KomboList)).collect();
+    let lists: Vec<_> = log.iter().filter(|r| r.route == Some(Route::KOMBO_LIST)).collect();
     assert_eq!(lists.len(), 3, "{lists:#?}");
     assert!(
         lists[2]

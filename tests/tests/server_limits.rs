@@ -33,12 +33,17 @@ fn kombo(server: &MockServer) -> Kombo {
 
 /// `n` expectations the mock does not hold yet, one skill after another on open entities.
 fn new_expectations(server: &MockServer, n: usize) -> Vec<SkillExpectation> {
-    let entities: Vec<String> = server.staffing_entities().filter(|e| !e.closed).map(|e| e.id).collect();
+    let entities: Vec<String> = server
+        .kombo()
+        .staffing_entities()
+        .filter(|e| !e.closed)
+        .map(|e| e.id)
+        .collect();
     let mut found = Vec::new();
-    for skill in 0..server.skills_count() {
-        let skill = server.skill_id(skill).expect("skill");
+    for skill in 0..server.kombo().skills_count() {
+        let skill = server.kombo().skill_id(skill).expect("skill");
         for entity in &entities {
-            if server.find_expectation(entity, &skill).is_none() {
+            if server.kombo().find_expectation(entity, &skill).is_none() {
                 found.push(SkillExpectation::new(entity, &skill));
                 if found.len() == n {
                     return found;
@@ -54,12 +59,12 @@ async fn upsert_many_asking_64_never_exceeds_the_announced_limit_and_is_never_re
     let server = start(
         builder()
             .write_concurrency_limit(7)
-            .latency(Route::KomboUpsert, Duration::from_millis(2)),
+            .latency(Route::KOMBO_UPSERT, Duration::from_millis(2)),
     )
     .await;
     let kombo = kombo(&server);
     let inputs = new_expectations(&server, 200);
-    let before = server.expectations_count();
+    let before = server.kombo().expectations_count();
     let outcomes: Vec<_> = hris(&kombo, &server)
         .upsert_many(inputs)
         .concurrency(64)
@@ -76,9 +81,9 @@ async fn upsert_many_asking_64_never_exceeds_the_announced_limit_and_is_never_re
         .collect();
     indices.sort_unstable();
     assert_eq!(indices, (0..200).collect::<Vec<_>>(), "one outcome per input");
-    assert_eq!(server.expectations_count(), before + 200, "each saved once");
-    assert_eq!(server.request_count(Route::KomboUpsert), 200, "no refusal, no retry");
-    let peak = server.peak_concurrent_writes();
+    assert_eq!(server.kombo().expectations_count(), before + 200, "each saved once");
+    assert_eq!(server.request_count(Route::KOMBO_UPSERT), 200, "no refusal, no retry");
+    let peak = server.kombo().peak_concurrent_writes();
     assert!(
         (2..=7).contains(&peak),
         "peak {peak}: above one once announced, never above the limit"
@@ -102,7 +107,7 @@ async fn hostile_limit_announcements_never_put_more_in_flight_than_the_sane_one(
             builder()
                 .write_concurrency_limit(4)
                 .announced_write_limits(cycle.iter().copied())
-                .latency(Route::KomboUpsert, Duration::from_millis(2)),
+                .latency(Route::KOMBO_UPSERT, Duration::from_millis(2)),
         )
         .await;
         let kombo = kombo(&server);
@@ -117,8 +122,8 @@ async fn hostile_limit_announcements_never_put_more_in_flight_than_the_sane_one(
             assert!(outcome.result.is_ok(), "{cycle:?}: {:?}", outcome.result);
             assert_eq!(outcome.attempts, 1, "{cycle:?}: input {} was refused", outcome.index);
         }
-        assert_eq!(server.request_count(Route::KomboUpsert), 40, "{cycle:?}: no refusal");
-        let peak = server.peak_concurrent_writes();
+        assert_eq!(server.request_count(Route::KOMBO_UPSERT), 40, "{cycle:?}: no refusal");
+        let peak = server.kombo().peak_concurrent_writes();
         assert!(peak <= 4, "{cycle:?}: peak {peak}");
     }
 }
@@ -131,12 +136,12 @@ async fn announcements_that_are_never_sane_do_not_stall_writes() {
         builder()
             .write_concurrency_limit(4)
             .announced_write_limits(["0", "-1", "abc", "100000"])
-            .latency(Route::KomboUpsert, Duration::from_millis(2)),
+            .latency(Route::KOMBO_UPSERT, Duration::from_millis(2)),
     )
     .await;
     let kombo = kombo(&server);
     let inputs = new_expectations(&server, 40);
-    let before = server.expectations_count();
+    let before = server.kombo().expectations_count();
     let outcomes: Vec<_> = tokio::time::timeout(
         Duration::from_secs(60),
         hris(&kombo, &server).upsert_many(inputs).collect::<Vec<_>>(),
@@ -144,8 +149,8 @@ async fn announcements_that_are_never_sane_do_not_stall_writes() {
     .await
     .expect("the writes never stall");
     assert!(outcomes.iter().all(|o| o.result.is_ok()), "{outcomes:?}");
-    assert_eq!(server.expectations_count(), before + 40, "each saved once");
-    let refused = server.request_count(Route::KomboUpsert) - 40;
+    assert_eq!(server.kombo().expectations_count(), before + 40, "each saved once");
+    let refused = server.request_count(Route::KOMBO_UPSERT) - 40;
     assert!(refused < 40, "{refused} refusals: the window halves on each");
 }
 
@@ -160,7 +165,7 @@ async fn single_upserts_from_every_handle_share_the_integrations_limit() {
         .upsert_staffing_entity_skill(first)
         .await
         .expect("first write");
-    server.hold(Route::KomboUpsert);
+    server.hold(Route::KOMBO_UPSERT);
     let writers: Vec<_> = inputs
         .into_iter()
         .map(|input| {
@@ -169,7 +174,7 @@ async fn single_upserts_from_every_handle_share_the_integrations_limit() {
             tokio::spawn(async move { handle.upsert_staffing_entity_skill(input).await })
         })
         .collect();
-    server.wait_held(Route::KomboUpsert, 4).await;
+    server.wait_held(Route::KOMBO_UPSERT, 4).await;
     // A round trip on another route: writes already sent have reached the server by now.
     hris(&kombo, &server)
         .staffing_entity_skills()
@@ -177,13 +182,17 @@ async fn single_upserts_from_every_handle_share_the_integrations_limit() {
         .send()
         .await
         .expect("a listing");
-    assert_eq!(server.peak_concurrent_writes(), 4, "the fifth waits in the client");
-    server.release(Route::KomboUpsert);
+    assert_eq!(
+        server.kombo().peak_concurrent_writes(),
+        4,
+        "the fifth waits in the client"
+    );
+    server.release(Route::KOMBO_UPSERT);
     for writer in writers {
         writer.await.expect("task").expect("saved");
     }
-    assert_eq!(server.request_count(Route::KomboUpsert), 21, "no refusal, no retry");
-    assert_eq!(server.peak_concurrent_writes(), 4);
+    assert_eq!(server.request_count(Route::KOMBO_UPSERT), 21, "no refusal, no retry");
+    assert_eq!(server.kombo().peak_concurrent_writes(), 4);
 }
 
 /// 5 requests per window of one second.
@@ -214,12 +223,12 @@ async fn a_listing_waits_for_each_window_instead_of_being_refused() {
     assert_eq!(exported.iter().map(|p| p.records.len()).sum::<usize>(), 22);
     assert!(pages.len() > 10 && exported.len() > 10, "three windows each");
     assert_eq!(
-        server.request_count(Route::KomboList),
+        server.request_count(Route::KOMBO_LIST),
         pages.len() as u64,
         "one request per page"
     );
     assert_eq!(
-        server.request_count(Route::TechwolfExport),
+        server.request_count(Route::TECHWOLF_EXPORT),
         exported.len() as u64,
         "one request per page"
     );
@@ -237,7 +246,7 @@ async fn a_used_up_window_holds_every_handle_and_stream_of_the_client() {
         .page_size(12)
         .items();
     assert_eq!(first.try_collect::<Vec<_>>().await.expect("listed").len(), 60);
-    assert_eq!(server.request_count(Route::KomboList), 5, "the whole window");
+    assert_eq!(server.request_count(Route::KOMBO_LIST), 5, "the whole window");
     // Another handle, another stream, a single write: each waits for the window to reset.
     let second = hris(&kombo, &server)
         .staffing_entity_skills()

@@ -13,10 +13,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Kombo: every page, lazily, then one upsert read back by filter.
     let kombo = Kombo::builder()
-        .api_key(mock.kombo_api_key())
-        .base_url(mock.kombo_base_url())
+        .api_key(mock.kombo().api_key())
+        .base_url(mock.kombo().base_url())
         .build()?;
-    let hris = kombo.integration(mock.integration_id())?;
+    let hris = kombo.integration(mock.kombo().integration_id())?;
     let all: Vec<StaffingEntitySkill> = hris.staffing_entity_skills().page_size(25).items().try_collect().await?;
     let first = all.first().ok_or("the mock has expectations")?;
     let saved = hris
@@ -36,11 +36,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // TechWolf: OAuth2 client credentials against the mock's token endpoint.
     let techwolf = TechWolf::builder()
-        .base_url(mock.techwolf_base_url())
-        .token_url(mock.token_url())
-        .tenant(mock.tenant())
-        .audience(mock.audience())
-        .client_credentials(mock.client_id(), mock.client_secret().to_owned())
+        .base_url(mock.techwolf().base_url())
+        .token_url(mock.techwolf().token_url())
+        .tenant(mock.techwolf().tenant())
+        .audience(mock.techwolf().audience())
+        .client_credentials(mock.techwolf().client_id(), mock.techwolf().client_secret().to_owned())
         .build()?;
     let employees: Vec<_> = techwolf
         .employee_skill_clusters()
@@ -52,9 +52,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(employees.len(), 12);
 
     // One typed error: a wrong key is an auth error with its status, and never shows the key.
-    let wrong = Kombo::builder().api_key("wrong-key-SECRET").base_url(mock.kombo_base_url()).build()?;
+    let wrong = Kombo::builder().api_key("wrong-key-SECRET").base_url(mock.kombo().base_url()).build()?;
     let error = wrong
-        .integration(mock.integration_id())?
+        .integration(mock.kombo().integration_id())?
         .staffing_entity_skills()
         .send()
         .await

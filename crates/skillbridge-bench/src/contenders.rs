@@ -35,7 +35,7 @@ impl KomboListing {
         let mock = Mock::listing();
         let raw = mock.raw();
         let generated = mock.generated();
-        let integration_id = mock.server.integration_id().to_owned();
+        let integration_id = mock.server.kombo().integration_id().to_owned();
         let hris = mock.integration(&mock.kombo());
         let expected = runtime.block_on(raw.list());
         assert_eq!(expected.records, KOMBO_RECORDS, "raw loop record count");
@@ -75,7 +75,7 @@ impl TechWolfExport {
     pub fn new(runtime: &tokio::runtime::Runtime) -> Self {
         let mock = Mock::listing();
         let raw = runtime.block_on(mock.raw_techwolf());
-        let generated = raw.generated(&mock.server.techwolf_base_url());
+        let generated = raw.generated(&mock.server.techwolf().base_url());
         let techwolf = mock.techwolf();
         let expected = runtime.block_on(raw.export());
         assert_eq!(expected.records, TECHWOLF_EMPLOYEES, "raw loop employee count");

@@ -75,7 +75,7 @@ impl Mock {
             MockServer::builder()
                 .staffing_entities(2_000)
                 .skills_per_entity(SKILLS_PER_ENTITY)
-                .latency(Route::KomboUpsert, UPSERT_LATENCY)
+                .latency(Route::KOMBO_UPSERT, UPSERT_LATENCY)
                 .write_concurrency_limit(WRITE_LIMIT),
             log_capacity,
         )
@@ -89,8 +89,8 @@ impl Mock {
     /// A skillbridge Kombo client for this server.
     pub fn kombo_with(&self, retry: RetryPolicy) -> Kombo {
         Kombo::builder()
-            .api_key(self.server.kombo_api_key())
-            .base_url(self.server.kombo_base_url())
+            .api_key(self.server.kombo().api_key())
+            .base_url(self.server.kombo().base_url())
             .retry_policy(retry)
             .build()
             .expect("valid client")
@@ -98,27 +98,32 @@ impl Mock {
 
     /// The handle of the server's integration.
     pub fn integration(&self, kombo: &Kombo) -> Integration {
-        kombo.integration(self.server.integration_id()).expect("valid id")
+        kombo
+            .integration(self.server.kombo().integration_id())
+            .expect("valid id")
     }
 
     /// What the hand-written contenders need to reach this server.
     pub fn raw(&self) -> RawKombo {
         RawKombo {
             http: http_client(),
-            url: format!("{}/hris/staffing-entity-skills", self.server.kombo_base_url()),
-            api_key: self.server.kombo_api_key().to_owned(),
-            integration_id: self.server.integration_id().to_owned(),
+            url: format!("{}/hris/staffing-entity-skills", self.server.kombo().base_url()),
+            api_key: self.server.kombo().api_key().to_owned(),
+            integration_id: self.server.kombo().integration_id().to_owned(),
         }
     }
 
     /// A skillbridge TechWolf client for this server (client credentials, token from the mock).
     pub fn techwolf(&self) -> TechWolf {
         TechWolf::builder()
-            .base_url(self.server.techwolf_base_url())
-            .token_url(self.server.token_url())
-            .client_credentials(self.server.client_id(), self.server.client_secret())
-            .tenant(self.server.tenant())
-            .audience(self.server.audience())
+            .base_url(self.server.techwolf().base_url())
+            .token_url(self.server.techwolf().token_url())
+            .client_credentials(
+                self.server.techwolf().client_id(),
+                self.server.techwolf().client_secret(),
+            )
+            .tenant(self.server.techwolf().tenant())
+            .audience(self.server.techwolf().audience())
             .build()
             .expect("valid client")
     }
@@ -127,14 +132,14 @@ impl Mock {
     pub async fn raw_techwolf(&self) -> RawTechWolf {
         let http = http_client();
         let body = serde_json::json!({
-            "client_id": self.server.client_id(),
-            "client_secret": self.server.client_secret(),
-            "audience": self.server.audience(),
+            "client_id": self.server.techwolf().client_id(),
+            "client_secret": self.server.techwolf().client_secret(),
+            "audience": self.server.techwolf().audience(),
             "grant_type": "client_credentials",
-            "tenant": self.server.tenant(),
+            "tenant": self.server.techwolf().tenant(),
         });
         let token: RawToken = http
-            .post(self.server.token_url())
+            .post(self.server.techwolf().token_url())
             .json(&body)
             .send()
             .await
@@ -146,15 +151,15 @@ impl Mock {
             .expect("a token");
         RawTechWolf {
             http,
-            url: format!("{}/export/employees/skill_clusters", self.server.techwolf_base_url()),
+            url: format!("{}/export/employees/skill_clusters", self.server.techwolf().base_url()),
             token: token.access_token,
         }
     }
 
     /// The generated client, used directly, for this server.
     pub fn generated(&self) -> GeneratedKombo {
-        let context = RequestContext::bearer(self.server.kombo_api_key()).expect("valid key");
-        GeneratedKombo::new_with_client(&self.server.kombo_base_url(), http_client(), context)
+        let context = RequestContext::bearer(self.server.kombo().api_key()).expect("valid key");
+        GeneratedKombo::new_with_client(&self.server.kombo().base_url(), http_client(), context)
     }
 }
 
@@ -166,7 +171,7 @@ impl Mock {
             MockServer::builder()
                 .staffing_entities(PACED_PAGES * PAGE_SIZE / SKILLS_PER_ENTITY)
                 .skills_per_entity(SKILLS_PER_ENTITY)
-                .latency(Route::KomboList, PACED_LATENCY),
+                .latency(Route::KOMBO_LIST, PACED_LATENCY),
         )
     }
 

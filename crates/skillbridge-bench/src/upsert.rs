@@ -23,11 +23,11 @@ pub struct FreshPairs {
 impl FreshPairs {
     /// Pairs on the server's open staffing entities that no seeded record uses yet.
     pub fn new(server: &MockServer) -> Self {
-        let open: Vec<_> = server.staffing_entities().filter(|e| !e.closed).collect();
+        let open: Vec<_> = server.kombo().staffing_entities().filter(|e| !e.closed).collect();
         Self {
             entity_indexes: open.iter().map(|e| e.index).collect(),
             entities: open.into_iter().map(|e| e.id).collect(),
-            catalog: server.skills_count(),
+            catalog: server.kombo().skills_count(),
             round: 0,
             next_entity: 0,
             handed_out: HashSet::new(),
@@ -47,11 +47,13 @@ impl FreshPairs {
                 self.next_entity = 0;
                 self.round += 1;
             }
-            let Some(skill_id) = server.skill_id(skill) else {
+            let Some(skill_id) = server.kombo().skill_id(skill) else {
                 continue;
             };
             let entity_id = &self.entities[entity];
-            if server.find_expectation(entity_id, &skill_id).is_some() || !self.handed_out.insert((index, skill)) {
+            if server.kombo().find_expectation(entity_id, &skill_id).is_some()
+                || !self.handed_out.insert((index, skill))
+            {
                 continue;
             }
             let level = ExpectedLevel::new(u8::try_from(out.len() % 5 + 1).expect("small")).expect("1..=5");
@@ -134,7 +136,7 @@ pub fn write_log(server: &MockServer, inputs: &[SkillExpectation]) -> WriteLog {
     let mut log = WriteLog::default();
     let mut writes: std::collections::HashMap<(String, String), u32> = std::collections::HashMap::new();
     for request in server.request_log() {
-        if request.route != Some(Route::KomboUpsert) {
+        if request.route != Some(Route::KOMBO_UPSERT) {
             continue;
         }
         match request.status {
@@ -160,10 +162,11 @@ pub fn write_log(server: &MockServer, inputs: &[SkillExpectation]) -> WriteLog {
 /// Whether every input is saved on the server with its level (each created once: the count of
 /// expectations grew by exactly the number of inputs).
 pub fn all_saved_once(server: &MockServer, inputs: &[SkillExpectation], count_before: u64) -> bool {
-    let grew_by = server.expectations_count() - count_before;
+    let grew_by = server.kombo().expectations_count() - count_before;
     grew_by == inputs.len() as u64
         && inputs.iter().all(|input| {
             server
+                .kombo()
                 .find_expectation(input.staffing_entity_id(), input.skill_id())
                 .is_some_and(|saved| saved.expected_level == input.level().map(ExpectedLevel::get))
         })

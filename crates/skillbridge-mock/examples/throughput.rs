@@ -14,15 +14,15 @@ use skillbridge_mock::MockServer;
 type Error = Box<dyn std::error::Error>;
 
 async fn kombo(server: &MockServer, http: &reqwest::Client) -> Result<(usize, usize), Error> {
-    let url = format!("{}/hris/staffing-entity-skills", server.kombo_base_url());
+    let url = format!("{}/hris/staffing-entity-skills", server.kombo().base_url());
     let (mut records, mut pages) = (0, 0);
     let mut cursor: Option<String> = None;
     // Bounded: 100,000 / 250 = 400 pages.
     for _ in 0..1_000 {
         let mut req = http
             .get(&url)
-            .bearer_auth(server.kombo_api_key())
-            .header("X-Integration-Id", server.integration_id())
+            .bearer_auth(server.kombo().api_key())
+            .header("X-Integration-Id", server.kombo().integration_id())
             .query(&[("page_size", "250"), ("include_deleted", "true")]);
         if let Some(c) = &cursor {
             req = req.query(&[("cursor", c)]);
@@ -40,17 +40,17 @@ async fn kombo(server: &MockServer, http: &reqwest::Client) -> Result<(usize, us
 
 async fn techwolf(server: &MockServer, http: &reqwest::Client) -> Result<(usize, usize), Error> {
     let token: Value = http
-        .post(server.token_url())
+        .post(server.techwolf().token_url())
         .json(
-            &json!({"client_id": server.client_id(), "client_secret": server.client_secret(),
-            "audience": server.audience(), "grant_type": "client_credentials", "tenant": server.tenant()}),
+            &json!({"client_id": server.techwolf().client_id(), "client_secret": server.techwolf().client_secret(),
+            "audience": server.techwolf().audience(), "grant_type": "client_credentials", "tenant": server.techwolf().tenant()}),
         )
         .send()
         .await?
         .json()
         .await?;
     let token = token["access_token"].as_str().unwrap_or_default().to_owned();
-    let url = format!("{}/export/employees/skill_clusters", server.techwolf_base_url());
+    let url = format!("{}/export/employees/skill_clusters", server.techwolf().base_url());
     let (mut records, mut pages) = (0, 0);
     let mut after: Option<String> = None;
     for _ in 0..1_000 {
@@ -111,7 +111,7 @@ async fn main() -> Result<(), Error> {
         if !checks {
             let t = Instant::now();
             let n: usize = (0..10_000)
-                .filter_map(|i| server.employee(i))
+                .filter_map(|i| server.techwolf().employee(i))
                 .map(|e| e.skill_clusters.len())
                 .sum();
             println!(
@@ -120,7 +120,7 @@ async fn main() -> Result<(), Error> {
             );
             let t = Instant::now();
             let n = (0..100_000)
-                .filter_map(|i| server.expectation(i))
+                .filter_map(|i| server.kombo().expectation(i))
                 .filter(|e| e.expected_level.is_some())
                 .count();
             println!(

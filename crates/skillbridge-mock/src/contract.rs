@@ -1,17 +1,18 @@
 //! Validation of requests and responses against the specs (JSON Schema 2020-12, which is what
 //! OpenAPI 3.1 schemas are).
 //!
-//! The schemas come from exactly the documents the clients were generated from:
-//! [`skillbridge_openapi::documents`], which `cargo xtask codegen` writes after merging each
-//! vendor's documents and applying the overlay. The mock has no spec pipeline of its own.
+//! The schemas come from exactly the documents the clients were generated from (each vendor
+//! registers its prepared document, which `cargo xtask codegen` writes after merging the vendor's
+//! documents and applying its overlay), at the pointers each [`Route`] carries. The mock has no
+//! spec pipeline of its own.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
 
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::faults::Route;
 use crate::log::Ring;
+use crate::route::{Route, VendorApi};
 
 /// Which side of an exchange broke the contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,18 +39,21 @@ pub struct ContractViolation {
     pub errors: Vec<String>,
 }
 
-/// The request and response schemas of every route, compiled from two prepared documents.
+/// The request and response schemas of every route, compiled from the vendors' prepared
+/// documents.
 ///
 /// [`ContractSchemas::builtin`] holds the ones the mock checks traffic with; build others from a
 /// changed document with [`ContractSchemas::from_documents`] (to see what a spec change would do).
 pub struct ContractSchemas {
-    kombo_list_ok: Validator,
-    kombo_upsert_ok: Validator,
-    kombo_upsert_request: Validator,
-    kombo_error: Validator,
-    techwolf_export_ok: Validator,
-    techwolf_export_request: Validator,
-    techwolf_error: Validator,
+    routes: HashMap<Route, RouteSchemas>,
+}
+
+/// One route's compiled schemas; `None`: not checked.
+#[derive(Default)]
+struct RouteSchemas {
+    request: Option<Validator>,
+    success: Option<Validator>,
+    error: Option<Validator>,
 }
 
 impl std::fmt::Debug for ContractSchemas {
@@ -86,7 +90,7 @@ fn inline_refs(doc: &Value, value: &Value, depth: usize) -> Result<Value, String
     }
 }
 
-fn compile(name: &str, doc: &Value, pointer: &str) -> Result<Validator, String> {
+fn compile_schema(name: &str, doc: &Value, pointer: &str) -> Result<Validator, String> {
     let schema = doc
         .pointer(pointer)
         .ok_or_else(|| format!("{name}: nothing at {pointer}"))?;
@@ -101,65 +105,26 @@ fn parse(name: &str, json: &str) -> Result<Value, String> {
     serde_json::from_str(json).map_err(|e| format!("{name}: {e}"))
 }
 
-const PATH_PREFIX: &str = "/paths/~1hris~1staffing-entity-skills";
-
 impl ContractSchemas {
-    /// Schemas from two prepared documents (JSON, as in [`skillbridge_openapi::documents`]), or a
-    /// message naming the document and pointer that is missing or not a valid schema.
-    pub fn from_documents(kombo: &str, techwolf: &str) -> Result<Self, String> {
-        let kombo = parse("kombo", kombo)?;
-        let techwolf = parse("techwolf", techwolf)?;
-        let (kombo_get, kombo_post) = (&kombo, &kombo);
-        let techwolf = &techwolf;
-        let json = "content/application~1json/schema";
-        Ok(Self {
-            kombo_list_ok: compile(
-                "kombo GET",
-                kombo_get,
-                &format!("{PATH_PREFIX}/get/responses/200/{json}"),
-            )?,
-            kombo_error: compile(
-                "kombo GET",
-                kombo_get,
-                &format!("/components/responses/ErrorResponseHRIS/{json}"),
-            )?,
-            kombo_upsert_ok: compile(
-                "kombo POST",
-                kombo_post,
-                &format!("{PATH_PREFIX}/post/responses/200/{json}"),
-            )?,
-            kombo_upsert_request: compile(
-                "kombo POST",
-                kombo_post,
-                &format!("{PATH_PREFIX}/post/requestBody/{json}"),
-            )?,
-            techwolf_export_ok: compile(
-                "techwolf",
-                techwolf,
-                &format!("/paths/~1export~1employees~1skill_clusters/post/responses/200/{json}"),
-            )?,
-            techwolf_export_request: compile(
-                "techwolf",
-                techwolf,
-                &format!("/paths/~1export~1employees~1skill_clusters/post/requestBody/{json}"),
-            )?,
-            techwolf_error: compile("techwolf", techwolf, &format!("/components/responses/Error/{json}"))?,
-        })
-    }
-
-    /// The schemas of the documents the clients were generated from, compiled once per process
-    /// (parsing and building validators takes milliseconds).
-    pub fn builtin() -> Result<&'static ContractSchemas, &'static str> {
-        static SCHEMAS: OnceLock<Result<ContractSchemas, String>> = OnceLock::new();
-        SCHEMAS
-            .get_or_init(|| {
-                ContractSchemas::from_documents(
-                    skillbridge_openapi::documents::KOMBO,
-                    skillbridge_openapi::documents::TECHWOLF,
-                )
-            })
-            .as_ref()
-            .map_err(String::as_str)
+    /// The schemas of each vendor's routes, read from the document given beside it (JSON), or a
+    /// message naming the vendor and the pointer that is missing or not a valid schema.
+    pub(crate) fn compile(vendors: &[(VendorApi, &str)]) -> Result<Self, String> {
+        let mut routes = HashMap::new();
+        for (api, document) in vendors {
+            let doc = parse(api.name, document)?;
+            for route in api.routes {
+                let name = format!("{} {}", api.name, route.method());
+                let schema = |pointer: Option<&str>| pointer.map(|p| compile_schema(&name, &doc, p)).transpose();
+                let pointers = route.spec().schemas;
+                let compiled = RouteSchemas {
+                    request: schema(pointers.request)?,
+                    success: schema(pointers.success)?,
+                    error: schema(pointers.error)?,
+                };
+                routes.insert(*route, compiled);
+            }
+        }
+        Ok(Self { routes })
     }
 
     /// What is wrong with a request body on `route` (empty: valid, or a route without a body).
@@ -178,23 +143,15 @@ impl ContractSchemas {
     }
 
     fn request_validator(&self, route: Route) -> Option<&Validator> {
-        match route {
-            Route::KomboUpsert => Some(&self.kombo_upsert_request),
-            Route::TechwolfExport => Some(&self.techwolf_export_request),
-            Route::KomboList | Route::TechwolfToken => None,
-        }
+        self.routes.get(&route)?.request.as_ref()
     }
 
     fn response_validator(&self, route: Route, status: u16) -> Option<&Validator> {
-        let ok = (200..300).contains(&status);
-        match (route, ok) {
-            (Route::KomboList, true) => Some(&self.kombo_list_ok),
-            (Route::KomboUpsert, true) => Some(&self.kombo_upsert_ok),
-            (Route::KomboList | Route::KomboUpsert, false) => Some(&self.kombo_error),
-            (Route::TechwolfExport, true) => Some(&self.techwolf_export_ok),
-            (Route::TechwolfExport, false) => Some(&self.techwolf_error),
-            // Auth0's token endpoint is not part of either vendored spec.
-            (Route::TechwolfToken, _) => None,
+        let schemas = self.routes.get(&route)?;
+        if (200..300).contains(&status) {
+            schemas.success.as_ref()
+        } else {
+            schemas.error.as_ref()
         }
     }
 }
@@ -214,21 +171,27 @@ fn errors(validator: &Validator, value: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Records violations; bounded so long runs cannot grow memory.
+/// Checks traffic against its schemas (none: checks off) and records violations; bounded so long
+/// runs cannot grow memory.
 #[derive(Debug)]
 pub(crate) struct Contract {
-    pub(crate) enabled: bool,
+    schemas: Option<&'static ContractSchemas>,
     violations: Ring<ContractViolation>,
 }
 
 const MAX_VIOLATIONS: usize = 1000;
 
 impl Contract {
-    pub(crate) fn new(enabled: bool) -> Self {
+    pub(crate) fn new(schemas: Option<&'static ContractSchemas>) -> Self {
         Self {
-            enabled,
+            schemas,
             violations: Ring::new(MAX_VIOLATIONS),
         }
+    }
+
+    /// Whether traffic is checked.
+    pub(crate) fn enabled(&self) -> bool {
+        self.schemas.is_some()
     }
 
     fn record(&self, v: ContractViolation) {
@@ -243,27 +206,9 @@ impl Contract {
         self.violations.clear();
     }
 
-    fn schemas(&self, route: Route, status: u16) -> Option<&'static ContractSchemas> {
-        match ContractSchemas::builtin() {
-            Ok(s) => Some(s),
-            Err(e) => {
-                self.record(ContractViolation {
-                    route,
-                    direction: Direction::Response,
-                    status,
-                    errors: vec![format!("the specs could not be loaded: {e}")],
-                });
-                None
-            }
-        }
-    }
-
     /// Checks a request body; `Err` carries the messages (already recorded).
     pub(crate) fn check_request(&self, route: Route, body: &Value) -> Result<(), Vec<String>> {
-        if !self.enabled {
-            return Ok(());
-        }
-        let Some(v) = self.schemas(route, 400).and_then(|s| s.request_validator(route)) else {
+        let Some(v) = self.schemas.and_then(|s| s.request_validator(route)) else {
             return Ok(());
         };
         let errs = errors(v, body);
@@ -281,13 +226,7 @@ impl Contract {
 
     /// Checks a response body the mock is about to send.
     pub(crate) fn check_response(&self, route: Route, status: u16, body: &[u8]) {
-        if !self.enabled {
-            return;
-        }
-        let Some(v) = self
-            .schemas(route, status)
-            .and_then(|s| s.response_validator(route, status))
-        else {
+        let Some(v) = self.schemas.and_then(|s| s.response_validator(route, status)) else {
             return;
         };
         let errs = match serde_json::from_slice::<Value>(body) {
@@ -308,49 +247,72 @@ impl Contract {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::route::testing::{FIRST, SECOND};
     use serde_json::json;
 
+    /// A document for [`FIRST`]'s request schema: a `$ref` to a schema with a formatted field.
+    const DOCUMENT: &str = r##"{"paths":{"/things":{"post":{"requestBody":{"content":{"application/json":
+        {"schema":{"$ref":"#/components/schemas/Thing"}}}}}}},
+        "components":{"schemas":{"Thing":{"type":"object","required":["at"],
+        "properties":{"at":{"type":"string","format":"date-time"},"level":{"type":"integer","maximum":5}}}}}}"##;
+
+    fn api(routes: &'static [Route]) -> VendorApi {
+        VendorApi {
+            name: "acme",
+            document: DOCUMENT,
+            routes,
+        }
+    }
+
     #[test]
-    fn specs_compile_and_check_examples() {
-        let s = ContractSchemas::builtin().expect("schemas load");
-        let ok = json!({"status":"success","data":{"next":null,"results":[{"id":"C8gqYqWk6N3qjvJ8vh5o3VtH",
-            "staffing_entity_id":"26vafvWSRmbhNcxJYqjCzuJg","skill_id":"28KMdr68N8kG9EzLwjsN9aoz",
-            "expected_level":null,"changed_at":"2022-08-07T14:01:29.196Z","remote_deleted_at":null}]}});
-        assert!(s.kombo_list_ok.is_valid(&ok));
-        let bad = json!({"status":"success","data":{"next":null,"results":[{"id":"x","expected_level":9}]}});
-        assert!(!s.kombo_list_ok.is_valid(&bad));
+    fn a_routes_schemas_check_its_traffic() {
+        let schemas = ContractSchemas::compile(&[(api(&[FIRST, SECOND]), DOCUMENT)]).expect("compiles");
         assert!(
-            !s.kombo_upsert_request
-                .is_valid(&json!({"staffing_entity_id":"a","skill_id":"b","expected_level":0}))
+            schemas
+                .request_errors(FIRST, &json!({"at": "2024-03-01T10:00:00Z", "level": 5}))
+                .is_empty()
         );
+        let errors = schemas.request_errors(FIRST, &json!({"level": 6}));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors.iter().any(|e| e.starts_with("/level: ")), "{errors:?}");
         assert!(
-            s.kombo_upsert_request
-                .is_valid(&json!({"staffing_entity_id":"a","skill_id":"b"}))
-        );
-        assert!(!s.techwolf_export_request.is_valid(&json!({"limit":101})));
-        assert!(
-            !s.techwolf_export_request
-                .is_valid(&json!({"limit":5,"filters":[{"filter":"nope"}]}))
-        );
-        assert!(
-            s.techwolf_export_request.is_valid(
-                &json!({"limit":5,"filters":[{"filter":"last_updated","value":"2022-03-25","operator":"gt"}]})
-            )
-        );
-        assert!(
-            s.techwolf_error
-                .is_valid(&json!([{"title":"400 Bad Request","description":"x"}]))
-        );
-        let changed_at_not_a_date = json!({"status":"success","data":{"id":"a","staffing_entity_id":"b","skill_id":"c",
-            "expected_level":1,"changed_at":"yesterday","remote_deleted_at":null}});
-        assert!(
-            !s.kombo_upsert_ok.is_valid(&changed_at_not_a_date),
+            !schemas.request_errors(FIRST, &json!({"at": "yesterday"})).is_empty(),
             "formats are checked"
         );
-        // The overlay's patch: Kombo documents `code: null` (its own "Minimal Error Response").
-        let minimal = json!({"status":"error","error":{"code":null,"title":null,"message":"m","log_url":null}});
-        assert!(s.kombo_error.is_valid(&minimal));
-        let unknown = json!({"status":"error","error":{"code":"NOT.A_CODE","title":null,"message":"m","log_url":null}});
-        assert!(!s.kombo_error.is_valid(&unknown));
+        assert!(
+            schemas.response_errors(FIRST, 200, &json!("anything")).is_empty(),
+            "no response schema"
+        );
+    }
+
+    #[test]
+    fn the_contract_records_what_fails_and_nothing_when_off() {
+        let schemas = ContractSchemas::compile(&[(api(&[FIRST]), DOCUMENT)]).expect("compiles");
+        let contract = Contract::new(Some(Box::leak(Box::new(schemas))));
+        assert!(contract.check_request(FIRST, &json!({"at": 1})).is_err());
+        assert!(
+            contract.check_request(SECOND, &json!({"at": 1})).is_ok(),
+            "not registered: not checked"
+        );
+        let violations = contract.violations();
+        assert_eq!(violations.len(), 1);
+        assert_eq!(
+            (violations[0].route, violations[0].direction, violations[0].status),
+            (FIRST, Direction::Request, 400)
+        );
+        let off = Contract::new(None);
+        assert!(!off.enabled() && off.check_request(FIRST, &json!({"at": 1})).is_ok());
+    }
+
+    #[test]
+    fn unusable_documents_are_errors_naming_the_vendor_and_pointer() {
+        let err = ContractSchemas::compile(&[(api(&[FIRST]), "{")]).expect_err("not JSON");
+        assert!(err.starts_with("acme: "), "{err}");
+        let err = ContractSchemas::compile(&[(api(&[FIRST]), "{}")]).expect_err("no paths");
+        assert!(err.starts_with("acme POST: nothing at /paths/~1things/post"), "{err}");
+        let cycle = r##"{"paths":{"/things":{"post":{"requestBody":{"content":{"application/json":
+            {"schema":{"$ref":"#/paths/~1things/post/requestBody/content/application~1json/schema"}}}}}}}}"##;
+        let err = ContractSchemas::compile(&[(api(&[FIRST]), cycle)]).expect_err("a cycle");
+        assert!(err.contains("a cycle?"), "{err}");
     }
 }

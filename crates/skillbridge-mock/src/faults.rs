@@ -1,4 +1,5 @@
-//! Routes and fault injection.
+//! Fault injection: what can go wrong on a request, when it fires, and the rules installed per
+//! [`Route`].
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -8,61 +9,14 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use crate::ids::hash3;
-
-/// One endpoint of the mock, used to aim latency and faults.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Route {
-    /// Kombo `GET /hris/staffing-entity-skills`.
-    KomboList,
-    /// Kombo `POST /hris/staffing-entity-skills`.
-    KomboUpsert,
-    /// TechWolf's OAuth2 client-credentials token endpoint, `POST /oauth/token`.
-    TechwolfToken,
-    /// TechWolf `POST /export/employees/skill_clusters`.
-    TechwolfExport,
-}
-
-impl Route {
-    /// Every route, in a fixed order.
-    pub const ALL: [Route; 4] = [
-        Route::KomboList,
-        Route::KomboUpsert,
-        Route::TechwolfToken,
-        Route::TechwolfExport,
-    ];
-
-    /// True for the two Kombo routes (their errors use Kombo's envelope).
-    pub fn is_kombo(self) -> bool {
-        matches!(self, Route::KomboList | Route::KomboUpsert)
-    }
-
-    /// Position in [`Route::ALL`].
-    pub(crate) fn position(self) -> usize {
-        match self {
-            Route::KomboList => 0,
-            Route::KomboUpsert => 1,
-            Route::TechwolfToken => 2,
-            Route::TechwolfExport => 3,
-        }
-    }
-
-    pub(crate) fn tag(self) -> u64 {
-        match self {
-            Route::KomboList => 11,
-            Route::KomboUpsert => 12,
-            Route::TechwolfToken => 13,
-            Route::TechwolfExport => 14,
-        }
-    }
-}
+use crate::route::Route;
 
 /// Something that goes wrong on a request. Error bodies take the shape of the route's vendor
-/// (Kombo envelope, TechWolf error array, OAuth error object).
+/// (each route words its refusals in its vendor's error body).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Fault {
-    /// HTTP 429 with `PLATFORM.RATE_LIMIT_EXCEEDED` (Kombo) or the vendor's equivalent, and the
+    /// HTTP 429 with the vendor's rate-limit error (its code, if it has codes), and the
     /// headers `ratelimit-limit`, `ratelimit-remaining: 0`, `ratelimit-reset` (whole seconds,
     /// rounded up) and, when set, `Retry-After`.
     RateLimit {
@@ -70,17 +24,17 @@ pub enum Fault {
         limit: u32,
         /// Time until the window resets (`ratelimit-reset`).
         reset: Duration,
-        /// Value of `Retry-After`; `None` leaves the header out (Kombo does not document it).
+        /// Value of `Retry-After`; `None` leaves the header out (not every vendor documents it).
         retry_after: Option<Duration>,
     },
     /// HTTP 503 with an HTML body, as a load balancer sends it.
     ServiceUnavailable,
-    /// An error of the vendor's shape with this status and code (`code` is Kombo's error code;
-    /// for TechWolf routes it is unused and the title is derived from the status).
+    /// An error of the vendor's shape with this status and code (`code` is the vendor's error
+    /// code; a vendor without codes ignores it and derives a title from the status).
     Error {
         /// HTTP status.
         status: u16,
-        /// Kombo error code, e.g. `REMOTE.SERVICE_UNAVAILABLE`; `None` sends `code: null`.
+        /// The vendor's error code, e.g. `REMOTE.SERVICE_UNAVAILABLE`; `None` sends no code.
         code: Option<String>,
         /// The error message.
         message: String,
@@ -96,8 +50,8 @@ pub enum Fault {
     IncompleteBody,
     /// Close the connection without sending any response.
     DropConnection,
-    /// Revoke every TechWolf access token issued so far, then answer normally (so an export
-    /// request carrying one of them gets 401): early token expiry.
+    /// Revoke every access token the vendor issued so far, then answer normally (so a request
+    /// carrying one of them gets 401): early token expiry. Left to the route's vendor.
     ExpireTokens,
 }
 
@@ -202,7 +156,7 @@ impl FaultSet {
     }
 
     fn active(&self, route: Route, position: usize, rule: FaultRule) -> ActiveRule {
-        let rng = SmallRng::seed_from_u64(hash3(self.seed, route.tag(), position as u64));
+        let rng = SmallRng::seed_from_u64(hash3(self.seed, route.spec().fault_seed, position as u64));
         ActiveRule { rule, seen: 0, rng }
     }
 
@@ -265,6 +219,7 @@ impl FaultSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::route::testing::{FIRST, SECOND};
 
     fn pattern(set: &FaultSet, route: Route, n: usize) -> Vec<bool> {
         (0..n).map(|_| set.pick(route).is_some()).collect()
@@ -273,24 +228,21 @@ mod tests {
     #[test]
     fn triggers_count_per_rule() {
         let set = FaultSet::new(1);
-        set.add(Route::KomboList, Fault::ServiceUnavailable.first(2));
-        assert_eq!(pattern(&set, Route::KomboList, 4), [true, true, false, false]);
-        set.set(Route::KomboList, vec![Fault::ServiceUnavailable.every(3)]);
-        assert_eq!(
-            pattern(&set, Route::KomboList, 6),
-            [false, false, true, false, false, true]
-        );
-        assert_eq!(pattern(&set, Route::KomboUpsert, 2), [false, false]);
+        set.add(FIRST, Fault::ServiceUnavailable.first(2));
+        assert_eq!(pattern(&set, FIRST, 4), [true, true, false, false]);
+        set.set(FIRST, vec![Fault::ServiceUnavailable.every(3)]);
+        assert_eq!(pattern(&set, FIRST, 6), [false, false, true, false, false, true]);
+        assert_eq!(pattern(&set, SECOND, 2), [false, false]);
     }
 
     #[test]
     fn probability_is_seeded() {
         let a = FaultSet::new(9);
         let b = FaultSet::new(9);
-        a.add(Route::TechwolfExport, Fault::DropConnection.with_probability(0.5));
-        b.add(Route::TechwolfExport, Fault::DropConnection.with_probability(0.5));
-        let pa = pattern(&a, Route::TechwolfExport, 64);
-        assert_eq!(pa, pattern(&b, Route::TechwolfExport, 64));
+        a.add(SECOND, Fault::DropConnection.with_probability(0.5));
+        b.add(SECOND, Fault::DropConnection.with_probability(0.5));
+        let pa = pattern(&a, SECOND, 64);
+        assert_eq!(pa, pattern(&b, SECOND, 64));
         let fired = pa.iter().filter(|f| **f).count();
         assert!((10..54).contains(&fired), "{fired} of 64 fired at p=0.5");
     }

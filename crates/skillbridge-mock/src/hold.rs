@@ -1,9 +1,11 @@
 //! Holding a route's requests until the test lets them go: overlap and abandonment made events the
 //! test controls instead of latency it hopes is long enough.
 
+use std::collections::HashMap;
+
 use tokio::sync::watch;
 
-use crate::faults::Route;
+use crate::route::Route;
 
 /// One route's hold: whether requests may pass, and how many are waiting.
 #[derive(Debug)]
@@ -21,10 +23,10 @@ impl Default for Hold {
     }
 }
 
-/// The holds of every route, indexed by [`Route::position`].
+/// The holds of every registered route (fixed when the server starts, so no lock is needed).
 #[derive(Debug, Default)]
 pub(crate) struct Holds {
-    routes: [Hold; 4],
+    routes: HashMap<Route, Hold>,
 }
 
 /// Counts a request as held while it lives (dropped when the request passes or is abandoned).
@@ -37,17 +39,28 @@ impl Drop for Held<'_> {
 }
 
 impl Holds {
+    /// Holds for these routes, all open; a route the server does not serve is never held.
+    pub(crate) fn new(routes: impl IntoIterator<Item = Route>) -> Self {
+        Self {
+            routes: routes.into_iter().map(|r| (r, Hold::default())).collect(),
+        }
+    }
+
     pub(crate) fn set(&self, route: Route, held: bool) {
-        self.routes[route.position()].open.send_replace(!held);
+        if let Some(hold) = self.routes.get(&route) {
+            hold.open.send_replace(!held);
+        }
     }
 
     pub(crate) fn held(&self, route: Route) -> u64 {
-        *self.routes[route.position()].held.borrow()
+        self.routes.get(&route).map_or(0, |hold| *hold.held.borrow())
     }
 
     /// Waits while the route is held.
     pub(crate) async fn pass(&self, route: Route) {
-        let hold = &self.routes[route.position()];
+        let Some(hold) = self.routes.get(&route) else {
+            return;
+        };
         let mut open = hold.open.subscribe();
         if *open.borrow_and_update() {
             return;
@@ -58,32 +71,39 @@ impl Holds {
         let _ = open.wait_for(|open| *open).await;
     }
 
-    /// Resolves once at least `n` requests of the route are held.
+    /// Resolves once at least `n` requests of the route are held (for a route the server does not
+    /// serve: at once for 0, else never).
     pub(crate) async fn wait_held(&self, route: Route, n: u64) {
-        let mut held = self.routes[route.position()].held.subscribe();
-        let _ = held.wait_for(|held| *held >= n).await;
+        match self.routes.get(&route) {
+            Some(hold) => {
+                let _ = hold.held.subscribe().wait_for(|held| *held >= n).await;
+            }
+            None if n == 0 => {}
+            None => std::future::pending().await,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::route::testing::{FIRST, SECOND};
 
     #[tokio::test]
     async fn a_held_route_waits_until_released() {
-        let holds = std::sync::Arc::new(Holds::default());
-        holds.pass(Route::KomboList).await; // open by default
-        holds.set(Route::KomboList, true);
+        let holds = std::sync::Arc::new(Holds::new([FIRST, SECOND]));
+        holds.pass(FIRST).await; // open by default
+        holds.set(FIRST, true);
         let waiting = tokio::spawn({
             let holds = holds.clone();
-            async move { holds.pass(Route::KomboList).await }
+            async move { holds.pass(FIRST).await }
         });
-        holds.wait_held(Route::KomboList, 1).await;
-        assert_eq!(holds.held(Route::KomboList), 1);
+        holds.wait_held(FIRST, 1).await;
+        assert_eq!(holds.held(FIRST), 1);
         assert!(!waiting.is_finished());
-        assert_eq!(holds.held(Route::KomboUpsert), 0);
-        holds.set(Route::KomboList, false);
+        assert_eq!(holds.held(SECOND), 0);
+        holds.set(FIRST, false);
         waiting.await.expect("released");
-        assert_eq!(holds.held(Route::KomboList), 0);
+        assert_eq!(holds.held(FIRST), 0);
     }
 }

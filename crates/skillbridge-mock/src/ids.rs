@@ -1,12 +1,10 @@
 //! Deterministic, invertible identifiers.
 //!
 //! Every id the mock serves is derived from a record's index and the seed, so nothing but the
-//! index has to be stored. The ids look random (like Kombo's 24-character ids) but decode back to
-//! the index in O(1), which is what makes `ids=` filters and keyset cursors cheap on a million
-//! records. A check part makes random or foreign strings decode to "no such record".
-
-/// Base58 (Bitcoin alphabet): the characters Kombo's ids are drawn from.
-const B58: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+//! index has to be stored. The ids look random but decode back to the index in O(1), which is
+//! what makes id filters and keyset cursors cheap on a million records. A check part makes random
+//! or foreign strings decode to "no such record". The codec scrambles an index into a value and a
+//! check word; a vendor writes them in its own id format (UUIDs are shared here).
 
 /// SplitMix64 finaliser: a good, cheap 64-bit mixer.
 pub(crate) fn mix(mut z: u64) -> u64 {
@@ -62,53 +60,23 @@ fn unpermute(key: u64, y: u64) -> u64 {
     x.wrapping_mul(M1_INV) ^ key
 }
 
-/// What an id names; each kind has its own key so ids of one kind never decode as another.
+/// What an id names (a vendor's record type); each kind has its own key, so ids of one kind never
+/// decode as another. Vendors define their kinds with distinct numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum IdKind {
-    Expectation = 1,
-    StaffingEntity = 2,
-    Skill = 3,
-    Integration = 4,
-    Employee = 5,
-}
+pub(crate) struct IdKind(u64);
 
-/// A 24-character Kombo-style id, kept on the stack so serialising a page allocates little.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct KomboId([u8; 24]);
-
-impl KomboId {
-    pub(crate) fn as_str(&self) -> &str {
-        // Only base58 ASCII is ever written into the buffer.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+impl IdKind {
+    pub(crate) const fn new(tag: u64) -> Self {
+        Self(tag)
     }
 }
 
-impl std::fmt::Debug for KomboId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for KomboId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-fn write_b58(out: &mut [u8], mut v: u64) {
-    for slot in out.iter_mut().rev() {
-        *slot = B58[(v % 58) as usize];
-        v /= 58;
-    }
-}
-
-fn read_b58(s: &[u8]) -> Option<u128> {
-    let mut v: u128 = 0;
-    for c in s {
-        let d = B58.iter().position(|x| x == c)?;
-        v = v.checked_mul(58)?.checked_add(d as u128)?;
-    }
-    Some(v)
+/// An index as an id carries it: the index permuted by the kind's key, and a check word derived
+/// from it that a decoder compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Scrambled {
+    pub(crate) value: u64,
+    pub(crate) check: u64,
 }
 
 /// Encodes and decodes ids for one seed.
@@ -123,38 +91,29 @@ impl IdCodec {
     }
 
     fn key(&self, kind: IdKind) -> u64 {
-        hash3(self.seed, 0x1D5 + kind as u64, 0)
+        hash3(self.seed, 0x1D5 + kind.0, 0)
     }
 
-    /// 11 base58 characters carry the permuted index (58^11 > 2^64); 13 more are a check.
-    pub(crate) fn kombo(&self, kind: IdKind, index: u64) -> KomboId {
+    /// The index as an id of `kind` carries it.
+    pub(crate) fn scramble(&self, kind: IdKind, index: u64) -> Scrambled {
         let key = self.key(kind);
-        let x = permute(key, index);
-        let check = mix(key ^ x);
-        let mut buf = [0u8; 24];
-        write_b58(&mut buf[..11], x);
-        write_b58(&mut buf[11..22], check);
-        write_b58(&mut buf[22..], mix(check) % (58 * 58));
-        KomboId(buf)
+        let value = permute(key, index);
+        Scrambled {
+            value,
+            check: mix(key ^ value),
+        }
     }
 
-    /// The index an id names, or `None` for anything this codec did not produce.
-    pub(crate) fn decode_kombo(&self, kind: IdKind, id: &str) -> Option<u64> {
-        let bytes = id.as_bytes();
-        if bytes.len() != 24 {
-            return None;
-        }
-        let x = u64::try_from(read_b58(&bytes[..11])?).ok()?;
-        let expected = self.kombo(kind, unpermute(self.key(kind), x));
-        (expected.0 == bytes).then(|| unpermute(self.key(kind), x))
+    /// The index a scrambled value stands for (whether it is genuine is the caller's check:
+    /// scramble the index again and compare).
+    pub(crate) fn unscramble(&self, kind: IdKind, value: u64) -> u64 {
+        unpermute(self.key(kind), value)
     }
 
     /// A UUID-shaped id (version 4 and variant nibbles set) that decodes back to the index:
     /// 16 of its 30 free nibbles carry the permuted index, 14 are a check.
     pub(crate) fn uuid(&self, kind: IdKind, index: u64) -> String {
-        let key = self.key(kind);
-        let x = permute(key, index);
-        let check = mix(key ^ x);
+        let Scrambled { value: x, check } = self.scramble(kind, index);
         let mut nibbles = [0u8; 30];
         for (i, n) in nibbles.iter_mut().enumerate() {
             *n = if i < 16 {
@@ -187,7 +146,7 @@ impl IdCodec {
             }
             free += 1;
         }
-        let index = unpermute(self.key(kind), x);
+        let index = self.unscramble(kind, x);
         (self.uuid(kind, index) == id.to_ascii_lowercase()).then_some(index)
     }
 }
@@ -226,32 +185,30 @@ fn format_uuid(free: &[u8; 30], variant: u8) -> String {
 mod tests {
     use super::*;
 
+    const THING: IdKind = IdKind::new(5);
+    const OTHER: IdKind = IdKind::new(6);
+
     #[test]
-    fn kombo_ids_round_trip_and_reject_others() {
+    fn scrambled_indexes_come_back_and_differ_per_kind_and_seed() {
         let c = IdCodec::new(7);
-        for i in [0u64, 1, 2, 999, 1_000_000, u64::from(u32::MAX)] {
-            let id = c.kombo(IdKind::Expectation, i);
-            assert_eq!(id.as_str().len(), 24);
-            assert_eq!(c.decode_kombo(IdKind::Expectation, id.as_str()), Some(i));
-            assert_eq!(c.decode_kombo(IdKind::Skill, id.as_str()), None);
-            assert_eq!(IdCodec::new(8).decode_kombo(IdKind::Expectation, id.as_str()), None);
+        for i in [0u64, 1, 2, 999, 1_000_000, u64::MAX] {
+            let s = c.scramble(THING, i);
+            assert_eq!(c.unscramble(THING, s.value), i);
+            assert_ne!(c.scramble(OTHER, i), s);
+            assert_ne!(IdCodec::new(8).scramble(THING, i), s);
         }
-        assert_eq!(c.decode_kombo(IdKind::Expectation, "C8gqYqWk6N3qjvJ8vh5o3VtH"), None);
-        assert_eq!(c.decode_kombo(IdKind::Expectation, "short"), None);
     }
 
     #[test]
     fn uuids_round_trip() {
         let c = IdCodec::new(7);
         for i in [0u64, 5, 123_456] {
-            let id = c.uuid(IdKind::Employee, i);
+            let id = c.uuid(THING, i);
             assert_eq!(id.len(), 36);
             assert_eq!(&id[14..15], "4");
-            assert_eq!(c.decode_uuid(IdKind::Employee, &id), Some(i));
+            assert_eq!(c.decode_uuid(THING, &id), Some(i));
+            assert_eq!(c.decode_uuid(OTHER, &id), None);
         }
-        assert_eq!(
-            c.decode_uuid(IdKind::Employee, "5cbdbdbe-5f44-4423-8157-520f8a2f429a"),
-            None
-        );
+        assert_eq!(c.decode_uuid(THING, "5cbdbdbe-5f44-4423-8157-520f8a2f429a"), None);
     }
 }

@@ -2,9 +2,14 @@
 //! benchmarks of the `skillbridge` clients.
 //!
 //! It serves, on `127.0.0.1` and an ephemeral port:
-//! - Kombo `GET` and `POST /hris/staffing-entity-skills` under [`MockServer::kombo_base_url`],
-//! - TechWolf `POST /export/employees/skill_clusters` under [`MockServer::techwolf_base_url`],
-//! - TechWolf's OAuth 2.0 client-credentials token endpoint at [`MockServer::token_url`].
+//! - Kombo `GET` and `POST /hris/staffing-entity-skills` under [`KomboView::base_url`],
+//! - TechWolf `POST /export/employees/skill_clusters` under [`TechwolfView::base_url`],
+//! - TechWolf's OAuth 2.0 client-credentials token endpoint at [`TechwolfView::token_url`].
+//!
+//! What every vendor shares (faults, latency, holds, the request log, counters, contract
+//! violations) is on [`MockServer`], aimed at a [`Route`] (`Route::KOMBO_LIST`, ...); each
+//! vendor's URLs, credentials and data are on its view, [`MockServer::kombo`] and
+//! [`MockServer::techwolf`].
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -17,14 +22,15 @@
 //!     .skills_per_entity(5)
 //!     .employees(500)
 //!     .token_ttl(Duration::from_secs(3600))
-//!     .latency(Route::KomboUpsert, Duration::from_millis(5))
-//!     .fault(Route::KomboList, Fault::rate_limit().first(2))
+//!     .latency(Route::KOMBO_UPSERT, Duration::from_millis(5))
+//!     .fault(Route::KOMBO_LIST, Fault::rate_limit().first(2))
 //!     .write_concurrency_limit(30)
 //!     .start()
 //!     .await?;
-//! let list_url = format!("{}/hris/staffing-entity-skills", server.kombo_base_url());
-//! // ... point a client at `list_url` with `server.kombo_api_key()` and `server.integration_id()`.
-//! server.set_faults(Route::TechwolfExport, [Fault::ExpireTokens.first(1)]); // at runtime
+//! let kombo = server.kombo();
+//! let list_url = format!("{}/hris/staffing-entity-skills", kombo.base_url());
+//! // ... point a client at `list_url` with `kombo.api_key()` and `kombo.integration_id()`.
+//! server.set_faults(Route::TECHWOLF_EXPORT, [Fault::ExpireTokens.first(1)]); // at runtime
 //! assert!(server.contract_violations().is_empty());
 //! # Ok(()) }
 //! ```
@@ -33,57 +39,11 @@
 //! Everything is derived from the seed: the same seed and sizes give the same ids, levels,
 //! timestamps and employees, byte for byte. Nothing is materialised up front; a record is computed
 //! from `(seed, index)` when it is served, so a million expectations cost no memory. Only writes
-//! are stored.
-//!
-//! **Kombo.** `staffing_entities × skills_per_entity` expectations. Expectation `i` belongs to
-//! entity `i / skills_per_entity`; the entity's skills are distinct, drawn from a catalog of
-//! `skill_catalog` skills. About 10% have `expected_level: null`, about 5% are deleted
-//! (`remote_deleted_at` set, hidden unless `include_deleted=true`), about 5% of staffing entities
-//! are closed (at least one when there are two or more). Ids are 24-character base58 strings,
-//! like Kombo's, that decode back to the index, so id filters and cursors cost O(1) per value.
-//! Seeded `changed_at` values fall in 2024-2025; writes are stamped with the wall clock (and
-//! always later than every seeded value), so a write is visible to `updated_after`.
-//! The listing order is creation order; records created by upserts come after the seeded ones.
-//! Each record also has a remote id `SES-<index + 1, 8 digits>` for the `remote_ids` filter
-//! (the response has no remote id field).
-//!
-//! **TechWolf.** `employees` employees in creation order, about 85% active, with 0 to 4 skill
-//! clusters from a fixed catalog of 16. Clusters sometimes lack `validation_state`; skills cover
-//! `validated`, `suggested`, `rejected` and `initially_validated`, and `skill_sources` may be
-//! empty. `external_id`s are UUID-shaped and decode back to the index (keyset pagination in O(1)).
+//! are stored. What each vendor serves, and how it answers, is described on its view:
+//! [`KomboView`] (`server.kombo()`) and [`TechwolfView`] (`server.techwolf()`).
 //!
 //! # Behaviour and chosen status codes
-//! - Kombo auth: wrong or missing `Authorization: Bearer <key>` → 401
-//!   `PLATFORM.AUTHENTICATION_INVALID`; missing `X-Integration-Id` → 400 `PLATFORM.INPUT_INVALID`;
-//!   an unknown one → 404 `PLATFORM.INTEGRATION_NOT_FOUND`.
-//! - Kombo list: `ids`, `remote_ids`, `staffing_entity_ids`, `skill_ids` (comma-separated; OR
-//!   within, AND across; an empty value is no filter; unknown ids match nothing),
-//!   `updated_after` (RFC 3339, inclusive: `changed_at >= updated_after`), `include_deleted`,
-//!   `ignore_unsupported_filters` (see [`MockServerBuilder::unsupported_filter`]), `page_size`
-//!   (1..=250, default 100) and `cursor`. Unknown or repeated parameters, bad booleans, dates or
-//!   page sizes → 400 `PLATFORM.INPUT_INVALID`. Cursors are base64 JSON of the last index served
-//!   and a hash of the filters: stateless, so they stay valid on a fresh listing (even on another
-//!   server with the same seed), and a cursor sent with other filters → 400. `page_size` may
-//!   change between pages. `next` is `null` on the last page.
-//! - Kombo upsert: the body must be `application/json` and match the spec (`staffing_entity_id`
-//!   and `skill_id` non-empty strings, `expected_level` an integer 1..=5 or omitted; `null` is
-//!   refused as the spec's type is `integer`) → else 400 `PLATFORM.INPUT_INVALID` with a message
-//!   naming the field. Unknown staffing entity or skill → **404** `PLATFORM.INPUT_INVALID`;
-//!   closed staffing entity → **409** `HRIS.STAFFING_ENTITY_CLOSED`. It creates or updates by
-//!   `(staffing_entity_id, skill_id)` (omitting `expected_level` sets it to `null`; an upsert on
-//!   a deleted record restores it) and returns the saved record. `changed_at` moves only when a
-//!   field changes, as Kombo documents; an identical upsert returns the record unchanged.
-//! - Kombo write concurrency: a real in-flight limit ([`MockServerBuilder::write_concurrency_limit`],
-//!   default 30) held through the added latency; over it → 429 `PLATFORM.CONCURRENCY_LIMIT_EXCEEDED`
-//!   with `Concurrency-Limit` and `Concurrency-Remaining` (also sent on successful writes).
-//! - TechWolf token: JSON (as documented) or form body with `client_id`, `client_secret`,
-//!   `audience`, `grant_type: client_credentials`, `tenant`, optional `scopes` (array or
-//!   space-separated). Wrong client → 401 `{"error":"access_denied",...}`; wrong audience or
-//!   tenant or an unknown scope → 403; missing fields → 400 `invalid_request`. Tokens expire after
-//!   the TTL (enforced on the export; `expires_in` is the TTL in whole seconds, at least 1).
-//! - TechWolf export: missing/unknown/expired/revoked token → 401, token without the `read`
-//!   scope → 403, bodies that are not `application/json` or do not match the spec → 400, all
-//!   with TechWolf's `[{"title","description"}]`. An unknown `starting_after` → 400.
+//! Each vendor's, on its view ([`KomboView`], [`TechwolfView`]); shared by both:
 //! - Numbers: an integer field accepts any whole number, `59` and `59.0` alike, as JSON Schema
 //!   counts integers (one rule for both vendors: Kombo's `expected_level`, TechWolf's `limit`).
 //!
@@ -136,29 +96,36 @@
 //! # Request log
 //! [`MockServer::request_log`] keeps the last [`MockServerBuilder::request_log_capacity`] requests
 //! (default 1024) with `Authorization` values and `client_secret` masked. Counters that never
-//! forget: [`MockServer::request_count`] per route, [`MockServer::token_requests`],
-//! [`MockServer::peak_concurrent_writes`].
+//! forget: [`MockServer::request_count`] per route, [`TechwolfView::token_requests`],
+//! [`KomboView::peak_concurrent_writes`].
 //!
 //! # Layout
-//! The harness names no vendor; each vendor lives in one folder and plugs into it.
+//! The harness names no vendor (a test in `tests/tests/layout.rs` checks it); each vendor lives in
+//! one folder and registers with it.
+//! - `route`: [`Route`], the descriptor a vendor registers for each endpoint (method and path,
+//!   schema pointers in its document, fault seed, error body), and the vendor's registration.
 //! - `server`: the vendor-neutral core state (faults, request log, contract checks, per-route
 //!   counts, holds), the fault/log/contract middleware and the accept loop. It merges the
 //!   routers the vendors hand it and never imports a vendor module.
 //! - `http`: JSON responses, bearer tokens and the one `Content-Type` check.
-//! - `faults`, `hold`, `log`, `contract`, `ids`, `json`: fault rules, holds, the request log, the
-//!   spec checks, seeded ids and the integer rule, all shared.
-//! - `kombo/`: `data` (seeded records and writes), `query` (list parameters and cursors),
-//!   `handlers`, `error` (Kombo's envelope and codes), `state` (credentials, write limit and
-//!   counters); `routes()` plugs it in.
-//! - `techwolf/`: `data` (seeded employees), `token` (OAuth 2.0), `export`, `error` (the error
-//!   array and OAuth errors), `state` (client, tokens, `next_starting_after` mode); `routes()`.
-//! - This file is the one composition point: the builder, the states, and [`MockServer`].
+//! - `faults`, `hold`, `log`, `contract`, `ids`, `json`, `rate_limit`: fault rules, holds, the
+//!   request log, the spec checks (at the routes' pointers), seeded ids, the integer rule and
+//!   the per-vendor rate limit, all shared.
+//! - `kombo/`: `routes` (its two routes), `options` (what the builder sets; builds `state`),
+//!   `data` (seeded records and writes), `ids` (24-character ids), `query` (list parameters and
+//!   cursors), `handlers`, `error` (Kombo's envelope and codes), `state` (credentials, write
+//!   limit and counters), `view` ([`KomboView`]); `register` plugs it in.
+//! - `techwolf/`: `routes`, `options`, `data` (seeded employees), `token_endpoint` (OAuth 2.0),
+//!   `token_store` (issued tokens), `export`, `error` (the error array and OAuth errors), `state`
+//!   (client, tokens, `next_starting_after` mode), `view` ([`TechwolfView`]); `register`.
+//! - This file is the one composition point: the list of vendors, the builder and
+//!   [`MockServer`].
 //!
 //! # Events for tests
 //! Tests synchronise on events, not on time: [`MockServer::hold`] keeps a route's requests
 //! waiting until [`MockServer::release`] ([`MockServer::wait_held`] resolves once N are waiting),
 //! [`MockServer::wait_logged`] resolves once the server has finished with N requests (answered or
-//! abandoned), [`MockServer::advance_clock`] expires tokens without waiting, and
+//! abandoned), [`TechwolfView::advance_clock`] expires tokens without waiting, and
 //! [`MockServer::shutdown`] returns once every connection is closed.
 #![deny(missing_docs)]
 
@@ -171,89 +138,43 @@ mod json;
 mod kombo;
 mod log;
 mod rate_limit;
+mod route;
 mod server;
 mod techwolf;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 pub use contract::{ContractSchemas, ContractViolation, Direction};
-pub use faults::{Fault, FaultRule, Route, Trigger};
-pub use kombo::{Expectation, StaffingEntity};
+pub use faults::{Fault, FaultRule, Trigger};
+pub use kombo::{Expectation, KomboView, StaffingEntity};
 pub use log::{LoggedRequest, MASK};
-pub use techwolf::{Employee, NextStartingAfter, Skill, SkillCluster};
+pub use route::Route;
+pub use techwolf::{Employee, NextStartingAfter, Skill, SkillCluster, TechwolfView};
 
-use ids::{IdCodec, IdKind, hash3};
-use kombo::KomboState;
-use server::Core;
-use techwolf::TechwolfState;
+use kombo::{KomboOptions, KomboState};
+use route::VendorApi;
+use server::{Core, CoreParts};
+use techwolf::{TechwolfOptions, TechwolfState};
 
-/// The credentials the mock accepts, per vendor.
-#[derive(Clone, Debug)]
-struct Credentials {
-    kombo: kombo::Credentials,
-    techwolf: techwolf::Credentials,
-}
-
-/// The composition point: the vendor-neutral core and each vendor's state. This is the one
-/// place that names both the server and the vendors; the server never imports a vendor.
-#[derive(Debug)]
-struct AppState {
-    core: Arc<Core>,
-    kombo: Arc<KomboState>,
-    techwolf: Arc<TechwolfState>,
-}
+/// Every vendor the mock serves, as each registers itself: the one list of them.
+const VENDORS: [VendorApi; 2] = [kombo::API, techwolf::API];
 
 /// Configures and starts a [`MockServer`]. Every setting has a default; see each method.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct MockServerBuilder {
     seed: u64,
     host: IpAddr,
     port: u16,
-    staffing_entities: u32,
-    skills_per_entity: u32,
-    skill_catalog: u32,
-    employees: u64,
-    token_ttl: Duration,
     latency: HashMap<Route, Duration>,
     faults: Vec<(Route, FaultRule)>,
-    write_concurrency_limit: u32,
-    announced_write_limits: Vec<String>,
     rate_limit: Option<(u32, Duration)>,
     request_log_capacity: usize,
     contract_checks: bool,
-    unsupported_filters: Vec<String>,
-    next_starting_after: NextStartingAfter,
-    kombo_api_key: Option<String>,
-    integration_id: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    audience: Option<String>,
-    tenant: Option<String>,
-    echo_client_secret: bool,
-}
-
-impl std::fmt::Debug for MockServerBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockServerBuilder")
-            .field("seed", &self.seed)
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("staffing_entities", &self.staffing_entities)
-            .field("skills_per_entity", &self.skills_per_entity)
-            .field("skill_catalog", &self.skill_catalog)
-            .field("employees", &self.employees)
-            .field("token_ttl", &self.token_ttl)
-            .field("faults", &self.faults)
-            .field("write_concurrency_limit", &self.write_concurrency_limit)
-            .field("announced_write_limits", &self.announced_write_limits)
-            .field("rate_limit", &self.rate_limit)
-            .field("contract_checks", &self.contract_checks)
-            .finish_non_exhaustive()
-    }
+    kombo: KomboOptions,
+    techwolf: TechwolfOptions,
 }
 
 impl Default for MockServerBuilder {
@@ -262,28 +183,14 @@ impl Default for MockServerBuilder {
             seed: 1,
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
-            staffing_entities: 200,
-            skills_per_entity: 5,
-            skill_catalog: 300,
-            employees: 100,
-            token_ttl: Duration::from_secs(3600),
             latency: HashMap::new(),
             faults: Vec::new(),
-            write_concurrency_limit: 30,
-            announced_write_limits: Vec::new(),
             rate_limit: None,
             request_log_capacity: 1024,
             // Tests run in debug builds, benchmarks in release builds: see the crate docs.
             contract_checks: cfg!(debug_assertions),
-            unsupported_filters: Vec::new(),
-            next_starting_after: NextStartingAfter::Present,
-            kombo_api_key: None,
-            integration_id: None,
-            client_id: None,
-            client_secret: None,
-            audience: None,
-            tenant: None,
-            echo_client_secret: false,
+            kombo: KomboOptions::default(),
+            techwolf: TechwolfOptions::default(),
         }
     }
 }
@@ -307,36 +214,6 @@ impl MockServerBuilder {
         self
     }
 
-    /// Number of Kombo staffing entities (default 200).
-    pub fn staffing_entities(mut self, n: u32) -> Self {
-        self.staffing_entities = n;
-        self
-    }
-
-    /// Expectations per staffing entity (default 5); the total is `staffing_entities × this`.
-    pub fn skills_per_entity(mut self, n: u32) -> Self {
-        self.skills_per_entity = n;
-        self
-    }
-
-    /// Size of the Kombo skill catalog (default 300; raised to `skills_per_entity` if smaller).
-    pub fn skill_catalog(mut self, n: u32) -> Self {
-        self.skill_catalog = n;
-        self
-    }
-
-    /// Number of TechWolf employees (default 100).
-    pub fn employees(mut self, n: u64) -> Self {
-        self.employees = n;
-        self
-    }
-
-    /// Lifetime of TechWolf access tokens (default 1 hour), enforced by the server.
-    pub fn token_ttl(mut self, ttl: Duration) -> Self {
-        self.token_ttl = ttl;
-        self
-    }
-
     /// Latency added to every request of a route (after authentication).
     pub fn latency(mut self, route: Route, latency: Duration) -> Self {
         self.latency.insert(route, latency);
@@ -346,26 +223,6 @@ impl MockServerBuilder {
     /// Adds a fault rule to a route (a bare [`Fault`] fires on every request).
     pub fn fault(mut self, route: Route, rule: impl Into<FaultRule>) -> Self {
         self.faults.push((route, rule.into()));
-        self
-    }
-
-    /// In-flight limit for Kombo writes (default 30, like Kombo's example); 0 means no limit.
-    pub fn write_concurrency_limit(mut self, limit: u32) -> Self {
-        self.write_concurrency_limit = limit;
-        self
-    }
-
-    /// What Kombo's write answers announce in `Concurrency-Limit`, one value per answer in a cycle
-    /// (default: the real [`write_concurrency_limit`](Self::write_concurrency_limit)), to play a
-    /// server whose announcements cannot be trusted: flip-flopping, huge, zero, negative or not a
-    /// number. The real limit is unchanged. [`MockServer::start`] refuses a value that is not a
-    /// valid header value.
-    pub fn announced_write_limits<I, S>(mut self, values: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.announced_write_limits = values.into_iter().map(Into::into).collect();
         self
     }
 
@@ -393,99 +250,130 @@ impl MockServerBuilder {
         self.contract_checks = on;
         self
     }
+}
+
+/// Kombo's settings.
+impl MockServerBuilder {
+    /// Number of Kombo staffing entities (default 200).
+    pub fn staffing_entities(mut self, n: u32) -> Self {
+        self.kombo.staffing_entities = n;
+        self
+    }
+
+    /// Expectations per staffing entity (default 5); the total is `staffing_entities × this`.
+    pub fn skills_per_entity(mut self, n: u32) -> Self {
+        self.kombo.skills_per_entity = n;
+        self
+    }
+
+    /// Size of the Kombo skill catalog (default 300; raised to `skills_per_entity` if smaller).
+    pub fn skill_catalog(mut self, n: u32) -> Self {
+        self.kombo.skill_catalog = n;
+        self
+    }
+
+    /// In-flight limit for Kombo writes (default 30, like Kombo's example); 0 means no limit.
+    pub fn write_concurrency_limit(mut self, limit: u32) -> Self {
+        self.kombo.write_concurrency_limit = limit;
+        self
+    }
+
+    /// What Kombo's write answers announce in `Concurrency-Limit`, one value per answer in a cycle
+    /// (default: the real [`write_concurrency_limit`](Self::write_concurrency_limit)), to play a
+    /// server whose announcements cannot be trusted: flip-flopping, huge, zero, negative or not a
+    /// number. The real limit is unchanged. [`MockServer::start`] refuses a value that is not a
+    /// valid header value.
+    pub fn announced_write_limits<I, S>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.kombo.announced_write_limits = values.into_iter().map(Into::into).collect();
+        self
+    }
 
     /// Declares a Kombo list filter (`ids`, `remote_ids`, `staffing_entity_ids`, `skill_ids`,
     /// `updated_after`) unsupported by the integration: a listing that uses it returns no
     /// results unless `ignore_unsupported_filters=true`, which drops the filter instead.
     pub fn unsupported_filter(mut self, name: &str) -> Self {
-        self.unsupported_filters.push(name.to_owned());
-        self
-    }
-
-    /// Whether export pages carry `next_starting_after` (default: present).
-    pub fn next_starting_after(mut self, mode: NextStartingAfter) -> Self {
-        self.next_starting_after = mode;
+        self.kombo.unsupported_filters.push(name.to_owned());
         self
     }
 
     /// The Kombo API key to accept (default derived from the seed).
     pub fn kombo_api_key(mut self, key: impl Into<String>) -> Self {
-        self.kombo_api_key = Some(key.into());
+        self.kombo.api_key = Some(key.into());
         self
     }
 
     /// The `X-Integration-Id` to accept (default `sandbox:<24 characters from the seed>`).
     pub fn integration_id(mut self, id: impl Into<String>) -> Self {
-        self.integration_id = Some(id.into());
+        self.kombo.integration_id = Some(id.into());
+        self
+    }
+}
+
+/// TechWolf's settings.
+impl MockServerBuilder {
+    /// Number of TechWolf employees (default 100).
+    pub fn employees(mut self, n: u64) -> Self {
+        self.techwolf.employees = n;
+        self
+    }
+
+    /// Lifetime of TechWolf access tokens (default 1 hour), enforced by the server.
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.techwolf.token_ttl = ttl;
+        self
+    }
+
+    /// Whether export pages carry `next_starting_after` (default: present).
+    pub fn next_starting_after(mut self, mode: NextStartingAfter) -> Self {
+        self.techwolf.next_starting_after = mode;
         self
     }
 
     /// The TechWolf OAuth client id to accept (default derived from the seed).
     pub fn client_id(mut self, id: impl Into<String>) -> Self {
-        self.client_id = Some(id.into());
+        self.techwolf.client_id = Some(id.into());
         self
     }
 
     /// The TechWolf OAuth client secret to accept (default derived from the seed).
     pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
-        self.client_secret = Some(secret.into());
+        self.techwolf.client_secret = Some(secret.into());
         self
     }
 
     /// The token audience to accept (default `eu3.techwolf.ai`).
     pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.audience = Some(audience.into());
+        self.techwolf.audience = Some(audience.into());
         self
     }
 
     /// The TechWolf tenant to accept in token requests (default `acme`).
     pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
-        self.tenant = Some(tenant.into());
+        self.techwolf.tenant = Some(tenant.into());
         self
-    }
-
-    fn credentials(&self) -> Credentials {
-        let s = self.seed;
-        let h = |tag: u64| hash3(s, tag, 0);
-        Credentials {
-            kombo: kombo::Credentials {
-                api_key: self
-                    .kombo_api_key
-                    .clone()
-                    .unwrap_or_else(|| format!("kombo_mock_{:016x}{:016x}", h(301), h(302))),
-                integration_id: self
-                    .integration_id
-                    .clone()
-                    .unwrap_or_else(|| format!("sandbox:{}", IdCodec::new(s).kombo(IdKind::Integration, 0).as_str())),
-            },
-            techwolf: techwolf::Credentials {
-                client_id: self
-                    .client_id
-                    .clone()
-                    .unwrap_or_else(|| format!("twmock_{:016x}", h(303))),
-                client_secret: self
-                    .client_secret
-                    .clone()
-                    .unwrap_or_else(|| format!("{:016x}{:016x}", h(304), h(305))),
-                audience: self.audience.clone().unwrap_or_else(|| "eu3.techwolf.ai".to_owned()),
-                tenant: self.tenant.clone().unwrap_or_else(|| "acme".to_owned()),
-            },
-        }
     }
 
     /// Makes the token endpoint repeat a wrong `client_secret` in its `error_description`, as
     /// careless servers and proxies do (default off): clients must keep it out of their errors.
     pub fn echo_client_secret(mut self, on: bool) -> Self {
-        self.echo_client_secret = on;
+        self.techwolf.echo_client_secret = on;
         self
     }
+}
 
+impl MockServerBuilder {
     /// Binds the listener and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
-        if self.contract_checks {
+        let schemas = if self.contract_checks {
             // Fail early (not on the first request) if the vendored specs do not compile.
-            contract::ContractSchemas::builtin().map_err(std::io::Error::other)?;
-        }
+            Some(ContractSchemas::builtin().map_err(std::io::Error::other)?)
+        } else {
+            None
+        };
         let faults = faults::FaultSet::new(self.seed);
         for (route, rule) in &self.faults {
             faults.add(*route, rule.clone());
@@ -493,55 +381,25 @@ impl MockServerBuilder {
         for (route, latency) in &self.latency {
             faults.set_latency(*route, *latency);
         }
-        let announced_limits = self
-            .announced_write_limits
-            .iter()
-            .map(|value| {
-                axum::http::HeaderValue::from_str(value).map_err(|_| {
-                    std::io::Error::new(
-                        std::io::ErrorKind::InvalidInput,
-                        format!("announced write limit {value:?} is not a valid header value"),
-                    )
-                })
-            })
-            .collect::<std::io::Result<Vec<_>>>()?;
-        let creds = self.credentials();
-        let core = Arc::new(Core::new(
+        let parts = CoreParts {
             faults,
-            log::RequestLog::new(self.request_log_capacity),
-            contract::Contract::new(self.contract_checks),
-            self.rate_limit
+            log: log::RequestLog::new(self.request_log_capacity),
+            contract: contract::Contract::new(schemas),
+            rate_limit: self
+                .rate_limit
                 .map(|(requests, window)| rate_limit::RateLimit::new(requests, window)),
-        ));
-        let kombo = Arc::new(KomboState::new(
-            creds.kombo,
-            kombo::KomboData::new(
-                self.seed,
-                kombo::KomboSizes {
-                    staffing_entities: self.staffing_entities,
-                    skills_per_entity: self.skills_per_entity,
-                    skill_catalog: self.skill_catalog,
-                },
-                self.unsupported_filters.clone(),
-            ),
-            self.write_concurrency_limit,
-            announced_limits,
-        ));
-        let techwolf = Arc::new(TechwolfState {
-            creds: creds.techwolf,
-            data: techwolf::TechwolfData::new(self.seed, self.employees),
-            tokens: techwolf::Tokens::new(self.seed, self.token_ttl),
-            next_starting_after: std::sync::Mutex::new(self.next_starting_after),
-            echo_client_secret: self.echo_client_secret,
-        });
+        };
+        let routes: Vec<Route> = VENDORS.iter().flat_map(|v| v.routes.iter().copied()).collect();
+        let core = Arc::new(Core::new(parts, &routes));
+        let kombo = Arc::new(self.kombo.build(self.seed)?);
+        let techwolf = Arc::new(self.techwolf.build(self.seed));
         let router = server::router(
             Arc::clone(&core),
             vec![
-                kombo::routes(Arc::clone(&core), Arc::clone(&kombo)),
-                techwolf::routes(Arc::clone(&core), Arc::clone(&techwolf)),
+                kombo::register(Arc::clone(&core), Arc::clone(&kombo)),
+                techwolf::register(Arc::clone(&core), Arc::clone(&techwolf)),
             ],
         );
-        let state = AppState { core, kombo, techwolf };
         let listener = server::bind(SocketAddr::new(self.host, self.port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -549,18 +407,47 @@ impl MockServerBuilder {
         Ok(MockServer {
             addr,
             seed: self.seed,
-            state,
+            routes,
+            core,
+            kombo,
+            techwolf,
             task,
             stop,
         })
     }
 }
 
+impl ContractSchemas {
+    /// Schemas from the two vendors' prepared documents (JSON, as in
+    /// [`skillbridge_openapi::documents`]), or a message naming the vendor and the pointer that
+    /// is missing or not a valid schema.
+    pub fn from_documents(kombo: &str, techwolf: &str) -> Result<Self, String> {
+        Self::compile(&[(kombo::API, kombo), (techwolf::API, techwolf)])
+    }
+
+    /// The schemas of the documents the clients were generated from, compiled once per process
+    /// (parsing and building validators takes milliseconds).
+    pub fn builtin() -> Result<&'static ContractSchemas, &'static str> {
+        static SCHEMAS: OnceLock<Result<ContractSchemas, String>> = OnceLock::new();
+        SCHEMAS
+            .get_or_init(|| Self::compile(&VENDORS.map(|api| (api, api.document))))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
 /// A running mock server. Dropping it stops the server and closes its connections.
+///
+/// What is common to every vendor is here (the request log, counters, faults, holds, contract
+/// violations); each vendor's URLs, credentials and data are in its view: [`MockServer::kombo`],
+/// [`MockServer::techwolf`].
 pub struct MockServer {
     addr: SocketAddr,
     seed: u64,
-    state: AppState,
+    routes: Vec<Route>,
+    core: Arc<Core>,
+    kombo: Arc<KomboState>,
+    techwolf: Arc<TechwolfState>,
     task: tokio::task::JoinHandle<()>,
     stop: tokio::sync::watch::Sender<bool>,
 }
@@ -599,46 +486,14 @@ impl MockServer {
         let _ = (&mut self.task).await;
     }
 
-    /// Holds the route's requests from now on: each waits, after authentication and (for writes)
-    /// after taking its write permit, until [`MockServer::release`]. With
-    /// [`MockServer::wait_held`], a test makes requests overlap, or keeps one open, for as long
-    /// as it needs instead of adding latency and hoping it suffices.
-    pub fn hold(&self, route: Route) {
-        self.state.core.holds.set(route, true);
+    /// The Kombo API: its URL, credentials and data.
+    pub fn kombo(&self) -> KomboView<'_> {
+        KomboView::new(self.addr, &self.kombo)
     }
 
-    /// Lets the route's held requests, and later ones, through.
-    pub fn release(&self, route: Route) {
-        self.state.core.holds.set(route, false);
-    }
-
-    /// Requests of the route being held right now.
-    pub fn held(&self, route: Route) -> u64 {
-        self.state.core.holds.held(route)
-    }
-
-    /// Resolves once at least `n` requests of the route are being held.
-    pub async fn wait_held(&self, route: Route, n: u64) {
-        self.state.core.holds.wait_held(route, n).await;
-    }
-
-    /// Requests logged since the server started; unlike [`MockServer::request_log`] this counts
-    /// every request once it is answered or abandoned, and is not reset by clearing the log.
-    pub fn logged_count(&self) -> u64 {
-        *self.state.core.logged.borrow()
-    }
-
-    /// Resolves once [`MockServer::logged_count`] reaches `n`: the moment the server has finished
-    /// with (or noticed the client abandon) that many requests.
-    pub async fn wait_logged(&self, n: u64) {
-        let mut logged = self.state.core.logged.subscribe();
-        let _ = logged.wait_for(|logged| *logged >= n).await;
-    }
-
-    /// Moves the clock that token expiry is measured on forward by `by`, so that tests expire
-    /// tokens without waiting for them.
-    pub fn advance_clock(&self, by: Duration) {
-        self.state.techwolf.tokens.advance_clock(by);
+    /// The TechWolf API and token endpoint: their URLs, the OAuth client, tokens and data.
+    pub fn techwolf(&self) -> TechwolfView<'_> {
+        TechwolfView::new(self.addr, &self.techwolf, &self.core)
     }
 
     /// The bound address.
@@ -651,110 +506,76 @@ impl MockServer {
         self.seed
     }
 
-    /// Base URL of the Kombo API, e.g. `http://127.0.0.1:PORT/kombo/v1`.
-    pub fn kombo_base_url(&self) -> String {
-        format!("http://{}{}", self.addr, kombo::PREFIX)
+    /// Every route the server serves, vendor by vendor.
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
     }
 
-    /// Base URL of the TechWolf API, e.g. `http://127.0.0.1:PORT/techwolf`.
-    pub fn techwolf_base_url(&self) -> String {
-        format!("http://{}{}", self.addr, techwolf::PREFIX)
+    /// Holds the route's requests from now on: each waits, after authentication and (for writes)
+    /// after taking its write permit, until [`MockServer::release`]. With
+    /// [`MockServer::wait_held`], a test makes requests overlap, or keeps one open, for as long
+    /// as it needs instead of adding latency and hoping it suffices.
+    pub fn hold(&self, route: Route) {
+        self.core.holds.set(route, true);
     }
 
-    /// The TechWolf token endpoint, e.g. `http://127.0.0.1:PORT/oauth/token`.
-    pub fn token_url(&self) -> String {
-        format!("http://{}{}", self.addr, techwolf::TOKEN_PATH)
+    /// Lets the route's held requests, and later ones, through.
+    pub fn release(&self, route: Route) {
+        self.core.holds.set(route, false);
     }
 
-    /// The Kombo API key the server accepts.
-    pub fn kombo_api_key(&self) -> &str {
-        &self.state.kombo.creds.api_key
+    /// Requests of the route being held right now.
+    pub fn held(&self, route: Route) -> u64 {
+        self.core.holds.held(route)
     }
 
-    /// The `X-Integration-Id` the server accepts.
-    pub fn integration_id(&self) -> &str {
-        &self.state.kombo.creds.integration_id
+    /// Resolves once at least `n` requests of the route are being held.
+    pub async fn wait_held(&self, route: Route, n: u64) {
+        self.core.holds.wait_held(route, n).await;
     }
 
-    /// The TechWolf OAuth client id.
-    pub fn client_id(&self) -> &str {
-        &self.state.techwolf.creds.client_id
+    /// Requests logged since the server started; unlike [`MockServer::request_log`] this counts
+    /// every request once it is answered or abandoned, and is not reset by clearing the log.
+    pub fn logged_count(&self) -> u64 {
+        *self.core.logged.borrow()
     }
 
-    /// The TechWolf OAuth client secret.
-    pub fn client_secret(&self) -> &str {
-        &self.state.techwolf.creds.client_secret
-    }
-
-    /// The token audience.
-    pub fn audience(&self) -> &str {
-        &self.state.techwolf.creds.audience
-    }
-
-    /// The TechWolf tenant.
-    pub fn tenant(&self) -> &str {
-        &self.state.techwolf.creds.tenant
+    /// Resolves once [`MockServer::logged_count`] reaches `n`: the moment the server has finished
+    /// with (or noticed the client abandon) that many requests.
+    pub async fn wait_logged(&self, n: u64) {
+        let mut logged = self.core.logged.subscribe();
+        let _ = logged.wait_for(|logged| *logged >= n).await;
     }
 
     /// The last requests received (oldest first), secrets masked.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
-        self.state.core.log.snapshot()
+        self.core.log.snapshot()
     }
 
     /// Empties the request log.
     pub fn clear_request_log(&self) {
-        self.state.core.log.clear();
-    }
-
-    /// Requests the token endpoint received (whatever their outcome, faults included).
-    pub fn token_requests(&self) -> u64 {
-        self.request_count(Route::TechwolfToken)
+        self.core.log.clear();
     }
 
     /// Requests a route received so far, whatever their outcome (faults included); unlike the
     /// request log this never forgets, so retry counts can be asserted on long runs.
     pub fn request_count(&self, route: Route) -> u64 {
-        self.state.core.route_requests[route.position()].load(Ordering::Relaxed)
+        self.core.request_count(route)
     }
 
     /// Requests refused by the [rate limit](MockServerBuilder::rate_limit) so far.
     pub fn rate_limit_refusals(&self) -> u64 {
-        self.state
-            .core
-            .rate_limit
-            .as_ref()
-            .map_or(0, rate_limit::RateLimit::refused)
-    }
-
-    /// The most authenticated Kombo writes that were being handled at the same time (rejected
-    /// ones included): assert a client's own write concurrency with it.
-    pub fn peak_concurrent_writes(&self) -> u64 {
-        self.state.kombo.peak_writes()
-    }
-
-    /// Access tokens issued.
-    pub fn tokens_issued(&self) -> u64 {
-        self.state.techwolf.tokens.issued()
-    }
-
-    /// Revokes every access token issued so far (early expiry), as [`Fault::ExpireTokens`] does.
-    pub fn revoke_tokens(&self) {
-        self.state.techwolf.tokens.revoke_all();
-    }
-
-    /// Changes the lifetime of tokens issued from now on.
-    pub fn set_token_ttl(&self, ttl: Duration) {
-        self.state.techwolf.tokens.set_ttl(ttl);
+        self.core.rate_limit.as_ref().map_or(0, rate_limit::RateLimit::refused)
     }
 
     /// Contract violations seen so far (bounded to the last 1000).
     pub fn contract_violations(&self) -> Vec<ContractViolation> {
-        self.state.core.contract.violations()
+        self.core.contract.violations()
     }
 
     /// Forgets recorded contract violations.
     pub fn clear_contract_violations(&self) {
-        self.state.core.contract.clear();
+        self.core.contract.clear();
     }
 
     /// Replaces a route's fault rules (counts restart).
@@ -763,90 +584,22 @@ impl MockServer {
         I: IntoIterator,
         I::Item: Into<FaultRule>,
     {
-        self.state
-            .core
-            .faults
-            .set(route, rules.into_iter().map(Into::into).collect());
+        self.core.faults.set(route, rules.into_iter().map(Into::into).collect());
     }
 
     /// Adds a fault rule to a route.
     pub fn add_fault(&self, route: Route, rule: impl Into<FaultRule>) {
-        self.state.core.faults.add(route, rule.into());
+        self.core.faults.add(route, rule.into());
     }
 
     /// Removes every fault rule of every route.
     pub fn clear_faults(&self) {
-        self.state.core.faults.clear();
+        self.core.faults.clear();
     }
 
     /// Sets a route's added latency.
     pub fn set_latency(&self, route: Route, latency: Duration) {
-        self.state.core.faults.set_latency(route, latency);
-    }
-
-    /// Changes whether export pages carry `next_starting_after`.
-    pub fn set_next_starting_after(&self, mode: NextStartingAfter) {
-        self.state.techwolf.set_next_starting_after(mode);
-    }
-
-    /// All expectations, deleted ones and those created by upserts included.
-    pub fn expectations_count(&self) -> u64 {
-        self.state.kombo.data.total()
-    }
-
-    /// Expectations a listing without `include_deleted` returns. O(total): for assertions.
-    pub fn visible_expectations_count(&self) -> u64 {
-        self.state.kombo.data.visible_count()
-    }
-
-    /// The expectation at a position in listing order.
-    pub fn expectation(&self, index: u64) -> Option<Expectation> {
-        self.state.kombo.data.expectation(index)
-    }
-
-    /// The expectation with this Kombo id.
-    pub fn expectation_by_id(&self, id: &str) -> Option<Expectation> {
-        self.state.kombo.data.expectation_by_id(id)
-    }
-
-    /// The expectation of a skill on a staffing entity, if there is one.
-    pub fn find_expectation(&self, staffing_entity_id: &str, skill_id: &str) -> Option<Expectation> {
-        self.state.kombo.data.find_expectation(staffing_entity_id, skill_id)
-    }
-
-    /// Number of staffing entities.
-    pub fn staffing_entities_count(&self) -> u32 {
-        self.state.kombo.data.entity_count()
-    }
-
-    /// A staffing entity by index.
-    pub fn staffing_entity(&self, index: u32) -> Option<StaffingEntity> {
-        self.state.kombo.data.entity(index)
-    }
-
-    /// Every staffing entity, computed lazily.
-    pub fn staffing_entities(&self) -> impl Iterator<Item = StaffingEntity> + '_ {
-        (0..self.state.kombo.data.entity_count()).filter_map(|i| self.state.kombo.data.entity(i))
-    }
-
-    /// Size of the skill catalog.
-    pub fn skills_count(&self) -> u32 {
-        self.state.kombo.data.skill_count()
-    }
-
-    /// The Kombo id of a skill by index.
-    pub fn skill_id(&self, index: u32) -> Option<String> {
-        self.state.kombo.data.skill_id(index)
-    }
-
-    /// Number of TechWolf employees.
-    pub fn employees_count(&self) -> u64 {
-        self.state.techwolf.data.count()
-    }
-
-    /// A TechWolf employee by index (creation order), with every optional part.
-    pub fn employee(&self, index: u64) -> Option<Employee> {
-        self.state.techwolf.data.employee(index)
+        self.core.faults.set_latency(route, latency);
     }
 }
 
@@ -864,6 +617,9 @@ mod tests {
         send_sync::<Fault>();
         send_sync::<LoggedRequest>();
         send_sync::<ContractViolation>();
+        send_sync::<Route>();
+        send_sync::<KomboView<'static>>();
+        send_sync::<TechwolfView<'static>>();
     }
 
     #[test]
@@ -871,11 +627,23 @@ mod tests {
         let b = MockServer::builder()
             .kombo_api_key("sk_secret_key")
             .client_secret("cs_secret");
-        let creds = b.credentials();
-        let shown = format!("{b:?} {creds:?}");
+        let shown = format!("{b:?}");
         assert!(
             !shown.contains("sk_secret_key") && !shown.contains("cs_secret"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn every_vendor_registers_distinct_routes() {
+        let routes: Vec<Route> = VENDORS.iter().flat_map(|v| v.routes.iter().copied()).collect();
+        let mut keys: Vec<(&str, &str)> = routes.iter().map(|r| (r.vendor(), r.name())).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), routes.len(), "{routes:?}");
+        let mut seeds: Vec<u64> = routes.iter().map(|r| r.spec().fault_seed).collect();
+        seeds.sort_unstable();
+        seeds.dedup();
+        assert_eq!(seeds.len(), routes.len(), "each route its own fault seed");
     }
 }

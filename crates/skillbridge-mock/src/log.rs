@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use axum::http::HeaderMap;
 
-use crate::faults::Route;
+use crate::route::Route;
 
 /// What replaces a secret in the log.
 pub const MASK: &str = "***";
@@ -22,7 +22,7 @@ pub struct LoggedRequest {
     pub route: Option<Route>,
     /// HTTP method, e.g. `GET`.
     pub method: String,
-    /// Path, e.g. `/kombo/v1/hris/staffing-entity-skills`.
+    /// Path, e.g. `/v1/things`.
     pub path: String,
     /// Raw query string without `?`, if any.
     pub query: Option<String>,

@@ -17,9 +17,8 @@ use tokio::time::Instant;
 pub(crate) struct RateLimit {
     requests: u32,
     window: Duration,
-    /// Per vendor (its index among the server's vendors): when its window opened, and how many
-    /// requests it admitted since.
-    windows: Mutex<HashMap<usize, (Instant, u32)>>,
+    /// Per vendor (by name): when its window opened, and how many requests it admitted since.
+    windows: Mutex<HashMap<&'static str, (Instant, u32)>>,
     refused: AtomicU64,
 }
 
@@ -53,11 +52,11 @@ impl RateLimit {
         }
     }
 
-    /// Counts a request to vendor `key` against its window.
-    pub(crate) fn admit(&self, key: usize) -> Verdict {
+    /// Counts a request to `vendor` against its window.
+    pub(crate) fn admit(&self, vendor: &'static str) -> Verdict {
         let now = Instant::now();
         let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (opened, used) = windows.entry(key).or_insert((now, 0));
+        let (opened, used) = windows.entry(vendor).or_insert((now, 0));
         if now >= *opened + self.window {
             (*opened, *used) = (now, 0);
         }
@@ -89,17 +88,17 @@ mod tests {
     async fn a_window_admits_its_requests_then_refuses_until_it_resets() {
         let limit = RateLimit::new(3, Duration::from_millis(1_500));
         let remaining: Vec<(bool, u32)> = (0..4)
-            .map(|_| limit.admit(0))
+            .map(|_| limit.admit("first"))
             .map(|v| (v.admitted, v.remaining))
             .collect();
         assert_eq!(remaining, [(true, 2), (true, 1), (true, 0), (false, 0)]);
         assert_eq!(limit.refused(), 1);
-        assert!(limit.admit(1).admitted, "another vendor has its own window");
+        assert!(limit.admit("second").admitted, "another vendor has its own window");
         let mut headers = HeaderMap::new();
-        limit.admit(0).headers(&mut headers);
+        limit.admit("first").headers(&mut headers);
         assert_eq!(headers["ratelimit-reset"], "2", "1.5 s rounds up");
         tokio::time::advance(Duration::from_millis(1_500)).await;
-        let fresh = limit.admit(0);
+        let fresh = limit.admit("first");
         assert!(fresh.admitted);
         assert_eq!(fresh.remaining, 2);
     }

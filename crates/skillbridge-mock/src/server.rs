@@ -1,7 +1,9 @@
 //! The vendor-neutral harness: shared state, the fault/log/contract middleware and the accept
-//! loop. It knows no vendor: each vendor plugs in a [`Vendor`] (its router, its endpoints and
-//! its error body), and the composition point (`lib.rs`) hands them to [`router`].
+//! loop. It knows no vendor: each vendor plugs in a [`Vendor`] (its router and the [`Route`]s it
+//! registers, each with its schemas, fault seed and error body), and the composition point
+//! (`lib.rs`) hands them to [`router`].
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,10 +22,11 @@ use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
 use crate::contract::Contract;
-use crate::faults::{Fault, FaultSet, Route};
+use crate::faults::{Fault, FaultSet};
 use crate::hold::Holds;
 use crate::log::{LoggedRequest, RequestLog};
 use crate::rate_limit::RateLimit;
+use crate::route::{Refusal, Route};
 
 /// Request bodies larger than this are refused (every valid body is far smaller).
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -34,8 +37,8 @@ pub(crate) struct Core {
     pub(crate) faults: FaultSet,
     pub(crate) log: RequestLog,
     pub(crate) contract: Contract,
-    /// Requests received per route, indexed by [`Route::position`].
-    pub(crate) route_requests: [AtomicU64; 4],
+    /// Requests received per registered route (the routes are fixed when the server starts).
+    route_requests: HashMap<Route, AtomicU64>,
     pub(crate) holds: Holds,
     /// Requests logged since the server started (the log itself is bounded and can be cleared).
     pub(crate) logged: tokio::sync::watch::Sender<u64>,
@@ -43,14 +46,30 @@ pub(crate) struct Core {
     pub(crate) rate_limit: Option<RateLimit>,
 }
 
+/// The harness's parts, as the composition point configures them.
+#[derive(Debug)]
+pub(crate) struct CoreParts {
+    pub(crate) faults: FaultSet,
+    pub(crate) log: RequestLog,
+    pub(crate) contract: Contract,
+    pub(crate) rate_limit: Option<RateLimit>,
+}
+
 impl Core {
-    pub(crate) fn new(faults: FaultSet, log: RequestLog, contract: Contract, rate_limit: Option<RateLimit>) -> Self {
+    /// The core of a server serving `routes`.
+    pub(crate) fn new(parts: CoreParts, routes: &[Route]) -> Self {
+        let CoreParts {
+            faults,
+            log,
+            contract,
+            rate_limit,
+        } = parts;
         Self {
             faults,
             log,
             contract,
-            route_requests: Default::default(),
-            holds: Holds::default(),
+            route_requests: routes.iter().map(|r| (*r, AtomicU64::new(0))).collect(),
+            holds: Holds::new(routes.iter().copied()),
             logged: tokio::sync::watch::Sender::new(0),
             rate_limit,
         }
@@ -65,6 +84,11 @@ impl Core {
         self.holds.pass(route).await;
     }
 
+    /// Requests a route received so far (0 for a route the server does not serve).
+    pub(crate) fn request_count(&self, route: Route) -> u64 {
+        self.route_requests.get(&route).map_or(0, |n| n.load(Ordering::Relaxed))
+    }
+
     /// Appends to the request log and counts the entry for [`crate::MockServer::wait_logged`].
     pub(crate) fn log_request(&self, entry: LoggedRequest) {
         self.log.push(entry);
@@ -72,50 +96,12 @@ impl Core {
     }
 }
 
-/// Why the server itself refuses a request, in no vendor's words.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Refusal<'a> {
-    /// An injected [`Fault::RateLimit`].
-    RateLimited,
-    /// The request body is over [`MAX_REQUEST_BODY`].
-    TooLarge,
-    /// An injected [`Fault::Error`], with its code (the vendor's own) and message.
-    Injected { code: Option<&'a str>, message: &'a str },
-}
-
-impl Refusal<'_> {
-    /// The human-readable message.
-    pub(crate) fn message(&self) -> &str {
-        match self {
-            Refusal::RateLimited => "Rate limit exceeded; retry after the window resets.",
-            Refusal::TooLarge => "Body too large.",
-            Refusal::Injected { message, .. } => message,
-        }
-    }
-}
-
-/// A vendor's error body for the responses the server makes up itself (injected faults,
-/// oversized bodies), in that vendor's shape.
-pub(crate) type ErrorBody = fn(Route, StatusCode, Refusal<'_>) -> Response;
-
-/// One endpoint a vendor serves.
-#[derive(Clone, Debug)]
-pub(crate) struct Endpoint {
-    pub(crate) path: &'static str,
-    pub(crate) method: Method,
-    pub(crate) route: Route,
-    /// Whether the vendor's rate limit counts it (an API call; not an OAuth token request).
-    pub(crate) rate_limited: bool,
-}
-
 /// What a vendor plugs into the server.
 pub(crate) struct Vendor {
-    /// The vendor's routes, its own state already applied.
+    /// The vendor's handlers, its own state already applied.
     pub(crate) router: Router,
-    /// The endpoints of `router` that faults, latency and the log are aimed at.
-    pub(crate) endpoints: Vec<Endpoint>,
-    /// The vendor's error body.
-    pub(crate) error: ErrorBody,
+    /// The routes of `router` that faults, latency, holds, counters and the log are aimed at.
+    pub(crate) routes: &'static [Route],
 }
 
 /// A fault the server picked for a request and leaves to the vendor to apply (today
@@ -123,19 +109,18 @@ pub(crate) struct Vendor {
 #[derive(Clone, Debug)]
 pub(crate) struct InjectedFault(pub(crate) Fault);
 
-/// The middleware's state: the core and which vendor (by index, with its error body) answers for
-/// which endpoint.
+/// The middleware's state: the core and the registered routes.
 struct Harness {
     core: Arc<Core>,
-    endpoints: Vec<(Endpoint, usize, ErrorBody)>,
+    routes: Vec<Route>,
 }
 
 impl Harness {
-    fn classify(&self, method: &Method, path: &str) -> Option<(&Endpoint, usize, ErrorBody)> {
-        self.endpoints
+    fn classify(&self, method: &Method, path: &str) -> Option<Route> {
+        self.routes
             .iter()
-            .find(|(e, _, _)| e.path == path && e.method == method)
-            .map(|(e, vendor, error)| (e, *vendor, *error))
+            .copied()
+            .find(|r| r.path() == path && method == r.method())
     }
 }
 
@@ -156,14 +141,15 @@ fn secs_ceil(d: Duration) -> u64 {
 }
 
 /// The response a fault answers with instead of the handler's, if it does.
-fn fault_response(route: Route, error: ErrorBody, fault: &Fault) -> Option<Response> {
+fn fault_response(route: Route, fault: &Fault) -> Option<Response> {
+    let error = route.spec().refusal;
     Some(match fault {
         Fault::RateLimit {
             limit,
             reset,
             retry_after,
         } => {
-            let mut r = error(route, StatusCode::TOO_MANY_REQUESTS, Refusal::RateLimited);
+            let mut r = error(StatusCode::TOO_MANY_REQUESTS, Refusal::RateLimited);
             let h = r.headers_mut();
             h.insert("ratelimit-limit", HeaderValue::from(*limit));
             h.insert("ratelimit-remaining", HeaderValue::from(0u32));
@@ -182,7 +168,7 @@ fn fault_response(route: Route, error: ErrorBody, fault: &Fault) -> Option<Respo
         Fault::Error { status, code, message } => {
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let code = code.as_deref();
-            error(route, status, Refusal::Injected { code, message })
+            error(status, Refusal::Injected { code, message })
         }
         Fault::DropConnection => {
             let mut r = Response::new(Body::empty());
@@ -202,7 +188,7 @@ async fn finish(state: &Core, route: Route, response: Response, fault: Option<&F
         Some(Fault::TruncatedJson | Fault::MalformedJson | Fault::IncompleteBody)
     );
     let is_json = crate::http::is_json(response.headers());
-    if !(corrupt || is_json && state.contract.enabled) {
+    if !(corrupt || is_json && state.contract.enabled()) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -234,21 +220,19 @@ async fn finish(state: &Core, route: Route, response: Response, fault: Option<&F
 
 async fn observe(State(harness): State<Arc<Harness>>, req: Request, next: Next) -> Response {
     let state = &harness.core;
-    let classified = harness.classify(req.method(), req.uri().path());
-    let endpoint = classified.map(|(endpoint, _, error)| (endpoint.route, error));
-    let route = endpoint.map(|(route, _)| route);
+    let route = harness.classify(req.method(), req.uri().path());
     // Counted on arrival, before faults: a refused request used no part of the window.
-    let rate = classified
-        .filter(|(endpoint, _, _)| endpoint.rate_limited)
-        .and_then(|(_, vendor, _)| Some(state.rate_limit.as_ref()?.admit(vendor)));
+    let rate = route
+        .filter(|r| r.spec().rate_limited)
+        .and_then(|r| Some(state.rate_limit.as_ref()?.admit(r.vendor())));
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, MAX_REQUEST_BODY).await {
         Ok(b) => b,
         Err(_) => {
             let mut entry = LoggedRequest::new(route, parts.method.as_str(), &parts.uri, &parts.headers, b"");
             let status = StatusCode::PAYLOAD_TOO_LARGE;
-            let r = match endpoint {
-                Some((route, error)) => error(route, status, Refusal::TooLarge),
+            let r = match route {
+                Some(route) => (route.spec().refusal)(status, Refusal::TooLarge),
                 None => (status, Refusal::TooLarge.message().to_owned()).into_response(),
             };
             entry.status = Some(r.status().as_u16());
@@ -257,8 +241,8 @@ async fn observe(State(harness): State<Arc<Harness>>, req: Request, next: Next) 
         }
     };
     let mut entry = LoggedRequest::new(route, parts.method.as_str(), &parts.uri, &parts.headers, &bytes);
-    if let Some(r) = route {
-        state.route_requests[r.position()].fetch_add(1, Ordering::Relaxed);
+    if let Some(count) = route.and_then(|r| state.route_requests.get(&r)) {
+        count.fetch_add(1, Ordering::Relaxed);
     }
     let fault = route.and_then(|r| state.faults.pick(r));
     entry.fault = fault.as_ref().map(|f| format!("{f:?}"));
@@ -269,14 +253,15 @@ async fn observe(State(harness): State<Arc<Harness>>, req: Request, next: Next) 
     if let Some(Fault::Delay(d)) = &fault {
         tokio::time::sleep(*d).await;
     }
-    let response = match endpoint {
+    let response = match route {
         None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Some((route, error)) => {
+        Some(route) => {
             let early = match rate {
-                Some(verdict) if !verdict.admitted => {
-                    Some(error(route, StatusCode::TOO_MANY_REQUESTS, Refusal::RateLimited))
-                }
-                _ => fault.as_ref().and_then(|f| fault_response(route, error, f)),
+                Some(verdict) if !verdict.admitted => Some((route.spec().refusal)(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Refusal::RateLimited,
+                )),
+                _ => fault.as_ref().and_then(|f| fault_response(route, f)),
             };
             let response = match early {
                 Some(r) => r,
@@ -329,12 +314,12 @@ async fn not_found() -> Response {
 /// Merges the vendors' routers under the fault/log/contract middleware.
 pub(crate) fn router(core: Arc<Core>, vendors: Vec<Vendor>) -> Router {
     let mut router = Router::new();
-    let mut endpoints = Vec::new();
-    for (index, vendor) in vendors.into_iter().enumerate() {
+    let mut routes = Vec::new();
+    for vendor in vendors {
         router = router.merge(vendor.router);
-        endpoints.extend(vendor.endpoints.into_iter().map(|e| (e, index, vendor.error)));
+        routes.extend_from_slice(vendor.routes);
     }
-    let harness = Arc::new(Harness { core, endpoints });
+    let harness = Arc::new(Harness { core, routes });
     router
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(harness, observe))

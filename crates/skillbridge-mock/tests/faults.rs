@@ -19,7 +19,7 @@ async fn rate_limit_first_n_then_recovers() {
         reset: Duration::from_millis(1500),
         retry_after: Some(Duration::from_secs(1)),
     };
-    let ctx = Ctx::start(small().fault(Route::KomboList, fault.first(2))).await;
+    let ctx = Ctx::start(small().fault(Route::KOMBO_LIST, fault.first(2))).await;
     for _ in 0..2 {
         let r = ctx.list(&[]).await;
         assert_eq!(r.status, 429);
@@ -31,7 +31,7 @@ async fn rate_limit_first_n_then_recovers() {
     }
     assert_eq!(ctx.list(&[]).await.status, 200);
     assert_eq!(
-        ctx.server.request_count(Route::KomboList),
+        ctx.server.request_count(Route::KOMBO_LIST),
         3,
         "faulted requests count too"
     );
@@ -44,7 +44,7 @@ async fn rate_limit_first_n_then_recovers() {
 async fn every_nth_and_runtime_changes() {
     let ctx = Ctx::start(small()).await;
     ctx.server
-        .set_faults(Route::KomboList, [Fault::ServiceUnavailable.every(3)]);
+        .set_faults(Route::KOMBO_LIST, [Fault::ServiceUnavailable.every(3)]);
     let mut statuses = Vec::new();
     for _ in 0..6 {
         statuses.push(ctx.list(&[]).await.status);
@@ -52,16 +52,16 @@ async fn every_nth_and_runtime_changes() {
     assert_eq!(statuses, [200, 200, 503, 200, 200, 503]);
     ctx.server.clear_faults();
     assert_eq!(ctx.list(&[]).await.status, 200);
-    ctx.server.add_fault(Route::KomboList, Fault::rate_limit());
+    ctx.server.add_fault(Route::KOMBO_LIST, Fault::rate_limit());
     assert_eq!(ctx.list(&[]).await.status, 429);
-    ctx.server.set_faults(Route::KomboList, Vec::<Fault>::new());
+    ctx.server.set_faults(Route::KOMBO_LIST, Vec::<Fault>::new());
     assert_eq!(ctx.list(&[]).await.status, 200);
     ctx.assert_no_violations();
 }
 
 #[tokio::test]
 async fn service_unavailable_is_html() {
-    let ctx = Ctx::start(small().fault(Route::TechwolfExport, Fault::ServiceUnavailable)).await;
+    let ctx = Ctx::start(small().fault(Route::TECHWOLF_EXPORT, Fault::ServiceUnavailable)).await;
     let token = ctx.token().await;
     let r = ctx.export(&token, &json!({"limit": 1})).await;
     assert_eq!(r.status, 503);
@@ -80,9 +80,9 @@ async fn errors_take_the_vendor_shape_of_the_route() {
     };
     let ctx = Ctx::start(
         small()
-            .fault(Route::KomboUpsert, err.clone())
-            .fault(Route::TechwolfExport, err.clone())
-            .fault(Route::TechwolfToken, Fault::rate_limit().first(1)),
+            .fault(Route::KOMBO_UPSERT, err.clone())
+            .fault(Route::TECHWOLF_EXPORT, err.clone())
+            .fault(Route::TECHWOLF_TOKEN, Fault::rate_limit().first(1)),
     )
     .await;
     let r = ctx.upsert(&json!({})).await;
@@ -101,7 +101,7 @@ async fn errors_take_the_vendor_shape_of_the_route() {
 
     // `code: null` is valid (Kombo documents it; the overlay patches the enum)...
     ctx.server.set_faults(
-        Route::KomboList,
+        Route::KOMBO_LIST,
         [Fault::Error {
             status: 500,
             code: None,
@@ -113,7 +113,7 @@ async fn errors_take_the_vendor_shape_of_the_route() {
     ctx.assert_no_violations();
     // ...but a code outside the spec's enum is caught by the response check.
     ctx.server.set_faults(
-        Route::KomboList,
+        Route::KOMBO_LIST,
         [Fault::Error {
             status: 500,
             code: Some("MOCK.NOT_IN_SPEC".to_owned()),
@@ -125,19 +125,19 @@ async fn errors_take_the_vendor_shape_of_the_route() {
     assert_eq!(v.len(), 1, "{v:#?}");
     assert_eq!(
         (v[0].route, v[0].direction, v[0].status),
-        (Route::KomboList, Direction::Response, 500)
+        (Route::KOMBO_LIST, Direction::Response, 500)
     );
 }
 
 #[tokio::test]
 async fn delay_and_latency_add_time() {
-    let ctx = Ctx::start(small().latency(Route::KomboList, Duration::from_millis(150))).await;
+    let ctx = Ctx::start(small().latency(Route::KOMBO_LIST, Duration::from_millis(150))).await;
     let t = Instant::now();
     assert_eq!(ctx.list(&[]).await.status, 200);
     assert!(t.elapsed() >= Duration::from_millis(150));
-    ctx.server.set_latency(Route::KomboList, Duration::ZERO);
+    ctx.server.set_latency(Route::KOMBO_LIST, Duration::ZERO);
     ctx.server
-        .add_fault(Route::KomboList, Fault::Delay(Duration::from_millis(200)).first(1));
+        .add_fault(Route::KOMBO_LIST, Fault::Delay(Duration::from_millis(200)).first(1));
     let t = Instant::now();
     assert_eq!(ctx.list(&[]).await.status, 200, "a delay still answers normally");
     assert!(t.elapsed() >= Duration::from_millis(200));
@@ -154,16 +154,16 @@ async fn a_request_the_client_abandons_is_still_logged() {
     let ctx = Ctx::start(small()).await;
     ctx.server.clear_request_log();
     let logged = ctx.server.logged_count();
-    ctx.server.hold(Route::KomboList);
+    ctx.server.hold(Route::KOMBO_LIST);
     let request = ctx
         .http
         .get(ctx.kombo_url())
-        .bearer_auth(ctx.server.kombo_api_key())
-        .header("X-Integration-Id", ctx.server.integration_id())
+        .bearer_auth(ctx.server.kombo().api_key())
+        .header("X-Integration-Id", ctx.server.kombo().integration_id())
         .send();
     let abandoned = tokio::spawn(request);
     // The request is inside the server's handler; the client gives up (its connection closes).
-    ctx.server.wait_held(Route::KomboList, 1).await;
+    ctx.server.wait_held(Route::KOMBO_LIST, 1).await;
     abandoned.abort();
     assert!(abandoned.await.is_err_and(|e| e.is_cancelled()));
     // The server notices the hang-up, drops the handler and logs the request without a status.
@@ -171,8 +171,8 @@ async fn a_request_the_client_abandons_is_still_logged() {
     let log = ctx.server.request_log();
     assert_eq!(log.len(), 1, "{log:#?}");
     assert_eq!(log[0].status, None);
-    assert_eq!(ctx.server.held(Route::KomboList), 0);
-    ctx.server.release(Route::KomboList);
+    assert_eq!(ctx.server.held(Route::KOMBO_LIST), 0);
+    ctx.server.release(Route::KOMBO_LIST);
     assert_eq!(ctx.list(&[]).await.status, 200, "released: requests pass again");
 }
 
@@ -181,7 +181,7 @@ async fn truncated_and_malformed_bodies() {
     let ctx = Ctx::start(small()).await;
     let good = ctx.list(&[("page_size", "20")]).await;
     ctx.server.set_faults(
-        Route::KomboList,
+        Route::KOMBO_LIST,
         [Fault::TruncatedJson.first(1), Fault::MalformedJson.first(1)],
     );
     let truncated = ctx.list(&[("page_size", "20")]).await;
@@ -197,12 +197,12 @@ async fn truncated_and_malformed_bodies() {
 
 #[tokio::test]
 async fn dropped_connections_send_nothing() {
-    let ctx = Ctx::start(small().fault(Route::KomboList, Fault::DropConnection.first(1))).await;
+    let ctx = Ctx::start(small().fault(Route::KOMBO_LIST, Fault::DropConnection.first(1))).await;
     let err = ctx
         .http
         .get(ctx.kombo_url())
-        .bearer_auth(ctx.server.kombo_api_key())
-        .header("X-Integration-Id", ctx.server.integration_id())
+        .bearer_auth(ctx.server.kombo().api_key())
+        .header("X-Integration-Id", ctx.server.kombo().integration_id())
         .send()
         .await
         .expect_err("the connection is closed without a response");
@@ -220,7 +220,7 @@ async fn expire_tokens_fault_revokes_live_tokens() {
     let token = ctx.token().await;
     assert_eq!(ctx.export(&token, &json!({"limit": 1})).await.status, 200);
     ctx.server
-        .add_fault(Route::TechwolfExport, Fault::ExpireTokens.first(1));
+        .add_fault(Route::TECHWOLF_EXPORT, Fault::ExpireTokens.first(1));
     let r = ctx.export(&token, &json!({"limit": 1})).await;
     assert_eq!(r.status, 401, "the token was revoked before this request was handled");
     let fresh = ctx.token().await;
@@ -232,8 +232,8 @@ async fn expire_tokens_fault_revokes_live_tokens() {
 #[tokio::test]
 async fn probabilistic_faults_are_seeded() {
     let rule = Fault::ServiceUnavailable.with_probability(0.4);
-    let a = Ctx::start(small().fault(Route::KomboList, rule.clone())).await;
-    let b = Ctx::start(small().fault(Route::KomboList, rule.clone())).await;
+    let a = Ctx::start(small().fault(Route::KOMBO_LIST, rule.clone())).await;
+    let b = Ctx::start(small().fault(Route::KOMBO_LIST, rule.clone())).await;
     let mut sa = Vec::new();
     let mut sb = Vec::new();
     for _ in 0..30 {
@@ -251,12 +251,15 @@ async fn request_log_masks_secrets_and_is_bounded() {
     ctx.list(&[("page_size", "5"), ("skill_ids", "a,b")]).await;
     let log = ctx.server.request_log();
     let entry = &log[0];
-    assert_eq!(entry.route, Some(Route::KomboList));
+    assert_eq!(entry.route, Some(Route::KOMBO_LIST));
     assert_eq!(entry.method, "GET");
     assert_eq!(entry.path, "/kombo/v1/hris/staffing-entity-skills");
     assert_eq!(entry.query_param("skill_ids").as_deref(), Some("a,b"));
     assert_eq!(entry.header("authorization"), Some("Bearer ***"));
-    assert_eq!(entry.header("x-integration-id"), Some(ctx.server.integration_id()));
+    assert_eq!(
+        entry.header("x-integration-id"),
+        Some(ctx.server.kombo().integration_id())
+    );
     assert_eq!(entry.status, Some(200));
 
     let token = ctx.token().await;
@@ -264,13 +267,16 @@ async fn request_log_masks_secrets_and_is_bounded() {
     let log = ctx.server.request_log();
     let token_entry = log
         .iter()
-        .find(|e| e.route == Some(Route::TechwolfToken))
+        .find(|e| e.route == Some(Route::TECHWOLF_TOKEN))
         .expect("token request logged");
     assert_eq!(token_entry.json().expect("json")["client_secret"], "***");
-    assert_eq!(token_entry.json().expect("json")["client_id"], ctx.server.client_id());
+    assert_eq!(
+        token_entry.json().expect("json")["client_id"],
+        ctx.server.techwolf().client_id()
+    );
     let export_entry = log
         .iter()
-        .find(|e| e.route == Some(Route::TechwolfExport))
+        .find(|e| e.route == Some(Route::TECHWOLF_EXPORT))
         .expect("export logged");
     assert!(!format!("{export_entry:?}").contains(&token));
     assert_eq!(export_entry.json().expect("json")["limit"], 2);
@@ -281,7 +287,7 @@ async fn request_log_masks_secrets_and_is_bounded() {
     assert_eq!(ctx.server.request_log().len(), 4);
     ctx.server.clear_request_log();
     assert!(ctx.server.request_log().is_empty());
-    assert!(!format!("{:?}", ctx.server).contains(ctx.server.client_secret()));
+    assert!(!format!("{:?}", ctx.server).contains(ctx.server.techwolf().client_secret()));
 }
 
 #[tokio::test]
@@ -302,7 +308,7 @@ async fn incomplete_bodies_fail_while_reading() {
     let ctx = Ctx::start(small()).await;
     let token = ctx.token().await;
     ctx.server
-        .add_fault(Route::TechwolfExport, Fault::IncompleteBody.first(1));
+        .add_fault(Route::TECHWOLF_EXPORT, Fault::IncompleteBody.first(1));
     let r = ctx
         .http
         .post(ctx.export_url())

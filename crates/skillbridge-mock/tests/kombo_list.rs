@@ -17,8 +17,8 @@ fn small() -> skillbridge_mock::MockServerBuilder {
 }
 
 fn all_expectations(ctx: &Ctx) -> Vec<Expectation> {
-    (0..ctx.server.expectations_count())
-        .map(|i| ctx.server.expectation(i).expect("expectation"))
+    (0..ctx.server.kombo().expectations_count())
+        .map(|i| ctx.server.kombo().expectation(i).expect("expectation"))
         .collect()
 }
 
@@ -42,7 +42,7 @@ fn oracle(ctx: &Ctx, keep: impl Fn(&Expectation) -> bool) -> Vec<String> {
 async fn auth_and_integration_are_checked() {
     let ctx = Ctx::start(small()).await;
     let url = ctx.kombo_url();
-    let integration = ctx.server.integration_id().to_owned();
+    let integration = ctx.server.kombo().integration_id().to_owned();
     let cases: [(Option<&str>, Option<&str>, u16, &str); 4] = [
         (None, Some(&integration), 401, "PLATFORM.AUTHENTICATION_INVALID"),
         (
@@ -51,9 +51,9 @@ async fn auth_and_integration_are_checked() {
             401,
             "PLATFORM.AUTHENTICATION_INVALID",
         ),
-        (Some(ctx.server.kombo_api_key()), None, 400, "PLATFORM.INPUT_INVALID"),
+        (Some(ctx.server.kombo().api_key()), None, 400, "PLATFORM.INPUT_INVALID"),
         (
-            Some(ctx.server.kombo_api_key()),
+            Some(ctx.server.kombo().api_key()),
             Some("sandbox:nope"),
             404,
             "PLATFORM.INTEGRATION_NOT_FOUND",
@@ -86,7 +86,7 @@ async fn pages_to_the_end_without_duplicates_or_gaps() {
     assert_eq!(ids(&everything), expected, "every record once, in creation order");
 
     let visible = ctx.list_all(&[("page_size", "250")]).await;
-    assert_eq!(visible.len() as u64, ctx.server.visible_expectations_count());
+    assert_eq!(visible.len() as u64, ctx.server.kombo().visible_expectations_count());
     assert!(visible.len() < everything.len(), "the seed hides some deleted records");
     assert!(visible.iter().all(|r| r["remote_deleted_at"].is_null()));
     let unique: HashSet<String> = ids(&visible).into_iter().collect();
@@ -106,8 +106,8 @@ async fn seeded_data_has_the_documented_variety() {
     assert!(all.iter().any(|r| r["expected_level"].is_null()));
     assert!(all.iter().any(|r| r["remote_deleted_at"].is_string()));
     assert!(all.iter().all(|r| r["id"].as_str().is_some_and(|s| s.len() == 24)));
-    assert!(ctx.server.staffing_entities().any(|e| e.closed));
-    assert!(ctx.server.staffing_entities().any(|e| !e.closed));
+    assert!(ctx.server.kombo().staffing_entities().any(|e| e.closed));
+    assert!(ctx.server.kombo().staffing_entities().any(|e| !e.closed));
     ctx.assert_no_violations();
 }
 
@@ -184,8 +184,8 @@ async fn id_filters_select_exactly_the_oracle() {
     );
 
     // staffing_entity_ids: two entities.
-    let e1 = ctx.server.staffing_entity(3).expect("entity").id;
-    let e2 = ctx.server.staffing_entity(77).expect("entity").id;
+    let e1 = ctx.server.kombo().staffing_entity(3).expect("entity").id;
+    let e2 = ctx.server.kombo().staffing_entity(77).expect("entity").id;
     let q = format!("{e1},{e2}");
     let got = ids(&ctx.list_all(&[("staffing_entity_ids", &q), ("page_size", "3")]).await);
     let want = oracle(&ctx, |e| {
@@ -195,8 +195,8 @@ async fn id_filters_select_exactly_the_oracle() {
     assert_eq!(got, want);
 
     // skill_ids: OR within.
-    let s1 = ctx.server.skill_id(5).expect("skill");
-    let s2 = ctx.server.skill_id(11).expect("skill");
+    let s1 = ctx.server.kombo().skill_id(5).expect("skill");
+    let s2 = ctx.server.kombo().skill_id(11).expect("skill");
     let q = format!("{s1},{s2}");
     let got = ids(&ctx
         .list_all(&[("skill_ids", &q), ("include_deleted", "true"), ("page_size", "7")])
@@ -207,7 +207,7 @@ async fn id_filters_select_exactly_the_oracle() {
 
     // AND across filters.
     let entities: Vec<String> = (0..60)
-        .map(|i| ctx.server.staffing_entity(i).expect("entity").id)
+        .map(|i| ctx.server.kombo().staffing_entity(i).expect("entity").id)
         .collect();
     let got = ids(&ctx
         .list_all(&[
@@ -295,7 +295,9 @@ async fn cursors_are_bound_to_filters_and_stateless() {
         .await
         .json();
     assert_eq!(resumed["data"]["results"], again["data"]["results"]);
-    let expected: Vec<String> = (10..20).map(|i| ctx.server.expectation(i).expect("e").id).collect();
+    let expected: Vec<String> = (10..20)
+        .map(|i| ctx.server.kombo().expectation(i).expect("e").id)
+        .collect();
     assert_eq!(ids(resumed["data"]["results"].as_array().expect("results")), expected);
     let bigger = ctx
         .list(&[("include_deleted", "true"), ("page_size", "25"), ("cursor", &cursor)])
@@ -308,7 +310,7 @@ async fn cursors_are_bound_to_filters_and_stateless() {
 #[tokio::test]
 async fn unsupported_filters_return_nothing_unless_ignored() {
     let ctx = Ctx::start(small().unsupported_filter("skill_ids")).await;
-    let skill = ctx.server.skill_id(1).expect("skill");
+    let skill = ctx.server.kombo().skill_id(1).expect("skill");
     let r = ctx.list(&[("skill_ids", &skill)]).await.json();
     assert_eq!(r["data"]["results"], serde_json::json!([]));
     assert!(r["data"]["next"].is_null());
@@ -321,11 +323,11 @@ async fn unsupported_filters_return_nothing_unless_ignored() {
         .await;
     assert_eq!(
         ignored.len() as u64,
-        ctx.server.visible_expectations_count(),
+        ctx.server.kombo().visible_expectations_count(),
         "filter dropped, not applied"
     );
     // Supported filters still apply.
-    let e = ctx.server.staffing_entity(0).expect("entity").id;
+    let e = ctx.server.kombo().staffing_entity(0).expect("entity").id;
     let both = ctx
         .list_all(&[
             ("staffing_entity_ids", &e),
@@ -349,8 +351,8 @@ async fn same_seed_gives_same_data() {
     let (pa, pb, pc) = (a.list(&q).await, b.list(&q).await, c.list(&q).await);
     assert_eq!(pa.text, pb.text, "byte-identical pages for the same seed");
     assert_ne!(pa.text, pc.text);
-    assert_eq!(a.server.kombo_api_key(), b.server.kombo_api_key());
-    assert_eq!(a.server.integration_id(), b.server.integration_id());
+    assert_eq!(a.server.kombo().api_key(), b.server.kombo().api_key());
+    assert_eq!(a.server.kombo().integration_id(), b.server.kombo().integration_id());
 }
 
 /// A million records cost nothing up front: ids and cursors decode to an index (O(1) per lookup;
@@ -364,8 +366,8 @@ async fn a_million_expectations_are_served_by_index() {
             .skills_per_entity(5),
     )
     .await;
-    assert_eq!(ctx.server.expectations_count(), 1_000_000);
-    let last = ctx.server.expectation(999_999).expect("last");
+    assert_eq!(ctx.server.kombo().expectations_count(), 1_000_000);
+    let last = ctx.server.kombo().expectation(999_999).expect("last");
     let r = ctx.list(&[("ids", &last.id), ("include_deleted", "true")]).await.json();
     assert_eq!(r["data"]["results"].as_array().map(Vec::len), Some(1));
     assert_eq!(r["data"]["results"][0]["id"], last.id.as_str());
@@ -378,6 +380,6 @@ async fn a_million_expectations_are_served_by_index() {
     let second = r.json();
     assert_eq!(second["data"]["results"].as_array().map(Vec::len), Some(250));
     assert_ne!(second["data"]["results"][0]["id"], page["data"]["results"][0]["id"]);
-    assert_eq!(ctx.server.request_count(Route::KomboList), 3, "one request per lookup");
+    assert_eq!(ctx.server.request_count(Route::KOMBO_LIST), 3, "one request per lookup");
     ctx.assert_no_violations();
 }

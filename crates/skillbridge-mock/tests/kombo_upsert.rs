@@ -16,6 +16,7 @@ fn small() -> skillbridge_mock::MockServerBuilder {
 
 fn open_entity(ctx: &Ctx) -> StaffingEntity {
     ctx.server
+        .kombo()
         .staffing_entities()
         .find(|e| !e.closed)
         .expect("an open entity")
@@ -23,9 +24,9 @@ fn open_entity(ctx: &Ctx) -> StaffingEntity {
 
 /// A skill the entity does not have yet.
 fn new_skill_for(ctx: &Ctx, entity: &StaffingEntity) -> String {
-    (0..ctx.server.skills_count())
-        .filter_map(|s| ctx.server.skill_id(s))
-        .find(|s| ctx.server.find_expectation(&entity.id, s).is_none())
+    (0..ctx.server.kombo().skills_count())
+        .filter_map(|s| ctx.server.kombo().skill_id(s))
+        .find(|s| ctx.server.kombo().find_expectation(&entity.id, s).is_none())
         .expect("a skill the entity lacks")
 }
 
@@ -34,7 +35,7 @@ async fn creates_then_updates_and_reads_back() {
     let ctx = Ctx::start(small()).await;
     let entity = open_entity(&ctx);
     let skill = new_skill_for(&ctx, &entity);
-    let before_count = ctx.server.expectations_count();
+    let before_count = ctx.server.kombo().expectations_count();
     let before = chrono_now();
 
     let created = ctx
@@ -47,9 +48,9 @@ async fn creates_then_updates_and_reads_back() {
     assert_eq!(data["expected_level"], 3);
     assert!(data["remote_deleted_at"].is_null());
     assert!(data["changed_at"].as_str().expect("changed_at") >= before.as_str());
-    assert_eq!(ctx.server.expectations_count(), before_count + 1);
+    assert_eq!(ctx.server.kombo().expectations_count(), before_count + 1);
     let id = data["id"].as_str().expect("id").to_owned();
-    let stored = ctx.server.expectation_by_id(&id).expect("stored");
+    let stored = ctx.server.kombo().expectation_by_id(&id).expect("stored");
     assert_eq!(stored.expected_level, Some(3));
     assert_eq!(
         serde_json::to_value(&stored).expect("json"),
@@ -73,7 +74,11 @@ async fn creates_then_updates_and_reads_back() {
     assert_eq!(up["id"], id.as_str());
     assert_eq!(up["expected_level"], 5);
     assert!(up["changed_at"].as_str() > data["changed_at"].as_str());
-    assert_eq!(ctx.server.expectations_count(), before_count + 1, "no duplicate record");
+    assert_eq!(
+        ctx.server.kombo().expectations_count(),
+        before_count + 1,
+        "no duplicate record"
+    );
 
     // An identical upsert changes nothing, so changed_at stays.
     let same = ctx
@@ -97,9 +102,9 @@ fn chrono_now() -> String {
 #[tokio::test]
 async fn updating_a_seeded_and_a_deleted_record() {
     let ctx = Ctx::start(small()).await;
-    let open: Vec<StaffingEntity> = ctx.server.staffing_entities().filter(|e| !e.closed).collect();
-    let all: Vec<_> = (0..ctx.server.expectations_count())
-        .filter_map(|i| ctx.server.expectation(i))
+    let open: Vec<StaffingEntity> = ctx.server.kombo().staffing_entities().filter(|e| !e.closed).collect();
+    let all: Vec<_> = (0..ctx.server.kombo().expectations_count())
+        .filter_map(|i| ctx.server.kombo().expectation(i))
         .collect();
     let on_open = |e: &&skillbridge_mock::Expectation| open.iter().any(|o| o.id == e.staffing_entity_id);
     let seeded = all
@@ -139,7 +144,7 @@ async fn updating_a_seeded_and_a_deleted_record() {
 async fn invalid_bodies_get_400_with_a_useful_message() {
     let ctx = Ctx::start(small()).await;
     let entity = open_entity(&ctx).id;
-    let skill = ctx.server.skill_id(0).expect("skill");
+    let skill = ctx.server.kombo().skill_id(0).expect("skill");
     let cases: Vec<(Value, &str)> = vec![
         (json!({"skill_id": skill}), "staffing_entity_id"),
         (
@@ -187,15 +192,15 @@ async fn invalid_bodies_get_400_with_a_useful_message() {
     assert!(
         violations
             .iter()
-            .all(|v| v.direction == Direction::Request && v.route == Route::KomboUpsert)
+            .all(|v| v.direction == Direction::Request && v.route == Route::KOMBO_UPSERT)
     );
 
     // Malformed JSON and a non-JSON content type.
     let raw = |body: &'static str, ctype: &'static str| {
         ctx.http
             .post(ctx.kombo_url())
-            .bearer_auth(ctx.server.kombo_api_key())
-            .header("X-Integration-Id", ctx.server.integration_id())
+            .bearer_auth(ctx.server.kombo().api_key())
+            .header("X-Integration-Id", ctx.server.kombo().integration_id())
             .header("content-type", ctype)
             .body(body)
             .send()
@@ -219,7 +224,7 @@ async fn invalid_bodies_get_400_with_a_useful_message() {
 async fn unknown_and_closed_entities() {
     let ctx = Ctx::start(small()).await;
     let entity = open_entity(&ctx).id;
-    let skill = ctx.server.skill_id(0).expect("skill");
+    let skill = ctx.server.kombo().skill_id(0).expect("skill");
     let r = ctx
         .upsert(&json!({"staffing_entity_id": "26vafvWSRmbhNcxJYqjCzuJg", "skill_id": skill}))
         .await;
@@ -230,15 +235,16 @@ async fn unknown_and_closed_entities() {
     assert_eq!((r.status, r.code()), (404, json!("PLATFORM.INPUT_INVALID")));
     let closed = ctx
         .server
+        .kombo()
         .staffing_entities()
         .find(|e| e.closed)
         .expect("a closed entity");
-    let count = ctx.server.expectations_count();
+    let count = ctx.server.kombo().expectations_count();
     let r = ctx
         .upsert(&json!({"staffing_entity_id": closed.id, "skill_id": skill, "expected_level": 2}))
         .await;
     assert_eq!((r.status, r.code()), (409, json!("HRIS.STAFFING_ENTITY_CLOSED")));
-    assert_eq!(ctx.server.expectations_count(), count, "nothing written");
+    assert_eq!(ctx.server.kombo().expectations_count(), count, "nothing written");
     ctx.assert_no_violations();
 }
 
@@ -246,25 +252,29 @@ async fn unknown_and_closed_entities() {
 async fn concurrency_limit_is_real() {
     let ctx = Ctx::start(small().write_concurrency_limit(3)).await;
     let entity = open_entity(&ctx).id;
-    let skills: Vec<String> = (0..12).filter_map(|s| ctx.server.skill_id(s)).collect();
+    let skills: Vec<String> = (0..12).filter_map(|s| ctx.server.kombo().skill_id(s)).collect();
     assert_eq!(skills.len(), 12);
     // The permit holders wait inside the server until released: the others find no permit.
-    ctx.server.hold(Route::KomboUpsert);
+    ctx.server.hold(Route::KOMBO_UPSERT);
     let mut requests = tokio::task::JoinSet::new();
     for s in &skills {
         requests.spawn(ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
     }
-    ctx.server.wait_held(Route::KomboUpsert, 3).await;
+    ctx.server.wait_held(Route::KOMBO_UPSERT, 3).await;
     // Nine replies can come back while three requests are held; each must be a refusal.
     let mut limited = Vec::new();
     for _ in 0..9 {
         tokio::select! {
             reply = requests.join_next() => limited.push(reply.expect("a reply").expect("task")),
-            () = ctx.server.wait_held(Route::KomboUpsert, 4) => panic!("a fourth write got a permit"),
+            () = ctx.server.wait_held(Route::KOMBO_UPSERT, 4) => panic!("a fourth write got a permit"),
         }
     }
-    assert_eq!(ctx.server.held(Route::KomboUpsert), 3, "exactly the limit got a permit");
-    assert_eq!(ctx.server.request_count(Route::KomboUpsert), 12);
+    assert_eq!(
+        ctx.server.held(Route::KOMBO_UPSERT),
+        3,
+        "exactly the limit got a permit"
+    );
+    assert_eq!(ctx.server.request_count(Route::KOMBO_UPSERT), 12);
     for r in &limited {
         assert_eq!(r.status, 429);
         assert_eq!(r.code(), "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED");
@@ -273,10 +283,10 @@ async fn concurrency_limit_is_real() {
     }
     // Each refusal was handled while the three holders were in flight.
     assert!(
-        ctx.server.peak_concurrent_writes() >= 4,
+        ctx.server.kombo().peak_concurrent_writes() >= 4,
         "rejected writes count as in flight too"
     );
-    ctx.server.release(Route::KomboUpsert);
+    ctx.server.release(Route::KOMBO_UPSERT);
     let mut saved = 0;
     while let Some(reply) = requests.join_next().await {
         assert_eq!(reply.expect("task").status, 200);
@@ -297,25 +307,29 @@ async fn concurrency_limit_is_real() {
 async fn peak_concurrent_writes_is_measured() {
     let ctx = Ctx::start(small().write_concurrency_limit(0)).await;
     let entity = open_entity(&ctx).id;
-    let skills: Vec<String> = (0..8).filter_map(|s| ctx.server.skill_id(s)).collect();
+    let skills: Vec<String> = (0..8).filter_map(|s| ctx.server.kombo().skill_id(s)).collect();
     assert_eq!(skills.len(), 8);
     let first = ctx
         .upsert(&json!({"staffing_entity_id": entity, "skill_id": skills[0]}))
         .await;
     assert_eq!(first.status, 200);
     assert!(first.header("concurrency-limit").is_none(), "no limit, no headers");
-    assert_eq!(ctx.server.peak_concurrent_writes(), 1);
-    ctx.server.hold(Route::KomboUpsert);
+    assert_eq!(ctx.server.kombo().peak_concurrent_writes(), 1);
+    ctx.server.hold(Route::KOMBO_UPSERT);
     let mut requests = tokio::task::JoinSet::new();
     for s in &skills {
         requests.spawn(ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
     }
-    ctx.server.wait_held(Route::KomboUpsert, 8).await;
-    assert_eq!(ctx.server.peak_concurrent_writes(), 8, "no limit: all eight overlapped");
-    ctx.server.release(Route::KomboUpsert);
+    ctx.server.wait_held(Route::KOMBO_UPSERT, 8).await;
+    assert_eq!(
+        ctx.server.kombo().peak_concurrent_writes(),
+        8,
+        "no limit: all eight overlapped"
+    );
+    ctx.server.release(Route::KOMBO_UPSERT);
     while let Some(reply) = requests.join_next().await {
         assert_eq!(reply.expect("task").status, 200);
     }
-    assert_eq!(ctx.server.peak_concurrent_writes(), 8);
+    assert_eq!(ctx.server.kombo().peak_concurrent_writes(), 8);
     ctx.assert_no_violations();
 }

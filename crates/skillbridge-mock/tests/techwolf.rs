@@ -57,14 +57,14 @@ async fn token_endpoint_issues_and_refuses() {
     // The RFC 6749 form encoding is accepted too.
     let form = format!(
         "grant_type=client_credentials&client_id={}&client_secret={}&audience={}&tenant={}",
-        ctx.server.client_id(),
-        ctx.server.client_secret(),
-        ctx.server.audience(),
-        ctx.server.tenant()
+        ctx.server.techwolf().client_id(),
+        ctx.server.techwolf().client_secret(),
+        ctx.server.techwolf().audience(),
+        ctx.server.techwolf().tenant()
     );
     let r = ctx
         .http
-        .post(ctx.server.token_url())
+        .post(ctx.server.techwolf().token_url())
         .header("content-type", "application/x-www-form-urlencoded")
         .body(form)
         .send()
@@ -72,10 +72,10 @@ async fn token_endpoint_issues_and_refuses() {
         .expect("form token");
     assert_eq!(r.status().as_u16(), 200);
 
-    assert_eq!(ctx.server.token_requests(), 11);
-    assert_eq!(ctx.server.tokens_issued(), 3);
+    assert_eq!(ctx.server.techwolf().token_requests(), 11);
+    assert_eq!(ctx.server.techwolf().tokens_issued(), 3);
     // The secret never reaches the log.
-    let secret = ctx.server.client_secret().to_owned();
+    let secret = ctx.server.techwolf().client_secret().to_owned();
     assert!(ctx.server.request_log().iter().all(|e| !e.body.contains(&secret)));
     ctx.assert_no_violations();
 }
@@ -118,13 +118,13 @@ async fn tokens_expire_server_side() {
     let token = r["access_token"].as_str().expect("token").to_owned();
     assert_eq!(ctx.export(&token, &json!({"limit": 1})).await.status, 200);
     // The server's token clock, moved instead of waited for: just before the end, then past it.
-    ctx.server.advance_clock(Duration::from_secs(59));
+    ctx.server.techwolf().advance_clock(Duration::from_secs(59));
     assert_eq!(
         ctx.export(&token, &json!({"limit": 1})).await.status,
         200,
         "still valid"
     );
-    ctx.server.advance_clock(Duration::from_secs(1));
+    ctx.server.techwolf().advance_clock(Duration::from_secs(1));
     let expired = ctx.export(&token, &json!({"limit": 1})).await;
     assert_eq!(expired.status, 401);
     assert!(expired.header("www-authenticate").is_some());
@@ -132,11 +132,11 @@ async fn tokens_expire_server_side() {
     assert_eq!(ctx.export(&fresh, &json!({"limit": 1})).await.status, 200);
 
     // Sub-second TTLs report one second.
-    ctx.server.set_token_ttl(Duration::from_millis(500));
+    ctx.server.techwolf().set_token_ttl(Duration::from_millis(500));
     assert_eq!(ctx.token_request(&ctx.token_body()).await.json()["expires_in"], 1);
 
     // Revocation (early expiry) at runtime.
-    ctx.server.revoke_tokens();
+    ctx.server.techwolf().revoke_tokens();
     assert_eq!(ctx.export(&fresh, &json!({"limit": 1})).await.status, 401);
     ctx.assert_no_violations();
 }
@@ -235,7 +235,7 @@ async fn include_decides_which_arrays_appear() {
         .await
         .json();
     for (i, record) in full["records"].as_array().expect("records").iter().enumerate() {
-        let employee = ctx.server.employee(i as u64).expect("employee");
+        let employee = ctx.server.techwolf().employee(i as u64).expect("employee");
         assert_eq!(record, &serde_json::to_value(&employee).expect("json"));
     }
     ctx.assert_no_violations();
@@ -286,8 +286,8 @@ async fn data_covers_the_documented_variety() {
 async fn filters_match_the_oracle() {
     let ctx = Ctx::start(small()).await;
     let token = ctx.token().await;
-    let employees: Vec<_> = (0..ctx.server.employees_count())
-        .filter_map(|i| ctx.server.employee(i))
+    let employees: Vec<_> = (0..ctx.server.techwolf().employees_count())
+        .filter_map(|i| ctx.server.techwolf().employee(i))
         .collect();
     let ids = |records: Vec<Value>| -> Vec<String> {
         records
@@ -335,7 +335,7 @@ async fn keyset_pagination_in_creation_order() {
     let ctx = Ctx::start(small()).await;
     let token = ctx.token().await;
     let expected: Vec<String> = (0..60)
-        .filter_map(|i| ctx.server.employee(i))
+        .filter_map(|i| ctx.server.techwolf().employee(i))
         .map(|e| e.external_id)
         .collect();
 
@@ -359,7 +359,7 @@ async fn keyset_pagination_in_creation_order() {
     assert_eq!(last["records"].as_array().map(Vec::len), Some(10));
 
     // Without next_starting_after, continuing after the last external_id still works.
-    ctx.server.set_next_starting_after(NextStartingAfter::Absent);
+    ctx.server.techwolf().set_next_starting_after(NextStartingAfter::Absent);
     let page = ctx.export(&token, &json!({"limit": 7})).await.json();
     assert!(page.get("next_starting_after").is_none());
     assert_eq!(page["has_next"], true);
@@ -371,7 +371,9 @@ async fn keyset_pagination_in_creation_order() {
         .collect();
     assert_eq!(got, expected);
 
-    ctx.server.set_next_starting_after(NextStartingAfter::Alternating);
+    ctx.server
+        .techwolf()
+        .set_next_starting_after(NextStartingAfter::Alternating);
     let mut present = 0;
     let mut absent = 0;
     let mut after: Option<String> = None;

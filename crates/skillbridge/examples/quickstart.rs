@@ -79,14 +79,14 @@ async fn setup() -> Result<Setup, AnyError> {
         (Some(mock), false) => {
             println!(
                 "Kombo:    {} (embedded mock, integration {})",
-                mock.kombo_base_url(),
-                mock.integration_id()
+                mock.kombo().base_url(),
+                mock.kombo().integration_id()
             );
             let kombo = Kombo::builder()
-                .api_key(mock.kombo_api_key().to_owned())
-                .base_url(mock.kombo_base_url())
+                .api_key(mock.kombo().api_key().to_owned())
+                .base_url(mock.kombo().base_url())
                 .build()?;
-            (kombo.integration(mock.integration_id())?, true)
+            (kombo.integration(mock.kombo().integration_id())?, true)
         }
         (None, false) => unreachable!("a mock is started whenever Kombo credentials are missing"),
     };
@@ -99,15 +99,15 @@ async fn setup() -> Result<Setup, AnyError> {
         (Some(mock), false) => {
             println!(
                 "TechWolf: {} (embedded mock, token endpoint {})",
-                mock.techwolf_base_url(),
-                mock.token_url()
+                mock.techwolf().base_url(),
+                mock.techwolf().token_url()
             );
             TechWolf::builder()
-                .base_url(mock.techwolf_base_url())
-                .token_url(mock.token_url())
-                .tenant(mock.tenant())
-                .audience(mock.audience())
-                .client_credentials(mock.client_id(), mock.client_secret().to_owned())
+                .base_url(mock.techwolf().base_url())
+                .token_url(mock.techwolf().token_url())
+                .tenant(mock.techwolf().tenant())
+                .audience(mock.techwolf().audience())
+                .client_credentials(mock.techwolf().client_id(), mock.techwolf().client_secret().to_owned())
                 .build()?
         }
         (None, false) => unreachable!("a mock is started whenever TechWolf credentials are missing"),

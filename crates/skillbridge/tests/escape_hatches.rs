@@ -35,12 +35,12 @@ async fn a_callers_own_client_is_used_with_its_own_settings() {
         .http_client(own)
         .build()
         .expect("configured");
-    let page = list_once(&kombo, server.integration_id())
+    let page = list_once(&kombo, server.kombo().integration_id())
         .await
         .expect("listed through the caller's client");
     assert!(!page.results.is_empty());
     let log = server.request_log();
-    let request = log.iter().find(|r| r.route == Some(Route::KomboList)).expect("logged");
+    let request = log.iter().find(|r| r.route == Some(Route::KOMBO_LIST)).expect("logged");
     assert_eq!(request.header("user-agent"), Some("acme-sync/2.1"));
     assert_eq!(
         request.header("authorization"),
@@ -52,7 +52,7 @@ async fn a_callers_own_client_is_used_with_its_own_settings() {
 #[tokio::test]
 async fn default_headers_reach_api_requests_and_never_the_token_endpoint() {
     let server = mock().await;
-    let techwolf = techwolf_on_mock(&server, server.client_secret())
+    let techwolf = techwolf_on_mock(&server, server.techwolf().client_secret())
         .default_header("X-Gateway-Route", "skills-eu")
         .default_header("x-request-source", "nightly")
         .build()
@@ -66,13 +66,13 @@ async fn default_headers_reach_api_requests_and_never_the_token_endpoint() {
     let log = server.request_log();
     let export = log
         .iter()
-        .find(|r| r.route == Some(Route::TechwolfExport))
+        .find(|r| r.route == Some(Route::TECHWOLF_EXPORT))
         .expect("export logged");
     assert_eq!(export.header("x-gateway-route"), Some("skills-eu"));
     assert_eq!(export.header("x-request-source"), Some("nightly"));
     let token = log
         .iter()
-        .find(|r| r.route == Some(Route::TechwolfToken))
+        .find(|r| r.route == Some(Route::TECHWOLF_TOKEN))
         .expect("token logged");
     assert_eq!(token.header("x-gateway-route"), None, "{:?}", token.headers);
 
@@ -81,7 +81,9 @@ async fn default_headers_reach_api_requests_and_never_the_token_endpoint() {
         .build()
         .expect("configured");
     server.clear_request_log();
-    list_once(&kombo, server.integration_id()).await.expect("listed");
+    list_once(&kombo, server.kombo().integration_id())
+        .await
+        .expect("listed");
     let log = server.request_log();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].header("x-gateway-route"), Some("skills-eu"));

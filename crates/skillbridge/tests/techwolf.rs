@@ -40,7 +40,7 @@ async fn mock(employees: u64) -> Mock {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_token_for_many_concurrent_requests() {
     let server = mock(30).await;
-    let techwolf = oauth_client(&server, server.client_secret());
+    let techwolf = oauth_client(&server, server.techwolf().client_secret());
     let calls = (0..1_000).map(|_| {
         let techwolf = techwolf.clone();
         async move { techwolf.employee_skill_clusters().limit(5).send().await }
@@ -51,7 +51,7 @@ async fn one_token_for_many_concurrent_requests() {
         "{:?}",
         pages.iter().find(|p| p.is_err())
     );
-    assert_eq!(server.token_requests(), 1);
+    assert_eq!(server.techwolf().token_requests(), 1);
     assert_eq!(techwolf.token_fetches(), 1);
 }
 
@@ -226,28 +226,32 @@ async fn token_is_refreshed_after_expiry() {
     // The client's clock is the injected one; the server's tokens outlive the test.
     let clock = Arc::new(RecordingSleeper::default());
     // A margin larger than half the lifetime is capped at half of it: the token is reused for 200 s.
-    let techwolf = techwolf_on_mock(&server, server.client_secret())
+    let techwolf = techwolf_on_mock(&server, server.techwolf().client_secret())
         .refresh_margin(Duration::from_secs(300))
         .sleeper(Arc::clone(&clock) as Arc<dyn Sleeper>)
         .build()
         .unwrap();
     techwolf.employee_skill_clusters().send().await.unwrap();
     techwolf.employee_skill_clusters().send().await.unwrap();
-    assert_eq!(server.token_requests(), 1, "a fresh token is reused");
+    assert_eq!(server.techwolf().token_requests(), 1, "a fresh token is reused");
     clock.advance(Duration::from_millis(199_999));
     techwolf.employee_skill_clusters().send().await.unwrap();
-    assert_eq!(server.token_requests(), 1, "still within lifetime minus margin");
+    assert_eq!(
+        server.techwolf().token_requests(),
+        1,
+        "still within lifetime minus margin"
+    );
     clock.advance(Duration::from_millis(1));
     techwolf.employee_skill_clusters().send().await.unwrap();
     assert_eq!(
-        server.token_requests(),
+        server.techwolf().token_requests(),
         2,
         "a token near expiry is refreshed before use"
     );
     assert_eq!(techwolf.token_fetches(), 2);
 
     // With the default margin (60 s) the second token lives 400 - 60 s.
-    let techwolf = techwolf_on_mock(&server, server.client_secret())
+    let techwolf = techwolf_on_mock(&server, server.techwolf().client_secret())
         .sleeper(Arc::clone(&clock) as Arc<dyn Sleeper>)
         .build()
         .unwrap();
@@ -263,12 +267,12 @@ async fn token_is_refreshed_after_expiry() {
 #[tokio::test]
 async fn a_401_refreshes_once_and_retries_once() {
     let server = mock(5).await;
-    let techwolf = oauth_client(&server, server.client_secret());
+    let techwolf = oauth_client(&server, server.techwolf().client_secret());
     techwolf.employee_skill_clusters().send().await.unwrap();
     server.clear_request_log();
-    server.revoke_tokens();
+    server.techwolf().revoke_tokens();
     techwolf.employee_skill_clusters().send().await.unwrap();
-    assert_eq!(server.token_requests(), 2);
+    assert_eq!(server.techwolf().token_requests(), 2);
     let exports = server.request_log().iter().filter(|r| r.path.ends_with(EXPORT)).count();
     assert_eq!(exports, 2, "the refused request and one retry");
 }
@@ -277,14 +281,14 @@ async fn a_401_refreshes_once_and_retries_once() {
 async fn a_static_token_that_is_refused_is_an_auth_error_without_refresh() {
     let server = mock(5).await;
     let techwolf = TechWolf::builder()
-        .base_url(server.techwolf_base_url())
+        .base_url(server.techwolf().base_url())
         .access_token("not-a-token-the-server-issued")
         .build()
         .unwrap();
     let error = techwolf.employee_skill_clusters().send().await.unwrap_err();
     assert!(error.is_auth(), "{error}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
-    assert_eq!(server.token_requests(), 0);
+    assert_eq!(server.techwolf().token_requests(), 0);
     assert!(!format!("{error} {error:?}").contains("not-a-token-the-server-issued"));
 }
 
@@ -319,7 +323,7 @@ async fn full_export_with_and_without_next_starting_after() {
             .start()
             .await
             .unwrap();
-        let techwolf = oauth_client(&server, server.client_secret());
+        let techwolf = oauth_client(&server, server.techwolf().client_secret());
         let employees: Vec<_> = techwolf
             .employee_skill_clusters()
             .include(Include::all())
@@ -332,7 +336,9 @@ async fn full_export_with_and_without_next_starting_after() {
         assert_eq!(ids.len(), 23, "{mode:?}");
         let distinct: std::collections::BTreeSet<_> = ids.iter().collect();
         assert_eq!(distinct.len(), 23, "{mode:?}: a record was repeated");
-        let expected: Vec<_> = (0..23).map(|i| server.employee(i).unwrap().external_id).collect();
+        let expected: Vec<_> = (0..23)
+            .map(|i| server.techwolf().employee(i).unwrap().external_id)
+            .collect();
         assert_eq!(ids, expected, "{mode:?}: every employee once, in order");
         assert!(
             server.contract_violations().is_empty(),

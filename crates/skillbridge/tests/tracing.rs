@@ -154,14 +154,14 @@ async fn techwolf_attempts_get_spans_too_without_the_secret_or_the_token() {
         .expect("mock starts");
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
-    let techwolf = common::techwolf_on_mock(&server, server.client_secret())
+    let techwolf = common::techwolf_on_mock(&server, server.techwolf().client_secret())
         .retry_policy(RetryPolicy::default())
         .sleeper(Arc::new(NoSleep))
         .build()
         .expect("valid");
     techwolf.employee_skill_clusters().send().await.expect("first page");
     // A revoked token: the 401 attempt, then the retry with a fresh token.
-    server.revoke_tokens();
+    server.techwolf().revoke_tokens();
     techwolf
         .employee_skill_clusters()
         .send()
@@ -187,7 +187,7 @@ async fn techwolf_attempts_get_spans_too_without_the_secret_or_the_token() {
         recorder.spans.lock().unwrap_or_else(PoisonError::into_inner)
     );
     assert!(
-        !everything.contains(server.client_secret()),
+        !everything.contains(server.techwolf().client_secret()),
         "the client secret reached tracing"
     );
     assert!(!everything.contains("twm_"), "an access token reached tracing");

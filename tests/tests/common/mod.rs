@@ -28,8 +28,8 @@ pub(crate) fn fast_retries() -> RetryPolicy {
 /// tests change what they need.
 pub(crate) fn kombo_builder(server: &MockServer) -> KomboBuilder {
     skillbridge::kombo::Kombo::builder()
-        .api_key(server.kombo_api_key().to_owned())
-        .base_url(server.kombo_base_url())
+        .api_key(server.kombo().api_key().to_owned())
+        .base_url(server.kombo().base_url())
         .retry_policy(fast_retries())
         .timeout(Duration::from_secs(5))
 }
@@ -38,11 +38,14 @@ pub(crate) fn kombo_builder(server: &MockServer) -> KomboBuilder {
 /// tests change what they need.
 pub(crate) fn techwolf_builder(server: &MockServer) -> TechWolfBuilder {
     skillbridge::techwolf::TechWolf::builder()
-        .base_url(server.techwolf_base_url())
-        .token_url(server.token_url())
-        .tenant(server.tenant())
-        .audience(server.audience())
-        .client_credentials(server.client_id(), server.client_secret().to_owned())
+        .base_url(server.techwolf().base_url())
+        .token_url(server.techwolf().token_url())
+        .tenant(server.techwolf().tenant())
+        .audience(server.techwolf().audience())
+        .client_credentials(
+            server.techwolf().client_id(),
+            server.techwolf().client_secret().to_owned(),
+        )
         .retry_policy(fast_retries())
         .timeout(Duration::from_secs(5))
 }
@@ -60,7 +63,7 @@ pub(crate) fn techwolf_client(server: &MockServer) -> TechWolf {
 /// The handle of the mock's integration on `kombo`.
 pub(crate) fn hris(kombo: &Kombo, server: &MockServer) -> Integration {
     kombo
-        .integration(server.integration_id())
+        .integration(server.kombo().integration_id())
         .expect("the mock's integration id is valid")
 }
 

@@ -6,8 +6,9 @@ use std::sync::RwLock;
 
 use serde::Serialize;
 
+use super::ids::{EXPECTATION, KomboId, KomboIds, SKILL, STAFFING_ENTITY};
 use super::query::Filters;
-use crate::ids::{IdCodec, IdKind, KomboId, hash3};
+use crate::ids::{IdKind, hash3};
 
 /// 2024-01-01T00:00:00Z: seeded `changed_at` values fall in the two years from here.
 const BASE_START_MS: i64 = 1_704_067_200_000;
@@ -95,7 +96,7 @@ pub(crate) struct KomboSizes {
 #[derive(Debug)]
 pub(crate) struct KomboData {
     seed: u64,
-    pub(crate) codec: IdCodec,
+    pub(super) ids: KomboIds,
     entities: u32,
     per_entity: u32,
     skills: u32,
@@ -128,7 +129,7 @@ impl KomboData {
         let forced_closed = (entities >= 2).then(|| (hash3(seed, TAG_FORCED, 0) % u64::from(entities)) as u32);
         Self {
             seed,
-            codec: IdCodec::new(seed),
+            ids: KomboIds::new(seed),
             entities,
             per_entity,
             skills,
@@ -158,17 +159,13 @@ impl KomboData {
     pub(crate) fn entity(&self, e: u32) -> Option<StaffingEntity> {
         (e < self.entities).then(|| StaffingEntity {
             index: e,
-            id: self
-                .codec
-                .kombo(IdKind::StaffingEntity, u64::from(e))
-                .as_str()
-                .to_owned(),
+            id: self.ids.encode(STAFFING_ENTITY, u64::from(e)).as_str().to_owned(),
             closed: self.is_closed(e),
         })
     }
 
     pub(crate) fn skill_id(&self, s: u32) -> Option<String> {
-        (s < self.skills).then(|| self.codec.kombo(IdKind::Skill, u64::from(s)).as_str().to_owned())
+        (s < self.skills).then(|| self.ids.encode(SKILL, u64::from(s)).as_str().to_owned())
     }
 
     fn offset(&self, e: u32) -> u32 {
@@ -234,14 +231,14 @@ impl KomboData {
     fn to_expectation(&self, r: &Rec) -> Expectation {
         Expectation {
             index: r.index,
-            id: self.codec.kombo(IdKind::Expectation, r.index).as_str().to_owned(),
+            id: self.ids.encode(EXPECTATION, r.index).as_str().to_owned(),
             remote_id: Self::remote_id(r.index),
             staffing_entity_id: self
-                .codec
-                .kombo(IdKind::StaffingEntity, u64::from(r.entity))
+                .ids
+                .encode(STAFFING_ENTITY, u64::from(r.entity))
                 .as_str()
                 .to_owned(),
-            skill_id: self.codec.kombo(IdKind::Skill, u64::from(r.skill)).as_str().to_owned(),
+            skill_id: self.ids.encode(SKILL, u64::from(r.skill)).as_str().to_owned(),
             expected_level: r.state.level,
             changed_at: ms_to_string(r.state.changed_ms),
             remote_deleted_at: r.state.deleted_ms.map(ms_to_string),
@@ -254,7 +251,7 @@ impl KomboData {
     }
 
     pub(crate) fn expectation_by_id(&self, id: &str) -> Option<Expectation> {
-        self.expectation(self.codec.decode_kombo(IdKind::Expectation, id)?)
+        self.expectation(self.ids.decode(EXPECTATION, id)?)
     }
 
     pub(super) fn find(&self, w: &Writes, e: u32, s: u32) -> Option<u64> {
@@ -263,8 +260,8 @@ impl KomboData {
     }
 
     pub(crate) fn find_expectation(&self, staffing_entity_id: &str, skill_id: &str) -> Option<Expectation> {
-        let e = u32::try_from(self.codec.decode_kombo(IdKind::StaffingEntity, staffing_entity_id)?).ok()?;
-        let s = u32::try_from(self.codec.decode_kombo(IdKind::Skill, skill_id)?).ok()?;
+        let e = u32::try_from(self.ids.decode(STAFFING_ENTITY, staffing_entity_id)?).ok()?;
+        let s = u32::try_from(self.ids.decode(SKILL, skill_id)?).ok()?;
         if e >= self.entities || s >= self.skills {
             return None;
         }
@@ -275,13 +272,13 @@ impl KomboData {
 
     /// The index of a staffing entity by Kombo id, if it exists.
     pub(super) fn entity_index(&self, id: &str) -> Option<u32> {
-        let e = u32::try_from(self.codec.decode_kombo(IdKind::StaffingEntity, id)?).ok()?;
+        let e = u32::try_from(self.ids.decode(STAFFING_ENTITY, id)?).ok()?;
         (e < self.entities).then_some(e)
     }
 
     /// The index of a skill by Kombo id, if it exists.
     pub(super) fn skill_index(&self, id: &str) -> Option<u32> {
-        let s = u32::try_from(self.codec.decode_kombo(IdKind::Skill, id)?).ok()?;
+        let s = u32::try_from(self.ids.decode(SKILL, id)?).ok()?;
         (s < self.skills).then_some(s)
     }
 
@@ -368,9 +365,9 @@ pub(super) struct RecordOut {
 impl KomboData {
     pub(super) fn record_out(&self, r: &Rec) -> RecordOut {
         RecordOut {
-            id: self.codec.kombo(IdKind::Expectation, r.index),
-            staffing_entity_id: self.codec.kombo(IdKind::StaffingEntity, u64::from(r.entity)),
-            skill_id: self.codec.kombo(IdKind::Skill, u64::from(r.skill)),
+            id: self.ids.encode(EXPECTATION, r.index),
+            staffing_entity_id: self.ids.encode(STAFFING_ENTITY, u64::from(r.entity)),
+            skill_id: self.ids.encode(SKILL, u64::from(r.skill)),
             expected_level: r.state.level,
             changed_at: ms_to_string(r.state.changed_ms),
             remote_deleted_at: r.state.deleted_ms.map(ms_to_string),
@@ -381,7 +378,7 @@ impl KomboData {
         let kombo_set = |list: &Option<Vec<String>>, kind: IdKind, limit: u64| {
             list.as_ref().map(|l| {
                 l.iter()
-                    .filter_map(|id| self.codec.decode_kombo(kind, id))
+                    .filter_map(|id| self.ids.decode(kind, id))
                     .filter(|i| *i < limit)
                     .collect::<HashSet<u64>>()
             })
@@ -389,7 +386,7 @@ impl KomboData {
         let narrow =
             |set: Option<HashSet<u64>>| set.map(|s| s.into_iter().filter_map(|i| u32::try_from(i).ok()).collect());
         Compiled {
-            ids: kombo_set(&f.ids, IdKind::Expectation, total),
+            ids: kombo_set(&f.ids, EXPECTATION, total),
             remote_ids: f.remote_ids.as_ref().map(|l| {
                 l.iter()
                     .filter_map(|r| Self::decode_remote_id(r))
@@ -398,10 +395,10 @@ impl KomboData {
             }),
             entities: narrow(kombo_set(
                 &f.staffing_entity_ids,
-                IdKind::StaffingEntity,
+                STAFFING_ENTITY,
                 u64::from(self.entities),
             )),
-            skills: narrow(kombo_set(&f.skill_ids, IdKind::Skill, u64::from(self.skills))),
+            skills: narrow(kombo_set(&f.skill_ids, SKILL, u64::from(self.skills))),
             updated_after: f.updated_after,
             include_deleted: f.include_deleted,
         }

@@ -6,9 +6,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 
-use crate::faults::Route;
 use crate::http::json_response;
-use crate::server::Refusal;
+use crate::route::Refusal;
 
 static INTERACTION: AtomicU64 = AtomicU64::new(1);
 
@@ -58,7 +57,7 @@ pub(super) fn kombo_error(status: StatusCode, code: Option<&str>, message: impl 
 }
 
 /// The server's own refusals in Kombo's envelope, with Kombo's codes.
-pub(super) fn refusal(_route: Route, status: StatusCode, why: Refusal<'_>) -> Response {
+pub(super) fn refusal(status: StatusCode, why: Refusal<'_>) -> Response {
     let code = match why {
         Refusal::RateLimited => Some("PLATFORM.RATE_LIMIT_EXCEEDED"),
         Refusal::TooLarge => Some("PLATFORM.INPUT_INVALID"),

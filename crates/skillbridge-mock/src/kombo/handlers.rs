@@ -13,8 +13,8 @@ use super::data::RecordOut;
 use super::error::kombo_error;
 use super::query::{Filters, encode_cursor, parse_list};
 use super::state::{InFlight, KomboState};
-use crate::faults::Route;
 use crate::http::{bearer, is_json, json_response};
+use crate::route::Route;
 use crate::server::Core;
 
 #[derive(Serialize)]
@@ -63,7 +63,7 @@ pub(super) async fn list(
     if let Some(r) = guard(&state, &headers) {
         return r;
     }
-    core.delay(Route::KomboList).await;
+    core.delay(Route::KOMBO_LIST).await;
     let req = match parse_list(&uri) {
         Ok(r) => r,
         Err(message) => return kombo_error(StatusCode::BAD_REQUEST, Some("PLATFORM.INPUT_INVALID"), message),
@@ -178,7 +178,7 @@ pub(super) async fn upsert(
             }
         },
     };
-    core.delay(Route::KomboUpsert).await;
+    core.delay(Route::KOMBO_UPSERT).await;
     let mut response = upsert_inner(&core, &state, &headers, &body);
     if let Some((limit, sem, _permit)) = &permit {
         response
@@ -202,7 +202,7 @@ fn upsert_inner(core: &Core, state: &KomboState, headers: &HeaderMap, body: &[u8
         Ok(v) => v,
         Err(e) => return invalid(format!("The request body is not valid JSON: {e}.")),
     };
-    let schema = core.contract.check_request(Route::KomboUpsert, &value);
+    let schema = core.contract.check_request(Route::KOMBO_UPSERT, &value);
     let (se_id, skill_id, level) = match validate_upsert(&value) {
         Ok(parts) => parts,
         Err(m) => return invalid(m),

@@ -1,53 +1,42 @@
 //! The Kombo mock: `GET` and `POST /hris/staffing-entity-skills` under [`PREFIX`].
 //!
-//! `data` holds the seeded records and the writes, `query` parses a listing's query string and
-//! its cursor, `handlers` checks the key and integration and answers, `error` is Kombo's error
-//! envelope, `state` is what the routes share. [`routes`] plugs it all into the server.
+//! `routes` registers the two routes with the harness (paths, schemas, fault seeds, error body),
+//! `options` holds what the builder sets and builds `state` (what the handlers share), `data` the
+//! seeded records and the writes, `ids` Kombo's 24-character ids, `query` parses a listing's query
+//! string and its cursor, `handlers` checks the key and integration and answers, `error` is
+//! Kombo's error envelope, `view` is [`KomboView`], what a test reads. [`register`] plugs it all
+//! into the server.
 
 mod data;
 mod error;
 mod handlers;
+mod ids;
+mod options;
 mod query;
+mod routes;
 mod state;
+mod view;
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::Method;
 use axum::routing::get;
 
 pub use data::{Expectation, StaffingEntity};
-pub(crate) use data::{KomboData, KomboSizes};
-pub(crate) use state::{Credentials, KomboState};
+pub(crate) use options::KomboOptions;
+pub(crate) use routes::API;
+pub(crate) use state::KomboState;
+pub use view::KomboView;
 
-use crate::faults::Route;
-use crate::server::{Core, Endpoint, Vendor};
+use crate::server::{Core, Vendor};
 
-/// Where the Kombo API is mounted.
-pub(crate) const PREFIX: &str = "/kombo/v1";
-const PATH: &str = "/kombo/v1/hris/staffing-entity-skills";
-
-/// Kombo's routes, endpoints and error body, ready for [`crate::server::router`].
-pub(crate) fn routes(core: Arc<Core>, kombo: Arc<KomboState>) -> Vendor {
+/// Kombo's handlers on its routes, ready for [`crate::server::router`].
+pub(crate) fn register(core: Arc<Core>, kombo: Arc<KomboState>) -> Vendor {
     let router = Router::new()
-        .route(PATH, get(handlers::list).post(handlers::upsert))
+        .route(routes::PATH, get(handlers::list).post(handlers::upsert))
         .with_state(state::KomboApp { core, kombo });
     Vendor {
         router,
-        endpoints: vec![
-            Endpoint {
-                path: PATH,
-                method: Method::GET,
-                route: Route::KomboList,
-                rate_limited: true,
-            },
-            Endpoint {
-                path: PATH,
-                method: Method::POST,
-                route: Route::KomboUpsert,
-                rate_limited: true,
-            },
-        ],
-        error: error::refusal,
+        routes: API.routes,
     }
 }

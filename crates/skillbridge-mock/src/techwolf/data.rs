@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use crate::ids::{IdCodec, IdKind, hash3, uuid_from_hash};
 
+/// The id kind of an employee's `external_id`.
+const EMPLOYEE: IdKind = IdKind::new(5);
+
 const TAG_EMPLOYEE: u64 = 201;
 const TAG_ACTIVE: u64 = 202;
 const TAG_UPDATED: u64 = 203;
@@ -284,12 +287,12 @@ impl TechwolfData {
     /// The index of the employee with this `external_id`, if there is one.
     pub(super) fn index_of(&self, external_id: &str) -> Option<u64> {
         self.codec
-            .decode_uuid(IdKind::Employee, external_id)
+            .decode_uuid(EMPLOYEE, external_id)
             .filter(|i| *i < self.count)
     }
 
     pub(crate) fn external_id(&self, i: u64) -> String {
-        self.codec.uuid(IdKind::Employee, i)
+        self.codec.uuid(EMPLOYEE, i)
     }
 
     pub(super) fn is_active(&self, i: u64) -> bool {

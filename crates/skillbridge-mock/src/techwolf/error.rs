@@ -3,9 +3,8 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::faults::Route;
 use crate::http::json_response;
-use crate::server::Refusal;
+use crate::route::Refusal;
 
 /// TechWolf's error array, titled like `400 Bad Request`.
 pub(super) fn techwolf_error(status: StatusCode, description: &str) -> Response {
@@ -24,16 +23,18 @@ pub(super) fn oauth_error(status: StatusCode, error: &str, description: &str) ->
     )
 }
 
-/// The server's own refusals: an OAuth error on the token endpoint, the error array elsewhere.
-/// TechWolf has no error codes, so an injected fault's code is not shown.
-pub(super) fn refusal(route: Route, status: StatusCode, why: Refusal<'_>) -> Response {
-    if route == Route::TechwolfToken {
-        let error = if status == StatusCode::TOO_MANY_REQUESTS {
-            "too_many_requests"
-        } else {
-            "server_error"
-        };
-        return oauth_error(status, error, why.message());
-    }
+/// The server's own refusals on the token endpoint, as an OAuth error.
+pub(super) fn oauth_refusal(status: StatusCode, why: Refusal<'_>) -> Response {
+    let error = if status == StatusCode::TOO_MANY_REQUESTS {
+        "too_many_requests"
+    } else {
+        "server_error"
+    };
+    oauth_error(status, error, why.message())
+}
+
+/// The server's own refusals on the API, in the error array. TechWolf has no error codes, so an
+/// injected fault's code is not shown.
+pub(super) fn api_refusal(status: StatusCode, why: Refusal<'_>) -> Response {
     techwolf_error(status, why.message())
 }

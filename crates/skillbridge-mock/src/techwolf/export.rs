@@ -13,8 +13,9 @@ use serde_json::Value;
 use super::data::Skill;
 use super::error::techwolf_error;
 use super::state::{NextStartingAfter, TechwolfState};
-use crate::faults::{Fault, Route};
+use crate::faults::Fault;
 use crate::http::{bearer, is_json, json_response};
+use crate::route::Route;
 use crate::server::{Core, InjectedFault};
 
 #[derive(Debug, Default)]
@@ -175,7 +176,7 @@ pub(super) async fn export(
     if let Some(r) = export_auth(&state, &headers) {
         return r;
     }
-    core.delay(Route::TechwolfExport).await;
+    core.delay(Route::TECHWOLF_EXPORT).await;
     let bad = |description: String| techwolf_error(StatusCode::BAD_REQUEST, &description);
     if !is_json(&headers) {
         return bad(
@@ -186,7 +187,7 @@ pub(super) async fn export(
         Ok(v) => v,
         Err(e) => return bad(format!("The request body was not structured correctly: {e}.")),
     };
-    let schema = core.contract.check_request(Route::TechwolfExport, &value);
+    let schema = core.contract.check_request(Route::TECHWOLF_EXPORT, &value);
     let req = match parse_export(&value) {
         Ok(r) => r,
         Err(m) => return bad(m),

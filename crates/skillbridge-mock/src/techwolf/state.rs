@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use axum::extract::FromRef;
 
 use super::data::TechwolfData;
-use super::tokens::Tokens;
+use super::token_store::TokenStore;
 use crate::server::Core;
 
 /// Whether export pages carry `next_starting_after` (TechWolf's docs show it both ways).
@@ -47,7 +47,7 @@ impl std::fmt::Debug for Credentials {
 pub(crate) struct TechwolfState {
     pub(crate) creds: Credentials,
     pub(crate) data: TechwolfData,
-    pub(crate) tokens: Tokens,
+    pub(crate) tokens: TokenStore,
     pub(crate) next_starting_after: Mutex<NextStartingAfter>,
     /// Whether the token endpoint repeats a wrong `client_secret` in its error description.
     pub(crate) echo_client_secret: bool,

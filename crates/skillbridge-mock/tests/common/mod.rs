@@ -62,11 +62,11 @@ impl Ctx {
     }
 
     pub fn kombo_url(&self) -> String {
-        format!("{}/hris/staffing-entity-skills", self.server.kombo_base_url())
+        format!("{}/hris/staffing-entity-skills", self.server.kombo().base_url())
     }
 
     pub fn export_url(&self) -> String {
-        format!("{}/export/employees/skill_clusters", self.server.techwolf_base_url())
+        format!("{}/export/employees/skill_clusters", self.server.techwolf().base_url())
     }
 
     /// GET the Kombo list with valid credentials.
@@ -74,8 +74,8 @@ impl Ctx {
         let r = self
             .http
             .get(self.kombo_url())
-            .bearer_auth(self.server.kombo_api_key())
-            .header("X-Integration-Id", self.server.integration_id())
+            .bearer_auth(self.server.kombo().api_key())
+            .header("X-Integration-Id", self.server.kombo().integration_id())
             .query(query)
             .send()
             .await
@@ -109,8 +109,8 @@ impl Ctx {
         let r = self
             .http
             .post(self.kombo_url())
-            .bearer_auth(self.server.kombo_api_key())
-            .header("X-Integration-Id", self.server.integration_id())
+            .bearer_auth(self.server.kombo().api_key())
+            .header("X-Integration-Id", self.server.kombo().integration_id())
             .json(body)
             .send()
             .await
@@ -120,18 +120,18 @@ impl Ctx {
 
     pub fn token_body(&self) -> Value {
         json!({
-            "client_id": self.server.client_id(),
-            "client_secret": self.server.client_secret(),
-            "audience": self.server.audience(),
+            "client_id": self.server.techwolf().client_id(),
+            "client_secret": self.server.techwolf().client_secret(),
+            "audience": self.server.techwolf().audience(),
             "grant_type": "client_credentials",
-            "tenant": self.server.tenant(),
+            "tenant": self.server.techwolf().tenant(),
         })
     }
 
     pub async fn token_request(&self, body: &Value) -> Reply {
         let r = self
             .http
-            .post(self.server.token_url())
+            .post(self.server.techwolf().token_url())
             .json(body)
             .send()
             .await
@@ -196,8 +196,8 @@ impl Ctx {
         let req = self
             .http
             .post(self.kombo_url())
-            .bearer_auth(self.server.kombo_api_key())
-            .header("X-Integration-Id", self.server.integration_id())
+            .bearer_auth(self.server.kombo().api_key())
+            .header("X-Integration-Id", self.server.kombo().integration_id())
             .json(&body);
         async move { reply(req.send().await.expect("upsert request")).await }
     }

@@ -421,8 +421,8 @@ mod tests {
             .await
             .expect("mock starts");
         let good: Vec<(&str, String)> = vec![
-            ("TECHWOLF_BASE_URL", server.techwolf_base_url()),
-            ("TECHWOLF_TOKEN_URL", server.token_url()),
+            ("TECHWOLF_BASE_URL", server.techwolf().base_url()),
+            ("TECHWOLF_TOKEN_URL", server.techwolf().token_url()),
             ("TECHWOLF_TENANT", "envco".to_owned()),
             ("TECHWOLF_AUDIENCE", "aud.example".to_owned()),
             ("TECHWOLF_CLIENT_ID", "env-client".to_owned()),
@@ -436,7 +436,7 @@ mod tests {
             client.employee_skill_clusters().send().await
         };
         export(good.clone()).await.expect("configured from the environment");
-        assert_eq!(server.token_requests(), 1);
+        assert_eq!(server.techwolf().token_requests(), 1);
         for name in [
             "TECHWOLF_BASE_URL",
             "TECHWOLF_TOKEN_URL",
@@ -449,7 +449,7 @@ mod tests {
             for (key, value) in &mut vars {
                 if *key == name {
                     *value = if name.ends_with("_URL") {
-                        format!("{}/elsewhere", server.techwolf_base_url())
+                        format!("{}/elsewhere", server.techwolf().base_url())
                     } else {
                         "other".to_owned()
                     };
@@ -459,12 +459,12 @@ mod tests {
         }
         // A ready token wins over client credentials: one the server never issued is refused
         // without a token request.
-        let before = server.token_requests();
+        let before = server.techwolf().token_requests();
         let mut vars = good.clone();
         vars.push(("TECHWOLF_ACCESS_TOKEN", "not-issued".to_owned()));
         let refused = export(vars).await.expect_err("unknown token");
         assert_eq!(refused.status().map(|s| s.as_u16()), Some(401));
-        assert_eq!(server.token_requests(), before);
+        assert_eq!(server.techwolf().token_requests(), before);
         // Without a base URL the host comes from the tenant and TECHWOLF_REGION.
         let hosted = TechWolfBuilder::from_lookup(env(&[
             ("TECHWOLF_TENANT", "envco"),

@@ -105,10 +105,10 @@ async fn a_secret_the_token_endpoint_echoes_is_redacted() {
         .expect("mock starts");
     // The endpoint really echoes it, so the check below means something.
     let raw = reqwest::Client::new()
-        .post(server.token_url())
+        .post(server.techwolf().token_url())
         .json(&json!({
-            "client_id": server.client_id(), "client_secret": SECRET, "audience": server.audience(),
-            "grant_type": "client_credentials", "tenant": server.tenant()
+            "client_id": server.techwolf().client_id(), "client_secret": SECRET, "audience": server.techwolf().audience(),
+            "grant_type": "client_credentials", "tenant": server.techwolf().tenant()
         }))
         .send()
         .await

@@ -20,23 +20,24 @@ async fn held_upserts(concurrency: Option<usize>, inputs: u32, server_limit: u32
         .await
         .expect("mock starts");
     let entity = server
+        .kombo()
         .staffing_entities()
         .find(|e| !e.closed)
         .expect("an open entity")
         .id;
     let expectations: Vec<SkillExpectation> = (0..inputs)
-        .map(|s| SkillExpectation::new(&entity, server.skill_id(s).expect("skill")))
+        .map(|s| SkillExpectation::new(&entity, server.kombo().skill_id(s).expect("skill")))
         .collect();
     let client = crate::common::kombo_on_mock(&server)
         .retry_policy(RetryPolicy::never())
         .build()
         .expect("valid configuration");
-    let hris = client.integration(server.integration_id()).expect("valid");
+    let hris = client.integration(server.kombo().integration_id()).expect("valid");
     // The first write's answer announces the limit; the limiter allows one write until then.
-    let announce = SkillExpectation::new(&entity, server.skill_id(inputs).expect("skill"));
+    let announce = SkillExpectation::new(&entity, server.kombo().skill_id(inputs).expect("skill"));
     hris.upsert_staffing_entity_skill(announce).await.expect("first write");
     // Every write waits inside the server until released: those in flight pile up there.
-    server.hold(Route::KomboUpsert);
+    server.hold(Route::KOMBO_UPSERT);
     let upserts = hris.upsert_many(expectations);
     let upserts = match concurrency {
         Some(n) => upserts.concurrency(n),
@@ -50,22 +51,29 @@ async fn held_upserts(concurrency: Option<usize>, inputs: u32, server_limit: u32
         .min(inputs as usize) as u64;
     // A hang guard only (the writes arrive within milliseconds): an `upsert_many` that stalls,
     // as one with no slot at all does, fails here instead of hanging the suite.
-    tokio::time::timeout(Duration::from_secs(120), server.wait_held(Route::KomboUpsert, expected))
-        .await
-        .expect("upsert_many stalled: fewer writes in flight than its concurrency");
+    tokio::time::timeout(
+        Duration::from_secs(120),
+        server.wait_held(Route::KOMBO_UPSERT, expected),
+    )
+    .await
+    .expect("upsert_many stalled: fewer writes in flight than its concurrency");
     // A round trip on another route: requests already sent have reached the server by now.
     let _ = hris.staffing_entity_skills().page_size(1).send().await;
-    let peak_while_held = server.peak_concurrent_writes();
-    server.release(Route::KomboUpsert);
+    let peak_while_held = server.kombo().peak_concurrent_writes();
+    server.release(Route::KOMBO_UPSERT);
     let outcomes = all.await.expect("task");
     assert_eq!(outcomes.len(), inputs as usize);
     assert!(outcomes.iter().all(|o| o.result.is_ok()), "{outcomes:?}");
     assert_eq!(
-        server.request_count(Route::KomboUpsert),
+        server.request_count(Route::KOMBO_UPSERT),
         u64::from(inputs) + 1,
         "one request per input and the first write: none refused"
     );
-    assert_eq!(peak_while_held, server.peak_concurrent_writes(), "never more later");
+    assert_eq!(
+        peak_while_held,
+        server.kombo().peak_concurrent_writes(),
+        "never more later"
+    );
     peak_while_held
 }
 

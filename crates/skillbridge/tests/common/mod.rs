@@ -111,19 +111,19 @@ pub(crate) fn hris(kombo: &Kombo) -> Integration {
 /// A Kombo builder with the embedded mock's key and base URL.
 pub(crate) fn kombo_on_mock(mock: &skillbridge_mock::MockServer) -> KomboBuilder {
     Kombo::builder()
-        .api_key(mock.kombo_api_key())
-        .base_url(mock.kombo_base_url())
+        .api_key(mock.kombo().api_key())
+        .base_url(mock.kombo().base_url())
 }
 
 /// A TechWolf builder with the embedded mock's base URL, token URL, tenant, audience and client
 /// id, and `secret` as the client secret.
 pub(crate) fn techwolf_on_mock(mock: &skillbridge_mock::MockServer, secret: &str) -> TechWolfBuilder {
     TechWolf::builder()
-        .base_url(mock.techwolf_base_url())
-        .token_url(mock.token_url())
-        .tenant(mock.tenant())
-        .audience(mock.audience())
-        .client_credentials(mock.client_id(), secret.to_owned())
+        .base_url(mock.techwolf().base_url())
+        .token_url(mock.techwolf().token_url())
+        .tenant(mock.techwolf().tenant())
+        .audience(mock.techwolf().audience())
+        .client_credentials(mock.techwolf().client_id(), secret.to_owned())
 }
 
 /// The first page of staffing entity skills of `integration`.

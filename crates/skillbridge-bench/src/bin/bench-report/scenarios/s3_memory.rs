@@ -76,9 +76,9 @@ pub(crate) fn serve_kombo(entities: u32) -> Result<(), Error> {
             .staffing_entities(entities)
             .skills_per_entity(common::SKILLS_PER_ENTITY),
     );
-    println!("KOMBO_BASE_URL={}", mock.server.kombo_base_url());
-    println!("KOMBO_API_KEY={}", mock.server.kombo_api_key());
-    println!("INTEGRATION_ID={}", mock.server.integration_id());
+    println!("KOMBO_BASE_URL={}", mock.server.kombo().base_url());
+    println!("KOMBO_API_KEY={}", mock.server.kombo().api_key());
+    println!("INTEGRATION_ID={}", mock.server.kombo().integration_id());
     println!("ready");
     // Serve until the parent closes our stdin (or dies).
     let mut sink = Vec::new();

@@ -129,7 +129,7 @@ fn sequential_and_concurrent(
         let kombo = mock.kombo();
         let hris = mock.integration(&kombo);
         let inputs = common::FreshPairs::new(&mock.server).take(&mock.server, UPSERTS);
-        let before = mock.server.expectations_count();
+        let before = mock.server.kombo().expectations_count();
         let started = Instant::now();
         let result = match contender {
             0 => runtime.block_on(common::upsert_sequentially(&hris, inputs.clone())),
@@ -159,7 +159,7 @@ fn paced_by_the_server(effort: Effort, runtime: &tokio::runtime::Runtime) -> Pac
         let kombo = mock.kombo();
         let hris = mock.integration(&kombo);
         let inputs = common::FreshPairs::new(&mock.server).take(&mock.server, UPSERTS);
-        let before = mock.server.expectations_count();
+        let before = mock.server.kombo().expectations_count();
         let asked = [usize::try_from(common::WRITE_LIMIT).unwrap_or(30), 64][contender];
         let (result, sample) = common::measure(|| runtime.block_on(common::upsert_many(&hris, inputs.clone(), asked)));
         let log = common::write_log(&mock.server, &inputs);

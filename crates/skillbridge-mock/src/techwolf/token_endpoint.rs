@@ -1,4 +1,5 @@
-//! TechWolf's OAuth 2.0 client-credentials endpoint and the tokens it issues.
+//! TechWolf's OAuth 2.0 client-credentials endpoint: reads a token request and answers with an access
+//! token from the store (`token_store.rs`) or an OAuth error.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,9 +13,9 @@ use serde_json::Value;
 
 use super::error::oauth_error;
 use super::state::TechwolfState;
-use super::tokens::ALL_SCOPES;
-use crate::faults::Route;
+use super::token_store::ALL_SCOPES;
 use crate::http::{json_response, media_type};
+use crate::route::Route;
 use crate::server::Core;
 
 #[derive(Serialize)]
@@ -53,7 +54,7 @@ pub(super) async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    core.delay(Route::TechwolfToken).await;
+    core.delay(Route::TECHWOLF_TOKEN).await;
     let fields = match token_fields(&headers, &body) {
         Ok(f) => f,
         Err(m) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &m),

@@ -1,4 +1,4 @@
-//! The store of issued access tokens: what the token endpoint (`token.rs`) writes and the export
+//! The store of issued access tokens: what the token endpoint (`token_endpoint.rs`) writes and the export
 //! (`export.rs`) checks; expiry is enforced on use.
 
 use std::collections::HashMap;
@@ -18,7 +18,7 @@ struct TokenInfo {
 
 /// Issued access tokens; expiry is enforced on use.
 #[derive(Debug)]
-pub(crate) struct Tokens {
+pub(crate) struct TokenStore {
     seed: u64,
     issued: AtomicU64,
     ttl: Mutex<Duration>,
@@ -29,7 +29,7 @@ pub(crate) struct Tokens {
 
 pub(super) const ALL_SCOPES: [&str; 3] = ["read", "write", "read_reports"];
 
-impl Tokens {
+impl TokenStore {
     pub(crate) fn new(seed: u64, ttl: Duration) -> Self {
         Self {
             seed,

@@ -1,0 +1,143 @@
+//! [`KomboView`]: the Kombo side of a running server, as a test reads it.
+
+use std::net::SocketAddr;
+
+use super::data::{Expectation, StaffingEntity};
+use super::routes::PREFIX;
+use super::state::KomboState;
+
+/// The Kombo side of a running [`MockServer`](crate::MockServer), from
+/// [`MockServer::kombo`](crate::MockServer::kombo): the URL and credentials to point a client
+/// at, and the data to assert on (seeded records and the writes made since).
+///
+/// # Data
+/// `staffing_entities × skills_per_entity` expectations. Expectation `i` belongs to
+/// entity `i / skills_per_entity`; the entity's skills are distinct, drawn from a catalog of
+/// `skill_catalog` skills. About 10% have `expected_level: null`, about 5% are deleted
+/// (`remote_deleted_at` set, hidden unless `include_deleted=true`), about 5% of staffing entities
+/// are closed (at least one when there are two or more). Ids are 24-character base58 strings,
+/// like Kombo's, that decode back to the index, so id filters and cursors cost O(1) per value.
+/// Seeded `changed_at` values fall in 2024-2025; writes are stamped with the wall clock (and
+/// always later than every seeded value), so a write is visible to `updated_after`.
+/// The listing order is creation order; records created by upserts come after the seeded ones.
+/// Each record also has a remote id `SES-<index + 1, 8 digits>` for the `remote_ids` filter
+/// (the response has no remote id field).
+///
+/// # Behaviour and chosen status codes
+/// - Auth: wrong or missing `Authorization: Bearer <key>` → 401
+///   `PLATFORM.AUTHENTICATION_INVALID`; missing `X-Integration-Id` → 400 `PLATFORM.INPUT_INVALID`;
+///   an unknown one → 404 `PLATFORM.INTEGRATION_NOT_FOUND`.
+/// - List: `ids`, `remote_ids`, `staffing_entity_ids`, `skill_ids` (comma-separated; OR
+///   within, AND across; an empty value is no filter; unknown ids match nothing),
+///   `updated_after` (RFC 3339, inclusive: `changed_at >= updated_after`), `include_deleted`,
+///   `ignore_unsupported_filters` (see [`MockServerBuilder::unsupported_filter`]), `page_size`
+///   (1..=250, default 100) and `cursor`. Unknown or repeated parameters, bad booleans, dates or
+///   page sizes → 400 `PLATFORM.INPUT_INVALID`. Cursors are base64 JSON of the last index served
+///   and a hash of the filters: stateless, so they stay valid on a fresh listing (even on another
+///   server with the same seed), and a cursor sent with other filters → 400. `page_size` may
+///   change between pages. `next` is `null` on the last page.
+/// - Upsert: the body must be `application/json` and match the spec (`staffing_entity_id`
+///   and `skill_id` non-empty strings, `expected_level` an integer 1..=5 or omitted; `null` is
+///   refused as the spec's type is `integer`) → else 400 `PLATFORM.INPUT_INVALID` with a message
+///   naming the field. Unknown staffing entity or skill → **404** `PLATFORM.INPUT_INVALID`;
+///   closed staffing entity → **409** `HRIS.STAFFING_ENTITY_CLOSED`. It creates or updates by
+///   `(staffing_entity_id, skill_id)` (omitting `expected_level` sets it to `null`; an upsert on
+///   a deleted record restores it) and returns the saved record. `changed_at` moves only when a
+///   field changes, as Kombo documents; an identical upsert returns the record unchanged.
+/// - Write concurrency: a real in-flight limit ([`MockServerBuilder::write_concurrency_limit`],
+///   default 30) held through the added latency; over it → 429 `PLATFORM.CONCURRENCY_LIMIT_EXCEEDED`
+///   with `Concurrency-Limit` and `Concurrency-Remaining` (also sent on successful writes).
+///
+/// [`MockServerBuilder::unsupported_filter`]: crate::MockServerBuilder::unsupported_filter
+/// [`MockServerBuilder::write_concurrency_limit`]: crate::MockServerBuilder::write_concurrency_limit
+#[derive(Clone, Copy)]
+pub struct KomboView<'a> {
+    addr: SocketAddr,
+    state: &'a KomboState,
+}
+
+impl std::fmt::Debug for KomboView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KomboView")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> KomboView<'a> {
+    pub(crate) fn new(addr: SocketAddr, state: &'a KomboState) -> Self {
+        Self { addr, state }
+    }
+
+    /// Base URL of the Kombo API, e.g. `http://127.0.0.1:PORT/kombo/v1`.
+    pub fn base_url(self) -> String {
+        format!("http://{}{PREFIX}", self.addr)
+    }
+
+    /// The API key the server accepts.
+    pub fn api_key(self) -> &'a str {
+        &self.state.creds.api_key
+    }
+
+    /// The `X-Integration-Id` the server accepts.
+    pub fn integration_id(self) -> &'a str {
+        &self.state.creds.integration_id
+    }
+
+    /// The most authenticated writes that were being handled at the same time (rejected ones
+    /// included): assert a client's own write concurrency with it.
+    pub fn peak_concurrent_writes(self) -> u64 {
+        self.state.peak_writes()
+    }
+
+    /// All expectations, deleted ones and those created by upserts included.
+    pub fn expectations_count(self) -> u64 {
+        self.state.data.total()
+    }
+
+    /// Expectations a listing without `include_deleted` returns. O(total): for assertions.
+    pub fn visible_expectations_count(self) -> u64 {
+        self.state.data.visible_count()
+    }
+
+    /// The expectation at a position in listing order.
+    pub fn expectation(self, index: u64) -> Option<Expectation> {
+        self.state.data.expectation(index)
+    }
+
+    /// The expectation with this Kombo id.
+    pub fn expectation_by_id(self, id: &str) -> Option<Expectation> {
+        self.state.data.expectation_by_id(id)
+    }
+
+    /// The expectation of a skill on a staffing entity, if there is one.
+    pub fn find_expectation(self, staffing_entity_id: &str, skill_id: &str) -> Option<Expectation> {
+        self.state.data.find_expectation(staffing_entity_id, skill_id)
+    }
+
+    /// Number of staffing entities.
+    pub fn staffing_entities_count(self) -> u32 {
+        self.state.data.entity_count()
+    }
+
+    /// A staffing entity by index.
+    pub fn staffing_entity(self, index: u32) -> Option<StaffingEntity> {
+        self.state.data.entity(index)
+    }
+
+    /// Every staffing entity, computed lazily.
+    pub fn staffing_entities(self) -> impl Iterator<Item = StaffingEntity> + 'a {
+        let data = &self.state.data;
+        (0..data.entity_count()).filter_map(|i| data.entity(i))
+    }
+
+    /// Size of the skill catalog.
+    pub fn skills_count(self) -> u32 {
+        self.state.data.skill_count()
+    }
+
+    /// The Kombo id of a skill by index.
+    pub fn skill_id(self, index: u32) -> Option<String> {
+        self.state.data.skill_id(index)
+    }
+}
