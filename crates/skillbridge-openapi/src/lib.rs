@@ -142,9 +142,4 @@ impl RequestContext {
         Err(PreparedNotSent)
     }
 
-    /// Post-request hook the generated code still calls; it does nothing. Nobody reads a
-    /// response's metadata here any more (the `skillbridge` crate sends prepared requests itself),
-    /// and the generated code names this hook until it is regenerated without a post-hook.
-    #[doc(hidden)]
-    pub fn after_receive(&self, _result: &reqwest::Result<reqwest::Response>) {}
 }

@@ -198,11 +198,10 @@ fn settings() -> Result<GenerationSettings> {
         .with_derive("schemars::JsonSchema")
         // The hand-written `RequestContext` carries the credentials and default headers in. Its
         // pre-hook is fallible so that a prepare-only context takes the built request and stops
-        // there: the ergonomic crate sends it itself and decodes into its own types. The post-hook
-        // records nothing (no caller reads response metadata) and can go with a regeneration.
+        // there: the ergonomic crate sends it itself and decodes into its own types, so no
+        // post-hook is needed.
         .with_inner_type(tokens("crate::RequestContext")?)
-        .with_pre_hook_async(tokens("crate::RequestContext::before_send")?)
-        .with_post_hook(tokens("crate::RequestContext::after_receive")?);
+        .with_pre_hook_async(tokens("crate::RequestContext::before_send")?);
     Ok(settings)
 }
 
