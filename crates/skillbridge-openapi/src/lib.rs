@@ -141,5 +141,4 @@ impl RequestContext {
         *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(built);
         Err(PreparedNotSent)
     }
-
 }
