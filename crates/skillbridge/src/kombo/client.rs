@@ -16,6 +16,9 @@ use crate::limits::ConcurrencyLimiter;
 use crate::retry::RequestStats;
 use crate::send::{Connection, Preparing};
 
+/// The vendor name requests are traced under.
+pub(super) const VENDOR: &str = "kombo";
+
 /// Where Kombo serves the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]

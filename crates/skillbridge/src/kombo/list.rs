@@ -7,12 +7,16 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use futures_util::stream::Stream;
 
+use super::client::{Integration, VENDOR};
 use super::error::KomboErrors;
 use super::model::Envelope;
-use super::{Integration, LIST_OPERATION, StaffingEntitySkill, StaffingEntitySkillPage, VENDOR};
+use super::model::{StaffingEntitySkill, StaffingEntitySkillPage};
 use crate::error::Result;
 use crate::pagination::{self, Listing, PageSource};
 use crate::send::send;
+
+/// The listing's operation name, as in Kombo's spec (errors and traces name it).
+const LIST_OPERATION: &str = "get_hris_staffing_entity_skills";
 
 /// The largest page Kombo serves.
 pub const MAX_PAGE_SIZE: u32 = 250;

@@ -23,7 +23,3 @@ pub use self::error::{ErrorCode, KomboApiError, KomboErrorExt};
 pub use self::list::{ListStaffingEntitySkills, MAX_PAGE_SIZE};
 pub use self::model::{ExpectedLevel, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage};
 pub use self::upsert::{UpsertMany, UpsertOutcome};
-
-const VENDOR: &str = "kombo";
-const LIST_OPERATION: &str = "get_hris_staffing_entity_skills";
-const UPSERT_OPERATION: &str = "post_hris_staffing_entity_skills";

@@ -11,12 +11,16 @@ use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use skillbridge_openapi::kombo::types as generated;
 
+use super::client::{Integration, VENDOR};
 use super::error::{ErrorCode, KomboErrorExt, KomboErrors};
 use super::model::Envelope;
-use super::{Integration, SkillExpectation, StaffingEntitySkill, UPSERT_OPERATION, VENDOR};
+use super::model::{SkillExpectation, StaffingEntitySkill};
 use crate::error::Result;
 use crate::retry::Attempted;
 use crate::send::send;
+
+/// The upsert's operation name, as in Kombo's spec (errors and traces name it).
+const UPSERT_OPERATION: &str = "post_hris_staffing_entity_skills";
 
 /// The header in which Kombo announces an integration's limit of actions in flight.
 const CONCURRENCY_LIMIT: &str = "concurrency-limit";

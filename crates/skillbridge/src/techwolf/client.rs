@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::retry::RequestStats;
 use crate::send::Connection;
 
+/// The vendor name requests are traced under.
+pub(super) const VENDOR: &str = "techwolf";
+
 /// Builds a [`TechWolf`] client; see [`TechWolf::builder`].
 #[derive(Debug, Clone, Default)]
 #[must_use]

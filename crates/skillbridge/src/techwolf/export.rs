@@ -9,13 +9,17 @@ use secrecy::ExposeSecret;
 use skillbridge_openapi::RequestContext;
 use skillbridge_openapi::techwolf::{Client as GeneratedClient, types as generated};
 
+use super::client::{TechWolf, VENDOR};
 use super::error::{TechWolfErrorExt, TechWolfErrors};
-use super::{EXPORT_OPERATION, EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include, TechWolf, VENDOR};
+use super::model::{EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include};
 use crate::auth::{Token, TokenSource};
 use crate::error::{AuthError, Error, Result};
 use crate::pagination::{self, Listing, PageSource};
 use crate::retry::Recovery;
 use crate::send::send;
+
+/// The export's operation name, as in TechWolf's spec (errors and traces name it).
+pub(super) const EXPORT_OPERATION: &str = "export_employee_skill_clusters";
 
 /// The largest page TechWolf serves, and the default.
 pub const MAX_LIMIT: u32 = 100;

@@ -34,6 +34,3 @@ pub use self::model::{
     EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include, Skill, SkillCluster, SkillSource,
     ValidationState,
 };
-
-const VENDOR: &str = "techwolf";
-const EXPORT_OPERATION: &str = "export_employee_skill_clusters";
