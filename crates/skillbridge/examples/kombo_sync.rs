@@ -17,6 +17,7 @@
 use std::process::ExitCode;
 
 use futures::TryStreamExt;
+use skillbridge::error::Report;
 use skillbridge::kombo::{ExpectedLevel, Kombo, SkillExpectation};
 
 #[tokio::main(flavor = "current_thread")]
@@ -24,7 +25,7 @@ async fn main() -> ExitCode {
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("kombo_sync: {error}");
+            eprintln!("kombo_sync: {}", Report::new(&*error));
             ExitCode::FAILURE
         }
     }

@@ -23,6 +23,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use futures::TryStreamExt;
+use skillbridge::error::Report;
 use skillbridge::kombo::{ExpectedLevel, Integration, Kombo, SkillExpectation, StaffingEntitySkill};
 use skillbridge::techwolf::{Include, TechWolf};
 use skillbridge_mock::MockServer;
@@ -34,7 +35,7 @@ async fn main() -> ExitCode {
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("\nquickstart failed: {error}");
+            eprintln!("\nquickstart failed: {}", Report::new(&*error));
             ExitCode::FAILURE
         }
     }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use futures::TryStreamExt;
+use skillbridge::error::Report;
 use skillbridge::techwolf::{Filter, Include, TechWolf, ValidationState};
 
 #[tokio::main(flavor = "current_thread")]
@@ -21,7 +22,7 @@ async fn main() -> ExitCode {
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("techwolf_export: {error}");
+            eprintln!("techwolf_export: {}", Report::new(&*error));
             ExitCode::FAILURE
         }
     }
