@@ -558,6 +558,9 @@ async fn wrong_credentials_are_typed_auth_errors_without_secrets() {
         };
         assert_eq!(auth.operation, "oauth_token", "{name}");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{name}: {error}");
+        // The OAuth `error` is kept (it was dropped before): the one field a program can match on.
+        assert_eq!(auth.code(), Some("access_denied"), "{name}: {error:?}");
+        assert_eq!(error.code(), Some("access_denied"), "{name}");
         assert!(!error.is_retryable(), "{name}");
         assert_eq!(server.techwolf().token_requests() - before, 1, "{name}: not retried");
         for text in [error.to_string(), format!("{error:?}"), format!("{techwolf:?}")] {

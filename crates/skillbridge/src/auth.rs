@@ -37,6 +37,7 @@ fn token_error(status: Option<reqwest::StatusCode>, reason: String, retryable: b
         status,
         reason,
         retryable,
+        code: None,
     }))
 }
 
@@ -262,12 +263,24 @@ impl TokenCache {
             .map_err(|e| Error::from_reqwest(TOKEN_OPERATION, e))?;
         if !status.is_success() {
             let body: OAuthErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
+            // RFC 6749 §5.2: a short printable code; anything else is no code we can pass on.
+            let code = body
+                .error
+                .as_deref()
+                .filter(|code| {
+                    (1..=64).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+                })
+                .map(|code| self.redact(code));
             let reason = body
                 .error_description
                 .or(body.error)
                 .unwrap_or_else(|| crate::error::body_snippet(&bytes));
             let retryable = status.as_u16() == 429 || status.is_server_error();
-            return Err(token_error(Some(status), self.redact(&reason), retryable));
+            let mut error = token_error(Some(status), self.redact(&reason), retryable);
+            if let Error::Auth(auth) = &mut error {
+                auth.code = code;
+            }
+            return Err(error);
         }
         let token: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| {
             let reason = format!("unreadable token response: {e}");

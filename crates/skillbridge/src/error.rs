@@ -87,6 +87,12 @@ pub enum Error {
 
     /// Credentials were refused (`401`/`403`, after one token refresh where the client can refresh),
     /// or no token could be obtained from the token endpoint. Never contains a secret.
+    ///
+    /// Which refusals land here is one rule: a vendor whose error bodies carry a code keeps its
+    /// `401`/`403` as [`Error::Api`] (Kombo: `code()` is `PLATFORM.AUTHENTICATION_INVALID`, and the
+    /// body's other fields stay reachable through its extension trait); a vendor without codes
+    /// (TechWolf) and every OAuth token endpoint report here, with the OAuth `error` (e.g.
+    /// `invalid_client`) as [`AuthError::code`]. [`Error::is_auth`] is true for both.
     #[error("{0}")]
     Auth(Box<AuthError>),
 
@@ -115,9 +121,13 @@ impl Error {
         }
     }
 
-    /// The vendor's error code as a string (`PLATFORM.RATE_LIMIT_EXCEEDED`, ...), if any.
+    /// The vendor's error code as a string (`PLATFORM.RATE_LIMIT_EXCEEDED`, ...), or a token
+    /// endpoint's OAuth `error` (`invalid_client`, `access_denied`, ...), if any.
     pub fn code(&self) -> Option<&str> {
-        self.api().and_then(ApiError::code)
+        match self {
+            Error::Auth(auth) => auth.code(),
+            _ => self.api().and_then(ApiError::code),
+        }
     }
 
     /// Whether retrying the same request may succeed.
@@ -263,6 +273,16 @@ pub struct AuthError {
     pub reason: String,
     /// Whether trying again may help (a token endpoint answering 429 or 5xx).
     pub retryable: bool,
+    /// The OAuth `error` a token endpoint answered with (`invalid_client`, `access_denied`, ...).
+    pub(crate) code: Option<String>,
+}
+
+impl AuthError {
+    /// The OAuth `error` code a token endpoint answered with (`invalid_client`, `access_denied`,
+    /// `invalid_grant`, ...), if it sent one; `None` for an API's own refusal.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
 }
 
 impl fmt::Display for AuthError {

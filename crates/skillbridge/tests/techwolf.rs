@@ -625,3 +625,35 @@ async fn a_500_is_retried_the_same_with_an_html_body_as_with_json() {
         assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     }
 }
+
+/// A token endpoint's OAuth `error` is the error's code; text that is no OAuth code (too long,
+/// a line break) is not passed on as one.
+#[tokio::test]
+async fn a_token_endpoint_refusal_keeps_its_oauth_code() {
+    let long = "x".repeat(65);
+    for (error, expected) in [
+        (json!("invalid_client"), Some("invalid_client")),
+        (json!(long), None),
+        (json!("two\nlines"), None),
+        (json!(42), None),
+    ] {
+        let server = MockServer::start().await;
+        Stub::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(401).set_body_json(json!({"error": error, "error_description": "refused"})),
+            )
+            .mount(&server)
+            .await;
+        let refused = credentials_client(&server, 1)
+            .employee_skill_clusters()
+            .send()
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(&refused, Error::Auth(auth) if auth.code() == expected),
+            "{refused:?}"
+        );
+        assert_eq!(refused.code(), expected);
+    }
+}

@@ -285,6 +285,7 @@ impl PageRequest {
             status: Some(api.status),
             reason,
             retryable: false,
+            code: None,
         }))
     }
 }
