@@ -162,6 +162,23 @@ async fn main() -> ExitCode {
     println!("          tenant          {}", techwolf.tenant());
     println!("          employees       {}", techwolf.employees_count());
     println!();
+    // The variables `Kombo::from_env`, `TechWolf::from_env` and the quickstart read: paste them
+    // into another shell to point a program at this server.
+    println!("# skillbridge clients (Kombo::from_env, TechWolf::from_env, the quickstart):");
+    for (name, value) in [
+        ("KOMBO_BASE_URL", kombo.base_url()),
+        ("KOMBO_API_KEY", kombo.api_key().to_owned()),
+        ("KOMBO_INTEGRATION_ID", kombo.integration_id().to_owned()),
+        ("TECHWOLF_BASE_URL", techwolf.base_url()),
+        ("TECHWOLF_TOKEN_URL", techwolf.token_url()),
+        ("TECHWOLF_TENANT", techwolf.tenant().to_owned()),
+        ("TECHWOLF_AUDIENCE", techwolf.audience().to_owned()),
+        ("TECHWOLF_CLIENT_ID", techwolf.client_id().to_owned()),
+        ("TECHWOLF_CLIENT_SECRET", techwolf.client_secret().to_owned()),
+    ] {
+        println!("export {name}={value}");
+    }
+    println!();
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("error: waiting for Ctrl-C failed: {e}");

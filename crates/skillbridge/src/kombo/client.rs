@@ -99,7 +99,9 @@ impl KomboBuilder {
         self
     }
 
-    /// A base URL replacing the region's, e.g. a mock server (`http://127.0.0.1:8080/v1`) or a proxy.
+    /// A base URL replacing the region's, e.g. a proxy, or the embedded mock server, which serves
+    /// Kombo under `/kombo/v1` (`mock.kombo().base_url()`; see the crate README's "Testing against
+    /// the mock").
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
