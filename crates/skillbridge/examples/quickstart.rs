@@ -46,8 +46,8 @@ struct Setup {
     hris: Integration,
     techwolf: TechWolf,
     may_write: bool,
-    /// Kept alive for the whole run; the server stops when dropped.
-    _mock: Option<MockServer>,
+    /// Kept alive for the whole run (the server stops when dropped); its counts explain ours.
+    mock: Option<MockServer>,
 }
 
 async fn setup() -> Result<Setup, AnyError> {
@@ -117,7 +117,7 @@ async fn setup() -> Result<Setup, AnyError> {
         hris,
         techwolf,
         may_write,
-        _mock: mock,
+        mock,
     })
 }
 
@@ -175,6 +175,15 @@ async fn run() -> Result<(), AnyError> {
         "   {records} records in {page_count} pages, {:.2} s; {without_level} without an expected level",
         started.elapsed().as_secs_f64()
     );
+    // Why the count is not the number seeded: Kombo leaves out deleted records unless asked.
+    match &setup.mock {
+        Some(mock) => println!(
+            "   ({} expectations seeded; the {} deleted ones are listed only with include_deleted(true))",
+            mock.kombo().expectations_count(),
+            mock.kombo().expectations_count().saturating_sub(records)
+        ),
+        None => println!("   (deleted expectations are listed only with include_deleted(true))"),
+    }
 
     // 3. Upsert one expectation with a new level and read it back.
     println!("\n3. Upsert and read back");
