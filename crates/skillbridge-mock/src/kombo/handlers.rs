@@ -53,6 +53,15 @@ fn guard(state: &KomboState, headers: &HeaderMap) -> Option<Response> {
     }
 }
 
+/// What a read passes before it is answered: the guard, then the route's latency and hold.
+async fn admit_read(core: &Core, state: &KomboState, headers: &HeaderMap, route: Route) -> Option<Response> {
+    if let Some(r) = guard(state, headers) {
+        return Some(r);
+    }
+    core.delay(route).await;
+    None
+}
+
 /// `GET /hris/staffing-entity-skills`.
 pub(super) async fn list(
     State(core): State<Arc<Core>>,
@@ -60,10 +69,9 @@ pub(super) async fn list(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    if let Some(r) = guard(&state, &headers) {
+    if let Some(r) = admit_read(&core, &state, &headers, Route::KOMBO_LIST).await {
         return r;
     }
-    core.delay(Route::KOMBO_LIST).await;
     let req = match parse_list(&uri) {
         Ok(r) => r,
         Err(message) => return kombo_error(StatusCode::BAD_REQUEST, Some("PLATFORM.INPUT_INVALID"), message),

@@ -104,24 +104,30 @@ pub(super) fn encode_cursor(after: u64, filters: &Filters) -> String {
     B64.encode(serde_json::to_vec(&body).unwrap_or_default())
 }
 
-pub(super) fn parse_list(uri: &Uri) -> Result<ListRequest, String> {
+/// The query's parameters by name; an unknown or repeated one is refused with its message.
+fn params(uri: &Uri, supported: &[&'static str]) -> Result<HashMap<&'static str, String>, String> {
     let pairs = Query::<Vec<(String, String)>>::try_from_uri(uri)
         .map_err(|e| format!("The query string could not be parsed: {e}"))?
         .0;
-    let mut seen: HashMap<&str, &str> = HashMap::new();
-    for (k, v) in &pairs {
-        let Some(known) = LIST_PARAMS.iter().find(|p| **p == k) else {
+    let mut seen: HashMap<&'static str, String> = HashMap::new();
+    for (k, v) in pairs {
+        let Some(known) = supported.iter().find(|p| **p == k) else {
             return Err(format!(
                 "Unknown query parameter `{k}`. Supported: {}.",
-                LIST_PARAMS.join(", ")
+                supported.join(", ")
             ));
         };
-        if seen.insert(known, v).is_some() {
+        if seen.insert(*known, v).is_some() {
             return Err(format!(
                 "Query parameter `{k}` was given more than once; pass a comma-separated list instead."
             ));
         }
     }
+    Ok(seen)
+}
+
+pub(super) fn parse_list(uri: &Uri) -> Result<ListRequest, String> {
+    let seen = params(uri, &LIST_PARAMS)?;
     let mut f = Filters {
         ids: seen.get("ids").and_then(|v| split_list(v)),
         remote_ids: seen.get("remote_ids").and_then(|v| split_list(v)),
