@@ -182,3 +182,23 @@ pub(super) fn parse_list(uri: &Uri) -> Result<ListRequest, String> {
         after,
     })
 }
+
+/// The filters of `GET /hris/skills`, the only parameters Kombo documents for it; `None`: not
+/// filtered (an empty value too, as for a listing's lists).
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct SkillsQuery {
+    pub(super) ids: Option<Vec<String>>,
+    pub(super) remote_ids: Option<Vec<String>>,
+    pub(super) name_contains: Option<String>,
+}
+
+const SKILLS_PARAMS: [&str; 3] = ["ids", "remote_ids", "name_contains"];
+
+pub(super) fn parse_skills(uri: &Uri) -> Result<SkillsQuery, String> {
+    let mut seen = params(uri, &SKILLS_PARAMS)?;
+    Ok(SkillsQuery {
+        ids: seen.get("ids").and_then(|v| split_list(v)),
+        remote_ids: seen.get("remote_ids").and_then(|v| split_list(v)),
+        name_contains: seen.remove("name_contains").filter(|v| !v.is_empty()),
+    })
+}

@@ -88,6 +88,15 @@ impl Ctx {
         self.kombo_get(self.kombo_url(), query).await
     }
 
+    pub fn skills_url(&self) -> String {
+        format!("{}/hris/skills", self.server.kombo().base_url())
+    }
+
+    /// GET Kombo's skill catalog with valid credentials.
+    pub async fn skills(&self, query: &[(&str, &str)]) -> Reply {
+        self.kombo_get(self.skills_url(), query).await
+    }
+
     /// Asserts that a Kombo GET on `url` is refused, in Kombo's envelope, without the key, with
     /// a wrong key, without the integration and with an unknown integration.
     pub async fn assert_kombo_auth_refusals(&self, url: &str) {
