@@ -2,7 +2,8 @@
 //! benchmarks of the `skillbridge` clients.
 //!
 //! It serves, on `127.0.0.1` and an ephemeral port:
-//! - Kombo `GET` and `POST /hris/staffing-entity-skills` under [`KomboView::base_url`],
+//! - Kombo `GET` and `POST /hris/staffing-entity-skills` and `GET /hris/skills` (the skill
+//!   catalog, named from TechWolf's skill vocabulary) under [`KomboView::base_url`],
 //! - TechWolf `POST /export/employees/skill_clusters` under [`TechwolfView::base_url`],
 //! - TechWolf's OAuth 2.0 client-credentials token endpoint at [`TechwolfView::token_url`].
 //!
@@ -83,7 +84,8 @@
 //! (`specs/kombo/*.yaml` with `specs/kombo/overlay.yaml` applied, `specs/techwolf/openapi.yaml`;
 //! JSON Schema 2020-12 with formats checked), and every request body against the request schema;
 //! failures are recorded in [`MockServer::contract_violations`] and a failing request gets the
-//! vendor's 400. Checking costs
+//! vendor's 400. Kombo's `GET /hris/skills` is the exception: no vendored spec describes it, so
+//! its answers are not checked (its tests check the documented shape field by field). Checking costs
 //! a JSON parse and a schema walk of each response (measured in release builds: about 0.4 ms per
 //! 250-record Kombo page, 3.6 ms per 100-employee TechWolf page with every `include`).
 //!
@@ -111,9 +113,9 @@
 //! - `faults`, `hold`, `log`, `contract`, `ids`, `json`, `rate_limit`: fault rules, holds, the
 //!   request log, the spec checks (at the routes' pointers), seeded ids, the integer rule and
 //!   the per-vendor rate limit, all shared.
-//! - `kombo/`: `routes` (its two routes), `options` (what the builder sets; builds `state`),
-//!   `data` (seeded records and writes), `ids` (24-character ids), `query` (list parameters and
-//!   cursors), `handlers`, `error` (Kombo's envelope and codes), `state` (credentials, write
+//! - `kombo/`: `routes` (its three routes), `options` (what the builder sets; builds `state`),
+//!   `data` (seeded records and writes), `catalog` (the skill catalog), `ids` (24-character ids),
+//!   `query` (query parameters and cursors), `handlers`, `error` (Kombo's envelope and codes), `state` (credentials, write
 //!   limit and counters), `view` ([`KomboView`]); `register` plugs it in.
 //! - `techwolf/`: `routes`, `options`, `data` (seeded employees), `token_endpoint` (OAuth 2.0),
 //!   `token_store` (issued tokens), `export`, `error` (the error array and OAuth errors), `state`
@@ -149,7 +151,7 @@ use std::time::Duration;
 
 pub use contract::{ContractSchemas, ContractViolation, Direction};
 pub use faults::{Fault, FaultRule, Trigger};
-pub use kombo::{Expectation, KomboView, StaffingEntity};
+pub use kombo::{CatalogSkill, Expectation, KomboView, StaffingEntity};
 pub use log::{LoggedRequest, MASK};
 pub use route::Route;
 pub use techwolf::{Employee, NextStartingAfter, Skill, SkillCluster, TechwolfView};
@@ -391,7 +393,8 @@ impl MockServerBuilder {
         };
         let routes: Vec<Route> = VENDORS.iter().flat_map(|v| v.routes.iter().copied()).collect();
         let core = Arc::new(Core::new(parts, &routes));
-        let kombo = Arc::new(self.kombo.build(self.seed)?);
+        // Kombo's skills are named from TechWolf's vocabulary, so the two join by skill name.
+        let kombo = Arc::new(self.kombo.build(self.seed, &techwolf::skill_vocabulary())?);
         let techwolf = Arc::new(self.techwolf.build(self.seed));
         let router = server::router(
             Arc::clone(&core),
@@ -632,6 +635,24 @@ mod tests {
             !shown.contains("sk_secret_key") && !shown.contains("cs_secret"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn kombos_skills_are_named_from_techwolfs_vocabulary() {
+        let vocabulary = techwolf::skill_vocabulary();
+        let names: std::collections::HashSet<&str> = vocabulary.iter().map(|w| w.0).collect();
+        assert_eq!(names.len(), 91, "the count the Kombo view's docs give");
+        let kombo = KomboOptions {
+            skill_catalog: 200,
+            ..KomboOptions::default()
+        }
+        .build(3, &vocabulary)
+        .expect("valid options");
+        let catalog: Vec<String> = (0..200).filter_map(|i| kombo.catalog.name(i)).collect();
+        assert_eq!(catalog.len(), 200);
+        assert!(catalog.iter().all(|n| names.contains(n.as_str())), "{catalog:?}");
+        let first: std::collections::HashSet<&String> = catalog[..names.len()].iter().collect();
+        assert_eq!(first.len(), names.len(), "every name once before any repeats");
     }
 
     #[test]

@@ -41,39 +41,7 @@ fn oracle(ctx: &Ctx, keep: impl Fn(&Expectation) -> bool) -> Vec<String> {
 #[tokio::test]
 async fn auth_and_integration_are_checked() {
     let ctx = Ctx::start(small()).await;
-    let url = ctx.kombo_url();
-    let integration = ctx.server.kombo().integration_id().to_owned();
-    let cases: [(Option<&str>, Option<&str>, u16, &str); 4] = [
-        (None, Some(&integration), 401, "PLATFORM.AUTHENTICATION_INVALID"),
-        (
-            Some("wrong-key"),
-            Some(&integration),
-            401,
-            "PLATFORM.AUTHENTICATION_INVALID",
-        ),
-        (Some(ctx.server.kombo().api_key()), None, 400, "PLATFORM.INPUT_INVALID"),
-        (
-            Some(ctx.server.kombo().api_key()),
-            Some("sandbox:nope"),
-            404,
-            "PLATFORM.INTEGRATION_NOT_FOUND",
-        ),
-    ];
-    for (key, integration, status, code) in cases {
-        let mut req = ctx.http.get(&url);
-        if let Some(k) = key {
-            req = req.bearer_auth(k);
-        }
-        if let Some(i) = integration {
-            req = req.header("X-Integration-Id", i);
-        }
-        let r = req.send().await.expect("request");
-        assert_eq!(r.status().as_u16(), status);
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(body["status"], "error");
-        assert_eq!(body["error"]["code"], code);
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
-    }
+    ctx.assert_kombo_auth_refusals(&ctx.kombo_url()).await;
     ctx.assert_no_violations();
 }
 

@@ -1,4 +1,5 @@
-//! Kombo's handlers: the key and integration guard, the listing and the upsert.
+//! Kombo's handlers: the key and integration guard, the listing, the upsert and the skill
+//! catalog.
 
 use std::sync::Arc;
 
@@ -9,18 +10,17 @@ use axum::response::Response;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::data::RecordOut;
 use super::error::kombo_error;
-use super::query::{Filters, encode_cursor, parse_list};
+use super::query::{Filters, encode_cursor, parse_list, parse_skills};
 use super::state::{InFlight, KomboState};
 use crate::http::{bearer, is_json, json_response};
 use crate::route::Route;
 use crate::server::Core;
 
 #[derive(Serialize)]
-struct PageData {
+struct PageData<T> {
     next: Option<String>,
-    results: Vec<RecordOut>,
+    results: Vec<T>,
 }
 
 #[derive(Serialize)]
@@ -29,7 +29,7 @@ struct Success<T> {
     data: T,
 }
 
-/// Bearer key and integration checks shared by both Kombo routes; `Some` is the refusal.
+/// Bearer key and integration checks shared by every Kombo route; `Some` is the refusal.
 fn guard(state: &KomboState, headers: &HeaderMap) -> Option<Response> {
     if bearer(headers) != Some(state.creds.api_key.as_str()) {
         return Some(kombo_error(
@@ -53,6 +53,15 @@ fn guard(state: &KomboState, headers: &HeaderMap) -> Option<Response> {
     }
 }
 
+/// What a read passes before it is answered: the guard, then the route's latency and hold.
+async fn admit_read(core: &Core, state: &KomboState, headers: &HeaderMap, route: Route) -> Option<Response> {
+    if let Some(r) = guard(state, headers) {
+        return Some(r);
+    }
+    core.delay(route).await;
+    None
+}
+
 /// `GET /hris/staffing-entity-skills`.
 pub(super) async fn list(
     State(core): State<Arc<Core>>,
@@ -60,10 +69,9 @@ pub(super) async fn list(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    if let Some(r) = guard(&state, &headers) {
+    if let Some(r) = admit_read(&core, &state, &headers, Route::KOMBO_LIST).await {
         return r;
     }
-    core.delay(Route::KOMBO_LIST).await;
     let req = match parse_list(&uri) {
         Ok(r) => r,
         Err(message) => return kombo_error(StatusCode::BAD_REQUEST, Some("PLATFORM.INPUT_INVALID"), message),
@@ -112,6 +120,31 @@ pub(super) async fn list(
             data: PageData { next, results },
         },
     )
+}
+
+/// `GET /hris/skills`: the whole selection in one answer, as Kombo documents no paging for it.
+pub(super) async fn skills(
+    State(core): State<Arc<Core>>,
+    State(state): State<Arc<KomboState>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if let Some(r) = admit_read(&core, &state, &headers, Route::KOMBO_SKILLS).await {
+        return r;
+    }
+    match parse_skills(&uri) {
+        Ok(query) => json_response(
+            StatusCode::OK,
+            &Success {
+                status: "success",
+                data: PageData {
+                    next: None,
+                    results: state.catalog.select(&query),
+                },
+            },
+        ),
+        Err(message) => kombo_error(StatusCode::BAD_REQUEST, Some("PLATFORM.INPUT_INVALID"), message),
+    }
 }
 
 /// Checks an upsert body; `Err` is the message for a 400.

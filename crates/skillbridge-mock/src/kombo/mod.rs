@@ -1,12 +1,14 @@
-//! The Kombo mock: `GET` and `POST /hris/staffing-entity-skills` under [`PREFIX`].
+//! The Kombo mock: `GET` and `POST /hris/staffing-entity-skills` and `GET /hris/skills` under
+//! [`PREFIX`].
 //!
-//! `routes` registers the two routes with the harness (paths, schemas, fault seeds, error body),
-//! `options` holds what the builder sets and builds `state` (what the handlers share), `data` the
-//! seeded records and the writes, `ids` Kombo's 24-character ids, `query` parses a listing's query
-//! string and its cursor, `handlers` checks the key and integration and answers, `error` is
-//! Kombo's error envelope, `view` is [`KomboView`], what a test reads. [`register`] plugs it all
-//! into the server.
+//! `routes` registers the three routes with the harness (paths, schemas, fault seeds, error
+//! body), `options` holds what the builder sets and builds `state` (what the handlers share),
+//! `data` the seeded records and the writes, `catalog` the skill catalog, `ids` Kombo's
+//! 24-character ids, `query` parses the query strings and a listing's cursor, `handlers` checks
+//! the key and integration and answers, `error` is Kombo's error envelope, `view` is
+//! [`KomboView`], what a test reads. [`register`] plugs it all into the server.
 
+mod catalog;
 mod data;
 mod error;
 mod handlers;
@@ -22,6 +24,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::get;
 
+pub use catalog::CatalogSkill;
 pub use data::{Expectation, StaffingEntity};
 pub(crate) use options::KomboOptions;
 pub(crate) use routes::API;
@@ -34,6 +37,7 @@ use crate::server::{Core, Vendor};
 pub(crate) fn register(core: Arc<Core>, kombo: Arc<KomboState>) -> Vendor {
     let router = Router::new()
         .route(routes::PATH, get(handlers::list).post(handlers::upsert))
+        .route(routes::SKILLS_PATH, get(handlers::skills))
         .with_state(state::KomboApp { core, kombo });
     Vendor {
         router,

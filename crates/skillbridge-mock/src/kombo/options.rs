@@ -2,6 +2,7 @@
 
 use axum::http::HeaderValue;
 
+use super::catalog::SkillCatalog;
 use super::data::{KomboData, KomboSizes};
 use super::ids::{INTEGRATION, KomboIds};
 use super::state::{Credentials, KomboState};
@@ -68,9 +69,9 @@ impl KomboOptions {
         }
     }
 
-    /// Kombo's state for a server seeded with `seed`; an announced write limit that is not a
-    /// valid header value is refused.
-    pub(crate) fn build(&self, seed: u64) -> std::io::Result<KomboState> {
+    /// Kombo's state for a server seeded with `seed`, its skills named from `vocabulary` ((skill
+    /// name, group) pairs); an announced write limit that is not a valid header value is refused.
+    pub(crate) fn build(&self, seed: u64, vocabulary: &[(&'static str, &'static str)]) -> std::io::Result<KomboState> {
         let announced_limits = self
             .announced_write_limits
             .iter()
@@ -88,9 +89,13 @@ impl KomboOptions {
             skills_per_entity: self.skills_per_entity,
             skill_catalog: self.skill_catalog,
         };
+        let data = KomboData::new(seed, sizes, self.unsupported_filters.clone());
+        // The catalog is as large as the data's, which grows it to fit every entity's skills.
+        let catalog = SkillCatalog::new(seed, data.skill_count(), vocabulary);
         Ok(KomboState::new(
             self.credentials(seed),
-            KomboData::new(seed, sizes, self.unsupported_filters.clone()),
+            data,
+            catalog,
             self.write_concurrency_limit,
             announced_limits,
         ))
@@ -107,7 +112,7 @@ mod tests {
             api_key: Some("sk_secret_key".to_owned()),
             ..KomboOptions::default()
         };
-        let state = options.build(1).expect("valid options");
+        let state = options.build(1, &[]).expect("valid options");
         let shown = format!("{options:?} {:?}", state.creds);
         assert!(!shown.contains("sk_secret_key"), "{shown}");
         assert_eq!(state.creds.api_key, "sk_secret_key");
@@ -132,7 +137,7 @@ mod tests {
             announced_write_limits: vec!["4".to_owned(), "bad\nvalue".to_owned()],
             ..KomboOptions::default()
         };
-        let err = options.build(1).expect_err("refused");
+        let err = options.build(1, &[]).expect_err("refused");
         assert!(err.to_string().contains("bad\\nvalue"), "{err}");
     }
 }

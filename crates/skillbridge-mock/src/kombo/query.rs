@@ -104,24 +104,30 @@ pub(super) fn encode_cursor(after: u64, filters: &Filters) -> String {
     B64.encode(serde_json::to_vec(&body).unwrap_or_default())
 }
 
-pub(super) fn parse_list(uri: &Uri) -> Result<ListRequest, String> {
+/// The query's parameters by name; an unknown or repeated one is refused with its message.
+fn params(uri: &Uri, supported: &[&'static str]) -> Result<HashMap<&'static str, String>, String> {
     let pairs = Query::<Vec<(String, String)>>::try_from_uri(uri)
         .map_err(|e| format!("The query string could not be parsed: {e}"))?
         .0;
-    let mut seen: HashMap<&str, &str> = HashMap::new();
-    for (k, v) in &pairs {
-        let Some(known) = LIST_PARAMS.iter().find(|p| **p == k) else {
+    let mut seen: HashMap<&'static str, String> = HashMap::new();
+    for (k, v) in pairs {
+        let Some(known) = supported.iter().find(|p| **p == k) else {
             return Err(format!(
                 "Unknown query parameter `{k}`. Supported: {}.",
-                LIST_PARAMS.join(", ")
+                supported.join(", ")
             ));
         };
-        if seen.insert(known, v).is_some() {
+        if seen.insert(*known, v).is_some() {
             return Err(format!(
                 "Query parameter `{k}` was given more than once; pass a comma-separated list instead."
             ));
         }
     }
+    Ok(seen)
+}
+
+pub(super) fn parse_list(uri: &Uri) -> Result<ListRequest, String> {
+    let seen = params(uri, &LIST_PARAMS)?;
     let mut f = Filters {
         ids: seen.get("ids").and_then(|v| split_list(v)),
         remote_ids: seen.get("remote_ids").and_then(|v| split_list(v)),
@@ -174,5 +180,25 @@ pub(super) fn parse_list(uri: &Uri) -> Result<ListRequest, String> {
         filters: f,
         page_size,
         after,
+    })
+}
+
+/// The filters of `GET /hris/skills`, the only parameters Kombo documents for it; `None`: not
+/// filtered (an empty value too, as for a listing's lists).
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct SkillsQuery {
+    pub(super) ids: Option<Vec<String>>,
+    pub(super) remote_ids: Option<Vec<String>>,
+    pub(super) name_contains: Option<String>,
+}
+
+const SKILLS_PARAMS: [&str; 3] = ["ids", "remote_ids", "name_contains"];
+
+pub(super) fn parse_skills(uri: &Uri) -> Result<SkillsQuery, String> {
+    let mut seen = params(uri, &SKILLS_PARAMS)?;
+    Ok(SkillsQuery {
+        ids: seen.get("ids").and_then(|v| split_list(v)),
+        remote_ids: seen.get("remote_ids").and_then(|v| split_list(v)),
+        name_contains: seen.remove("name_contains").filter(|v| !v.is_empty()),
     })
 }

@@ -1,12 +1,15 @@
 //! Kombo's routes as it registers them with the harness: where each is served, the schemas of
-//! its document that check it, the seed of its faults, and Kombo's envelope for refusals.
+//! its document that check it (none for the skill catalog), the seed of its faults, and Kombo's
+//! envelope for refusals.
 
 use crate::route::{Route, RouteSpec, Schemas, VendorApi};
 
 /// Where the Kombo API is mounted.
 pub(super) const PREFIX: &str = "/kombo/v1";
-/// The one path both routes share.
+/// The path the listing and the upsert share.
 pub(super) const PATH: &str = "/kombo/v1/hris/staffing-entity-skills";
+/// The skill catalog's path.
+pub(super) const SKILLS_PATH: &str = "/kombo/v1/hris/skills";
 
 const LIST: RouteSpec = RouteSpec {
     vendor: "kombo",
@@ -38,6 +41,27 @@ const UPSERT: RouteSpec = RouteSpec {
     refusal: super::error::refusal,
 };
 
+/// `GET /hris/skills` ("Get skills", closed beta), as documented in the Kombo Ruby SDK generated
+/// from Kombo's OpenAPI spec (repository `acaloiaro/kombo-ruby-sdk`, `docs/UnifiedHRISAPIApi.md`
+/// section `get_hris_skills`, and `docs/GetHrisSkillsPositiveResponseDataResultsInner.md`).
+const SKILLS: RouteSpec = RouteSpec {
+    vendor: "kombo",
+    name: "skills",
+    method: "GET",
+    path: SKILLS_PATH,
+    rate_limited: true,
+    fault_seed: 15,
+    // No contract checks: the vendored spec pages do not describe this endpoint, and a schema we
+    // cannot trace to a published document is not vendored. A test checks the answer's shape
+    // field by field against the documented one instead (`tests/kombo_skills.rs`).
+    schemas: Schemas {
+        request: None,
+        success: None,
+        error: None,
+    },
+    refusal: super::error::refusal,
+};
+
 /// Every Kombo error answer, whatever its status.
 const ERROR_SCHEMA: &str = "/components/responses/ErrorResponseHRIS/content/application~1json/schema";
 
@@ -46,13 +70,15 @@ impl Route {
     pub const KOMBO_LIST: Route = Route::new(&LIST);
     /// Kombo `POST /hris/staffing-entity-skills`.
     pub const KOMBO_UPSERT: Route = Route::new(&UPSERT);
+    /// Kombo `GET /hris/skills`, the skill catalog (not contract-checked: no vendored spec).
+    pub const KOMBO_SKILLS: Route = Route::new(&SKILLS);
 }
 
 /// What Kombo registers: its prepared document and its routes.
 pub(crate) const API: VendorApi = VendorApi {
     name: "kombo",
     document: skillbridge_openapi::documents::KOMBO,
-    routes: &[Route::KOMBO_LIST, Route::KOMBO_UPSERT],
+    routes: &[Route::KOMBO_LIST, Route::KOMBO_UPSERT, Route::KOMBO_SKILLS],
 };
 
 #[cfg(test)]
@@ -93,6 +119,13 @@ mod tests {
         assert!(
             !s.response_errors(Route::KOMBO_UPSERT, 409, &unknown).is_empty(),
             "both routes share the error schema"
+        );
+        assert!(
+            s.response_errors(Route::KOMBO_SKILLS, 200, &json!("anything"))
+                .is_empty()
+                && s.response_errors(Route::KOMBO_SKILLS, 400, &json!("anything"))
+                    .is_empty(),
+            "the skill catalog has no vendored schema, so it is not checked"
         );
     }
 }

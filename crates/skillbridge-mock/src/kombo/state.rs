@@ -1,5 +1,5 @@
-//! Kombo's own state: the seeded data, the accepted key and integration, the write limit and
-//! the write counters.
+//! Kombo's own state: the seeded data and skill catalog, the accepted key and integration, the
+//! write limit and the write counters.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -9,6 +9,7 @@ use axum::http::HeaderValue;
 use axum::extract::FromRef;
 use tokio::sync::Semaphore;
 
+use super::catalog::SkillCatalog;
 use super::data::KomboData;
 use crate::server::Core;
 
@@ -33,6 +34,8 @@ impl std::fmt::Debug for Credentials {
 pub(crate) struct KomboState {
     pub(crate) creds: Credentials,
     pub(crate) data: KomboData,
+    /// The skills expectations name, as `GET /hris/skills` serves them.
+    pub(crate) catalog: SkillCatalog,
     /// The in-flight write limit and its permits; `None` is unlimited.
     pub(crate) write_permits: Option<(u32, Arc<Semaphore>)>,
     /// What `Concurrency-Limit` says on successive write answers, in a cycle; empty: the real limit.
@@ -48,12 +51,14 @@ impl KomboState {
     pub(crate) fn new(
         creds: Credentials,
         data: KomboData,
+        catalog: SkillCatalog,
         write_limit: u32,
         announced_limits: Vec<HeaderValue>,
     ) -> Self {
         Self {
             creds,
             data,
+            catalog,
             write_permits: (write_limit > 0).then(|| (write_limit, Arc::new(Semaphore::new(write_limit as usize)))),
             announced_limits,
             announcements: AtomicUsize::new(0),

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use super::catalog::CatalogSkill;
 use super::data::{Expectation, StaffingEntity};
 use super::routes::PREFIX;
 use super::state::KomboState;
@@ -22,6 +23,15 @@ use super::state::KomboState;
 /// The listing order is creation order; records created by upserts come after the seeded ones.
 /// Each record also has a remote id `SES-<index + 1, 8 digits>` for the `remote_ids` filter
 /// (the response has no remote id field).
+///
+/// The skill catalog (`GET /hris/skills`) has the `skill_catalog` skills expectations name by
+/// `skill_id` (see [`KomboView::skill`]). Names are TechWolf's skill names (those its employees'
+/// clusters hold), in an order the seed fixes: the first 91 skills have distinct names, a
+/// larger catalog repeats them, so an expectation's skill always joins by name with TechWolf
+/// skills. About two thirds have a description (naming the TechWolf cluster), three quarters
+/// `ordered_levels` `Beginner`, `Intermediate`, `Advanced`, `Expert`, `Master` (level `n` of an
+/// expectation is `ordered_levels[n - 1]`); `changed_at` falls in 2024-2025; `remote_deleted_at`
+/// and `remote_data` are `null`; remote ids are `SKL-<index + 1, 8 digits>`.
 ///
 /// # Behaviour and chosen status codes
 /// - Auth: wrong or missing `Authorization: Bearer <key>` → 401
@@ -44,6 +54,12 @@ use super::state::KomboState;
 ///   `(staffing_entity_id, skill_id)` (omitting `expected_level` sets it to `null`; an upsert on
 ///   a deleted record restores it) and returns the saved record. `changed_at` moves only when a
 ///   field changes, as Kombo documents; an identical upsert returns the record unchanged.
+/// - Skills: `ids`, `remote_ids` (comma-separated; OR within, AND across; an empty value is no
+///   filter; unknown ids match nothing) and `name_contains` (a case-insensitive substring of the
+///   name), the parameters Kombo documents; any other parameter, or one repeated → 400
+///   `PLATFORM.INPUT_INVALID`. Kombo documents no paging for it: every match is in one answer,
+///   in catalog order, and `next` is `null`. Its answers are not contract-checked (no vendored
+///   spec describes the endpoint).
 /// - Write concurrency: a real in-flight limit ([`MockServerBuilder::write_concurrency_limit`],
 ///   default 30) held through the added latency; over it → 429 `PLATFORM.CONCURRENCY_LIMIT_EXCEEDED`
 ///   with `Concurrency-Limit` and `Concurrency-Remaining` (also sent on successful writes).
@@ -139,5 +155,20 @@ impl<'a> KomboView<'a> {
     /// The Kombo id of a skill by index.
     pub fn skill_id(self, index: u32) -> Option<String> {
         self.state.data.skill_id(index)
+    }
+
+    /// The name of a skill by index, as `GET /hris/skills` serves it.
+    pub fn skill_name(self, index: u32) -> Option<String> {
+        self.state.catalog.name(index)
+    }
+
+    /// A skill of the catalog by index, as `GET /hris/skills` serves it.
+    pub fn skill(self, index: u32) -> Option<CatalogSkill> {
+        self.state.catalog.skill(index)
+    }
+
+    /// The skill with this Kombo id (an expectation's `skill_id`), if there is one.
+    pub fn skill_by_id(self, id: &str) -> Option<CatalogSkill> {
+        self.state.catalog.skill_by_id(id)
     }
 }

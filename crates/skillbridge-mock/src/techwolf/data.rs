@@ -198,6 +198,15 @@ const CATALOG: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
+/// Every skill name employees' clusters hold, with its cluster: the vocabulary the composition
+/// point hands other vendors' seeded data, so that their skills join with these by name.
+pub(crate) fn skill_vocabulary() -> Vec<(&'static str, &'static str)> {
+    CATALOG
+        .iter()
+        .flat_map(|(cluster, _, skills)| skills.iter().map(move |skill| (*skill, *cluster)))
+        .collect()
+}
+
 /// One skill of a cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::post;
 
+pub(crate) use data::skill_vocabulary;
 pub use data::{Employee, Skill, SkillCluster};
 pub(crate) use options::TechwolfOptions;
 pub(crate) use routes::API;

@@ -69,18 +69,74 @@ impl Ctx {
         format!("{}/export/employees/skill_clusters", self.server.techwolf().base_url())
     }
 
-    /// GET the Kombo list with valid credentials.
-    pub async fn list(&self, query: &[(&str, &str)]) -> Reply {
+    /// GET a Kombo URL with valid credentials.
+    async fn kombo_get(&self, url: String, query: &[(&str, &str)]) -> Reply {
         let r = self
             .http
-            .get(self.kombo_url())
+            .get(url)
             .bearer_auth(self.server.kombo().api_key())
             .header("X-Integration-Id", self.server.kombo().integration_id())
             .query(query)
             .send()
             .await
-            .expect("list request");
+            .expect("Kombo GET request");
         reply(r).await
+    }
+
+    /// GET the Kombo list with valid credentials.
+    pub async fn list(&self, query: &[(&str, &str)]) -> Reply {
+        self.kombo_get(self.kombo_url(), query).await
+    }
+
+    pub fn skills_url(&self) -> String {
+        format!("{}/hris/skills", self.server.kombo().base_url())
+    }
+
+    /// GET Kombo's skill catalog with valid credentials.
+    pub async fn skills(&self, query: &[(&str, &str)]) -> Reply {
+        self.kombo_get(self.skills_url(), query).await
+    }
+
+    /// Asserts that a Kombo GET on `url` is refused, in Kombo's envelope, without the key, with
+    /// a wrong key, without the integration and with an unknown integration.
+    pub async fn assert_kombo_auth_refusals(&self, url: &str) {
+        let kombo = self.server.kombo();
+        let cases: [(Option<&str>, Option<&str>, u16, &str); 4] = [
+            (
+                None,
+                Some(kombo.integration_id()),
+                401,
+                "PLATFORM.AUTHENTICATION_INVALID",
+            ),
+            (
+                Some("wrong-key"),
+                Some(kombo.integration_id()),
+                401,
+                "PLATFORM.AUTHENTICATION_INVALID",
+            ),
+            (Some(kombo.api_key()), None, 400, "PLATFORM.INPUT_INVALID"),
+            (
+                Some(kombo.api_key()),
+                Some("sandbox:nope"),
+                404,
+                "PLATFORM.INTEGRATION_NOT_FOUND",
+            ),
+        ];
+        for (key, integration, status, code) in cases {
+            let mut req = self.http.get(url);
+            if let Some(k) = key {
+                req = req.bearer_auth(k);
+            }
+            if let Some(i) = integration {
+                req = req.header("X-Integration-Id", i);
+            }
+            let r = req.send().await.expect("request");
+            assert_eq!(r.status().as_u16(), status);
+            let body: Value = r.json().await.expect("json");
+            assert_eq!(body["status"], "error");
+            assert_eq!(body["error"]["code"], code);
+            assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        }
     }
 
     /// Every record of a listing, following `next`; asserts each page is a 200.
