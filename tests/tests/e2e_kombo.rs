@@ -677,7 +677,7 @@ async fn upsert_many_over_the_write_concurrency_limit_saves_each_once() {
     // latency makes writers overlap. Its writes update one record, so they create nothing.
     server.hold(Route::KOMBO_UPSERT);
     let other_writes = tokio::spawn(async move {
-        let writes = (0..3).map(|_| other_hris.upsert_staffing_entity_skill(theirs.clone()));
+        let writes = (0..3).map(|_| other_hris.upsert_staffing_entity_skill(theirs.clone()).send());
         futures::future::join_all(writes).await
     });
     server.wait_held(Route::KOMBO_UPSERT, 3).await;

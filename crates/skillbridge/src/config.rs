@@ -3,7 +3,12 @@
 //! Each client's builder ([`KomboBuilder`](crate::kombo::KomboBuilder), ...) embeds these options
 //! next to its vendor-specific ones (credentials, region) and builds one `reqwest::Client` that all of
 //! the client's handles and clones share (one connection pool).
+//!
+//! Every request builder (a listing, an upsert, ...) may change three of them for its own call:
+//! `timeout`, `retry_policy` and `header`, checked when the call is sent (an unusable header is an
+//! [`Error::InvalidInput`] before anything is sent) and applied to each of its requests.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -68,25 +73,12 @@ impl HttpOptions {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
     }
 
-    /// The default headers, checked: valid names and values, and none that would replace the
-    /// credentials (`Authorization`) or the body's framing (`Content-Type`, `Content-Length`, `Host`).
-    /// Errors name the header, never its value.
+    /// The default headers, checked by [`checked_header`]. Errors name the header, never its value.
     pub(crate) fn default_headers(&self) -> Result<Arc<HeaderMap>> {
         let mut headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
-            let name = HeaderName::from_bytes(name.trim().as_bytes())
-                .map_err(|_| Error::Config(format!("default header {name:?} is not a valid header name")))?;
-            if [AUTHORIZATION, CONTENT_TYPE, CONTENT_LENGTH, HOST].contains(&name) {
-                return Err(Error::Config(format!(
-                    "default header `{name}` is set by the client itself and cannot be replaced"
-                )));
-            }
-            let mut value = HeaderValue::from_str(value.expose_secret()).map_err(|_| {
-                Error::Config(format!(
-                    "default header `{name}` has characters not allowed in a header"
-                ))
-            })?;
-            value.set_sensitive(true);
+            let (name, value) =
+                checked_header(name, value).map_err(|reason| Error::Config(format!("default header {reason}")))?;
             headers.append(name, value);
         }
         Ok(Arc::new(headers))
@@ -135,6 +127,135 @@ pub(crate) fn base_url(raw: &str) -> Result<String> {
 pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
+
+/// A header as given (`name`, `value`), checked: a valid name and value, and none that would
+/// replace the credentials (`Authorization`) or the body's framing (`Content-Type`,
+/// `Content-Length`, `Host`). The value is marked sensitive. The reason names the header, never
+/// its value.
+fn checked_header(name: &str, value: &SecretString) -> std::result::Result<(HeaderName, HeaderValue), String> {
+    let name =
+        HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| format!("{name:?} is not a valid header name"))?;
+    if [AUTHORIZATION, CONTENT_TYPE, CONTENT_LENGTH, HOST].contains(&name) {
+        return Err(format!("`{name}` is set by the client itself and cannot be replaced"));
+    }
+    let mut value = HeaderValue::from_str(value.expose_secret())
+        .map_err(|_| format!("`{name}` has characters not allowed in a header"))?;
+    value.set_sensitive(true);
+    Ok((name, value))
+}
+
+/// What one call may change of its client's settings, as the caller gave it; checked when the
+/// call is sent ([`check`](Self::check)), so that a builder's setters stay infallible.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestOptions {
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    /// Kept as secrets, like the default headers: a header may carry a credential.
+    headers: Vec<(String, SecretString)>,
+}
+
+impl RequestOptions {
+    pub(crate) fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    pub(crate) fn set_retry_policy(&mut self, policy: RetryPolicy) {
+        self.retry = Some(policy);
+    }
+
+    pub(crate) fn add_header(&mut self, name: String, value: SecretString) {
+        self.headers.push((name, value));
+    }
+
+    /// The options, checked like the default headers; an unusable header is an
+    /// [`Error::InvalidInput`] naming it (never its value), before anything is sent.
+    pub(crate) fn check(&self) -> Result<CallOptions> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let (name, value) = checked_header(name, value).map_err(|reason| Error::invalid("header", reason))?;
+            headers.append(name, value);
+        }
+        Ok(CallOptions {
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            headers,
+            secrets: self.headers.iter().map(|(_, value)| value.clone()).collect(),
+        })
+    }
+}
+
+/// A call's checked [`RequestOptions`]: what [`send`](crate::send::send) applies to each of the
+/// call's requests, and the retrier its attempts run under.
+#[derive(Debug, Default)]
+pub(crate) struct CallOptions {
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    headers: HeaderMap,
+    /// The headers' values, for the call's [`Redaction`](crate::redact::Redaction).
+    secrets: Vec<SecretString>,
+}
+
+impl CallOptions {
+    /// Sets the call's headers on `request`, each replacing a default header of its name, and
+    /// its per-attempt timeout, which replaces the client's.
+    pub(crate) fn apply(&self, request: &mut reqwest::Request) {
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
+        if let Some(timeout) = self.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+    }
+
+    /// The values of the call's headers, to keep out of its errors.
+    pub(crate) fn secrets(&self) -> &[SecretString] {
+        &self.secrets
+    }
+
+    /// The client's retrier, or one with the call's policy (sharing the client's counters).
+    pub(crate) fn retrier<'a>(&self, client: &'a Retrier) -> Cow<'a, Retrier> {
+        match &self.retry {
+            Some(policy) => Cow::Owned(client.with_policy(policy.clone())),
+            None => Cow::Borrowed(client),
+        }
+    }
+}
+
+/// The per-call setters of a request builder (a listing, an upsert, ...) whose
+/// [`RequestOptions`] are at `$options` (a field path from `self`, e.g. `listing.options`).
+macro_rules! request_option_setters {
+    ($($options:ident).+) => {
+        /// Total time for each HTTP attempt of this call, body included, instead of the timeout
+        /// the client was built with (for a listing: each page's requests).
+        /// A retry gets its own; an attempt that runs out is an [`Error::Timeout`](crate::Error::Timeout).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.$($options).+.set_timeout(timeout);
+            self
+        }
+
+        /// When to retry this call, instead of the client's policy (for a listing: each page's
+        /// requests, each page with the whole budget); [`RetryPolicy::never`](crate::retry::RetryPolicy::never)
+        /// sends once.
+        pub fn retry_policy(mut self, policy: crate::retry::RetryPolicy) -> Self {
+            self.$($options).+.set_retry_policy(policy);
+            self
+        }
+
+        /// A header sent with this call's requests only (for a listing: every page's), replacing a
+        /// default header of the same name; call once per header. Never sent to a token endpoint. The value is treated as a secret: it is
+        /// marked sensitive and never shows in `Debug` output or errors. An invalid name or value,
+        /// and `Authorization`, `Content-Type`, `Content-Length` and `Host` (the client's own), are
+        /// refused with [`Error::InvalidInput`](crate::Error::InvalidInput) before anything is sent.
+        pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.$($options)
+                .+
+                .add_header(name.into(), secrecy::SecretString::from(value.into()));
+            self
+        }
+    };
+}
+
+pub(crate) use request_option_setters;
 
 /// The HTTP and retry setters every client builder shares; the builder has an `http: HttpOptions`.
 macro_rules! http_option_setters {

@@ -13,6 +13,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
+
 /// A `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -322,6 +324,8 @@ pub struct ApiError {
     detail: Option<Arc<dyn VendorDetail>>,
     /// The first bytes of a body that was not in the vendor's format (e.g. a proxy's HTML page).
     body_start: Option<String>,
+    /// The response's headers, without credentials and with configured secrets redacted.
+    headers: HeaderMap,
 }
 
 /// A vendor's decoded error body, kept type-erased so that this module names no vendor.
@@ -354,6 +358,7 @@ impl ApiError {
         status: StatusCode,
         retry_after: Option<Duration>,
         classified: Classified<D>,
+        headers: HeaderMap,
         body: &[u8],
     ) -> Self {
         let body_start = classified.detail.is_none().then(|| body_snippet(body));
@@ -366,6 +371,7 @@ impl ApiError {
             retryable: classified.retryable,
             detail: classified.detail.map(|d| Arc::new(d) as Arc<dyn VendorDetail>),
             body_start,
+            headers,
         }
     }
 
@@ -388,6 +394,14 @@ impl ApiError {
     /// error format, e.g. a load balancer's HTML page; `None` when the body decoded.
     pub fn body_start(&self) -> Option<&str> {
         self.body_start.as_deref()
+    }
+
+    /// The response's headers (`ratelimit-*`, a request id, ...), as far as they are safe to keep:
+    /// `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie` and every header whose name
+    /// contains `token`, `secret` or `key` (in any case) are left out, and configured secrets are
+    /// replaced by `<redacted>` in the others. `Display` never shows them.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// The vendor's decoded body, if it is a `T` (used by the vendor modules' extension traits).

@@ -11,6 +11,7 @@ mod limits;
 mod open_enum;
 pub mod pagination;
 mod redact;
+mod response;
 pub mod retry;
 mod send;
 pub mod techwolf;
@@ -18,6 +19,7 @@ mod timestamp;
 mod trace;
 
 pub use error::{Error, Result};
+pub use response::Response;
 /// Secrets (the API key) are kept in [`secrecy`]'s `SecretString`, re-exported for convenience.
 pub use secrecy::SecretString;
 

@@ -7,6 +7,9 @@
 //! a repeat of the previous one is caught at once, longer cycles within twice their length (Brent's
 //! cycle detection, which remembers a single token).
 //!
+//! A listing's `pages_with_meta` yields each page as a [`Response`], with its
+//! status, headers, attempts and elapsed time; a `Response` of a page is a [`Page`] itself.
+//!
 //! # Read-ahead
 //! The continuation is known as soon as a page is decoded, so the next request need not wait for
 //! the caller to finish with the page: with a read-ahead depth of `n` (default
@@ -30,9 +33,11 @@ use tokio::task::JoinHandle;
 /// way while the caller works through the current one.
 pub const DEFAULT_READ_AHEAD: usize = 1;
 
+use crate::config::{CallOptions, RequestOptions};
 /// Why a listing stopped; defined beside [`Error`], which wraps it.
 pub use crate::error::PaginationError;
 use crate::error::{Error, Result};
+use crate::response::Response;
 
 /// How a listing continues after a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,22 +251,24 @@ pub(crate) trait PageSource: Send + Sync + 'static {
     /// The page the listing's requests return.
     type Page: Page;
 
-    /// Fetches (with retries) the page after `continuation`.
+    /// Fetches (with retries) the page after `continuation`, with what came with it.
     fn fetch(
         self: Arc<Self>,
         continuation: Option<String>,
-    ) -> impl Future<Output = Result<Self::Page>> + Send + 'static;
+    ) -> impl Future<Output = Result<Response<Self::Page>>> + Send + 'static;
 }
 
 /// What every listing builder holds besides its filters, and the `send`/`pages`/`items` every
 /// listing offers: the first invalid input, kept until the listing is sent ([`send`](Self::send)
 /// fails with it, the streams yield it as their first and only item, before any request), where
-/// the listing starts, and its read-ahead depth.
+/// the listing starts, its read-ahead depth, and the options of each of its requests.
 #[derive(Debug, Clone)]
 pub(crate) struct Listing {
     invalid: Option<(&'static str, String)>,
     start: Option<String>,
     read_ahead: usize,
+    /// Applied to every page's requests; checked with the other inputs.
+    pub(crate) options: RequestOptions,
 }
 
 impl Default for Listing {
@@ -270,6 +277,7 @@ impl Default for Listing {
             invalid: None,
             start: None,
             read_ahead: DEFAULT_READ_AHEAD,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -290,16 +298,25 @@ impl Listing {
         self.read_ahead = depth;
     }
 
-    /// The page source `source` makes once the inputs are known to be valid, and the start.
-    fn into_parts<S>(self, source: impl FnOnce() -> Result<S>) -> Result<(Arc<S>, Option<String>)> {
+    /// The page source `source` makes, with the checked options, once the inputs are known to be
+    /// valid; and the start.
+    fn into_parts<S>(self, source: impl FnOnce(CallOptions) -> Result<S>) -> Result<(Arc<S>, Option<String>)> {
         match self.invalid {
             Some((field, reason)) => Err(Error::InvalidInput { field, reason }),
-            None => Ok((Arc::new(source()?), self.start)),
+            None => Ok((Arc::new(source(self.options.check()?)?), self.start)),
         }
     }
 
     /// One page: the first, or the one at the start set with [`start_at`](Self::start_at).
-    pub(crate) async fn send<S: PageSource>(self, source: impl FnOnce() -> Result<S>) -> Result<S::Page> {
+    pub(crate) async fn send<S: PageSource>(self, source: impl FnOnce(CallOptions) -> Result<S>) -> Result<S::Page> {
+        self.send_with_meta(source).await.map(Response::into_inner)
+    }
+
+    /// [`send`](Self::send), with what came with the page.
+    pub(crate) async fn send_with_meta<S: PageSource>(
+        self,
+        source: impl FnOnce(CallOptions) -> Result<S>,
+    ) -> Result<Response<S::Page>> {
         let (source, start) = self.into_parts(source)?;
         source.fetch(start).await
     }
@@ -307,8 +324,16 @@ impl Listing {
     /// Every page, lazily, each requested with the continuation of the one before (see [`pages`]).
     pub(crate) fn pages<S: PageSource>(
         self,
-        source: impl FnOnce() -> Result<S>,
+        source: impl FnOnce(CallOptions) -> Result<S>,
     ) -> impl Stream<Item = Result<S::Page>> + Send + Unpin + 'static {
+        self.pages_with_meta(source).map_ok(Response::into_inner)
+    }
+
+    /// [`pages`](Self::pages), each with what came with it.
+    pub(crate) fn pages_with_meta<S: PageSource>(
+        self,
+        source: impl FnOnce(CallOptions) -> Result<S>,
+    ) -> impl Stream<Item = Result<Response<S::Page>>> + Send + Unpin + 'static {
         let read_ahead = self.read_ahead;
         match self.into_parts(source) {
             Ok((source, start)) => {
@@ -322,9 +347,9 @@ impl Listing {
     /// Every record of every page, lazily, in order.
     pub(crate) fn items<S: PageSource>(
         self,
-        source: impl FnOnce() -> Result<S>,
+        source: impl FnOnce(CallOptions) -> Result<S>,
     ) -> impl Stream<Item = Result<<S::Page as Page>::Item>> + Send + Unpin + 'static {
-        items(self.pages(source))
+        items(self.pages_with_meta(source))
     }
 }
 

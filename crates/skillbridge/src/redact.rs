@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
 /// What a secret is replaced with.
@@ -48,6 +49,7 @@ impl Secrets {
         Redaction {
             configured: &self.values,
             request,
+            call: &[],
         }
     }
 }
@@ -57,6 +59,15 @@ impl Secrets {
 pub(crate) struct Redaction<'a> {
     configured: &'a [SecretString],
     request: Option<&'a SecretString>,
+    /// What the call itself was given to send (per-call header values).
+    call: &'a [SecretString],
+}
+
+impl<'a> Redaction<'a> {
+    /// This redaction, also of the `call`'s own secrets.
+    pub(crate) fn and(self, call: &'a [SecretString]) -> Self {
+        Self { call, ..self }
+    }
 }
 
 impl Redaction<'_> {
@@ -65,8 +76,9 @@ impl Redaction<'_> {
         let mut forms = Vec::new();
         let values = self
             .request
-            .filter(|value| !value.expose_secret().trim().is_empty())
             .into_iter()
+            .chain(self.call)
+            .filter(|value| !value.expose_secret().trim().is_empty())
             .chain(self.configured);
         for value in values {
             let raw = value.expose_secret();
@@ -109,6 +121,47 @@ impl Redaction<'_> {
         }
         body
     }
+
+    /// The response headers worth keeping: none that carries a credential
+    /// ([`is_credential_header`]), and every configured secret replaced in the values of the
+    /// others (a value that no longer makes a header is left out).
+    pub(crate) fn headers(&self, headers: &HeaderMap) -> HeaderMap {
+        let mut kept = HeaderMap::new();
+        let mut forms = None;
+        for (name, value) in headers {
+            if is_credential_header(name) {
+                continue;
+            }
+            let forms = forms.get_or_insert_with(|| self.forms());
+            let mut redacted = Cow::Borrowed(value.as_bytes());
+            for form in forms.iter() {
+                if let Some(replaced) = replace_bytes(&redacted, form.as_bytes()) {
+                    redacted = Cow::Owned(replaced);
+                }
+            }
+            match redacted {
+                Cow::Borrowed(_) => {
+                    kept.append(name, value.clone());
+                }
+                Cow::Owned(bytes) => {
+                    if let Ok(value) = HeaderValue::from_bytes(&bytes) {
+                        kept.append(name, value);
+                    }
+                }
+            }
+        }
+        kept
+    }
+}
+
+/// Whether a header of this name may carry a credential or a session: `Authorization`,
+/// `Proxy-Authorization`, `Cookie`, `Set-Cookie`, and any name containing `token`, `secret` or
+/// `key` (in any case). Responses keep none of them.
+pub(crate) fn is_credential_header(name: &HeaderName) -> bool {
+    // Header names are lowercase once parsed.
+    let name = name.as_str();
+    matches!(name, "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
+        || ["token", "secret", "key"].iter().any(|word| name.contains(word))
 }
 
 fn unquote(quoted: &str) -> &str {
@@ -222,6 +275,38 @@ mod tests {
     fn a_secret_containing_another_is_replaced_whole() {
         let secrets = secrets(&["abc", "xxabcxx"]);
         assert_eq!(secrets.with(None).text("1 xxabcxx 2 abc"), "1 <redacted> 2 <redacted>");
+    }
+
+    #[test]
+    fn kept_headers_carry_no_credential_and_no_secret() {
+        let secrets = secrets(&["configured-one"]);
+        let call = [SecretString::from("call-one")];
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("ratelimit-remaining", "0"),
+            ("ratelimit-reset", "12"),
+            ("x-request-id", "r-1"),
+            ("set-cookie", "a=1"),
+            ("set-cookie", "b=2"),
+            ("cookie", "c=3"),
+            ("authorization", "Bearer x"),
+            ("proxy-authorization", "Basic x"),
+            ("x-refresh-token", "t"),
+            ("x-client-secret", "s"),
+            ("x-api-key", "k"),
+            ("keyring", "k"),
+            ("x-echo", "got configured-one and call-one"),
+        ] {
+            headers.append(HeaderName::from_static(name), HeaderValue::from_static(value));
+        }
+        let kept = secrets.with(None).and(&call).headers(&headers);
+        let names: Vec<&str> = kept.keys().map(HeaderName::as_str).collect();
+        assert_eq!(
+            names,
+            ["ratelimit-remaining", "ratelimit-reset", "x-request-id", "x-echo"]
+        );
+        assert_eq!(kept["x-echo"], "got <redacted> and <redacted>");
+        assert_eq!(kept["ratelimit-reset"], "12");
     }
 
     proptest! {

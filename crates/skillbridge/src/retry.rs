@@ -174,11 +174,24 @@ struct Counters {
     retries: AtomicU64,
 }
 
-/// The result of a call run by a [`Retrier`], with the number of attempts it took.
+/// The result of a call run by a [`Retrier`], with the number of attempts it took and the time
+/// they took, waits included, on the [`Sleeper`]'s clock.
 #[derive(Debug)]
 pub(crate) struct Attempted<T> {
     pub(crate) result: Result<T>,
     pub(crate) attempts: u32,
+    pub(crate) elapsed: Duration,
+}
+
+impl<T> Attempted<T> {
+    /// A call refused before anything was sent: no attempt, no time.
+    pub(crate) fn refused(error: Error) -> Self {
+        Self {
+            result: Err(error),
+            attempts: 0,
+            elapsed: Duration::ZERO,
+        }
+    }
 }
 
 /// What a recovery hook wants: run this future (e.g. refresh a token), then retry at once.
@@ -210,6 +223,12 @@ impl Retrier {
             counters: Arc::default(),
             rng: Arc::new(Mutex::new(fastrand::Rng::with_seed(random_seed()))),
         }
+    }
+
+    /// This retrier with another policy, for one call; requests and retries still count in the
+    /// client's stats.
+    pub(crate) fn with_policy(&self, policy: RetryPolicy) -> Self {
+        Self { policy, ..self.clone() }
     }
 
     pub(crate) fn stats(&self) -> RequestStats {
@@ -248,19 +267,18 @@ impl Retrier {
         let mut number = 1;
         loop {
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
-            let error = match attempt(number).await {
-                Ok(value) => {
-                    return Attempted {
-                        result: Ok(value),
-                        attempts: number,
-                    };
-                }
+            let result = attempt(number).await;
+            let sleeper = &self.sleeper;
+            let done = move |result: Result<T>| Attempted {
+                result,
+                attempts: number,
+                elapsed: sleeper.now().saturating_duration_since(started),
+            };
+            let error = match result {
+                Ok(value) => return done(Ok(value)),
                 Err(error) => error,
             };
-            let give_up = move |error: Error| Attempted {
-                result: Err(error),
-                attempts: number,
-            };
+            let give_up = move |error: Error| done(Err(error));
             if number >= self.policy.max_attempts {
                 return give_up(error);
             }

@@ -16,9 +16,11 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use skillbridge_openapi::{RequestContext, ResponseValue};
 
+use crate::config::CallOptions;
 use crate::error::{ApiError, Classified, Error, Result, StatusCode, body_snippet};
 use crate::limits::RateGate;
 use crate::redact::{Redaction, Secrets};
+use crate::response::Received;
 use crate::retry::{Retrier, server_wait};
 
 /// How one vendor's error bodies decode and which errors it says are worth retrying.
@@ -48,6 +50,7 @@ fn api_error<V: VendorErrors>(
     status: StatusCode,
     retry_after: Option<std::time::Duration>,
     detail: Option<V::Detail>,
+    headers: &HeaderMap,
     body: &[u8],
 ) -> Error {
     let classified = Classified {
@@ -61,6 +64,7 @@ fn api_error<V: VendorErrors>(
         status,
         retry_after,
         classified,
+        headers.clone(),
         body,
     )))
 }
@@ -117,22 +121,26 @@ impl<C> Preparing<C> {
     }
 }
 
-/// Sends what an operation `prepared` ([`Preparing::request`]) once the client's rate gate is
-/// open, and decodes a success body straight into `T`; any other status becomes the vendor's
-/// typed error ([`from_raw`]), whatever the body looks like. The gate reads every response's
-/// rate-limit headers; `observe` sees the headers too, before the body is read (a vendor's
-/// concurrency limit). Whatever of the body an error keeps passes through `redaction` first: a
+/// Sends what an operation `prepared` ([`Preparing::request`]), with the call's `options` (its
+/// headers and timeout), once the client's rate gate is open, and decodes a success body straight
+/// into `T`; any other status becomes the vendor's typed error ([`from_raw`]), whatever the body
+/// looks like. The gate reads every response's rate-limit headers; `observe` sees the headers too,
+/// before the body is read (a vendor's concurrency limit). Whatever of the body and headers an
+/// error or the answer keeps passes through `redaction` (with the call's own secrets) first: a
 /// server that echoes a credential does not put it in our errors.
 pub(crate) async fn send<V: VendorErrors, T: DeserializeOwned>(
     connection: &Connection,
     operation: &'static str,
     prepared: impl Future<Output = Result<reqwest::Request>>,
+    options: &CallOptions,
     redaction: Redaction<'_>,
     observe: impl FnOnce(&HeaderMap),
-) -> Result<(T, StatusCode)> {
-    let request = prepared.await?;
+) -> Result<Received<T>> {
+    let mut request = prepared.await?;
+    options.apply(&mut request);
+    let redaction = redaction.and(options.secrets());
     connection.gate.wait().await;
-    let response = connection
+    let mut response = connection
         .http
         .execute(request)
         .await
@@ -144,33 +152,35 @@ pub(crate) async fn send<V: VendorErrors, T: DeserializeOwned>(
         connection.gate.observe(response.headers());
     }
     observe(response.headers());
-    // Only a failure needs the headers after the body is read (for the server's wait).
-    let headers = (!status.is_success()).then(|| response.headers().clone());
+    // Taken, not cloned: reading the body does not need them.
+    let headers = redaction.headers(&std::mem::take(response.headers_mut()));
     let body = response
         .bytes()
         .await
         .map_err(|source| Error::from_reqwest(operation, source))?;
-    if let Some(headers) = headers {
+    if !status.is_success() {
         let body = redaction.body(&body);
         return Err(from_raw::<V>(operation, status, &headers, &body, "error status"));
     }
-    serde_json::from_slice(&body)
-        .map(|value| (value, status))
-        .map_err(|error| {
+    match serde_json::from_slice(&body) {
+        Ok(value) => Ok(Received { value, status, headers }),
+        Err(error) => {
             // A decoding error quotes the value it could not read.
             let reason = error.to_string();
-            from_raw::<V>(
+            Err(from_raw::<V>(
                 operation,
                 status,
                 &HeaderMap::new(),
                 &redaction.body(&body),
                 &redaction.text(&reason),
-            )
-        })
+            ))
+        }
+    }
 }
 
 /// An error from a status, headers and a raw body: success statuses are decode errors, others API
-/// errors with the vendor's shape when it decodes leniently, or the start of the body when it does not.
+/// errors with the vendor's shape when it decodes leniently, or the start of the body when it does
+/// not. An API error keeps `headers`, which the caller has cleaned ([`Redaction::headers`]).
 pub(crate) fn from_raw<V: VendorErrors>(
     operation: &'static str,
     status: StatusCode,
@@ -191,6 +201,7 @@ pub(crate) fn from_raw<V: VendorErrors>(
         status,
         server_wait(status, headers),
         V::from_body(body),
+        headers,
         body,
     )
 }

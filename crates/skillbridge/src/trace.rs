@@ -8,19 +8,20 @@ use std::future::Future;
 
 use tracing::Instrument;
 
-use crate::error::{Result, StatusCode};
+use crate::error::Result;
+use crate::response::Received;
 
-/// Runs one attempt inside its span, recording the status and duration when it ends. The attempt
-/// returns the status along with its value so that successes record theirs too.
+/// Runs one attempt inside its span, recording the status and duration when it ends (a success's
+/// status is in what it [`Received`]).
 pub(crate) async fn request<T, Fut>(
     vendor: &'static str,
     operation: &'static str,
     integration_id: &str,
     attempt: u32,
     call: Fut,
-) -> Result<T>
+) -> Result<Received<T>>
 where
-    Fut: Future<Output = Result<(T, StatusCode)>>,
+    Fut: Future<Output = Result<Received<T>>>,
 {
     let span = tracing::info_span!(
         "skillbridge.request",
@@ -34,7 +35,7 @@ where
     let started = std::time::Instant::now();
     let result = call.instrument(span.clone()).await;
     let status = match &result {
-        Ok((_, status)) => Some(*status),
+        Ok(received) => Some(received.status),
         Err(error) => error.status(),
     };
     span.record("status", status.map_or(0, |s| s.as_u16()));
@@ -45,5 +46,5 @@ where
     if let Err(error) = &result {
         span.in_scope(|| tracing::debug!(error = %error, "request failed"));
     }
-    result.map(|(value, _)| value)
+    result
 }

@@ -724,3 +724,29 @@ async fn upsert_many_returns_every_other_result_when_one_fails() {
     // 7 sendable inputs + 1 retry.
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(8));
 }
+
+#[tokio::test]
+async fn a_call_timeout_applies_to_every_page_of_a_listing() {
+    let server = MockServer::start().await;
+    // The second page comes after a second: later than the call's 50 ms, well within the
+    // client's 5 s. Only the outcome is checked, never how long anything took.
+    Mock::given(query_param("cursor", "c2"))
+        .respond_with(page(vec![], None).set_delay(Duration::from_secs(1)))
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(page(vec![record("r1", "e", "s", None)], Some("c2")))
+        .mount(&server)
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let hris = hris(&server, &sleeper, RetryPolicy::never());
+    let pages: Vec<_> = hris
+        .staffing_entity_skills()
+        .timeout(Duration::from_millis(50))
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(pages[0].is_ok(), "{pages:?}");
+    assert!(matches!(pages[1], Err(Error::Timeout { .. })), "{pages:?}");
+}

@@ -17,6 +17,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// A default header's value; `HEADERSECRET` must never show in any output.
 const HEADER_SECRET: &str = "hdr_HEADERSECRET_7";
+/// A per-call header's value; `CALLSECRET` must never show in any output.
+const CALL_SECRET: &str = "call_CALLSECRET_3";
 /// A static TechWolf access token; `TOKENSECRET` must never show in any output.
 const TOKEN: &str = "at_TOKENSECRET_9";
 
@@ -92,7 +94,7 @@ async fn echoing(status: u16, echo: Echo, shape: Shape) -> MockServer {
 /// `error`'s `Display` and `Debug`, after checking that no secret is in them.
 fn assert_no_secret(error: &Error) -> String {
     let shown = format!("{error} | {error:?} | {:?}", std::error::Error::source(error));
-    for secret in ["SUPERSECRET", "HEADERSECRET", "TOKENSECRET"] {
+    for secret in ["SUPERSECRET", "HEADERSECRET", "TOKENSECRET", "CALLSECRET"] {
         assert!(!shown.contains(secret), "{secret} leaked: {shown}");
     }
     shown
@@ -224,4 +226,72 @@ async fn a_token_endpoint_error_never_shows_the_client_secret() {
             "default headers never reach the token endpoint"
         );
     }
+}
+
+#[tokio::test]
+async fn a_call_header_echoed_by_the_server_is_redacted_like_a_default_header() {
+    for (status, echo) in [
+        (400, Echo::Json),
+        (400, Echo::Escaped),
+        (502, Echo::Html),
+        (200, Echo::Json),
+    ] {
+        let server = echoing(status, echo, Shape::Kombo).await;
+        let hris = kombo(&server).integration(INTEGRATION).unwrap();
+        let listed = hris
+            .staffing_entity_skills()
+            .header("x-call-auth", CALL_SECRET)
+            .send()
+            .await
+            .expect_err("refused");
+        let shown = assert_no_secret(&listed);
+        assert!(shown.contains("<redacted>"), "{status} {echo:?}: {shown}");
+        let upserted = hris
+            .upsert_staffing_entity_skill(skillbridge::kombo::SkillExpectation::new("e", "s"))
+            .header("x-call-auth", CALL_SECRET)
+            .await
+            .expect_err("refused");
+        assert_no_secret(&upserted);
+        let sent = server.received_requests().await.unwrap();
+        assert!(
+            sent.iter()
+                .all(|request| request.headers.get("x-call-auth").is_some_and(|v| v == CALL_SECRET)),
+            "the value was really sent, and echoed"
+        );
+    }
+    for (status, echo) in [(400, Echo::Json), (401, Echo::Escaped), (503, Echo::Html)] {
+        let server = echoing(status, echo, Shape::TechWolf).await;
+        let error = techwolf_with_token(&server)
+            .employee_skill_clusters()
+            .header("x-call-auth", CALL_SECRET)
+            .send()
+            .await
+            .expect_err("refused");
+        let shown = assert_no_secret(&error);
+        assert!(shown.contains("<redacted>"), "{status} {echo:?}: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn a_header_echoing_a_secret_is_redacted_in_an_api_error() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("x-echo", format!("key={KEY} call={CALL_SECRET} header={HEADER_SECRET}"))
+                .set_body_raw("no", "text/plain"),
+        )
+        .mount(&server)
+        .await;
+    let error = kombo(&server)
+        .integration(INTEGRATION)
+        .unwrap()
+        .staffing_entity_skills()
+        .header("x-call-auth", CALL_SECRET)
+        .send()
+        .await
+        .expect_err("refused");
+    let shown = assert_no_secret(&error);
+    let echoed = error.api().and_then(|api| api.headers().get("x-echo")).expect("kept");
+    assert_eq!(echoed, "key=<redacted> call=<redacted> header=<redacted>", "{shown}");
 }

@@ -11,8 +11,10 @@ use super::client::{Integration, VENDOR};
 use super::error::KomboErrors;
 use super::model::Envelope;
 use super::model::{StaffingEntitySkill, StaffingEntitySkillPage};
+use crate::config::{self, CallOptions};
 use crate::error::Result;
 use crate::pagination::{self, Listing, PageSource};
+use crate::response::{Received, Response};
 use crate::send::send;
 
 /// The listing's operation name, as in Kombo's spec (errors and traces name it).
@@ -195,20 +197,35 @@ impl ListStaffingEntitySkills {
 
     pagination::read_ahead_setter!();
 
+    config::request_option_setters!(listing.options);
+
     /// The listing, and the requests of this listing (its filters are checked by then).
-    fn into_parts(self) -> (Listing, impl FnOnce() -> Result<PageRequest>) {
+    fn into_parts(self) -> (Listing, impl FnOnce(CallOptions) -> Result<PageRequest>) {
         let Self {
             integration,
             query,
             listing,
         } = self;
-        (listing, move || Ok(PageRequest { integration, query }))
+        (listing, move |options| {
+            Ok(PageRequest {
+                integration,
+                query,
+                options,
+            })
+        })
     }
 
     /// Fetches one page (the first, or the one at [`cursor`](Self::cursor)), retrying transient errors.
     pub async fn send(self) -> Result<StaffingEntitySkillPage> {
         let (listing, source) = self.into_parts();
         listing.send(source).await
+    }
+
+    /// [`send`](Self::send), with the page's status and headers, the attempts it took and how
+    /// long (see [`Response`]).
+    pub async fn send_with_meta(self) -> Result<Response<StaffingEntitySkillPage>> {
+        let (listing, source) = self.into_parts();
+        listing.send_with_meta(source).await
     }
 
     /// All pages, lazily, one request per page, the next one requested ahead (see
@@ -219,6 +236,15 @@ impl ListStaffingEntitySkills {
         listing.pages(source)
     }
 
+    /// [`pages`](Self::pages), each page with its status and headers, the attempts it took and
+    /// how long (see [`Response`]).
+    pub fn pages_with_meta(
+        self,
+    ) -> impl Stream<Item = Result<Response<StaffingEntitySkillPage>>> + Send + Unpin + 'static {
+        let (listing, source) = self.into_parts();
+        listing.pages_with_meta(source)
+    }
+
     /// All records of all pages, lazily, holding at most [`read_ahead`](Self::read_ahead) + 1 pages.
     pub fn items(self) -> impl Stream<Item = Result<StaffingEntitySkill>> + Send + Unpin + 'static {
         let (listing, source) = self.into_parts();
@@ -226,28 +252,34 @@ impl ListStaffingEntitySkills {
     }
 }
 
-/// The request for a page of one listing: its integration and filters, and a cursor per page.
+/// The request for a page of one listing: its integration, filters and options, and a cursor
+/// per page.
 struct PageRequest {
     integration: Integration,
     query: Query,
+    options: CallOptions,
 }
 
 impl PageSource for PageRequest {
     type Page = StaffingEntitySkillPage;
 
-    async fn fetch(self: Arc<Self>, cursor: Option<String>) -> Result<Self::Page> {
-        let retrier = &self.integration.client.inner.connection.retrier;
-        retrier
+    async fn fetch(self: Arc<Self>, cursor: Option<String>) -> Result<Response<Self::Page>> {
+        let retrier = self.options.retrier(&self.integration.client.inner.connection.retrier);
+        let attempted = retrier
             .run(LIST_OPERATION, |attempt| self.once(cursor.as_deref(), attempt))
-            .await
-            .result
+            .await;
+        Response::from_attempted(attempted)
     }
 }
 
 impl PageRequest {
     /// One attempt at the page at `cursor`: every filter copied into the generated request.
-    async fn once(&self, cursor: Option<&str>, attempt: u32) -> Result<StaffingEntitySkillPage> {
-        let Self { integration, query } = self;
+    async fn once(&self, cursor: Option<&str>, attempt: u32) -> Result<Received<StaffingEntitySkillPage>> {
+        let Self {
+            integration,
+            query,
+            options,
+        } = self;
         crate::trace::request(VENDOR, LIST_OPERATION, &integration.id, attempt, async {
             let preparing = integration.client.preparing();
             let mut request = preparing
@@ -284,9 +316,10 @@ impl PageRequest {
             let connection = &integration.client.inner.connection;
             let redaction = connection.secrets.with(None);
             let prepared = preparing.request(request.send());
-            let (page, status) =
-                send::<KomboErrors, Envelope<_>>(connection, LIST_OPERATION, prepared, redaction, |_| {}).await?;
-            Ok((page.data, status))
+            let received =
+                send::<KomboErrors, Envelope<_>>(connection, LIST_OPERATION, prepared, options, redaction, |_| {})
+                    .await?;
+            Ok(received.map(|page| page.data))
         })
         .await
     }

@@ -3,7 +3,10 @@
 //! [`Kombo`] holds the configuration and the shared HTTP client; [`Kombo::integration`] gives a
 //! handle for one connected HRIS ([`Integration`]), which lists with
 //! [`Integration::staffing_entity_skills`] and writes with
-//! [`Integration::upsert_staffing_entity_skill`] and [`Integration::upsert_many`].
+//! [`Integration::upsert_staffing_entity_skill`] (a builder, awaited directly) and
+//! [`Integration::upsert_many`]. Each request builder takes per-call options (`timeout`,
+//! `retry_policy`, `header`), and `send_with_meta` (a listing's `pages_with_meta`) returns the
+//! value with its status, headers, attempts and elapsed time ([`Response`](crate::Response)).
 //!
 //! # Environment variables ([`Kombo::from_env`])
 //! | variable | meaning |
@@ -22,4 +25,4 @@ pub use self::client::{Integration, Kombo, KomboBuilder, Region};
 pub use self::error::{ErrorCode, KomboApiError, KomboErrorExt};
 pub use self::list::{ListStaffingEntitySkills, MAX_PAGE_SIZE};
 pub use self::model::{ExpectedLevel, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage};
-pub use self::upsert::{UpsertMany, UpsertOutcome};
+pub use self::upsert::{UpsertMany, UpsertOutcome, UpsertStaffingEntitySkill};

@@ -2,8 +2,10 @@
 //! write limit, with one result per input.
 
 use std::fmt;
+use std::future::IntoFuture;
 use std::iter::Enumerate;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_util::future::BoxFuture;
@@ -15,7 +17,9 @@ use super::client::{Integration, VENDOR};
 use super::error::{ErrorCode, KomboErrorExt, KomboErrors};
 use super::model::Envelope;
 use super::model::{SkillExpectation, StaffingEntitySkill};
+use crate::config::{self, CallOptions, RequestOptions};
 use crate::error::Result;
+use crate::response::{Received, Response};
 use crate::retry::Attempted;
 use crate::send::send;
 
@@ -26,32 +30,50 @@ const UPSERT_OPERATION: &str = "post_hris_staffing_entity_skills";
 const CONCURRENCY_LIMIT: &str = "concurrency-limit";
 
 impl Integration {
-    /// Creates or updates the expectation of a skill on a staffing entity and returns the saved record.
+    /// Creates or updates the expectation of a skill on a staffing entity; awaited (or
+    /// [`send`](UpsertStaffingEntitySkill::send)), it returns the saved record. Per-call options
+    /// (timeout, retry policy, headers) are set on the builder before awaiting it.
     ///
     /// Invalid input (an empty id) fails before any request. The call is retried like a read:
     /// Kombo keys the expectation by (staffing entity, skill), so sending the same expectation again
     /// leaves the same state (idempotent).
-    pub async fn upsert_staffing_entity_skill(&self, expectation: SkillExpectation) -> Result<StaffingEntitySkill> {
-        self.upsert_attempted(&expectation).await.result
+    ///
+    /// ```no_run
+    /// # async fn run(hris: skillbridge::kombo::Integration) -> skillbridge::Result<()> {
+    /// use std::time::Duration;
+    /// use skillbridge::kombo::SkillExpectation;
+    ///
+    /// let saved = hris.upsert_staffing_entity_skill(SkillExpectation::new("entity-1", "skill-1")).await?;
+    /// let quick = hris
+    ///     .upsert_staffing_entity_skill(SkillExpectation::new("entity-1", "skill-2"))
+    ///     .timeout(Duration::from_secs(5))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upsert_staffing_entity_skill(&self, expectation: SkillExpectation) -> UpsertStaffingEntitySkill {
+        UpsertStaffingEntitySkill {
+            integration: self.clone(),
+            expectation,
+            options: RequestOptions::default(),
+        }
     }
 
-    /// An upsert with its retries, and how many requests it took.
-    async fn upsert_attempted(&self, expectation: &SkillExpectation) -> Attempted<StaffingEntitySkill> {
+    /// An upsert with its retries under `options`, and how many requests it took and how long.
+    async fn upsert_attempted(
+        &self,
+        expectation: &SkillExpectation,
+        options: &CallOptions,
+    ) -> Attempted<Received<StaffingEntitySkill>> {
         let body = match expectation.to_body() {
             Ok(body) => body,
-            Err(error) => {
-                return Attempted {
-                    result: Err(error),
-                    attempts: 0,
-                };
-            }
+            Err(error) => return Attempted::refused(error),
         };
         let body = &body;
-        self.client
-            .inner
-            .connection
-            .retrier
-            .run(UPSERT_OPERATION, |attempt| self.upsert_once(body.clone(), attempt))
+        options
+            .retrier(&self.client.inner.connection.retrier)
+            .run(UPSERT_OPERATION, |attempt| {
+                self.upsert_once(body.clone(), options, attempt)
+            })
             .await
     }
 
@@ -59,8 +81,9 @@ impl Integration {
     async fn upsert_once(
         &self,
         body: generated::PostHrisStaffingEntitySkillsRequestBody,
+        options: &CallOptions,
         attempt: u32,
-    ) -> Result<StaffingEntitySkill> {
+    ) -> Result<Received<StaffingEntitySkill>> {
         // Kombo limits actions in flight per integration and says so on every action response.
         let _slot = self.writes.acquire().await;
         let mut announced = None;
@@ -81,9 +104,16 @@ impl Integration {
             let connection = &self.client.inner.connection;
             let redaction = connection.secrets.with(None);
             let prepared = preparing.request(built);
-            let (saved, status) =
-                send::<KomboErrors, Envelope<_>>(connection, UPSERT_OPERATION, prepared, redaction, read_limit).await?;
-            Ok((saved.data, status))
+            let saved = send::<KomboErrors, Envelope<_>>(
+                connection,
+                UPSERT_OPERATION,
+                prepared,
+                options,
+                redaction,
+                read_limit,
+            )
+            .await?;
+            Ok(saved.map(|saved| saved.data))
         })
         .await;
         if let Some(limit) = announced {
@@ -97,6 +127,44 @@ impl Integration {
             Err(_) => {}
         }
         result
+    }
+}
+
+/// One upsert, built by [`Integration::upsert_staffing_entity_skill`]: set per-call options, then
+/// await it (it is [`IntoFuture`]), or call [`send`](Self::send) or
+/// [`send_with_meta`](Self::send_with_meta). It owns a handle of its integration, so the future
+/// is `Send + 'static`: it can be spawned.
+#[derive(Debug, Clone)]
+#[must_use = "an upsert does nothing until awaited or sent"]
+pub struct UpsertStaffingEntitySkill {
+    integration: Integration,
+    expectation: SkillExpectation,
+    options: RequestOptions,
+}
+
+impl UpsertStaffingEntitySkill {
+    config::request_option_setters!(options);
+
+    /// Sends the upsert (with its retries) and returns the saved record; what awaiting the
+    /// builder does.
+    pub async fn send(self) -> Result<StaffingEntitySkill> {
+        self.send_with_meta().await.map(Response::into_inner)
+    }
+
+    /// [`send`](Self::send), with the answer's status and headers (Kombo's `concurrency-limit`,
+    /// ...), the attempts it took and how long (see [`Response`]).
+    pub async fn send_with_meta(self) -> Result<Response<StaffingEntitySkill>> {
+        let options = self.options.check()?;
+        Response::from_attempted(self.integration.upsert_attempted(&self.expectation, &options).await)
+    }
+}
+
+impl IntoFuture for UpsertStaffingEntitySkill {
+    type Output = Result<StaffingEntitySkill>;
+    type IntoFuture = BoxFuture<'static, Result<StaffingEntitySkill>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -121,39 +189,50 @@ impl UpsertOutcome {
     }
 }
 
-type Inputs = Box<dyn Iterator<Item = SkillExpectation> + Send>;
+type Inputs<'a> = Box<dyn Iterator<Item = SkillExpectation> + Send + 'a>;
 
 /// A stream of [`UpsertOutcome`]s, one per input, in completion order (see
 /// [`UpsertOutcome::index`]); made by [`Integration::upsert_many`]. Nothing is sent until it is polled.
 ///
 /// Inputs are taken as slots free up: at most as many upserts run as the integration's write limit
 /// allows (see [`Integration::upsert_many`]) and as [`concurrency`](Self::concurrency) permits.
+/// The stream borrows what the inputs borrow (`'a`); each upsert owns its input.
+///
+/// Per-call options ([`timeout`](Self::timeout), [`retry_policy`](Self::retry_policy),
+/// [`header`](Self::header)) apply to every upsert; they are read when the first input is taken.
+/// A header they refuse fails every input without sending anything.
 #[must_use = "streams do nothing unless polled"]
-pub struct UpsertMany {
+pub struct UpsertMany<'a> {
     integration: Integration,
-    inputs: Enumerate<Inputs>,
+    inputs: Enumerate<Inputs<'a>>,
     exhausted: bool,
     ceiling: usize,
+    options: RequestOptions,
+    /// The options, checked once, when the first input is taken.
+    checked: Option<Result<Arc<CallOptions>>>,
     running: FuturesUnordered<BoxFuture<'static, UpsertOutcome>>,
 }
 
-impl fmt::Debug for UpsertMany {
+impl fmt::Debug for UpsertMany<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UpsertMany")
             .field("ceiling", &self.ceiling)
+            .field("options", &self.options)
             .field("running", &self.running.len())
             .field("inputs_left", &!self.exhausted)
             .finish_non_exhaustive()
     }
 }
 
-impl UpsertMany {
-    fn new(integration: Integration, inputs: Inputs) -> Self {
+impl<'a> UpsertMany<'a> {
+    fn new(integration: Integration, inputs: Inputs<'a>) -> Self {
         Self {
             integration,
             inputs: inputs.enumerate(),
             exhausted: false,
             ceiling: usize::MAX,
+            options: RequestOptions::default(),
+            checked: None,
             running: FuturesUnordered::new(),
         }
     }
@@ -166,20 +245,30 @@ impl UpsertMany {
         self
     }
 
-    fn upsert(integration: Integration, index: usize, input: SkillExpectation) -> BoxFuture<'static, UpsertOutcome> {
+    config::request_option_setters!(options);
+
+    fn upsert(
+        integration: Integration,
+        index: usize,
+        input: SkillExpectation,
+        options: Result<Arc<CallOptions>>,
+    ) -> BoxFuture<'static, UpsertOutcome> {
         Box::pin(async move {
-            let attempted = integration.upsert_attempted(&input).await;
+            let attempted = match options {
+                Ok(options) => integration.upsert_attempted(&input, &options).await,
+                Err(refused) => Attempted::refused(refused),
+            };
             UpsertOutcome {
                 index,
                 input,
-                result: attempted.result,
+                result: attempted.result.map(|received| received.value),
                 attempts: attempted.attempts,
             }
         })
     }
 }
 
-impl Stream for UpsertMany {
+impl Stream for UpsertMany<'_> {
     type Item = UpsertOutcome;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<UpsertOutcome>> {
@@ -190,7 +279,14 @@ impl Stream for UpsertMany {
             let room = this.ceiling.min(this.integration.writes.allowed());
             while !this.exhausted && this.running.len() < room {
                 match this.inputs.next() {
-                    Some((index, input)) => this.running.push(Self::upsert(this.integration.clone(), index, input)),
+                    Some((index, input)) => {
+                        let options = this
+                            .checked
+                            .get_or_insert_with(|| this.options.check().map(Arc::new))
+                            .clone();
+                        this.running
+                            .push(Self::upsert(this.integration.clone(), index, input, options));
+                    }
                     None => this.exhausted = true,
                 }
             }
@@ -209,7 +305,9 @@ impl Integration {
     /// Upserts every expectation of `expectations`, as many at a time as the integration allows,
     /// each retried on its own like [`upsert_staffing_entity_skill`](Self::upsert_staffing_entity_skill).
     /// Yields one [`UpsertOutcome`] per input, so one failure loses nothing else; inputs are read
-    /// lazily.
+    /// lazily, as slots free up, so they may borrow (`hris.upsert_many(rows.iter().map(..))`): the
+    /// stream then lives no longer than what they borrow, and a stream that is spawned needs
+    /// inputs that own their data (a `Vec`, `into_iter()`).
     ///
     /// Kombo limits actions in flight per integration (30 by default, varying per integration) and
     /// announces the limit on every write response. Writes of one integration share one limiter
@@ -220,10 +318,12 @@ impl Integration {
     ///
     /// ```no_run
     /// # async fn run(hris: skillbridge::kombo::Integration) {
-    /// use futures_util::StreamExt;
+    /// use futures::StreamExt;
     /// use skillbridge::kombo::SkillExpectation;
     ///
-    /// let inputs = vec![SkillExpectation::new("entity-1", "skill-1"), SkillExpectation::new("entity-1", "skill-2")];
+    /// // Rows read elsewhere; the inputs borrow them and are made one by one.
+    /// let rows = vec![("entity-1", "skill-1"), ("entity-1", "skill-2")];
+    /// let inputs = rows.iter().map(|(entity, skill)| SkillExpectation::new(*entity, *skill));
     /// let mut outcomes = hris.upsert_many(inputs).concurrency(8);
     /// while let Some(outcome) = outcomes.next().await {
     ///     if let Err(error) = &outcome.result {
@@ -232,10 +332,10 @@ impl Integration {
     /// }
     /// # }
     /// ```
-    pub fn upsert_many<I>(&self, expectations: I) -> UpsertMany
+    pub fn upsert_many<'a, I>(&self, expectations: I) -> UpsertMany<'a>
     where
         I: IntoIterator<Item = SkillExpectation>,
-        I::IntoIter: Send + 'static,
+        I::IntoIter: Send + 'a,
     {
         UpsertMany::new(self.clone(), Box::new(expectations.into_iter()))
     }

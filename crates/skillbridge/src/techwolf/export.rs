@@ -13,8 +13,10 @@ use super::client::{TechWolf, VENDOR};
 use super::error::{TechWolfErrorExt, TechWolfErrors};
 use super::model::{EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include};
 use crate::auth::{Token, TokenSource};
+use crate::config::{self, CallOptions};
 use crate::error::{AuthError, Error, Result};
 use crate::pagination::{self, Listing, PageSource};
+use crate::response::{Received, Response};
 use crate::retry::Recovery;
 use crate::send::send;
 
@@ -158,8 +160,10 @@ impl ExportEmployeeSkillClusters {
 
     pagination::read_ahead_setter!();
 
+    config::request_option_setters!(listing.options);
+
     /// The listing, and the requests of this export once its inputs are known to be valid.
-    fn into_parts(self) -> (Listing, impl FnOnce() -> Result<PageRequest>) {
+    fn into_parts(self) -> (Listing, impl FnOnce(CallOptions) -> Result<PageRequest>) {
         let Self {
             client,
             filters,
@@ -167,7 +171,7 @@ impl ExportEmployeeSkillClusters {
             limit,
             listing,
         } = self;
-        let source = move || {
+        let source = move |options| {
             let limit = std::num::NonZeroU64::new(u64::from(limit))
                 .ok_or_else(|| Error::invalid("limit", "must be at least 1"))?;
             let query = Query {
@@ -175,7 +179,7 @@ impl ExportEmployeeSkillClusters {
                 include,
                 limit,
             };
-            Ok(PageRequest { client, query })
+            Ok(PageRequest { client, query, options })
         };
         (listing, source)
     }
@@ -186,10 +190,26 @@ impl ExportEmployeeSkillClusters {
         listing.send(source).await
     }
 
+    /// [`send`](Self::send), with the page's status and headers, the attempts it took and how
+    /// long (see [`Response`]).
+    pub async fn send_with_meta(self) -> Result<Response<EmployeeSkillClustersPage>> {
+        let (listing, source) = self.into_parts();
+        listing.send_with_meta(source).await
+    }
+
     /// Every page, lazily, the next one requested ahead (see [`read_ahead`](Self::read_ahead)).
     pub fn pages(self) -> impl Stream<Item = Result<EmployeeSkillClustersPage>> + Send + Unpin + 'static {
         let (listing, source) = self.into_parts();
         listing.pages(source)
+    }
+
+    /// [`pages`](Self::pages), each page with its status and headers, the attempts it took and
+    /// how long (see [`Response`]).
+    pub fn pages_with_meta(
+        self,
+    ) -> impl Stream<Item = Result<Response<EmployeeSkillClustersPage>>> + Send + Unpin + 'static {
+        let (listing, source) = self.into_parts();
+        listing.pages_with_meta(source)
     }
 
     /// Every employee of every page, lazily, in order.
@@ -199,23 +219,25 @@ impl ExportEmployeeSkillClusters {
     }
 }
 
-/// The request for a page of one export: its client and query, and where each page starts.
+/// The request for a page of one export: its client, query and options, and where each page
+/// starts.
 struct PageRequest {
     client: TechWolf,
     query: Query,
+    options: CallOptions,
 }
 
 impl PageSource for PageRequest {
     type Page = EmployeeSkillClustersPage;
 
-    async fn fetch(self: Arc<Self>, starting_after: Option<String>) -> Result<Self::Page> {
+    async fn fetch(self: Arc<Self>, starting_after: Option<String>) -> Result<Response<Self::Page>> {
         self.export(starting_after.as_deref()).await
     }
 }
 
 impl PageRequest {
     /// One page, with retries; a `401` refreshes the token once and retries at once.
-    async fn export(&self, starting_after: Option<&str>) -> Result<EmployeeSkillClustersPage> {
+    async fn export(&self, starting_after: Option<&str>) -> Result<Response<EmployeeSkillClustersPage>> {
         let body = self.query.body(starting_after)?;
         let refreshable = matches!(self.client.inner.tokens, TokenSource::ClientCredentials(_));
         let recover = |error: &Error| -> Option<Recovery> {
@@ -226,17 +248,21 @@ impl PageRequest {
             // The rejected token was already dropped from the cache; the retry fetches a new one.
             (refreshable && unauthorized).then(|| Box::pin(async { Ok(()) }) as Recovery)
         };
-        self.client
-            .inner
-            .connection
-            .retrier
+        let attempted = self
+            .options
+            .retrier(&self.client.inner.connection.retrier)
             .run_with_recovery(EXPORT_OPERATION, |attempt| self.export_once(&body, attempt), recover)
-            .await
-            .result
+            .await;
+        Response::from_attempted(attempted)
     }
 
-    /// One attempt, with the cached token (fetched first when there is none).
-    async fn export_once(&self, body: &generated::ExportRequest, attempt: u32) -> Result<EmployeeSkillClustersPage> {
+    /// One attempt, with the cached token (fetched first when there is none). The call's options
+    /// apply to the API request only: the token endpoint never sees its headers.
+    async fn export_once(
+        &self,
+        body: &generated::ExportRequest,
+        attempt: u32,
+    ) -> Result<Received<EmployeeSkillClustersPage>> {
         let inner = &self.client.inner;
         crate::trace::request(VENDOR, EXPORT_OPERATION, "", attempt, async {
             let token = inner.tokens.token().await?;
@@ -252,14 +278,15 @@ impl PageRequest {
                 &inner.connection,
                 EXPORT_OPERATION,
                 prepared,
+                &self.options,
                 redaction,
                 |_| {},
             )
             .await;
             match sent {
-                Ok((mut page, status)) => {
-                    page.settle_includes(&self.query.include);
-                    Ok((page, status))
+                Ok(mut received) => {
+                    received.value.settle_includes(&self.query.include);
+                    Ok(received)
                 }
                 Err(error) => Err(self.auth_error(error, &token).await),
             }

@@ -1,7 +1,10 @@
 //! TechWolf's export API: employees' inferred skill clusters, with OAuth 2.0 client credentials.
 //!
 //! [`TechWolf`] holds the configuration, the shared HTTP client and the token cache;
-//! [`TechWolf::employee_skill_clusters`] exports employees page by page.
+//! [`TechWolf::employee_skill_clusters`] exports employees page by page; the export takes
+//! per-call options (`timeout`, `retry_policy`, `header`: never sent to the token endpoint), and
+//! `send_with_meta` / `pages_with_meta` return each page with its status, headers, attempts and
+//! elapsed time ([`Response`](crate::Response)).
 //!
 //! # Authentication
 //! With [`TechWolfBuilder::client_credentials`] the client exchanges the credentials at the token
