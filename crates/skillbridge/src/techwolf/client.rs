@@ -8,10 +8,11 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use skillbridge_openapi::RequestContext;
 
-use crate::auth::{ClientCredentials, DEFAULT_REFRESH_MARGIN, TokenCache, TokenSource};
+use super::error::TechWolfErrorExt;
+use crate::auth::{ClientCredentials, DEFAULT_REFRESH_MARGIN, Token, TokenCache, TokenSource};
 use crate::config::{self, HttpOptions};
-use crate::error::{Error, Result};
-use crate::retry::RequestStats;
+use crate::error::{AuthError, Error, Result};
+use crate::retry::{Recovery, RequestStats};
 use crate::send::Connection;
 
 /// The vendor name requests are traced under.
@@ -230,6 +231,55 @@ fn host_label(label: &str) -> Result<String> {
         Err(Error::Config(format!(
             "{label:?} is not a valid host label (letters, digits and `-`, at most 63)"
         )))
+    }
+}
+
+/// What every TechWolf operation does around its request: credentials from the token cache,
+/// one token refresh after the API's `401`, and auth failures as [`Error::Auth`].
+impl TechWolf {
+    /// The current token (fetched first when there is none), and the credentials and default
+    /// headers to send with it.
+    pub(super) async fn credentials(&self) -> Result<(Token, RequestContext)> {
+        let token = self.inner.tokens.token().await?;
+        let credentials = RequestContext::bearer(token.value.expose_secret())
+            .map_err(|_| Error::Config("the access token contains characters not allowed in a header".to_owned()))?
+            .with_headers(Arc::clone(&self.inner.headers));
+        Ok((token, credentials))
+    }
+
+    /// The retrier's recovery for `operation`: after the API's `401` (the rejected token was
+    /// already dropped from the cache), retry at once with a new token. Only the API's 401 means
+    /// "this token": the token endpoint's means the credentials are wrong, and sending them again
+    /// cannot help.
+    pub(super) fn token_recovery(&self, operation: &'static str) -> impl FnMut(&Error) -> Option<Recovery> + use<> {
+        let refreshable = matches!(self.inner.tokens, TokenSource::ClientCredentials(_));
+        move |error: &Error| {
+            let unauthorized = matches!(error, Error::Auth(auth)
+                if auth.operation == operation && auth.status.is_some_and(|s| s.as_u16() == 401));
+            (refreshable && unauthorized).then(|| Box::pin(async { Ok(()) }) as Recovery)
+        }
+    }
+
+    /// `401`/`403` become [`Error::Auth`]; a `401` also drops the token it was sent with.
+    pub(super) async fn auth_error(&self, error: Error, token: &Token) -> Error {
+        let Error::Api(api) = error else { return error };
+        if !matches!(api.status.as_u16(), 401 | 403) {
+            return Error::Api(api);
+        }
+        if api.status.as_u16() == 401 {
+            self.inner.tokens.reject(token).await;
+        }
+        let reason = match (api.techwolf(), api.body_start()) {
+            (Some(detail), _) => detail.to_string(),
+            (None, body) => body.unwrap_or_default().to_owned(),
+        };
+        Error::Auth(Box::new(AuthError {
+            operation: api.operation,
+            status: Some(api.status),
+            reason,
+            retryable: false,
+            code: None,
+        }))
     }
 }
 

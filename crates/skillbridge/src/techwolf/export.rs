@@ -5,19 +5,15 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use futures_util::stream::Stream;
-use secrecy::ExposeSecret;
-use skillbridge_openapi::RequestContext;
 use skillbridge_openapi::techwolf::{Client as GeneratedClient, types as generated};
 
 use super::client::{TechWolf, VENDOR};
-use super::error::{TechWolfErrorExt, TechWolfErrors};
+use super::error::TechWolfErrors;
 use super::model::{EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include};
-use crate::auth::{Token, TokenSource};
 use crate::config::{self, CallOptions};
-use crate::error::{AuthError, Error, Result};
+use crate::error::{Error, Result};
 use crate::pagination::{self, Listing, PageSource};
 use crate::response::{Received, Response};
-use crate::retry::Recovery;
 use crate::send::send;
 
 /// The export's operation name, as in TechWolf's spec (errors and traces name it).
@@ -239,19 +235,14 @@ impl PageRequest {
     /// One page, with retries; a `401` refreshes the token once and retries at once.
     async fn export(&self, starting_after: Option<&str>) -> Result<Response<EmployeeSkillClustersPage>> {
         let body = self.query.body(starting_after)?;
-        let refreshable = matches!(self.client.inner.tokens, TokenSource::ClientCredentials(_));
-        let recover = |error: &Error| -> Option<Recovery> {
-            // Only the API's 401 means "this token": the token endpoint's 401 means the credentials are
-            // wrong, and sending them again cannot help.
-            let unauthorized = matches!(error, Error::Auth(auth)
-                if auth.operation == EXPORT_OPERATION && auth.status.is_some_and(|s| s.as_u16() == 401));
-            // The rejected token was already dropped from the cache; the retry fetches a new one.
-            (refreshable && unauthorized).then(|| Box::pin(async { Ok(()) }) as Recovery)
-        };
         let attempted = self
             .options
             .retrier(&self.client.inner.connection.retrier)
-            .run_with_recovery(EXPORT_OPERATION, |attempt| self.export_once(&body, attempt), recover)
+            .run_with_recovery(
+                EXPORT_OPERATION,
+                |attempt| self.export_once(&body, attempt),
+                self.client.token_recovery(EXPORT_OPERATION),
+            )
             .await;
         Response::from_attempted(attempted)
     }
@@ -265,10 +256,7 @@ impl PageRequest {
     ) -> Result<Received<EmployeeSkillClustersPage>> {
         let inner = &self.client.inner;
         crate::trace::request(VENDOR, EXPORT_OPERATION, "", attempt, async {
-            let token = inner.tokens.token().await?;
-            let credentials = RequestContext::bearer(token.value.expose_secret())
-                .map_err(|_| Error::Config("the access token contains characters not allowed in a header".to_owned()))?
-                .with_headers(Arc::clone(&inner.headers));
+            let (token, credentials) = self.client.credentials().await?;
             let preparing = inner
                 .connection
                 .preparing(credentials, GeneratedClient::new_with_client);
@@ -288,31 +276,9 @@ impl PageRequest {
                     received.value.settle_includes(&self.query.include);
                     Ok(received)
                 }
-                Err(error) => Err(self.auth_error(error, &token).await),
+                Err(error) => Err(self.client.auth_error(error, &token).await),
             }
         })
         .await
-    }
-
-    /// `401`/`403` become [`Error::Auth`]; a `401` also drops the token it was sent with.
-    async fn auth_error(&self, error: Error, token: &Token) -> Error {
-        let Error::Api(api) = error else { return error };
-        if !matches!(api.status.as_u16(), 401 | 403) {
-            return Error::Api(api);
-        }
-        if api.status.as_u16() == 401 {
-            self.client.inner.tokens.reject(token).await;
-        }
-        let reason = match (api.techwolf(), api.body_start()) {
-            (Some(detail), _) => detail.to_string(),
-            (None, body) => body.unwrap_or_default().to_owned(),
-        };
-        Error::Auth(Box::new(AuthError {
-            operation: api.operation,
-            status: Some(api.status),
-            reason,
-            retryable: false,
-            code: None,
-        }))
     }
 }
