@@ -13,12 +13,15 @@ use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use skillbridge_openapi::kombo::types as generated;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::client::{Integration, VENDOR};
 use super::error::{ErrorCode, KomboErrorExt, KomboErrors};
 use super::model::Envelope;
 use super::model::{SkillExpectation, StaffingEntitySkill};
 use crate::config::{self, CallOptions, RequestOptions};
 use crate::error::Result;
+use crate::limits::{ConcurrencyLimiter, Slot};
 use crate::response::{Received, Response};
 use crate::retry::Attempted;
 use crate::send::send;
@@ -84,9 +87,7 @@ impl Integration {
         options: &CallOptions,
         attempt: u32,
     ) -> Result<Received<StaffingEntitySkill>> {
-        // Kombo limits actions in flight per integration and says so on every action response.
-        let _slot = self.writes.acquire().await;
-        let mut announced = None;
+        let action = self.action().await;
         let result = crate::trace::request(VENDOR, UPSERT_OPERATION, &self.id, attempt, async {
             let preparing = self.client.preparing();
             let built = preparing
@@ -95,12 +96,6 @@ impl Integration {
                 .x_integration_id(self.id.to_string())
                 .body(body)
                 .send();
-            let read_limit = |headers: &HeaderMap| {
-                announced = headers
-                    .get(CONCURRENCY_LIMIT)
-                    .and_then(|value| value.to_str().ok())
-                    .and_then(|value| value.trim().parse::<u64>().ok());
-            };
             let connection = &self.client.inner.connection;
             let redaction = connection.secrets.with(None);
             let prepared = preparing.request(built);
@@ -110,23 +105,59 @@ impl Integration {
                 prepared,
                 options,
                 redaction,
-                read_limit,
+                |headers| action.read_limit(headers),
             )
             .await?;
             Ok(saved.map(|saved| saved.data))
         })
         .await;
-        if let Some(limit) = announced {
-            self.writes.announce(limit);
+        action.finish(&result);
+        result
+    }
+
+    /// A write slot of this integration for one action (a write), waited for when the
+    /// integration's limit is reached.
+    pub(super) async fn action(&self) -> Action<'_> {
+        Action {
+            writes: &self.writes,
+            _slot: self.writes.acquire().await,
+            announced: AtomicU64::new(0),
         }
-        match &result {
+    }
+}
+
+/// One action in flight: Kombo limits actions in flight per integration and announces the limit
+/// on every action's response; the answer moves the integration's write limit.
+pub(super) struct Action<'a> {
+    writes: &'a ConcurrencyLimiter,
+    _slot: Slot,
+    /// The limit the response announced (0: none).
+    announced: AtomicU64,
+}
+
+impl Action<'_> {
+    /// Reads the limit a response announces (the limiter decides what it is worth).
+    pub(super) fn read_limit(&self, headers: &HeaderMap) {
+        let announced = headers
+            .get(CONCURRENCY_LIMIT)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<u64>().ok());
+        self.announced.store(announced.unwrap_or(0), Ordering::Relaxed);
+    }
+
+    /// Moves the write limit by the action's outcome: an announcement, a success, a refusal.
+    pub(super) fn finish<T>(self, result: &Result<T>) {
+        match self.announced.load(Ordering::Relaxed) {
+            0 => {}
+            limit => self.writes.announce(limit),
+        }
+        match result {
             Ok(_) => self.writes.succeeded(),
             Err(error) if error.kombo_code() == Some(&ErrorCode::PlatformConcurrencyLimitExceeded) => {
                 self.writes.refused()
             }
             Err(_) => {}
         }
-        result
     }
 }
 
