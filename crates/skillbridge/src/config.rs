@@ -212,6 +212,11 @@ impl CallOptions {
         &self.secrets
     }
 
+    /// Whether the call set its own retry policy.
+    pub(crate) fn has_retry_policy(&self) -> bool {
+        self.retry.is_some()
+    }
+
     /// The client's retrier, or one with the call's policy (sharing the client's counters).
     pub(crate) fn retrier<'a>(&self, client: &'a Retrier) -> Cow<'a, Retrier> {
         match &self.retry {

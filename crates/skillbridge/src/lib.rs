@@ -5,6 +5,7 @@
 
 mod auth;
 pub mod config;
+mod custom;
 pub mod error;
 pub mod kombo;
 mod limits;

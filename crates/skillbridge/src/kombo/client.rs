@@ -161,7 +161,7 @@ pub(super) struct Inner {
     /// values, kept out of errors.
     pub(super) connection: Connection,
     /// The key and the default headers, sent with every request (values marked sensitive).
-    credentials: RequestContext,
+    pub(super) credentials: RequestContext,
     /// One write limiter per integration id, shared by every handle of this client.
     write_limits: Mutex<HashMap<Arc<str>, Arc<ConcurrencyLimiter>>>,
 }

@@ -16,12 +16,14 @@
 //! | `KOMBO_BASE_URL` | a base URL that replaces the region's, e.g. a mock server or proxy |
 
 mod client;
+mod custom;
 mod error;
 mod list;
 mod model;
 mod upsert;
 
 pub use self::client::{Integration, Kombo, KomboBuilder, Region};
+pub use self::custom::CustomRequest;
 pub use self::error::{ErrorCode, KomboApiError, KomboErrorExt};
 pub use self::list::{ListStaffingEntitySkills, MAX_PAGE_SIZE};
 pub use self::model::{ExpectedLevel, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage};

@@ -26,11 +26,13 @@
 //! | `TECHWOLF_TOKEN_URL`, `TECHWOLF_AUDIENCE` | override the token endpoint and audience |
 
 mod client;
+mod custom;
 mod error;
 mod export;
 mod model;
 
 pub use self::client::{TechWolf, TechWolfBuilder};
+pub use self::custom::CustomRequest;
 pub use self::error::{ErrorMessage, TechWolfApiError, TechWolfErrorExt};
 pub use self::export::{ExportEmployeeSkillClusters, MAX_LIMIT, MAX_STARTING_AFTER_LEN};
 pub use self::model::{
