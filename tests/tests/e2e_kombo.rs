@@ -61,9 +61,9 @@ fn time(text: &str) -> DateTime<Utc> {
 impl From<&StaffingEntitySkill> for Row {
     fn from(r: &StaffingEntitySkill) -> Self {
         Row {
-            id: r.id.clone(),
-            entity: r.staffing_entity_id.clone(),
-            skill: r.skill_id.clone(),
+            id: r.id.to_string(),
+            entity: r.staffing_entity_id.to_string(),
+            skill: r.skill_id.to_string(),
             level: r.expected_level.map(ExpectedLevel::get),
             changed_at: r.changed_at,
             deleted_at: r.remote_deleted_at,
@@ -613,7 +613,10 @@ async fn upsert_all_and_check(
             .as_ref()
             .unwrap_or_else(|e| panic!("input {} failed: {e}", outcome.index));
         let (entity, skill) = &pairs[outcome.index];
-        assert_eq!((&saved.staffing_entity_id, &saved.skill_id), (entity, skill));
+        assert_eq!(
+            (&saved.staffing_entity_id, &saved.skill_id),
+            (&entity.into(), &skill.into())
+        );
         assert_eq!(saved.expected_level, Some(level(outcome.index as u8 % 5 + 1)));
         let stored = server.kombo().find_expectation(entity, skill).expect("stored");
         assert_eq!(Row::from(saved), Row::from(&stored), "input {}", outcome.index);
@@ -647,8 +650,8 @@ async fn upsert_all_and_check(
         &Filters::default().expected(server, &[]),
         "listing after upsert_many",
     );
-    let listed_ids: BTreeSet<_> = listed.iter().map(|r| r.id.clone()).collect();
-    assert!(by_index.values().all(|id| listed_ids.contains(id)));
+    let listed_ids: BTreeSet<_> = listed.iter().map(|r| r.id.to_string()).collect();
+    assert!(by_index.values().all(|id| listed_ids.contains(id.as_str())));
     attempts
 }
 

@@ -126,7 +126,7 @@ fn assert_same_employees(got: &[EmployeeSkillClusters], want: &[Employee], inclu
     assert!(repeated.is_empty(), "{context}: repeated {repeated:?}");
     let lost: Vec<_> = want
         .iter()
-        .filter(|e| !seen.contains(&e.external_id))
+        .filter(|e| !seen.contains(e.external_id.as_str()))
         .map(|e| &e.external_id)
         .collect();
     assert!(lost.is_empty(), "{context}: lost {lost:?}");
@@ -602,7 +602,7 @@ async fn pages_by_hand(techwolf: &TechWolf) -> Vec<(Vec<EmployeeSkillClusters>, 
             .then(|| {
                 page.next_starting_after
                     .clone()
-                    .or_else(|| page.records.last().map(|r| r.external_id.clone()))
+                    .or_else(|| page.records.last().map(|r| r.external_id.to_string()))
             })
             .flatten();
         let done = !page.has_next;

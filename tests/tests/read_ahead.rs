@@ -47,7 +47,7 @@ async fn kombo_ids(hris: &Integration, depth: usize) -> Result<Vec<String>, Erro
         .page_size(7)
         .read_ahead(depth)
         .items()
-        .map_ok(|record| record.id)
+        .map_ok(|record| record.id.into_string())
         .try_collect()
         .await
 }
@@ -59,7 +59,7 @@ async fn techwolf_ids(client: &TechWolf, depth: usize) -> Result<Vec<String>, Er
         .limit(4)
         .read_ahead(depth)
         .items()
-        .map_ok(|employee| employee.external_id)
+        .map_ok(|employee| employee.external_id.into_string())
         .try_collect()
         .await
 }

@@ -25,7 +25,7 @@ impl Tally {
 
     fn record(&mut self, record: &StaffingEntitySkill) {
         self.add(
-            &record.id,
+            record.id.as_str(),
             record.expected_level.map(|l| u64::from(l.get())),
             record.changed_at,
             record.is_deleted(),

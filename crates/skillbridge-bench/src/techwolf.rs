@@ -165,7 +165,7 @@ impl Tally {
 
     /// Adds a TechWolf employee as the client returns it.
     pub fn techwolf(&mut self, employee: &EmployeeSkillClusters) {
-        self.employee(&employee.external_id, clusters_sum!(employee.skill_clusters));
+        self.employee(employee.external_id.as_str(), clusters_sum!(employee.skill_clusters));
     }
 
     fn generated_techwolf(&mut self, employee: &tw::EmployeeSkillClusters) {
@@ -243,7 +243,7 @@ impl RawTechWolf {
             }
             after = page
                 .next_starting_after
-                .or_else(|| page.records.last().map(|e| e.external_id.clone()));
+                .or_else(|| page.records.last().map(|e| e.external_id.as_str().to_owned()));
         }
         panic!("more than {MAX_PAGES} pages");
     }

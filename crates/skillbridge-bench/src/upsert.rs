@@ -153,9 +153,9 @@ pub fn write_log(server: &MockServer, inputs: &[SkillExpectation]) -> WriteLog {
         }
     }
     log.each_once = writes.len() == inputs.len()
-        && inputs
-            .iter()
-            .all(|input| writes.get(&(input.staffing_entity_id().to_owned(), input.skill_id().to_owned())) == Some(&1));
+        && inputs.iter().all(|input| {
+            writes.get(&(input.staffing_entity_id().to_string(), input.skill_id().to_string())) == Some(&1)
+        });
     log
 }
 
@@ -167,7 +167,7 @@ pub fn all_saved_once(server: &MockServer, inputs: &[SkillExpectation], count_be
         && inputs.iter().all(|input| {
             server
                 .kombo()
-                .find_expectation(input.staffing_entity_id(), input.skill_id())
+                .find_expectation(input.staffing_entity_id().as_str(), input.skill_id().as_str())
                 .is_some_and(|saved| saved.expected_level == input.level().map(ExpectedLevel::get))
         })
 }

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use futures::TryStreamExt;
 use skillbridge::error::Report;
-use skillbridge::kombo::{ExpectedLevel, Integration, Kombo, SkillExpectation, StaffingEntitySkill};
+use skillbridge::kombo::{ExpectedLevel, Integration, Kombo, SkillExpectation, StaffingEntityId, StaffingEntitySkill};
 use skillbridge::techwolf::{Include, TechWolf};
 use skillbridge_mock::MockServer;
 
@@ -127,7 +127,7 @@ async fn run() -> Result<(), AnyError> {
 
     // 1. A few staffing entities' expectations, by filter.
     let first = setup.hris.staffing_entity_skills().page_size(20).send().await?;
-    let mut entities: Vec<String> = first.results.iter().map(|r| r.staffing_entity_id.clone()).collect();
+    let mut entities: Vec<StaffingEntityId> = first.results.iter().map(|r| r.staffing_entity_id.clone()).collect();
     entities.dedup();
     entities.truncate(3);
     println!("\n1. Skill expectations of {} staffing entities", entities.len());

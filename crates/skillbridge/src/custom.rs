@@ -212,11 +212,11 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-integration-id", HeaderValue::from_static("tool:id"));
         let request = custom
-            .build(&reqwest::Client::new(), "http://127.0.0.1:9/kombo/v1", headers)
+            .build(&reqwest::Client::new(), "http://127.0.0.1:9/api/v1", headers)
             .expect("built");
         assert_eq!(
             request.url().as_str(),
-            "http://127.0.0.1:9/kombo/v1/hris/skills?ids=a%2Cb&name_contains=rust"
+            "http://127.0.0.1:9/api/v1/hris/skills?ids=a%2Cb&name_contains=rust"
         );
         assert_eq!(request.method(), Method::POST);
         assert_eq!(request.headers()["x-integration-id"], "tool:id");

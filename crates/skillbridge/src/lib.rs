@@ -7,6 +7,7 @@ mod auth;
 pub mod config;
 mod custom;
 pub mod error;
+mod id;
 pub mod kombo;
 mod limits;
 mod open_enum;

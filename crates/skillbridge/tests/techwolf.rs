@@ -396,7 +396,7 @@ async fn keyset_pagination_over_three_pages_sends_every_filter_and_include() {
         .include([Include::Sources, Include::CurrentSkills])
         .limit(2)
         .items()
-        .map_ok(|e| e.external_id)
+        .map_ok(|e| e.external_id.into_string())
         .try_collect()
         .await
         .unwrap();

@@ -10,7 +10,7 @@ use futures_util::stream::Stream;
 use super::client::{Integration, VENDOR};
 use super::error::KomboErrors;
 use super::model::Envelope;
-use super::model::{StaffingEntitySkill, StaffingEntitySkillPage};
+use super::model::{SkillId, StaffingEntityId, StaffingEntitySkill, StaffingEntitySkillId, StaffingEntitySkillPage};
 use crate::config::{self, CallOptions};
 use crate::error::Result;
 use crate::pagination::{self, Listing, PageSource};
@@ -120,9 +120,9 @@ impl ListStaffingEntitySkills {
     pub fn ids<I, S>(mut self, ids: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: AsRef<str>,
+        S: Into<StaffingEntitySkillId>,
     {
-        self.query.ids = self.list("ids", ids);
+        self.query.ids = self.list("ids", ids.into_iter().map(Into::into));
         self
     }
 
@@ -140,9 +140,9 @@ impl ListStaffingEntitySkills {
     pub fn staffing_entity_ids<I, S>(mut self, ids: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: AsRef<str>,
+        S: Into<StaffingEntityId>,
     {
-        self.query.staffing_entity_ids = self.list("staffing_entity_ids", ids);
+        self.query.staffing_entity_ids = self.list("staffing_entity_ids", ids.into_iter().map(Into::into));
         self
     }
 
@@ -150,9 +150,9 @@ impl ListStaffingEntitySkills {
     pub fn skill_ids<I, S>(mut self, ids: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: AsRef<str>,
+        S: Into<SkillId>,
     {
-        self.query.skill_ids = self.list("skill_ids", ids);
+        self.query.skill_ids = self.list("skill_ids", ids.into_iter().map(Into::into));
         self
     }
 

@@ -26,5 +26,8 @@ pub use self::client::{Integration, Kombo, KomboBuilder, Region};
 pub use self::custom::CustomRequest;
 pub use self::error::{ErrorCode, KomboApiError, KomboErrorExt};
 pub use self::list::{ListStaffingEntitySkills, MAX_PAGE_SIZE};
-pub use self::model::{ExpectedLevel, SkillExpectation, StaffingEntitySkill, StaffingEntitySkillPage};
+pub use self::model::{
+    ExpectedLevel, SkillExpectation, SkillId, StaffingEntityId, StaffingEntitySkill, StaffingEntitySkillId,
+    StaffingEntitySkillPage,
+};
 pub use self::upsert::{UpsertMany, UpsertOutcome, UpsertStaffingEntitySkill};

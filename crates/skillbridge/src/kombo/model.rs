@@ -106,17 +106,31 @@ impl schemars::JsonSchema for ExpectedLevel {
     }
 }
 
+crate::id::string_id!(
+    /// Kombo's id of a skill expectation record (`StaffingEntitySkill::id`).
+    StaffingEntitySkillId
+);
+crate::id::string_id!(
+    /// Kombo's id of a staffing entity: a job, position or requisition.
+    StaffingEntityId
+);
+crate::id::string_id!(
+    /// Kombo's id of a skill of the integration's skill catalog (`GET /hris/skills`), not a
+    /// skill's name and not a TechWolf skill id.
+    SkillId
+);
+
 /// A skill expected on a staffing entity (a job, position or requisition), as Kombo returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StaffingEntitySkill {
     /// Kombo's globally unique id of this record; a stable primary key for syncing.
-    pub id: String,
+    pub id: StaffingEntitySkillId,
     /// The Kombo id of the staffing entity the skill is expected on.
-    pub staffing_entity_id: String,
+    pub staffing_entity_id: StaffingEntityId,
     /// The Kombo id of the skill.
-    pub skill_id: String,
+    pub skill_id: SkillId,
     /// The expected proficiency level; `None` when the source system has no level on the role side.
     pub expected_level: Option<ExpectedLevel>,
     /// When a field directly on this record last changed (not nested data; see `updated_after`).
@@ -160,7 +174,17 @@ impl Page for StaffingEntitySkillPage {
 
 /// A skill expectation to create or update: this skill, on this staffing entity, at this level.
 ///
-/// Ids are checked when the expectation is sent: an empty id is rejected before any request.
+/// Ids are checked when the expectation is sent: an empty id is rejected before any request. The
+/// ids are typed: a TechWolf employee id (or a skill's name) is not a Kombo id, and does not compile
+/// where one belongs:
+///
+/// ```compile_fail
+/// use skillbridge::kombo::SkillExpectation;
+/// use skillbridge::techwolf::EmployeeId;
+///
+/// let employee = EmployeeId::from("E-1042");
+/// let wrong = SkillExpectation::new(employee, "3KvQZzFZCrLPaDY3kZ5Y1gP9");
+/// ```
 ///
 /// ```
 /// use skillbridge::kombo::{ExpectedLevel, SkillExpectation};
@@ -173,15 +197,15 @@ impl Page for StaffingEntitySkillPage {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SkillExpectation {
-    staffing_entity_id: String,
-    skill_id: String,
+    staffing_entity_id: StaffingEntityId,
+    skill_id: SkillId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     expected_level: Option<ExpectedLevel>,
 }
 
 impl SkillExpectation {
     /// Expect skill `skill_id` on staffing entity `staffing_entity_id`, without a level.
-    pub fn new(staffing_entity_id: impl Into<String>, skill_id: impl Into<String>) -> Self {
+    pub fn new(staffing_entity_id: impl Into<StaffingEntityId>, skill_id: impl Into<SkillId>) -> Self {
         Self {
             staffing_entity_id: staffing_entity_id.into(),
             skill_id: skill_id.into(),
@@ -204,12 +228,12 @@ impl SkillExpectation {
     }
 
     /// The staffing entity id.
-    pub fn staffing_entity_id(&self) -> &str {
+    pub fn staffing_entity_id(&self) -> &StaffingEntityId {
         &self.staffing_entity_id
     }
 
     /// The skill id.
-    pub fn skill_id(&self) -> &str {
+    pub fn skill_id(&self) -> &SkillId {
         &self.skill_id
     }
 
@@ -220,12 +244,12 @@ impl SkillExpectation {
 
     /// The request body, or the reason this expectation cannot be sent.
     pub(crate) fn to_body(&self) -> Result<generated::PostHrisStaffingEntitySkillsRequestBody> {
-        check_id("staffing_entity_id", &self.staffing_entity_id)?;
-        check_id("skill_id", &self.skill_id)?;
+        check_id("staffing_entity_id", self.staffing_entity_id.as_str())?;
+        check_id("skill_id", self.skill_id.as_str())?;
         Ok(generated::PostHrisStaffingEntitySkillsRequestBody {
             expected_level: self.expected_level.map(NonZeroU64::from),
-            skill_id: self.skill_id.clone(),
-            staffing_entity_id: self.staffing_entity_id.clone(),
+            skill_id: self.skill_id.as_str().to_owned(),
+            staffing_entity_id: self.staffing_entity_id.as_str().to_owned(),
         })
     }
 }

@@ -9,7 +9,7 @@ use skillbridge_openapi::techwolf::{Client as GeneratedClient, types as generate
 
 use super::client::{TechWolf, VENDOR};
 use super::error::TechWolfErrors;
-use super::model::{EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include};
+use super::model::{EmployeeId, EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include};
 use crate::config::{self, CallOptions};
 use crate::error::{Error, Result};
 use crate::pagination::{self, Listing, PageSource};
@@ -139,8 +139,8 @@ impl ExportEmployeeSkillClusters {
     }
 
     /// Starts after this employee's `external_id` (at most 100 characters).
-    pub fn starting_after(mut self, external_id: impl Into<String>) -> Self {
-        let external_id = external_id.into();
+    pub fn starting_after(mut self, external_id: impl Into<EmployeeId>) -> Self {
+        let external_id = external_id.into().into_string();
         let length = external_id.chars().count();
         if external_id.is_empty() {
             self.listing.reject("starting_after", "must not be empty");

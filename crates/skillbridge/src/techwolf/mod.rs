@@ -36,6 +36,6 @@ pub use self::custom::CustomRequest;
 pub use self::error::{ErrorMessage, TechWolfApiError, TechWolfErrorExt};
 pub use self::export::{ExportEmployeeSkillClusters, MAX_LIMIT, MAX_STARTING_AFTER_LEN};
 pub use self::model::{
-    EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include, Skill, SkillCluster, SkillSource,
+    EmployeeId, EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include, Skill, SkillCluster, SkillSource,
     ValidationState,
 };

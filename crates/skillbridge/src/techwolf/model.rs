@@ -42,13 +42,19 @@ open_enum! {
     }
 }
 
+crate::id::string_id!(
+    /// The id a TechWolf employee is exported under (`external_id`: the HR system's employee id),
+    /// not a Kombo staffing entity id.
+    EmployeeId
+);
+
 /// One employee and their skill clusters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EmployeeSkillClusters {
     /// The employee's identifier in the customer's systems.
-    pub external_id: String,
+    pub external_id: EmployeeId,
     /// The employee's skill clusters.
     pub skill_clusters: Vec<SkillCluster>,
 }
@@ -229,7 +235,7 @@ impl Page for EmployeeSkillClustersPage {
         let token = self
             .next_starting_after
             .clone()
-            .or_else(|| self.records.last().map(|r| r.external_id.clone()));
+            .or_else(|| self.records.last().map(|r| r.external_id.as_str().to_owned()));
         Continuation::Next(token.unwrap_or_default())
     }
 
