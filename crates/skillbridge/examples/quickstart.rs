@@ -18,6 +18,7 @@
 )]
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -121,6 +122,37 @@ async fn setup() -> Result<Setup, AnyError> {
     })
 }
 
+/// Kombo's skill catalog (`GET /hris/skills`, a route the library does not wrap), as far as the
+/// quickstart reads it.
+#[derive(serde::Deserialize)]
+struct Skills {
+    results: Vec<CatalogSkill>,
+}
+
+#[derive(serde::Deserialize)]
+struct CatalogSkill {
+    id: String,
+    name: String,
+}
+
+/// The names of these expectations' skills, by Kombo skill id; empty when the catalog cannot be
+/// read (it is in closed beta: an integration may not have it).
+async fn skill_names(hris: &Integration, expectations: &[StaffingEntitySkill]) -> HashMap<String, String> {
+    let ids: Vec<&str> = expectations.iter().map(|e| e.skill_id.as_str()).collect();
+    match hris
+        .get("/hris/skills")
+        .query("ids", ids.join(","))
+        .send::<Skills>()
+        .await
+    {
+        Ok(skills) => skills.results.into_iter().map(|s| (s.id, s.name)).collect(),
+        Err(error) => {
+            eprintln!("   (no skill names: {})", error.report());
+            HashMap::new()
+        }
+    }
+}
+
 async fn run() -> Result<(), AnyError> {
     println!("skillbridge quickstart\n");
     let setup = setup().await?;
@@ -139,12 +171,14 @@ async fn run() -> Result<(), AnyError> {
             .items()
             .try_collect()
             .await?;
+        let names = skill_names(&setup.hris, &some).await;
         for skill in &some {
             let level = skill
                 .expected_level
                 .map_or_else(|| "none".to_owned(), |l| l.to_string());
+            let name = names.get(skill.skill_id.as_str()).map_or("(no name)", String::as_str);
             println!(
-                "   entity {}  skill {}  expected level {level}",
+                "   entity {}  skill {} {name:<24}  expected level {level}",
                 skill.staffing_entity_id, skill.skill_id
             );
         }
