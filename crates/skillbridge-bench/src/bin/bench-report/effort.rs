@@ -11,6 +11,8 @@ pub(crate) struct Effort {
     pub(crate) codegen_runs: usize,
     pub(crate) paced_rounds: usize,
     pub(crate) limiter_rounds: usize,
+    pub(crate) build_cold_rounds: usize,
+    pub(crate) build_incremental_rounds: usize,
 }
 
 pub(crate) const FULL: Effort = Effort {
@@ -22,6 +24,8 @@ pub(crate) const FULL: Effort = Effort {
     codegen_runs: 5,
     paced_rounds: 5,
     limiter_rounds: 3,
+    build_cold_rounds: 3,
+    build_incremental_rounds: 7,
 };
 
 pub(crate) const QUICK: Effort = Effort {
@@ -33,4 +37,6 @@ pub(crate) const QUICK: Effort = Effort {
     codegen_runs: 2,
     paced_rounds: 1,
     limiter_rounds: 1,
+    build_cold_rounds: 1,
+    build_incremental_rounds: 2,
 };

@@ -6,7 +6,9 @@
 //!
 //! Options: `--quick` (fewer rounds; to try it out, not to commit), `--out PATH` (default:
 //! `BENCHMARKS.md` at the workspace root), `--only NAME[,NAME..]` (`listing`, `techwolf`, `decode`, `upsert`,
-//! `memory`, `codegen`, `read-ahead`, `rate-limit`; prints the sections without writing the file). `serve-kombo ENTITIES`
+//! `memory`, `codegen`, `read-ahead`, `rate-limit`, `build-cost`; prints the sections without writing the file),
+//! `--merge` (with `--only`: put those sections and summary rows into the existing file instead,
+//! replacing theirs, and leave every other figure as it is). `serve-kombo ENTITIES`
 //! is internal: it runs the mock server in a child process for the memory scenario.
 //!
 //! Contenders of a scenario run interleaved (round after round, the order rotated each round)
@@ -17,6 +19,7 @@
 
 mod effort;
 mod listing_table;
+mod merge;
 mod render;
 mod scenarios;
 mod stats;
@@ -29,7 +32,7 @@ use effort::{FULL, QUICK};
 use render::{Report, machine_facts, render};
 use scenarios::{
     s1_kombo_listing, s2_techwolf_export, s3_memory, s4_bulk_upsert, s5_decoding, s6_codegen, s7_read_ahead,
-    s8_rate_limit,
+    s8_rate_limit, s9_build_cost,
 };
 
 type Error = Box<dyn std::error::Error>;
@@ -47,10 +50,12 @@ fn main() -> Result<(), Error> {
     let mut effort = FULL;
     let mut out = workspace::workspace_root()?.join("BENCHMARKS.md");
     let mut only: Option<Vec<String>> = None;
+    let mut merge = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--quick" => effort = QUICK,
+            "--merge" => merge = true,
             "--out" => out = PathBuf::from(iter.next().ok_or("--out needs a path")?),
             "--only" => {
                 only = Some(
@@ -63,6 +68,9 @@ fn main() -> Result<(), Error> {
             }
             other => return Err(format!("unknown argument {other:?}").into()),
         }
+    }
+    if merge && only.is_none() {
+        return Err("--merge needs --only: it replaces the sections of the scenarios run".into());
     }
     let wanted = |name: &str| only.as_ref().is_none_or(|names| names.iter().any(|n| n == name));
     let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
@@ -92,8 +100,15 @@ fn main() -> Result<(), Error> {
     if wanted("rate-limit") {
         s8_rate_limit::run(&mut report);
     }
+    if wanted("build-cost") {
+        s9_build_cost::run(effort, &mut report)?;
+    }
     let text = render(&report, &machine_facts(&load_before), started.elapsed());
-    if only.is_some() {
+    if merge {
+        let merged = merge::merge(&std::fs::read_to_string(&out)?, &report);
+        std::fs::write(&out, merged)?;
+        println!("merged into {}", out.display());
+    } else if only.is_some() {
         println!("{text}");
     } else {
         std::fs::write(&out, text)?;

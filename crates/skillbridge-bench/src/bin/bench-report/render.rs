@@ -55,6 +55,30 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The sections, each starting with its `## N. ` heading.
+    pub(crate) fn sections(&self) -> &[String] {
+        &self.sections
+    }
+
+    /// The summary rows, each starting with `| N. ` (its scenario's number).
+    pub(crate) fn summary_rows(&self) -> impl Iterator<Item = String> + '_ {
+        self.verdicts.iter().map(Verdict::row)
+    }
+}
+
+impl Verdict {
+    fn row(&self) -> String {
+        format!(
+            "| {} | {} | {} | {} |",
+            self.scenario,
+            self.target,
+            self.measured,
+            self.met.map_or("-", yes_no)
+        )
+    }
+}
+
 pub(crate) fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
 }
@@ -168,15 +192,9 @@ pub(crate) fn render(report: &Report, facts: &str, total: Duration) -> String {
     out.push_str(facts);
     let _ = writeln!(out, "\nTotal run time: {}.\n\n## Summary\n", secs(total));
     out.push_str("| scenario | target | measured | met |\n|---|---|---|---|\n");
-    for v in &report.verdicts {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            v.scenario,
-            v.target,
-            v.measured,
-            v.met.map_or("-", yes_no)
-        );
+    for row in report.summary_rows() {
+        out.push_str(&row);
+        out.push('\n');
     }
     for section in &report.sections {
         out.push('\n');

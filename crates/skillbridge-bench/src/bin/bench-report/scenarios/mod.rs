@@ -8,3 +8,4 @@ pub(crate) mod s5_decoding;
 pub(crate) mod s6_codegen;
 pub(crate) mod s7_read_ahead;
 pub(crate) mod s8_rate_limit;
+pub(crate) mod s9_build_cost;
