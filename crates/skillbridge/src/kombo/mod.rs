@@ -14,6 +14,19 @@
 //! | `KOMBO_API_KEY` | the API key (required) |
 //! | `KOMBO_REGION` | `eu` (default) or `us` |
 //! | `KOMBO_BASE_URL` | a base URL that replaces the region's, e.g. a mock server or proxy |
+//!
+//! # Typed ids
+//! Records and inputs name what they hold: [`StaffingEntitySkillId`], [`StaffingEntityId`],
+//! [`SkillId`] (text on the wire). A TechWolf employee id, or a skill's name, is not a Kombo id and
+//! does not compile where one belongs:
+//!
+//! ```compile_fail
+//! use skillbridge::kombo::SkillExpectation;
+//! use skillbridge::techwolf::EmployeeId;
+//!
+//! let employee = EmployeeId::from("E-1042");
+//! let wrong = SkillExpectation::new(employee, "3KvQZzFZCrLPaDY3kZ5Y1gP9");
+//! ```
 
 mod client;
 mod custom;

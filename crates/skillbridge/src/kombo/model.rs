@@ -174,17 +174,7 @@ impl Page for StaffingEntitySkillPage {
 
 /// A skill expectation to create or update: this skill, on this staffing entity, at this level.
 ///
-/// Ids are checked when the expectation is sent: an empty id is rejected before any request. The
-/// ids are typed: a TechWolf employee id (or a skill's name) is not a Kombo id, and does not compile
-/// where one belongs:
-///
-/// ```compile_fail
-/// use skillbridge::kombo::SkillExpectation;
-/// use skillbridge::techwolf::EmployeeId;
-///
-/// let employee = EmployeeId::from("E-1042");
-/// let wrong = SkillExpectation::new(employee, "3KvQZzFZCrLPaDY3kZ5Y1gP9");
-/// ```
+/// Ids are checked when the expectation is sent: an empty id is rejected before any request.
 ///
 /// ```
 /// use skillbridge::kombo::{ExpectedLevel, SkillExpectation};
