@@ -16,10 +16,8 @@ use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderM
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
-use crate::limits::RateGate;
 use crate::redact::Secrets;
 use crate::retry::{Retrier, RetryPolicy, Sleeper, TokioSleeper};
-use crate::send::Connection;
 
 /// Total time a single HTTP attempt may take, body included, unless configured (30 s).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -90,19 +88,6 @@ impl HttpOptions {
     pub(crate) fn secrets<'a>(&'a self, credentials: impl IntoIterator<Item = &'a SecretString>) -> Arc<Secrets> {
         let headers = self.default_headers.iter().map(|(_, value)| value);
         Arc::new(Secrets::new(credentials.into_iter().chain(headers)))
-    }
-
-    /// What every request of the client shares: `http` (from [`http_client`](Self::http_client)),
-    /// `base_url`, the `secrets`, the retrier and a gate for announced rate limits that never waits
-    /// longer than one call's retry budget.
-    pub(crate) fn connection(&self, http: reqwest::Client, base_url: String, secrets: Arc<Secrets>) -> Connection {
-        Connection {
-            http,
-            base_url,
-            gate: RateGate::new(Arc::clone(&self.sleeper), self.retry.budget()),
-            retrier: Retrier::new(self.retry.clone(), Arc::clone(&self.sleeper)),
-            secrets,
-        }
     }
 }
 

@@ -381,6 +381,20 @@ macro_rules! read_ahead_setter {
 
 pub(crate) use read_ahead_setter;
 
+/// A page with its response metadata is still a page: it continues, and holds records, as the
+/// page does.
+impl<P: Page> Page for Response<P> {
+    type Item = P::Item;
+
+    fn continuation(&self) -> Continuation {
+        self.value().continuation()
+    }
+
+    fn into_items(self) -> Vec<P::Item> {
+        self.into_inner().into_items()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,6 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 
 use crate::error::{Result, StatusCode};
-use crate::pagination::{Continuation, Page};
 use crate::retry::Attempted;
 
 /// A decoded success, with its status and the headers worth keeping (see [`Response::headers`]).
@@ -104,19 +103,5 @@ impl<T> Response<T> {
     /// client's [`Sleeper`](crate::retry::Sleeper) clock (tokio's by default, which a test can pause).
     pub fn elapsed(&self) -> Duration {
         self.elapsed
-    }
-}
-
-/// A page with its response metadata is still a page: it continues, and holds records, as the
-/// page does.
-impl<P: Page> Page for Response<P> {
-    type Item = P::Item;
-
-    fn continuation(&self) -> Continuation {
-        self.value.continuation()
-    }
-
-    fn into_items(self) -> Vec<P::Item> {
-        self.value.into_items()
     }
 }

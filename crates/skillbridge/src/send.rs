@@ -16,7 +16,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use skillbridge_openapi::{RequestContext, ResponseValue};
 
-use crate::config::CallOptions;
+use crate::config::{CallOptions, HttpOptions};
 use crate::error::{ApiError, Classified, Error, Result, StatusCode, body_snippet};
 use crate::limits::RateGate;
 use crate::redact::{Redaction, Secrets};
@@ -81,6 +81,19 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
+    /// What every request of a client built from `options` shares: `http` (from
+    /// [`HttpOptions::http_client`]), `base_url`, the `secrets`, the retrier and a gate for
+    /// announced rate limits that never waits longer than one call's retry budget.
+    pub(crate) fn new(options: &HttpOptions, http: reqwest::Client, base_url: String, secrets: Arc<Secrets>) -> Self {
+        Self {
+            http,
+            base_url,
+            gate: RateGate::new(Arc::clone(&options.sleeper), options.retry.budget()),
+            retrier: Retrier::new(options.retry.clone(), Arc::clone(&options.sleeper)),
+            secrets,
+        }
+    }
+
     /// A generated client, made by `new_client` (the generated `Client::new_with_client`), whose
     /// operations describe requests with `credentials` and hand them over instead of sending them.
     pub(crate) fn preparing<C>(

@@ -120,9 +120,8 @@ impl KomboBuilder {
             .map_err(|_| Error::Config("the Kombo API key contains characters not allowed in a header".to_owned()))?
             .with_headers(self.http.default_headers()?);
         let base_url = config::base_url(self.base_url.as_deref().unwrap_or(self.region.base_url()))?;
-        let connection = self
-            .http
-            .connection(self.http.http_client()?, base_url, self.http.secrets([&api_key]));
+        let secrets = self.http.secrets([&api_key]);
+        let connection = Connection::new(&self.http, self.http.http_client()?, base_url, secrets);
         Ok(Kombo {
             inner: Arc::new(Inner {
                 connection,

@@ -204,7 +204,7 @@ impl TechWolfBuilder {
             inner: Arc::new(Inner {
                 headers: self.http.default_headers()?,
                 tokens,
-                connection: self.http.connection(http, base_url, secrets),
+                connection: Connection::new(&self.http, http, base_url, secrets),
             }),
         })
     }
