@@ -7,7 +7,9 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{EXPORT, RecordingSleeper, SECRET, fast_retries, techwolf_on_mock};
+use common::{
+    EXPORT, RecordingSleeper, SECRET, TOKEN_PATH, fast_retries, mount_token_and_export, requests_to, techwolf_on_mock,
+};
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
@@ -75,8 +77,7 @@ fn credentials_client(server: &MockServer, attempts: u32) -> TechWolf {
 }
 
 async fn token_requests(server: &MockServer) -> usize {
-    let requests = server.received_requests().await.unwrap();
-    requests.iter().filter(|r| r.url.path() == "/oauth/token").count()
+    requests_to(server, TOKEN_PATH).await
 }
 
 /// Before: each waiter made its own fetch after a failed one, one after another (17 token requests
@@ -92,16 +93,7 @@ async fn waiters_share_a_failed_token_fetch_one_token_request_per_attempt() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Stub::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "abc", "expires_in": 600})))
-        .mount(&server)
-        .await;
-    Stub::given(method("POST"))
-        .and(path(EXPORT))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
-        .mount(&server)
-        .await;
+    mount_token_and_export(&server, json!({"access_token": "abc", "expires_in": 600})).await;
     let techwolf = credentials_client(&server, 5);
     let exports = (0..EXPORTS).map(|_| techwolf.employee_skill_clusters().send());
     let pages = futures::future::join_all(exports).await;
@@ -150,16 +142,7 @@ async fn a_token_request_carries_the_scopes_only_when_configured() {
         (vec![], None),
     ] {
         let server = MockServer::start().await;
-        Stub::given(method("POST"))
-            .and(path("/oauth/token"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "abc", "expires_in": 600})))
-            .mount(&server)
-            .await;
-        Stub::given(method("POST"))
-            .and(path(EXPORT))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
-            .mount(&server)
-            .await;
+        mount_token_and_export(&server, json!({"access_token": "abc", "expires_in": 600})).await;
         let techwolf = TechWolf::builder()
             .base_url(server.uri())
             .token_url(format!("{}/oauth/token", server.uri()))
@@ -195,16 +178,7 @@ async fn a_token_endpoint_429_or_5xx_is_retried_and_other_refusals_are_not() {
             .up_to_n_times(1)
             .mount(&server)
             .await;
-        Stub::given(method("POST"))
-            .and(path("/oauth/token"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "abc", "expires_in": 600})))
-            .mount(&server)
-            .await;
-        Stub::given(method("POST"))
-            .and(path(EXPORT))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
-            .mount(&server)
-            .await;
+        mount_token_and_export(&server, json!({"access_token": "abc", "expires_in": 600})).await;
         let outcome = credentials_client(&server, 3).employee_skill_clusters().send().await;
         assert_eq!(outcome.is_ok(), retried, "{status}: {outcome:?}");
         if let Err(error) = outcome {

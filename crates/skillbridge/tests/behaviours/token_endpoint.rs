@@ -7,10 +7,9 @@ use serde_json::json;
 use skillbridge::Error;
 use skillbridge::retry::{RetryPolicy, Sleeper};
 use skillbridge::techwolf::TechWolf;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
-use crate::common::{EXPORT, RecordingSleeper, SECRET, TOKEN_PATH};
+use crate::common::{EXPORT, RecordingSleeper, SECRET, TOKEN_PATH, mount_token_and_export, requests_to};
 
 fn techwolf_with_token_endpoint(server: &MockServer, sleeper: &Arc<RecordingSleeper>) -> TechWolf {
     TechWolf::builder()
@@ -25,29 +24,6 @@ fn techwolf_with_token_endpoint(server: &MockServer, sleeper: &Arc<RecordingSlee
 }
 
 /// Mounts a token endpoint answering 200 with `token` and an export answering one empty page.
-async fn mount_token_and_export(server: &MockServer, token: serde_json::Value) {
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token))
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(EXPORT))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
-        .mount(server)
-        .await;
-}
-
-async fn requests_to(server: &MockServer, to: &str) -> usize {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == to)
-        .count()
-}
-
 #[tokio::test]
 async fn a_token_type_other_than_bearer_is_refused() {
     let server = MockServer::start().await;

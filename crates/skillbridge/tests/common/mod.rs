@@ -10,7 +10,7 @@ use serde_json::json;
 use skillbridge::kombo::{Integration, Kombo, KomboBuilder, StaffingEntitySkillPage};
 use skillbridge::retry::{BoxFuture, RetryPolicy, Sleeper};
 use skillbridge::techwolf::{TechWolf, TechWolfBuilder};
-use wiremock::matchers::any;
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Records the waits the retrier asks for instead of sleeping. Its clock starts at creation and
@@ -181,4 +181,30 @@ pub(crate) async fn answering_exactly(response: ResponseTemplate, times: u64) ->
 /// How many requests `server` received.
 pub(crate) async fn received(server: &MockServer) -> usize {
     server.received_requests().await.map_or(0, |r| r.len())
+}
+
+/// Mounts a token endpoint at [`TOKEN_PATH`] answering `token`, and an export at [`EXPORT`]
+/// answering an empty last page (after whatever `server` already answers first).
+pub(crate) async fn mount_token_and_export(server: &MockServer, token: serde_json::Value) {
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token))
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(EXPORT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"has_next": false, "records": []})))
+        .mount(server)
+        .await;
+}
+
+/// How many requests `server` received at `to`.
+pub(crate) async fn requests_to(server: &MockServer, to: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == to)
+        .count()
 }
