@@ -16,6 +16,7 @@ mod redact;
 mod response;
 pub mod retry;
 mod send;
+pub mod sync;
 pub mod techwolf;
 mod timestamp;
 mod trace;

@@ -293,6 +293,11 @@ impl Listing {
         self.start = Some(continuation);
     }
 
+    /// Whether the listing starts at a continuation instead of at its first page.
+    pub(crate) fn has_start(&self) -> bool {
+        self.start.is_some()
+    }
+
     /// Pages the streams request ahead of the caller (see the [module docs](self)).
     pub(crate) fn read_ahead(&mut self, depth: usize) {
         self.read_ahead = depth;

@@ -199,6 +199,41 @@ impl ListStaffingEntitySkills {
 
     config::request_option_setters!(listing.options);
 
+    /// What a sync checkpoint of this listing is bound to: the integration and the filters that
+    /// choose records (not the page size, nor what the sync engine sets itself).
+    pub(super) fn sync_scope(&self) -> String {
+        let query = &self.query;
+        let mut scope = format!("kombo:{}:staffing-entity-skills", self.integration.id);
+        let filters = [
+            ("ids", &query.ids),
+            ("remote_ids", &query.remote_ids),
+            ("staffing_entity_ids", &query.staffing_entity_ids),
+            ("skill_ids", &query.skill_ids),
+        ];
+        for (name, value) in filters {
+            if let Some(value) = value {
+                scope.push_str(&format!(";{name}={value}"));
+            }
+        }
+        if let Some(ignore) = query.ignore_unsupported_filters {
+            scope.push_str(&format!(";ignore_unsupported_filters={ignore}"));
+        }
+        scope
+    }
+
+    /// The first input the sync engine sets itself that this listing sets too, if any.
+    pub(super) fn sync_owned_input(&self) -> Option<&'static str> {
+        if self.query.updated_after.is_some() {
+            Some("updated_after")
+        } else if self.query.include_deleted.is_some() {
+            Some("include_deleted")
+        } else if self.listing.has_start() {
+            Some("cursor")
+        } else {
+            None
+        }
+    }
+
     /// The listing, and the requests of this listing (its filters are checked by then).
     fn into_parts(self) -> (Listing, impl FnOnce(CallOptions) -> Result<PageRequest>) {
         let Self {

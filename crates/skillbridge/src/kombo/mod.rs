@@ -33,6 +33,7 @@ mod custom;
 mod error;
 mod list;
 mod model;
+mod sync;
 mod upsert;
 
 pub use self::client::{Integration, Kombo, KomboBuilder, Region};
@@ -43,4 +44,5 @@ pub use self::model::{
     ExpectedLevel, SkillExpectation, SkillId, StaffingEntityId, StaffingEntitySkill, StaffingEntitySkillId,
     StaffingEntitySkillPage,
 };
+pub use self::sync::SyncStaffingEntitySkills;
 pub use self::upsert::{UpsertMany, UpsertOutcome, UpsertStaffingEntitySkill};

@@ -158,6 +158,28 @@ impl ExportEmployeeSkillClusters {
 
     config::request_option_setters!(listing.options);
 
+    /// What a sync checkpoint of this export is bound to: the filters that choose employees and
+    /// the includes that shape their content (compared by hash between runs).
+    pub(super) fn sync_scope(&self) -> String {
+        let mut scope = "techwolf:employee-skill-clusters".to_owned();
+        for filter in &self.filters {
+            scope.push_str(&match filter {
+                Filter::IsActive(active) => format!(";is_active={active}"),
+                Filter::UpdatedAfter(date) => format!(";last_updated>{date}"),
+                Filter::UpdatedBefore(date) => format!(";last_updated<{date}"),
+            });
+        }
+        for include in &self.include {
+            scope.push_str(&format!(";include={}", include.as_str()));
+        }
+        scope
+    }
+
+    /// Whether the export starts after an employee: the sync engine sets that itself.
+    pub(super) fn has_start(&self) -> bool {
+        self.listing.has_start()
+    }
+
     /// The listing, and the requests of this export once its inputs are known to be valid.
     fn into_parts(self) -> (Listing, impl FnOnce(CallOptions) -> Result<PageRequest>) {
         let Self {

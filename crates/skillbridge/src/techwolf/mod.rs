@@ -30,6 +30,7 @@ mod custom;
 mod error;
 mod export;
 mod model;
+mod sync;
 
 pub use self::client::{TechWolf, TechWolfBuilder};
 pub use self::custom::CustomRequest;
@@ -39,3 +40,4 @@ pub use self::model::{
     EmployeeId, EmployeeSkillClusters, EmployeeSkillClustersPage, Filter, Include, Skill, SkillCluster, SkillSource,
     ValidationState,
 };
+pub use self::sync::SyncEmployeeSkillClusters;

@@ -137,6 +137,16 @@ impl Include {
         ]
     }
 
+    /// The include's name on the wire, e.g. `current_skills`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Include::CurrentSkills => "current_skills",
+            Include::RelatedSkills => "related_skills",
+            Include::RejectedSkills => "rejected_skills",
+            Include::Sources => "sources",
+        }
+    }
+
     pub(crate) fn to_generated(self) -> generated::Include {
         match self {
             Include::CurrentSkills => generated::Include::CurrentSkills,

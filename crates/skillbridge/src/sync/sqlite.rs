@@ -1,0 +1,270 @@
+//! SQLite as a sync's store and mirror (feature `sqlite`, SQLite bundled): [`SqliteStore`] keeps
+//! checkpoints and ledgers, [`SqliteMirror`] keeps a vendor's records in their own table as well,
+//! committing each page's rows, ledger entries and checkpoint in one transaction.
+//!
+//! The database uses write-ahead logging with `synchronous=NORMAL`: a killed process loses
+//! nothing committed; a power cut may lose the last commits, rows and checkpoint together, and the
+//! next run fetches those pages again. Readers may query the mirror while a run writes.
+
+use std::fs::File;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::file::{lock_file, sibling};
+use super::{Change, Checkpoint, CheckpointStore, Commit, Destination, Record, SyncError};
+
+/// The SQLite bindings, re-exported so that a caller reading the mirror uses the same version.
+pub use rusqlite;
+/// A connection to the database ([`SqliteStore::connection`] reads the mirror).
+pub use rusqlite::Connection;
+
+/// The one checkpoint format version this release reads and writes.
+const VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS skillbridge_sync_checkpoints (
+        namespace TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        checkpoint TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS skillbridge_sync_ledger (
+        namespace TEXT NOT NULL,
+        id TEXT NOT NULL,
+        hash INTEGER NOT NULL,
+        generation INTEGER NOT NULL,
+        PRIMARY KEY (namespace, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS skillbridge_sync_ledger_by_generation
+        ON skillbridge_sync_ledger (namespace, generation);
+";
+
+/// A checkpoint store in a SQLite database: one checkpoint and one ledger per namespace (tables
+/// `skillbridge_sync_checkpoints` and `skillbridge_sync_ledger`), so several syncs can share a
+/// file. The ledger stays on disk: memory does not grow with the mirror.
+///
+/// [`open`](Self::open) locks the namespace (`PATH.NAMESPACE.lock`) for as long as the store
+/// lives: a second store on the same namespace is [`SyncError::Locked`].
+#[derive(Debug)]
+pub struct SqliteStore {
+    connection: Connection,
+    path: PathBuf,
+    namespace: String,
+    _lock: File,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` for `namespace`.
+    pub fn open(path: impl AsRef<Path>, namespace: &str) -> Result<Self, SyncError> {
+        let path = path.as_ref().to_path_buf();
+        let lock = lock_file(&sibling(&path, &format!(".{namespace}.lock")))?;
+        let fail = |e: rusqlite::Error| SyncError::store(&path, e);
+        let connection = Connection::open(&path).map_err(fail)?;
+        connection
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+            .map_err(fail)?;
+        connection.execute_batch(SCHEMA).map_err(fail)?;
+        Ok(Self {
+            connection,
+            path,
+            namespace: namespace.to_owned(),
+            _lock: lock,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection, for reading the mirror's tables (and anything else in the file).
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    fn fail(&self) -> impl Fn(rusqlite::Error) -> SyncError + '_ {
+        |e| SyncError::store(&self.path, e)
+    }
+
+    /// Writes a step's ledger entries and checkpoint inside `transaction`.
+    fn save_in<T: Record>(
+        transaction: &Transaction<'_>,
+        namespace: &str,
+        commit: &Commit<T>,
+    ) -> Result<(), rusqlite::Error> {
+        let generation = i64::try_from(commit.generation).unwrap_or(i64::MAX);
+        let mut seen = transaction.prepare_cached(
+            "INSERT INTO skillbridge_sync_ledger (namespace, id, hash, generation) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (namespace, id) DO UPDATE SET hash = excluded.hash, generation = excluded.generation",
+        )?;
+        for (id, hash) in &commit.seen {
+            seen.execute(params![
+                namespace,
+                id,
+                i64::from_ne_bytes(hash.to_ne_bytes()),
+                generation
+            ])?;
+        }
+        let mut forget =
+            transaction.prepare_cached("DELETE FROM skillbridge_sync_ledger WHERE namespace = ?1 AND id = ?2")?;
+        for id in &commit.forgotten {
+            forget.execute(params![namespace, id])?;
+        }
+        let checkpoint = serde_json::to_string(&commit.checkpoint)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        transaction.execute(
+            "INSERT INTO skillbridge_sync_checkpoints (namespace, version, checkpoint) VALUES (?1, ?2, ?3)
+             ON CONFLICT (namespace) DO UPDATE SET version = excluded.version, checkpoint = excluded.checkpoint",
+            params![namespace, VERSION, checkpoint],
+        )?;
+        Ok(())
+    }
+}
+
+impl CheckpointStore for SqliteStore {
+    fn load(&mut self) -> Result<Option<Checkpoint>, SyncError> {
+        let row: Option<(i64, String)> = self
+            .connection
+            .query_row(
+                "SELECT version, checkpoint FROM skillbridge_sync_checkpoints WHERE namespace = ?1",
+                [&self.namespace],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(self.fail())?;
+        let Some((version, text)) = row else {
+            return Ok(None);
+        };
+        if version != VERSION {
+            return Err(SyncError::UnknownVersion {
+                path: self.path.clone(),
+                found: u64::try_from(version).unwrap_or_default(),
+                expected: VERSION.unsigned_abs(),
+            });
+        }
+        serde_json::from_str(&text).map(Some).map_err(|e| SyncError::Corrupt {
+            path: self.path.clone(),
+            reason: format!("namespace {:?}: {e}", self.namespace),
+        })
+    }
+
+    fn hashes(&mut self, ids: &[&str]) -> Result<Vec<Option<u64>>, SyncError> {
+        let mut statement = self
+            .connection
+            .prepare_cached("SELECT hash FROM skillbridge_sync_ledger WHERE namespace = ?1 AND id = ?2")
+            .map_err(self.fail())?;
+        ids.iter()
+            .map(|id| {
+                statement
+                    .query_row(params![self.namespace, id], |row| row.get::<_, i64>(0))
+                    .optional()
+                    .map(|hash| hash.map(|h| u64::from_ne_bytes(h.to_ne_bytes())))
+                    .map_err(|e| SyncError::store(&self.path, e))
+            })
+            .collect()
+    }
+
+    fn unseen(&mut self, generation: u64, limit: usize) -> Result<Vec<String>, SyncError> {
+        let mut statement = self
+            .connection
+            .prepare_cached("SELECT id FROM skillbridge_sync_ledger WHERE namespace = ?1 AND generation < ?2 LIMIT ?3")
+            .map_err(self.fail())?;
+        let generation = i64::try_from(generation).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let ids = statement
+            .query_map(params![self.namespace, generation, limit], |row| row.get(0))
+            .and_then(Iterator::collect);
+        ids.map_err(self.fail())
+    }
+
+    fn save<T: Record>(&mut self, commit: &Commit<T>) -> Result<(), SyncError> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| SyncError::store(&self.path, e))?;
+        Self::save_in(&transaction, &self.namespace, commit)
+            .and_then(|()| transaction.commit())
+            .map_err(|e| SyncError::store(&self.path, e))
+    }
+}
+
+/// Records this crate can keep in a SQLite table of their own (implemented for each vendor's
+/// synced record; not implementable outside the crate).
+pub trait SqliteRecord: Record + private::Sealed {}
+
+pub(crate) mod private {
+    use rusqlite::Transaction;
+
+    /// How a record type lives in its table.
+    pub trait Sealed {
+        /// The table, and the store's namespace.
+        const TABLE: &'static str;
+        /// `CREATE TABLE IF NOT EXISTS ...` for the table.
+        const SCHEMA: &'static str;
+        /// Inserts or replaces the record.
+        fn upsert(transaction: &Transaction<'_>, record: &Self) -> rusqlite::Result<()>;
+        /// Deletes (or marks deleted) the record with `id`.
+        fn delete(transaction: &Transaction<'_>, id: &str) -> rusqlite::Result<()>;
+    }
+}
+
+/// A mirror in a SQLite table, with its store in the same database: each page's rows, ledger
+/// entries and checkpoint commit in one transaction, so the mirror and the checkpoint never
+/// disagree. The tables are those of the record type (`kombo::StaffingEntitySkill`,
+/// `techwolf::EmployeeSkillClusters`: see their sync types).
+#[derive(Debug)]
+pub struct SqliteMirror<T> {
+    store: SqliteStore,
+    records: PhantomData<fn() -> T>,
+}
+
+impl<T: SqliteRecord> SqliteMirror<T> {
+    /// Opens (creating if needed) the database at `path`, with `T`'s table, and locks `T`'s
+    /// namespace for this process.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, SyncError> {
+        let store = SqliteStore::open(path, T::TABLE)?;
+        store.connection.execute_batch(T::SCHEMA).map_err(store.fail())?;
+        Ok(Self {
+            store,
+            records: PhantomData,
+        })
+    }
+
+    /// The store beneath (its connection reads the mirror).
+    pub fn store(&self) -> &SqliteStore {
+        &self.store
+    }
+}
+
+impl<T: SqliteRecord> Destination<T> for SqliteMirror<T> {
+    fn load(&mut self) -> Result<Option<Checkpoint>, SyncError> {
+        self.store.load()
+    }
+
+    fn hashes(&mut self, ids: &[&str]) -> Result<Vec<Option<u64>>, SyncError> {
+        self.store.hashes(ids)
+    }
+
+    fn unseen(&mut self, generation: u64, limit: usize) -> Result<Vec<String>, SyncError> {
+        self.store.unseen(generation, limit)
+    }
+
+    async fn commit(&mut self, commit: Commit<T>) -> Result<(), SyncError> {
+        let store = &mut self.store;
+        let transaction = store
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| SyncError::store(&store.path, e))?;
+        let written = commit
+            .changes
+            .iter()
+            .try_for_each(|change| match change {
+                Change::Upsert(record) => T::upsert(&transaction, record),
+                Change::Delete(id) => T::delete(&transaction, id.as_ref()),
+            })
+            .and_then(|()| SqliteStore::save_in(&transaction, &store.namespace, &commit))
+            .and_then(|()| transaction.commit());
+        written.map_err(|e| SyncError::store(&store.path, e))
+    }
+}
