@@ -75,7 +75,8 @@
 //! ([`MockServer::set_faults`], [`MockServer::add_fault`], [`MockServer::clear_faults`]), each
 //! with a [`Trigger`]: always, the first N requests, every Nth, or a seeded probability. Faults
 //! run before authentication, as a gateway's would. Latency per route
-//! ([`MockServerBuilder::latency`]) is added after authentication (inside the write permit).
+//! ([`MockServerBuilder::latency`], or on every route with [`MockServerBuilder::latency_all`])
+//! is added after authentication (inside the write permit).
 //!
 //! # Contract checks
 //! With [`MockServerBuilder::contract_checks`] on (the default in debug builds, so in tests;
@@ -219,6 +220,16 @@ impl MockServerBuilder {
     /// Latency added to every request of a route (after authentication).
     pub fn latency(mut self, route: Route, latency: Duration) -> Self {
         self.latency.insert(route, latency);
+        self
+    }
+
+    /// The same latency on every route of every vendor, the token endpoint included (what the
+    /// binary's `--latency-ms` sets). It replaces what [`MockServerBuilder::latency`] set
+    /// before it; a [`MockServerBuilder::latency`] after it overrides one route.
+    pub fn latency_all(mut self, latency: Duration) -> Self {
+        for route in VENDORS.iter().flat_map(|v| v.routes.iter()) {
+            self.latency.insert(*route, latency);
+        }
         self
     }
 
@@ -653,6 +664,23 @@ mod tests {
         assert!(catalog.iter().all(|n| names.contains(n.as_str())), "{catalog:?}");
         let first: std::collections::HashSet<&String> = catalog[..names.len()].iter().collect();
         assert_eq!(first.len(), names.len(), "every name once before any repeats");
+    }
+
+    #[test]
+    fn latency_all_covers_every_route_and_one_route_can_override_it() {
+        let b = MockServer::builder()
+            .latency(Route::KOMBO_LIST, Duration::from_millis(1))
+            .latency_all(Duration::from_millis(5))
+            .latency(Route::KOMBO_UPSERT, Duration::from_millis(9));
+        let routes: Vec<Route> = VENDORS.iter().flat_map(|v| v.routes.iter().copied()).collect();
+        assert!(
+            routes.contains(&Route::TECHWOLF_TOKEN),
+            "the token endpoint is a route too"
+        );
+        for route in routes {
+            let want = if route == Route::KOMBO_UPSERT { 9 } else { 5 };
+            assert_eq!(b.latency.get(&route), Some(&Duration::from_millis(want)), "{route:?}");
+        }
     }
 
     #[test]
