@@ -40,7 +40,8 @@
 //! Everything is derived from the seed: the same seed and sizes give the same ids, levels,
 //! timestamps and employees, byte for byte. Nothing is materialised up front; a record is computed
 //! from `(seed, index)` when it is served, so a million expectations cost no memory. Only writes
-//! are stored. What each vendor serves, and how it answers, is described on its view:
+//! are stored, and the changes tests make through the views to stand for changes at the source
+//! (deleted or re-levelled Kombo records; removed, changed or added TechWolf employees). What each vendor serves, and how it answers, is described on its view:
 //! [`KomboView`] (`server.kombo()`) and [`TechwolfView`] (`server.techwolf()`).
 //!
 //! # Behaviour and chosen status codes
