@@ -40,7 +40,8 @@
 //! Everything is derived from the seed: the same seed and sizes give the same ids, levels,
 //! timestamps and employees, byte for byte. Nothing is materialised up front; a record is computed
 //! from `(seed, index)` when it is served, so a million expectations cost no memory. Only writes
-//! are stored. What each vendor serves, and how it answers, is described on its view:
+//! are stored, and the changes tests make through the views to stand for changes at the source
+//! (deleted or re-levelled Kombo records; removed, changed or added TechWolf employees). What each vendor serves, and how it answers, is described on its view:
 //! [`KomboView`] (`server.kombo()`) and [`TechwolfView`] (`server.techwolf()`).
 //!
 //! # Behaviour and chosen status codes
@@ -75,7 +76,8 @@
 //! ([`MockServer::set_faults`], [`MockServer::add_fault`], [`MockServer::clear_faults`]), each
 //! with a [`Trigger`]: always, the first N requests, every Nth, or a seeded probability. Faults
 //! run before authentication, as a gateway's would. Latency per route
-//! ([`MockServerBuilder::latency`]) is added after authentication (inside the write permit).
+//! ([`MockServerBuilder::latency`], or on every route with [`MockServerBuilder::latency_all`])
+//! is added after authentication (inside the write permit).
 //!
 //! # Contract checks
 //! With [`MockServerBuilder::contract_checks`] on (the default in debug builds, so in tests;
@@ -219,6 +221,16 @@ impl MockServerBuilder {
     /// Latency added to every request of a route (after authentication).
     pub fn latency(mut self, route: Route, latency: Duration) -> Self {
         self.latency.insert(route, latency);
+        self
+    }
+
+    /// The same latency on every route of every vendor, the token endpoint included (what the
+    /// binary's `--latency-ms` sets). It replaces what [`MockServerBuilder::latency`] set
+    /// before it; a [`MockServerBuilder::latency`] after it overrides one route.
+    pub fn latency_all(mut self, latency: Duration) -> Self {
+        for route in VENDORS.iter().flat_map(|v| v.routes.iter()) {
+            self.latency.insert(*route, latency);
+        }
         self
     }
 
@@ -653,6 +665,23 @@ mod tests {
         assert!(catalog.iter().all(|n| names.contains(n.as_str())), "{catalog:?}");
         let first: std::collections::HashSet<&String> = catalog[..names.len()].iter().collect();
         assert_eq!(first.len(), names.len(), "every name once before any repeats");
+    }
+
+    #[test]
+    fn latency_all_covers_every_route_and_one_route_can_override_it() {
+        let b = MockServer::builder()
+            .latency(Route::KOMBO_LIST, Duration::from_millis(1))
+            .latency_all(Duration::from_millis(5))
+            .latency(Route::KOMBO_UPSERT, Duration::from_millis(9));
+        let routes: Vec<Route> = VENDORS.iter().flat_map(|v| v.routes.iter().copied()).collect();
+        assert!(
+            routes.contains(&Route::TECHWOLF_TOKEN),
+            "the token endpoint is a route too"
+        );
+        for route in routes {
+            let want = if route == Route::KOMBO_UPSERT { 9 } else { 5 };
+            assert_eq!(b.latency.get(&route), Some(&Duration::from_millis(want)), "{route:?}");
+        }
     }
 
     #[test]

@@ -35,6 +35,7 @@ options:
   --employees N                   TechWolf employees (default 100)
   --token-ttl-secs N              TechWolf token lifetime (default 3600)
   --write-concurrency-limit N     in-flight Kombo writes (default 30, 0 = none)
+  --latency-ms N                  latency added to every request of every route (default 0)
   --next-starting-after MODE      present | absent | alternating (default present)
   --contract-checks               validate requests and responses against the specs
   --no-contract-checks            do not (default: on in debug builds, off in release builds)
@@ -110,6 +111,7 @@ where
             Long("employees") => b.employees(value(&mut p, "--employees")?),
             Long("token-ttl-secs") => b.token_ttl(Duration::from_secs(value(&mut p, "--token-ttl-secs")?)),
             Long("write-concurrency-limit") => b.write_concurrency_limit(value(&mut p, "--write-concurrency-limit")?),
+            Long("latency-ms") => b.latency_all(Duration::from_millis(value(&mut p, "--latency-ms")?)),
             Long("next-starting-after") => {
                 let raw: String = value(&mut p, "--next-starting-after")?;
                 b.next_starting_after(next_starting_after(&raw)?)
@@ -215,6 +217,15 @@ mod tests {
         let debug = format!("{b:?}");
         assert!(debug.contains("port: 8080") && debug.contains("seed: 7") && debug.contains("staffing_entities: 2000"));
         assert!(debug.contains("contract_checks: false"), "{debug}");
+        let Ok(Cli::Serve(b)) = parse_args(&["--latency-ms", "25"]) else {
+            panic!("a builder")
+        };
+        let debug = format!("{b:?}");
+        // Every route, each vendor's and the token endpoint, gets the latency.
+        let routes = debug.matches("Route(").count();
+        assert!(routes >= 4 && debug.contains("Route(techwolf token)"), "{debug}");
+        assert_eq!(debug.matches("): 25ms").count(), routes, "{debug}");
+        assert!(error(&["--latency-ms", "-5"]).contains("--latency-ms"));
         assert!(matches!(parse_args(&["--help"]), Ok(Cli::Help)));
         assert!(matches!(parse_args(&["--seed", "3", "-h"]), Ok(Cli::Help)));
         assert!(error(&["--port"]).contains("--port"));
@@ -246,6 +257,7 @@ mod tests {
             "--employees",
             "--token-ttl-secs",
             "--write-concurrency-limit",
+            "--latency-ms",
             "--next-starting-after",
             "--contract-checks",
             "--no-contract-checks",

@@ -150,6 +150,29 @@ async fn delay_and_latency_add_time() {
 }
 
 #[tokio::test]
+async fn latency_all_slows_every_route() {
+    let latency = Duration::from_millis(120);
+    let ctx = Ctx::start(small().latency_all(latency)).await;
+    let t = Instant::now();
+    let token = ctx.token().await;
+    assert!(t.elapsed() >= latency, "token endpoint");
+    let t = Instant::now();
+    assert_eq!(ctx.export(&token, &json!({"limit": 1})).await.status, 200);
+    assert!(t.elapsed() >= latency, "TechWolf export");
+    let t = Instant::now();
+    assert_eq!(ctx.list(&[]).await.status, 200);
+    assert!(t.elapsed() >= latency, "Kombo list");
+    let t = Instant::now();
+    assert_eq!(ctx.skills(&[]).await.status, 200);
+    assert!(t.elapsed() >= latency, "Kombo skills");
+    let t = Instant::now();
+    let unknown_entity = json!({"staffing_entity_id": "26vafvWSRmbhNcxJYqjCzuJg", "skill_id": "x"});
+    assert_eq!(ctx.upsert(&unknown_entity).await.status, 404);
+    assert!(t.elapsed() >= latency, "Kombo upsert");
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
 async fn a_request_the_client_abandons_is_still_logged() {
     let ctx = Ctx::start(small()).await;
     ctx.server.clear_request_log();

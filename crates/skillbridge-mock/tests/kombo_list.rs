@@ -226,6 +226,74 @@ async fn updated_after_is_inclusive_and_matches_the_oracle() {
     ctx.assert_no_violations();
 }
 
+/// The wall clock as the server stamps changes: millisecond precision, UTC.
+fn now_stamp() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[tokio::test]
+async fn a_deletion_at_the_source_shows_in_incremental_listings() {
+    let ctx = Ctx::start(small()).await;
+    let kombo = ctx.server.kombo();
+    let live: Vec<Expectation> = kombo.expectations().filter(|e| e.remote_deleted_at.is_none()).collect();
+    let (first, second) = (&live[3], &live[40]);
+    let visible = kombo.visible_expectations_count();
+    let before = now_stamp();
+
+    assert!(kombo.delete_expectation(&first.id));
+    assert!(!kombo.delete_expectation(&first.id), "already deleted");
+    assert!(!kombo.delete_expectation("not-an-expectation-id"));
+    assert!(
+        !kombo.delete_expectation(&kombo.staffing_entity(0).expect("entity").id),
+        "another kind's id"
+    );
+    let deleted = kombo.expectation_by_id(&first.id).expect("still there");
+    let deleted_at = deleted.remote_deleted_at.clone().expect("remote_deleted_at set");
+    assert_eq!(deleted_at, deleted.changed_at, "changed_at moves with the deletion");
+    assert!(deleted.changed_at >= before && deleted.changed_at > first.changed_at);
+    assert_eq!(
+        (deleted.expected_level, &deleted.skill_id, &deleted.staffing_entity_id),
+        (first.expected_level, &first.skill_id, &first.staffing_entity_id),
+        "nothing else changes"
+    );
+    assert_eq!(kombo.visible_expectations_count(), visible - 1);
+
+    // A sync client asking for what changed since `before` learns of the deletion...
+    let changed = ctx
+        .list_all(&[("updated_after", &before), ("include_deleted", "true")])
+        .await;
+    assert_eq!(changed, [serde_json::to_value(&deleted).expect("json")]);
+    assert_eq!(changed[0]["remote_deleted_at"], deleted_at.as_str());
+    // ...and a listing without `include_deleted` hides the record.
+    assert!(ctx.list_all(&[("updated_after", &before)]).await.is_empty());
+    assert!(ctx.list_all(&[("ids", &first.id)]).await.is_empty());
+    assert_eq!(
+        ctx.list_all(&[("ids", &first.id), ("include_deleted", "true")])
+            .await
+            .len(),
+        1
+    );
+
+    // Each change is stamped strictly after the previous one, even within a millisecond.
+    assert!(kombo.delete_expectation(&second.id));
+    let second_deleted = kombo.expectation_by_id(&second.id).expect("still there");
+    assert!(second_deleted.changed_at > deleted.changed_at);
+    let since_second = ctx
+        .list_all(&[
+            ("updated_after", &second_deleted.changed_at),
+            ("include_deleted", "true"),
+        ])
+        .await;
+    assert_eq!(ids(&since_second), std::slice::from_ref(&second.id));
+
+    // The assertion iterator sees every record as it is now, deleted ones included.
+    let now: Vec<Expectation> = kombo.expectations().collect();
+    assert_eq!(now, all_expectations(&ctx));
+    assert_eq!(now.len() as u64, kombo.expectations_count());
+    assert!(now.contains(&deleted) && now.contains(&second_deleted));
+    ctx.assert_no_violations();
+}
+
 #[tokio::test]
 async fn cursors_are_bound_to_filters_and_stateless() {
     let ctx = Ctx::start(small()).await;

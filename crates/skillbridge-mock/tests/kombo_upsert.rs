@@ -141,6 +141,90 @@ async fn updating_a_seeded_and_a_deleted_record() {
 }
 
 #[tokio::test]
+async fn an_upsert_restores_a_record_deleted_at_the_source() {
+    let ctx = Ctx::start(small()).await;
+    let kombo = ctx.server.kombo();
+    let entity = open_entity(&ctx);
+    let record = kombo
+        .expectations()
+        .find(|e| e.staffing_entity_id == entity.id && e.remote_deleted_at.is_none())
+        .expect("a live record on an open entity");
+    assert!(kombo.delete_expectation(&record.id));
+    let deleted = kombo.expectation_by_id(&record.id).expect("deleted record");
+
+    // The same level: only the deletion is undone, and that is a change.
+    let mut body = json!({"staffing_entity_id": record.staffing_entity_id, "skill_id": record.skill_id});
+    if let Some(level) = record.expected_level {
+        body["expected_level"] = json!(level);
+    }
+    let r = ctx.upsert(&body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let data = r.json()["data"].clone();
+    assert_eq!(data["id"], record.id.as_str());
+    assert!(data["remote_deleted_at"].is_null());
+    assert!(data["changed_at"].as_str().expect("changed_at") > deleted.changed_at.as_str());
+    assert_eq!(ctx.list_all(&[("updated_after", &deleted.changed_at)]).await, [data]);
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
+async fn set_expected_level_changes_a_record_as_an_upsert_would() {
+    let ctx = Ctx::start(small()).await;
+    let kombo = ctx.server.kombo();
+    let record = kombo
+        .expectations()
+        .find(|e| e.remote_deleted_at.is_none() && e.expected_level.is_some())
+        .expect("a live record with a level");
+
+    // The same level: nothing changes, changed_at stays.
+    assert!(kombo.set_expected_level(&record.id, record.expected_level));
+    assert_eq!(kombo.expectation_by_id(&record.id).as_ref(), Some(&record));
+
+    // Another level: changed_at moves, and an incremental listing picks it up.
+    let level = if record.expected_level == Some(5) { 4 } else { 5 };
+    assert!(kombo.set_expected_level(&record.id, Some(level)));
+    let changed = kombo.expectation_by_id(&record.id).expect("record");
+    assert_eq!(changed.expected_level, Some(level));
+    assert!(changed.changed_at > record.changed_at);
+    let listed = ctx.list_all(&[("updated_after", &changed.changed_at)]).await;
+    assert_eq!(listed, [serde_json::to_value(&changed).expect("json")]);
+
+    // No level at all is a level too; each change is stamped after the last.
+    assert!(kombo.set_expected_level(&record.id, None));
+    let cleared = kombo.expectation_by_id(&record.id).expect("record");
+    assert_eq!(cleared.expected_level, None);
+    assert!(cleared.changed_at > changed.changed_at);
+
+    // Refused, and nothing changes: a level outside 1..=5, an unknown id.
+    assert!(!kombo.set_expected_level(&record.id, Some(0)));
+    assert!(!kombo.set_expected_level(&record.id, Some(6)));
+    assert!(!kombo.set_expected_level("not-an-expectation-id", Some(3)));
+    assert_eq!(kombo.expectation_by_id(&record.id).as_ref(), Some(&cleared));
+
+    // On a deleted record it restores it, as an upsert does.
+    assert!(kombo.delete_expectation(&record.id));
+    let deleted = kombo.expectation_by_id(&record.id).expect("record");
+    assert!(kombo.set_expected_level(&record.id, None));
+    let restored = kombo.expectation_by_id(&record.id).expect("record");
+    assert_eq!(restored.remote_deleted_at, None);
+    assert!(restored.changed_at > deleted.changed_at);
+
+    // A change at the source is not a client's write: a closed entity's record changes too.
+    let closed = kombo.staffing_entities().find(|e| e.closed).expect("a closed entity");
+    let on_closed = kombo
+        .expectations()
+        .find(|e| e.staffing_entity_id == closed.id)
+        .expect("a record on the closed entity");
+    let level = if on_closed.expected_level == Some(1) { 2 } else { 1 };
+    assert!(kombo.set_expected_level(&on_closed.id, Some(level)));
+    assert_eq!(
+        kombo.expectation_by_id(&on_closed.id).and_then(|e| e.expected_level),
+        Some(level)
+    );
+    ctx.assert_no_violations();
+}
+
+#[tokio::test]
 async fn invalid_bodies_get_400_with_a_useful_message() {
     let ctx = Ctx::start(small()).await;
     let entity = open_entity(&ctx).id;

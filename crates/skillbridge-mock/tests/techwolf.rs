@@ -424,3 +424,114 @@ async fn same_seed_gives_same_employees() {
     assert_eq!(pa.text, pb.text);
     assert_ne!(pa.text, pc.text);
 }
+
+fn external_ids(records: &[Value]) -> Vec<String> {
+    records
+        .iter()
+        .map(|r| r["external_id"].as_str().expect("external_id").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn edits_show_in_the_next_export() {
+    let ctx = Ctx::start(small()).await;
+    let techwolf = ctx.server.techwolf();
+    let token = ctx.token().await;
+    let every_part = json!({"limit": 7, "include": ["current_skills", "related_skills", "rejected_skills", "sources"]});
+    let before = ctx.export_all(&token, &every_part).await;
+    let before_ids = external_ids(&before);
+    assert_eq!(before_ids.len(), 60);
+    let (removed, changed) = (before_ids[10].clone(), before_ids[20].clone());
+    let changed_before = techwolf.employee_by_id(&changed).expect("employee");
+
+    assert!(techwolf.remove_employee(&removed));
+    assert!(!techwolf.remove_employee(&removed), "removed already");
+    assert!(!techwolf.change_employee(&removed), "a removed employee cannot change");
+    assert!(!techwolf.remove_employee("not-an-employee"));
+    assert!(techwolf.change_employee(&changed));
+    techwolf.add_employees(3);
+    assert_eq!(techwolf.employees_count(), 62);
+    assert_eq!(techwolf.employee_by_id(&removed), None);
+
+    // The next snapshot: the removed employee gone, the changed one changed, three new at the end.
+    let after = ctx.export_all(&token, &every_part).await;
+    let after_ids = external_ids(&after);
+    let view_ids: Vec<String> = techwolf.employees().map(|e| e.external_id).collect();
+    assert_eq!(after_ids, view_ids);
+    assert_eq!(after_ids.len() as u64, techwolf.employees_count());
+    let kept: Vec<&String> = before_ids.iter().filter(|id| **id != removed).collect();
+    assert_eq!(after_ids[..59].iter().collect::<Vec<_>>(), kept);
+    let added = &after_ids[59..];
+    assert!(added.iter().all(|id| !before_ids.contains(id)));
+    let changed_now = techwolf.employee_by_id(&changed).expect("employee");
+    assert_ne!(changed_now.skill_clusters, changed_before.skill_clusters);
+    assert!(changed_now.last_updated > changed_before.last_updated);
+    let record = |records: &[Value], id: &str| {
+        records
+            .iter()
+            .find(|r| r["external_id"] == id)
+            .cloned()
+            .expect("exported")
+    };
+    assert_ne!(record(&before, &changed), record(&after, &changed));
+    assert_eq!(
+        record(&after, &changed),
+        serde_json::to_value(&changed_now).expect("json"),
+        "the export serves the view's record"
+    );
+    for (old, new) in before.iter().zip(&after).take(10) {
+        assert_eq!(old, new, "the others stay as they were");
+    }
+
+    // A checkpoint naming the removed employee continues after its place.
+    let resumed = ctx
+        .export(&token, &json!({"limit": 2, "starting_after": removed}))
+        .await;
+    assert_eq!(resumed.status, 200, "{}", resumed.text);
+    assert_eq!(
+        external_ids(resumed.json()["records"].as_array().expect("records")),
+        before_ids[11..13]
+    );
+    // One by one, paging steps over the removed employee without a gap or a repeat.
+    assert_eq!(
+        external_ids(&ctx.export_all(&token, &json!({"limit": 1})).await),
+        after_ids
+    );
+
+    // Filters see the edits: what changed and what was added carry the latest dates.
+    let employees: Vec<_> = techwolf.employees().collect();
+    for active in [true, false] {
+        let got = ctx
+            .export_all(
+                &token,
+                &json!({"limit": 9, "filters": [{"filter": "is_active", "is_active": active}]}),
+            )
+            .await;
+        let want: Vec<String> = employees
+            .iter()
+            .filter(|e| e.is_active == active)
+            .map(|e| e.external_id.clone())
+            .collect();
+        assert_eq!(external_ids(&got), want);
+    }
+    let day_before = (chrono::NaiveDate::parse_from_str(&changed_now.last_updated, "%Y-%m-%d").expect("date")
+        - chrono::Days::new(1))
+    .to_string();
+    let recent = ctx
+        .export_all(
+            &token,
+            &json!({"limit": 100, "filters": [{"filter": "last_updated", "value": day_before, "operator": "gt"}]}),
+        )
+        .await;
+    let want: Vec<String> = employees
+        .iter()
+        .filter(|e| e.last_updated > day_before)
+        .map(|e| e.external_id.clone())
+        .collect();
+    assert_eq!(external_ids(&recent), want);
+    assert!(
+        want.contains(&changed) && added.iter().all(|id| want.contains(id)),
+        "{want:?}"
+    );
+    ctx.assert_no_violations();
+}

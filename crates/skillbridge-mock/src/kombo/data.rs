@@ -75,6 +75,20 @@ pub(super) struct Writes {
     pub(super) last_ms: i64,
 }
 
+impl Writes {
+    /// The stamp of the next change: the wall clock, but strictly after every earlier stamp and
+    /// every seeded `changed_at`, so `updated_after` sees each change even within one millisecond.
+    fn next_stamp(&self) -> i64 {
+        now_ms().max(self.last_ms + 1).max(BASE_END_MS + 1)
+    }
+
+    /// Stores a record's new state, stamped `state.changed_ms` (from [`Writes::next_stamp`]).
+    fn store(&mut self, index: u64, state: RecState) {
+        self.state.insert(index, state);
+        self.last_ms = self.last_ms.max(state.changed_ms);
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Rec {
     pub(super) index: u64,
@@ -282,11 +296,14 @@ impl KomboData {
         (s < self.skills).then_some(s)
     }
 
+    fn write_lock(&self) -> std::sync::RwLockWriteGuard<'_, Writes> {
+        self.writes.write().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Creates or updates the expectation of `skill` on `entity`; `None` only if the record
     /// vanished, which cannot happen while the lock is held.
     pub(super) fn write(&self, entity: u32, skill: u32, level: Option<u8>) -> Option<Rec> {
-        let mut w = self.writes.write().unwrap_or_else(|e| e.into_inner());
-        let stamp = now_ms().max(w.last_ms + 1).max(BASE_END_MS + 1);
+        let mut w = self.write_lock();
         let index = match self.find(&w, entity, skill) {
             Some(i) => i,
             None => {
@@ -294,7 +311,8 @@ impl KomboData {
                 w.created.push((entity, skill));
                 w.created_by_pair.insert((entity, skill), i);
                 w.created_by_entity.entry(entity).or_default().push(i);
-                w.state.insert(
+                let stamp = w.next_stamp();
+                w.store(
                     i,
                     RecState {
                         level,
@@ -302,22 +320,64 @@ impl KomboData {
                         deleted_ms: None,
                     },
                 );
-                w.last_ms = stamp;
                 i
             }
         };
-        let mut rec = self.rec(&w, index)?;
+        self.write_at(&mut w, index, level)
+    }
+
+    /// Sets the level of the record at `index` as an upsert does: a deleted record is restored,
+    /// and `changed_at` moves only when a field changes. `None` if there is no such record.
+    fn write_at(&self, w: &mut Writes, index: u64, level: Option<u8>) -> Option<Rec> {
+        let mut rec = self.rec(w, index)?;
         // `changed_at` only moves when a field on the record changes (Kombo's sync guidance).
         if rec.state.level != level || rec.state.deleted_ms.is_some() {
             rec.state = RecState {
                 level,
-                changed_ms: stamp,
+                changed_ms: w.next_stamp(),
                 deleted_ms: None,
             };
-            w.state.insert(index, rec.state);
-            w.last_ms = stamp;
+            w.store(index, rec.state);
         }
         Some(rec)
+    }
+
+    /// Sets the level of the expectation with this Kombo id through the upsert's write path;
+    /// `false` for an unknown id or a level outside 1..=5.
+    pub(crate) fn set_level(&self, id: &str, level: Option<u8>) -> bool {
+        if level.is_some_and(|l| !(1..=5).contains(&l)) {
+            return false;
+        }
+        let Some(index) = self.ids.decode(EXPECTATION, id) else {
+            return false;
+        };
+        let mut w = self.write_lock();
+        self.write_at(&mut w, index, level).is_some()
+    }
+
+    /// Deletes the expectation with this Kombo id in the remote system, now: `remote_deleted_at`
+    /// and `changed_at` both take the next stamp. `false` for an unknown id or a deleted record.
+    pub(crate) fn delete(&self, id: &str) -> bool {
+        let Some(index) = self.ids.decode(EXPECTATION, id) else {
+            return false;
+        };
+        let mut w = self.write_lock();
+        let Some(rec) = self.rec(&w, index) else {
+            return false;
+        };
+        if rec.state.deleted_ms.is_some() {
+            return false;
+        }
+        let stamp = w.next_stamp();
+        w.store(
+            index,
+            RecState {
+                level: rec.state.level,
+                changed_ms: stamp,
+                deleted_ms: Some(stamp),
+            },
+        );
+        true
     }
 
     /// Records not deleted in the remote system: what a listing without `include_deleted` returns.

@@ -24,6 +24,15 @@ use super::state::KomboState;
 /// Each record also has a remote id `SES-<index + 1, 8 digits>` for the `remote_ids` filter
 /// (the response has no remote id field).
 ///
+/// # Changes made by tests
+/// A test changes the data as the remote system would, without HTTP:
+/// [`KomboView::delete_expectation`] deletes a record (`remote_deleted_at` and `changed_at` set to
+/// now) and [`KomboView::set_expected_level`] sets a level through the upsert's own write path.
+/// Every change, these and upserts alike, is stamped with the wall clock and strictly later than
+/// every earlier stamp, so a listing with `updated_after` set to the last `changed_at` a client saw
+/// returns exactly what changed since (and that record again, as the filter is inclusive). Like
+/// upserts, they are kept per record: memory grows with changes, never with the data size.
+///
 /// The skill catalog (`GET /hris/skills`) has the `skill_catalog` skills expectations name by
 /// `skill_id` (see [`KomboView::skill`]). Names are TechWolf's skill names (those its employees'
 /// clusters hold), in an order the seed fixes: the first 91 skills have distinct names, a
@@ -124,6 +133,33 @@ impl<'a> KomboView<'a> {
     /// The expectation with this Kombo id.
     pub fn expectation_by_id(self, id: &str) -> Option<Expectation> {
         self.state.data.expectation_by_id(id)
+    }
+
+    /// Every expectation as it is now, in listing order, deleted ones and those created by
+    /// upserts included (the records that exist when it is called). O(total): for assertions.
+    pub fn expectations(self) -> impl Iterator<Item = Expectation> + 'a {
+        let data = &self.state.data;
+        (0..data.total()).filter_map(|i| data.expectation(i))
+    }
+
+    /// Deletes the expectation with this Kombo id in the remote system, now, as if someone removed
+    /// it at the source: `remote_deleted_at` is set and `changed_at` moves to the same stamp (a
+    /// field of the record changed), so a listing with `include_deleted=true` and an earlier
+    /// `updated_after` returns it deleted and a listing without `include_deleted` no longer
+    /// does. An upsert of its staffing entity and skill restores it. `false` for an unknown id or
+    /// a record already deleted (nothing changes then).
+    pub fn delete_expectation(self, id: &str) -> bool {
+        self.state.data.delete(id)
+    }
+
+    /// Sets the level of the expectation with this Kombo id (`None`: no level) as an upsert with
+    /// that level would, through the same write path but without HTTP, faults or the write
+    /// limit: `changed_at` moves only if the level changes, and a deleted record is restored
+    /// (which moves `changed_at` too). Closed staffing entities are not refused, as this is a
+    /// change at the source, not a client's write. `false` for an unknown id or a level outside
+    /// 1..=5 (nothing changes then).
+    pub fn set_expected_level(self, id: &str, level: Option<u8>) -> bool {
+        self.state.data.set_level(id, level)
     }
 
     /// The expectation of a skill on a staffing entity, if there is one.

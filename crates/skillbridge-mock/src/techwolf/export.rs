@@ -210,27 +210,14 @@ pub(super) async fn export(
             }
         },
     };
-    let matches = |i: u64| {
-        req.is_active.is_none_or(|a| data.is_active(i) == a)
-            && req.last_updated.iter().all(|(gt, day)| {
-                let d = data.updated_day(i);
-                if *gt { d > *day } else { d < *day }
-            })
+    let keep = |is_active: bool, day: i64| {
+        req.is_active.is_none_or(|a| is_active == a)
+            && req
+                .last_updated
+                .iter()
+                .all(|(gt, filter_day)| if *gt { day > *filter_day } else { day < *filter_day })
     };
-    let mut employees = Vec::with_capacity(req.limit);
-    let mut has_next = false;
-    for i in start..data.count() {
-        if !matches(i) {
-            continue;
-        }
-        if employees.len() == req.limit {
-            has_next = true;
-            break;
-        }
-        if let Some(e) = data.employee(i) {
-            employees.push(e);
-        }
-    }
+    let (employees, has_next) = data.page(start, req.limit, keep);
     let records = employees
         .iter()
         .map(|e| RecordOut {

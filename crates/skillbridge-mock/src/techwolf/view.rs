@@ -20,6 +20,18 @@ use crate::server::Core;
 /// `validated`, `suggested`, `rejected` and `initially_validated`, and `skill_sources` may be
 /// empty. `external_id`s are UUID-shaped and decode back to the index (keyset pagination in O(1)).
 ///
+/// # Changes made by tests
+/// The export has no change filter, so a sync client compares snapshots; tests change the data
+/// between runs, without HTTP: [`TechwolfView::remove_employee`] takes an employee out of
+/// exports, [`TechwolfView::change_employee`] gives one other skill clusters (and today as
+/// `last_updated`), [`TechwolfView::add_employees`] appends new ones (`last_updated` today) after
+/// every other. Edits are kept as an overlay on the generated data (the removed indices, a version
+/// per changed employee, the number added), so memory grows with edits only. Paging, `limit` and
+/// both filters see the edited data; a removed employee keeps its place in the order, so a
+/// `starting_after` naming it (a checkpoint a client kept) continues after where it was.
+/// [`TechwolfView::employee`], [`TechwolfView::employee_by_id`], [`TechwolfView::employees`] and
+/// [`TechwolfView::employees_count`] read the data as it is now.
+///
 /// # Behaviour and chosen status codes
 /// - Token: JSON (as documented) or form body with `client_id`, `client_secret`,
 ///   `audience`, `grant_type: client_credentials`, `tenant`, optional `scopes` (array or
@@ -28,7 +40,8 @@ use crate::server::Core;
 ///   the TTL (enforced on the export; `expires_in` is the TTL in whole seconds, at least 1).
 /// - Export: missing/unknown/expired/revoked token → 401, token without the `read`
 ///   scope → 403, bodies that are not `application/json` or do not match the spec → 400, all
-///   with TechWolf's `[{"title","description"}]`. An unknown `starting_after` → 400.
+///   with TechWolf's `[{"title","description"}]`. A `starting_after` that is no employee's
+///   `external_id` → 400 (a removed employee's is still accepted, see above).
 #[derive(Clone, Copy)]
 pub struct TechwolfView<'a> {
     addr: SocketAddr,
@@ -111,13 +124,49 @@ impl<'a> TechwolfView<'a> {
         self.state.set_next_starting_after(mode);
     }
 
-    /// Number of employees.
+    /// Employees an export without filters returns now: the seeded ones and those added,
+    /// less those removed. With removals, indices run past it (see [`TechwolfView::employees`]).
     pub fn employees_count(self) -> u64 {
         self.state.data.count()
     }
 
-    /// An employee by index (creation order), with every optional part.
+    /// An employee by index (creation order, the export's), with every optional part, as
+    /// exported now; `None` if removed or past the last.
     pub fn employee(self, index: u64) -> Option<Employee> {
         self.state.data.employee(index)
+    }
+
+    /// The employee with this `external_id`, as exported now; `None` if removed or unknown.
+    pub fn employee_by_id(self, external_id: &str) -> Option<Employee> {
+        self.state.data.employee_by_id(external_id)
+    }
+
+    /// Every current employee in export order, as an export without filters returns them
+    /// (the employees there when it is called). O(total): for assertions.
+    pub fn employees(self) -> impl Iterator<Item = Employee> + 'a {
+        let data = &self.state.data;
+        (0..data.issued_count()).filter_map(|i| data.employee(i))
+    }
+
+    /// Removes the employee with this `external_id` from exports from now on. Its place in the
+    /// order stays, so `starting_after` it still continues after it. `false` if there is no such
+    /// employee (unknown, or removed already).
+    pub fn remove_employee(self, external_id: &str) -> bool {
+        self.state.data.remove(external_id)
+    }
+
+    /// Changes the employee with this `external_id`: its skill clusters are generated again, from
+    /// the seed, its index and a new version, and always differ from the ones they replace (a
+    /// draw that happens to be equal has its first cluster's level moved, or gains a cluster);
+    /// `last_updated` becomes today's date (UTC, never earlier than it was). `false` if there is
+    /// no such employee (unknown, or removed).
+    pub fn change_employee(self, external_id: &str) -> bool {
+        self.state.data.change(external_id)
+    }
+
+    /// Appends `n` employees after every other in the export order, with the ids the next indices
+    /// give and data generated from them as for seeded employees, `last_updated` today (UTC).
+    pub fn add_employees(self, n: u64) {
+        self.state.data.add(n);
     }
 }
