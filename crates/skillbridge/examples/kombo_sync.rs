@@ -1,24 +1,22 @@
-//! Incremental sync of staffing-entity skill expectations from Kombo.
+//! Keeps a mirror of Kombo's skill expectations current, with the checkpoint in a JSON file: the
+//! sync engine without SQLite. Each run prints the changes it applies; the first run (and one every
+//! 7 days) fetches everything, the others only what changed since the last run started. For both
+//! APIs into SQLite, see the `mirror` example.
 //!
 //! ```sh
 //! KOMBO_API_KEY=... KOMBO_INTEGRATION_ID=workday:HWUTwvyx2wLoSUHphiWVrp28 \
-//!     cargo run -p skillbridge --example kombo_sync
+//!     cargo run -p skillbridge --example kombo_sync -- skills.checkpoint.json
 //! ```
 //!
-//! Environment:
-//! - `KOMBO_API_KEY` (required), `KOMBO_REGION` (`eu`/`us`), `KOMBO_BASE_URL` (e.g. the mock server):
-//!   read by `Kombo::from_env`.
-//! - `KOMBO_INTEGRATION_ID` (required): the integration, `tool:id`.
-//! - `KOMBO_SYNC_SINCE` (optional, RFC 3339): only records updated after this time; without it, a
-//!   full fetch.
-//! - `KOMBO_UPSERT` (optional, `entity_id,skill_id[,level]`): also upsert one expectation.
+//! Environment: `KOMBO_API_KEY` (required), `KOMBO_REGION` (`eu`/`us`) or `KOMBO_BASE_URL` (e.g.
+//! the mock server), read by `Kombo::from_env`; `KOMBO_INTEGRATION_ID` (required).
 #![allow(clippy::print_stdout, reason = "an example reports on stdout")]
 
 use std::process::ExitCode;
 
-use futures::TryStreamExt;
 use skillbridge::error::Report;
-use skillbridge::kombo::{ExpectedLevel, Kombo, SkillExpectation};
+use skillbridge::kombo::{Kombo, StaffingEntitySkill};
+use skillbridge::sync::{Change, FileCheckpointStore, Sink};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -31,49 +29,46 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let kombo = Kombo::from_env()?;
-    let integration_id = std::env::var("KOMBO_INTEGRATION_ID").map_err(|_| "set KOMBO_INTEGRATION_ID (tool:id)")?;
-    let hris = kombo.integration(&integration_id)?;
+/// The "mirror" of this example: it prints each change. A real sink writes them, idempotently by id.
+struct Printer;
 
-    // Kombo's sync guidance: remember when this fetch *started* and pass it as `updated_after` next time.
-    let started = chrono::Utc::now();
-    let mut listing = hris.staffing_entity_skills().page_size(250).include_deleted(true);
-    if let Ok(since) = std::env::var("KOMBO_SYNC_SINCE") {
-        listing = listing.updated_after(chrono::DateTime::parse_from_rfc3339(&since)?.to_utc());
-    }
-    let (mut seen, mut deleted) = (0_u64, 0_u64);
-    let mut skills = listing.items();
-    while let Some(skill) = skills.try_next().await? {
-        seen += 1;
-        if skill.is_deleted() {
-            deleted += 1;
+impl Sink<StaffingEntitySkill> for Printer {
+    type Error = std::convert::Infallible;
+
+    async fn apply(&mut self, changes: &[Change<StaffingEntitySkill>]) -> Result<(), Self::Error> {
+        for change in changes {
+            match change {
+                Change::Upsert(skill) => println!(
+                    "upsert {}: {} on {} at {:?}",
+                    skill.id, skill.skill_id, skill.staffing_entity_id, skill.expected_level
+                ),
+                Change::Delete(id) => println!("delete {id}"),
+            }
         }
+        Ok(())
     }
-    println!(
-        "{seen} skill expectations ({deleted} deleted); next run: KOMBO_SYNC_SINCE={}",
-        started.to_rfc3339()
-    );
+}
 
-    if let Ok(spec) = std::env::var("KOMBO_UPSERT") {
-        let mut parts = spec.split(',');
-        let (entity, skill) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-        let level = parts
-            .next()
-            .map(|l| l.trim().parse::<u8>())
-            .transpose()?
-            .map(ExpectedLevel::new)
-            .transpose()?;
-        let saved = hris
-            .upsert_staffing_entity_skill(SkillExpectation::new(entity, skill).maybe_expected_level(level))
-            .await?;
-        println!(
-            "saved {} (level {:?})",
-            saved.id,
-            saved.expected_level.map(ExpectedLevel::get)
-        );
-    }
-    let stats = kombo.stats();
-    println!("{} requests, {} retries", stats.requests, stats.retries);
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let checkpoint = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "kombo.checkpoint.json".to_owned());
+    let integration_id = std::env::var("KOMBO_INTEGRATION_ID").map_err(|_| "set KOMBO_INTEGRATION_ID (tool:id)")?;
+    let hris = Kombo::from_env()?.integration(&integration_id)?;
+    let mut destination = (Printer, FileCheckpointStore::open(&checkpoint)?);
+    let summary = hris
+        .staffing_entity_skills()
+        .page_size(250)
+        .sync()
+        .run(&mut destination)
+        .await?;
+    println!(
+        "{:?} run: {} upserted, {} deleted, {} pages{}",
+        summary.mode,
+        summary.upserted,
+        summary.deleted,
+        summary.pages,
+        if summary.resumed { " (resumed)" } else { "" }
+    );
     Ok(())
 }

@@ -87,6 +87,12 @@ impl<T: Record> MemorySink<T> {
         &self.refused
     }
 
+    /// Forgets a failure or hang that was set up and did not happen.
+    pub(crate) fn disarm(&mut self) {
+        self.fail_on = None;
+        self.hang_on = None;
+    }
+
     /// Every id ever delivered, in order, with repeats.
     pub(crate) fn delivered(&self) -> Vec<String> {
         self.applied.iter().flatten().cloned().collect()
@@ -201,4 +207,55 @@ pub(crate) fn kombo_rows(connection: &skillbridge::sync::sqlite::Connection) -> 
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows")
+}
+
+/// An employee as the mirror's tests compare them: each cluster's id, name and level, sorted.
+pub(crate) type Clusters = Vec<(String, String, i64)>;
+
+/// What the mock's TechWolf side exports now, projected to [`Clusters`] by `external_id`.
+pub(crate) fn server_employees(server: &MockServer) -> BTreeMap<String, Clusters> {
+    server
+        .techwolf()
+        .employees()
+        .map(|employee| {
+            let json = serde_json::to_value(&employee).expect("serializes");
+            let mut clusters: Clusters = json["skill_clusters"]
+                .as_array()
+                .expect("a list")
+                .iter()
+                .map(|c| {
+                    (
+                        c["skill_cluster_id"].as_str().expect("an id").to_owned(),
+                        c["skill_cluster_name"].as_str().expect("a name").to_owned(),
+                        c["proficiency_level"].as_i64().expect("a level"),
+                    )
+                })
+                .collect();
+            clusters.sort();
+            (employee.external_id, clusters)
+        })
+        .collect()
+}
+
+/// A mirror of employees projected to [`Clusters`].
+pub(crate) fn mirrored_employees(
+    rows: &BTreeMap<String, skillbridge::techwolf::EmployeeSkillClusters>,
+) -> BTreeMap<String, Clusters> {
+    rows.iter()
+        .map(|(id, employee)| {
+            let mut clusters: Clusters = employee
+                .skill_clusters
+                .iter()
+                .map(|c| {
+                    (
+                        c.skill_cluster_id.to_string(),
+                        c.skill_cluster_name.clone(),
+                        c.proficiency_level,
+                    )
+                })
+                .collect();
+            clusters.sort();
+            (id.clone(), clusters)
+        })
+        .collect()
 }
