@@ -11,7 +11,7 @@ use common::{hris, kombo_client, start};
 use skillbridge::kombo::{ExpectedLevel, Integration, SkillExpectation, StaffingEntitySkill};
 use skillbridge::sync::{FileCheckpointStore, Mode, SyncError};
 use skillbridge_mock::{MockServer, MockServerBuilder, Route};
-use sync_common::{MemorySink, Scratch, live_kombo_records};
+use sync_common::{Attempt, MemorySink, Scratch, attempt, live_kombo_records};
 
 /// 160 expectations (about 5 % deleted) over 40 entities: 7 pages of 25 with `include_deleted`.
 fn builder() -> MockServerBuilder {
@@ -182,22 +182,16 @@ async fn a_run_killed_after_any_page_resumes_after_the_last_acknowledged_one() {
     for killed_at in 1..=pages_for(total) {
         let scratch = Scratch::new(&format!("killed-{killed_at}"));
         let path = scratch.file("cp.json");
-        let mut sink = MemorySink::default();
-        {
-            // The process dies while the sink applies page `killed_at`: the run is dropped.
-            let mut destination = (sink, FileCheckpointStore::open(&path).unwrap());
-            destination.0.hang_on_page(killed_at);
-            let hung = destination.0.hung();
-            // No read-ahead on the killed run (see above).
-            let run = hris.staffing_entity_skills().page_size(PAGE).read_ahead(0).sync();
-            tokio::select! {
-                outcome = run.run(&mut destination) => panic!("the run finished: {outcome:?}"),
-                () = hung.notified() => {}
-            }
-            sink = destination.0;
-        }
+        // The process dies while the sink applies page `killed_at`: the run is dropped and the
+        // store opened again from disk. No read-ahead on the killed run (see above).
+        let reopen = || FileCheckpointStore::open(&path).unwrap();
+        let mut destination = (MemorySink::default(), reopen());
+        let killed = hris.staffing_entity_skills().page_size(PAGE).read_ahead(0).sync();
+        let run = async |d: &mut (MemorySink<StaffingEntitySkill>, FileCheckpointStore)| killed.run(d).await;
+        let (after, outcome) = attempt(destination, Some((killed_at, true)), run, reopen).await;
+        assert_eq!(outcome, Attempt::Killed);
+        destination = after;
         server.clear_request_log();
-        let mut destination = (sink, FileCheckpointStore::open(&path).unwrap());
         let resumed = sync(&hris).run(&mut destination).await.unwrap();
         assert_eq!(resumed.resumed, killed_at > 1, "killed at page {killed_at}");
         assert_eq!(

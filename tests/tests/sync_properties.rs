@@ -17,10 +17,10 @@ use common::{hris, kombo_client, start, techwolf_client};
 use proptest::prelude::*;
 use skillbridge::kombo::{Integration, StaffingEntitySkill};
 use skillbridge::sync::sqlite::SqliteStore;
-use skillbridge::sync::{CheckpointStore, FileCheckpointStore, Record, Summary, SyncError};
+use skillbridge::sync::{CheckpointStore, FileCheckpointStore};
 use skillbridge::techwolf::{EmployeeSkillClusters, TechWolf};
 use skillbridge_mock::MockServer;
-use sync_common::{MemorySink, Scratch, live_kombo_records, mirrored_employees, server_employees};
+use sync_common::{Attempt, MemorySink, Scratch, attempt, live_kombo_records, mirrored_employees, server_employees};
 
 /// What happens next: a change on the server (`target` picks the record), or a run.
 #[derive(Debug, Clone)]
@@ -41,50 +41,6 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
             .prop_map(|(interrupt, full)| Step::Run { interrupt, full }),
     ];
     proptest::collection::vec(step, 1..16)
-}
-
-/// How an attempt ended.
-enum Attempt {
-    Completed,
-    Failed,
-    Killed,
-}
-
-/// Runs `run` into `(sink, store)`, failing or killing it at the sink's `interrupt` call; a kill
-/// drops the run and the store, and the store is opened again from disk by `reopen`.
-async fn attempt<T, C, F>(
-    mut destination: (MemorySink<T>, C),
-    interrupt: Option<(u64, bool)>,
-    run: F,
-    reopen: impl Fn() -> C,
-) -> ((MemorySink<T>, C), Attempt)
-where
-    T: Record + Clone,
-    C: CheckpointStore,
-    F: AsyncFnOnce(&mut (MemorySink<T>, C)) -> Result<Summary, SyncError>,
-{
-    match interrupt {
-        Some((page, true)) => destination.0.hang_on_page(page),
-        Some((page, false)) => destination.0.fail_on_page(page),
-        None => {}
-    }
-    let hung = destination.0.hung();
-    let outcome = tokio::select! {
-        outcome = run(&mut destination) => Some(outcome),
-        () = hung.notified() => None,
-    };
-    destination.0.disarm();
-    match outcome {
-        Some(Ok(_)) => (destination, Attempt::Completed),
-        Some(Err(SyncError::Sink(_))) => (destination, Attempt::Failed),
-        Some(Err(other)) => panic!("only the sink fails here: {other:?}"),
-        None => {
-            // The process died: the store is closed (its lock released) and read again from disk.
-            let (sink, store) = destination;
-            drop(store);
-            ((sink, reopen()), Attempt::Killed)
-        }
-    }
 }
 
 /// Whether the store holds a run under way (a resumed run keeps that run's start).

@@ -13,7 +13,7 @@ use skillbridge::sync::sqlite::{SqliteMirror, SqliteStore};
 use skillbridge::sync::{Mode, SyncError};
 use skillbridge::techwolf::{EmployeeSkillClusters, Include, TechWolf};
 use skillbridge_mock::{MockServer, Route};
-use sync_common::{Clusters, MemorySink, Scratch, mirrored_employees, server_employees};
+use sync_common::{Attempt, Clusters, MemorySink, Scratch, attempt, mirrored_employees, server_employees};
 
 const LIMIT: u32 = 7;
 
@@ -82,20 +82,16 @@ async fn a_killed_export_run_resumes_after_the_last_acknowledged_page() {
     let scratch = Scratch::new("techwolf-killed");
     let path = scratch.file("cp.json");
     let pages = 30_u64.div_ceil(u64::from(LIMIT));
-    let mut sink = MemorySink::<EmployeeSkillClusters>::default();
-    {
-        let mut destination = (sink, skillbridge::sync::FileCheckpointStore::open(&path).unwrap());
-        destination.0.hang_on_page(3);
-        let hung = destination.0.hung();
-        let run = techwolf.employee_skill_clusters().limit(LIMIT).read_ahead(0).sync();
-        tokio::select! {
-            outcome = run.run(&mut destination) => panic!("the run finished: {outcome:?}"),
-            () = hung.notified() => {}
-        }
-        sink = destination.0;
-    }
+    let reopen = || skillbridge::sync::FileCheckpointStore::open(&path).unwrap();
+    let destination = (MemorySink::<EmployeeSkillClusters>::default(), reopen());
+    let killed = techwolf.employee_skill_clusters().limit(LIMIT).read_ahead(0).sync();
+    let run = async |d: &mut (
+        MemorySink<EmployeeSkillClusters>,
+        skillbridge::sync::FileCheckpointStore,
+    )| killed.run(d).await;
+    let (mut destination, outcome) = attempt(destination, Some((3, true)), run, reopen).await;
+    assert_eq!(outcome, Attempt::Killed);
     server.clear_request_log();
-    let mut destination = (sink, skillbridge::sync::FileCheckpointStore::open(&path).unwrap());
     let resumed = sync(&techwolf).run(&mut destination).await.unwrap();
     assert!(resumed.resumed);
     assert_eq!(resumed.pages, pages - 2);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use skillbridge::kombo::StaffingEntitySkill;
-use skillbridge::sync::{Change, Record, Sink};
+use skillbridge::sync::{Change, CheckpointStore, Record, Sink, Summary, SyncError};
 use skillbridge_mock::MockServer;
 use tokio::sync::Notify;
 
@@ -129,6 +129,51 @@ impl<T: Record + Clone> Sink<T> for MemorySink<T> {
             hook().await;
         }
         Ok(())
+    }
+}
+
+/// How an attempt ended.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Attempt {
+    Completed,
+    Failed,
+    Killed,
+}
+
+/// Runs `run` into `(sink, store)`, failing or killing it at the sink's `interrupt` call; a kill
+/// drops the run and the store, and the store is opened again from disk by `reopen`.
+pub(crate) async fn attempt<T, C, F>(
+    mut destination: (MemorySink<T>, C),
+    interrupt: Option<(u64, bool)>,
+    run: F,
+    reopen: impl Fn() -> C,
+) -> ((MemorySink<T>, C), Attempt)
+where
+    T: Record + Clone,
+    C: CheckpointStore,
+    F: AsyncFnOnce(&mut (MemorySink<T>, C)) -> Result<Summary, SyncError>,
+{
+    match interrupt {
+        Some((page, true)) => destination.0.hang_on_page(page),
+        Some((page, false)) => destination.0.fail_on_page(page),
+        None => {}
+    }
+    let hung = destination.0.hung();
+    let outcome = tokio::select! {
+        outcome = run(&mut destination) => Some(outcome),
+        () = hung.notified() => None,
+    };
+    destination.0.disarm();
+    match outcome {
+        Some(Ok(_)) => (destination, Attempt::Completed),
+        Some(Err(SyncError::Sink(_))) => (destination, Attempt::Failed),
+        Some(Err(other)) => panic!("only the sink fails here: {other:?}"),
+        None => {
+            // The process died: the store is closed (its lock released) and read again from disk.
+            let (sink, store) = destination;
+            drop(store);
+            ((sink, reopen()), Attempt::Killed)
+        }
     }
 }
 
