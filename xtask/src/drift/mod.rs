@@ -14,6 +14,8 @@ pub mod compare;
 pub mod diff;
 pub mod format;
 pub mod level;
+pub mod lines;
+pub mod locate;
 pub mod oasdiff;
 pub mod overlay_check;
 pub mod report;
