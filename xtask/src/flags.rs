@@ -72,7 +72,9 @@ options:
   --against <FILE|URL>   new side (repeatable)
   --upstream             vendor mode: the URLs of specs/<vendor>/sources.toml as the new side
   --base <FILE|URL>      generic mode: old side (repeatable)
-  --format <FORMAT>      text (default), json or github (workflow annotations)
+  --format <FORMAT>      text (default), json, github (workflow annotations) , markdown
+                         (job summary, PR comment), junit (XML test
+                         report) or sarif (code scanning)
   --fail-on <LEVEL>      ERR (default), WARN, INFO or never: exit 1 when a change reaches it
   -h, --help             print this help
 
@@ -293,7 +295,11 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
             Long("upstream") => d.upstream = true,
             Long("format") => {
                 let v = p.value().map_err(e)?.string().map_err(e)?;
-                d.format = Format::parse(&v).ok_or_else(|| bad(format!("unknown format {v} (text, json, github)")))?;
+                d.format = Format::parse(&v).ok_or_else(|| {
+                    bad(format!(
+                        "unknown format {v} (text, json, github, markdown, junit, sarif)"
+                    ))
+                })?;
             }
             Long("fail-on") => {
                 let v = p.value().map_err(e)?.string().map_err(e)?;

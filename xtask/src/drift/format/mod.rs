@@ -1,11 +1,18 @@
-//! Rendering a [`Report`]: `text` for people, `json` for tools, `github` workflow annotations.
+//! Rendering a [`Report`]: `text` for people, `json` for tools, `github` workflow annotations,
+//! `markdown` for a job summary or a PR comment, `junit` for CI test reports, `sarif` for code
+//! scanning.
+
+mod junit;
+mod markdown;
+mod sarif;
 
 use std::fmt::Write as _;
 
 use serde_json::json;
 
 use super::level::Level;
-use super::report::Report;
+use super::locate::NewDocument;
+use super::report::{Change, Report};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +23,12 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (`::error title=...::...`).
     Github,
+    /// A summary table and one section per operation (`$GITHUB_STEP_SUMMARY`, PR comments).
+    Markdown,
+    /// JUnit XML: a test case per change, failed from `--fail-on`.
+    Junit,
+    /// SARIF 2.1.0: a result per change, located in the new side.
+    Sarif,
 }
 
 impl Format {
@@ -25,17 +38,44 @@ impl Format {
             "text" => Some(Self::Text),
             "json" => Some(Self::Json),
             "github" => Some(Self::Github),
+            "markdown" => Some(Self::Markdown),
+            "junit" => Some(Self::Junit),
+            "sarif" => Some(Self::Sarif),
             _ => None,
         }
     }
 }
 
-/// Render a report.
+/// What some formats need beyond the report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// `--fail-on`: the level from which a change fails (JUnit `<failure>`); `None` never.
+    pub fail_on: Option<Level>,
+    /// The documents of the new side, to locate changes in (SARIF).
+    pub documents: &'a [NewDocument],
+}
+
+/// Render a report with the default options (`--fail-on ERR`).
 pub fn render(report: &Report, format: Format) -> String {
+    render_with(
+        report,
+        format,
+        &Options {
+            fail_on: Some(Level::Err),
+            documents: &[],
+        },
+    )
+}
+
+/// Render a report.
+pub fn render_with(report: &Report, format: Format, options: &Options<'_>) -> String {
     match format {
         Format::Text => text(report),
         Format::Json => json(report),
         Format::Github => github(report),
+        Format::Markdown => markdown::render(report),
+        Format::Junit => junit::render(report, options),
+        Format::Sarif => sarif::render(report, options),
     }
 }
 
@@ -62,19 +102,29 @@ fn summary(report: &Report) -> String {
     )
 }
 
-/// Grouped by operation; operations with the worst changes first, then by name.
-pub fn text(report: &Report) -> String {
-    let mut out = summary_line(report);
+/// The operations of `changes`, those with the worst changes first, then by name.
+fn operations(changes: &[Change]) -> Vec<&str> {
     let mut groups: Vec<(&str, Level)> = Vec::new();
-    for change in &report.changes {
+    for change in changes {
         match groups.iter_mut().find(|(op, _)| *op == change.operation) {
             Some((_, worst)) => *worst = (*worst).max(change.level),
             None => groups.push((&change.operation, change.level)),
         }
     }
     groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    for (operation, _) in groups {
-        let title = if operation.is_empty() { "(document)" } else { operation };
+    groups.into_iter().map(|(operation, _)| operation).collect()
+}
+
+/// How an operation is titled; changes about no operation are about the document.
+fn operation_title(operation: &str) -> &str {
+    if operation.is_empty() { "(document)" } else { operation }
+}
+
+/// Grouped by operation; operations with the worst changes first, then by name.
+pub fn text(report: &Report) -> String {
+    let mut out = summary_line(report);
+    for operation in operations(&report.changes) {
+        let title = operation_title(operation);
         let _ = writeln!(out, "\n{title}");
         for c in report.changes.iter().filter(|c| c.operation == operation) {
             let at = if c.location.is_empty() {
@@ -165,7 +215,6 @@ fn escape_property(s: &str) -> String {
 #[allow(clippy::unwrap_used, reason = "tests fail loudly on bad fixtures")]
 mod tests {
     use super::*;
-    use crate::drift::report::Change;
 
     #[test]
     fn github_annotations_escape_their_separators() {
