@@ -216,7 +216,7 @@ fn a_breaking_upstream_change_exits_1_in_every_format() {
     assert_eq!(text.status.code(), Some(1), "{}", stderr(&text));
     assert!(
         stdout(&text).contains(
-            "GET /hris/staffing-entity-skills\n  ERR  request-parameter-became-required  query parameter skill_ids: parameter became required\n"
+            "GET /hris/staffing-entity-skills\n  ERR  request-parameter-became-required  query parameter skill_ids: parameter became required  [43f6db27c7d93150]\n"
         ),
         "{}",
         stdout(&text)
@@ -232,13 +232,14 @@ fn a_breaking_upstream_change_exits_1_in_every_format() {
             "operation": "GET /hris/staffing-entity-skills",
             "location": "query parameter skill_ids",
             "message": "parameter became required",
+            "fingerprint": "43f6db27c7d93150",
         }])
     );
     let github = run(&["--format", "github"]);
     assert_eq!(github.status.code(), Some(1));
     assert!(
         stdout(&github).starts_with(
-            "::error title=request-parameter-became-required (GET /hris/staffing-entity-skills)::query parameter skill_ids: parameter became required\n"
+            "::error title=request-parameter-became-required (GET /hris/staffing-entity-skills)::query parameter skill_ids: parameter became required [43f6db27c7d93150]\n"
         ),
         "{}",
         stdout(&github)

@@ -12,6 +12,7 @@
 pub mod cli;
 pub mod compare;
 pub mod diff;
+pub mod fingerprint;
 pub mod format;
 pub mod level;
 pub mod lines;

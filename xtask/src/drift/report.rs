@@ -1,6 +1,7 @@
 //! What a comparison found: each [`Change`] with its rule id and level, and the sorted
 //! [`Report`] every output format renders.
 
+use super::fingerprint;
 use super::level::Level;
 use super::rules;
 
@@ -20,6 +21,12 @@ pub struct Change {
 }
 
 impl Change {
+    /// The change's fingerprint (rule id, operation and location; never the message): what
+    /// `drift-ignore.toml` names to acknowledge it. See [`super::fingerprint`].
+    pub fn fingerprint(&self) -> String {
+        fingerprint::fingerprint(&self.id, &self.operation, &self.location)
+    }
+
     /// A change of rule `id`; its level comes from the rule table.
     pub fn new(id: impl Into<String>, operation: &str, location: &str, message: impl Into<String>) -> Self {
         let id = id.into();

@@ -42,7 +42,13 @@ pub(super) fn render(report: &Report, options: &Options<'_>) -> String {
             escape(class),
             escape(&name)
         );
-        let detail = format!("{} {}: {}", change.level, change.id, change.message);
+        let detail = format!(
+            "{} {}: {} (fingerprint {})",
+            change.level,
+            change.id,
+            change.message,
+            change.fingerprint()
+        );
         if fails(change) {
             let _ = writeln!(
                 out,
@@ -120,7 +126,7 @@ mod tests {
             "{xml}"
         );
         assert!(
-            xml.contains("<system-out>INFO endpoint-added: operation added</system-out>"),
+            xml.contains("<system-out>INFO endpoint-added: operation added (fingerprint "),
             "{xml}"
         );
         let never = render(&report, &Options::default());

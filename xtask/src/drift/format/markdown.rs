@@ -62,10 +62,11 @@ fn item(out: &mut String, change: &Change) {
     };
     let _ = writeln!(
         out,
-        "- **{}** `{}` {at}{}",
+        "- **{}** `{}` {at}{} `{}`",
         change.level,
         code_text(&change.id),
-        escape(&change.message)
+        escape(&change.message),
+        change.fingerprint()
     );
 }
 
@@ -135,7 +136,7 @@ mod tests {
         assert!(a < b, "the operation with a breaking change comes first: {out}");
         assert!(
             out.contains(
-                "- **ERR** `request-parameter-became-required` query parameter ids: parameter became required\n"
+                "- **ERR** `request-parameter-became-required` query parameter ids: parameter became required `570188ae14adc43d`\n"
             ),
             "{out}"
         );
@@ -143,11 +144,13 @@ mod tests {
 
     #[test]
     fn markdown_folds_info_changes_and_escapes_spec_text() {
-        let out = render(&report());
+        let report = report();
+        let out = render(&report);
+        let fingerprint = report.changes[1].fingerprint();
         assert!(
-            out.contains(
-                "<details><summary>1 INFO change</summary>\n\n- **INFO** `response-optional-property-added` response 200 application/json: data.\\<Skill\\>.a\\_b\\_c: property added\n\n</details>\n"
-            ),
+            out.contains(&format!(
+                "<details><summary>1 INFO change</summary>\n\n- **INFO** `response-optional-property-added` response 200 application/json: data.\\<Skill\\>.a\\_b\\_c: property added `{fingerprint}`\n\n</details>\n"
+            )),
             "{out}"
         );
         assert_eq!(out.matches("<details>").count(), 2, "{out}");

@@ -132,7 +132,14 @@ pub fn text(report: &Report) -> String {
             } else {
                 format!("{}: ", c.location)
             };
-            let _ = writeln!(out, "  {:<4} {}  {at}{}", c.level.as_str(), c.id, c.message);
+            let _ = writeln!(
+                out,
+                "  {:<4} {}  {at}{}  [{}]",
+                c.level.as_str(),
+                c.id,
+                c.message,
+                c.fingerprint()
+            );
         }
     }
     out
@@ -150,6 +157,7 @@ pub fn json(report: &Report) -> String {
                 "operation": c.operation,
                 "location": c.location,
                 "message": c.message,
+                "fingerprint": c.fingerprint(),
             })
         })
         .collect();
@@ -191,7 +199,7 @@ pub fn github(report: &Report) -> String {
             out,
             "::{command} title={}::{}",
             escape_property(&title),
-            escape_data(&format!("{at}{}", c.message))
+            escape_data(&format!("{at}{} [{}]", c.message, c.fingerprint()))
         );
     }
     for note in &report.notes {
@@ -216,6 +224,8 @@ fn escape_property(s: &str) -> String {
 mod tests {
     use super::*;
 
+    // The fingerprint is pinned here too: acknowledgements in drift-ignore.toml rely on it
+    // staying the same from one version of this tool to the next.
     #[test]
     fn github_annotations_escape_their_separators() {
         let report = Report::new(
@@ -224,7 +234,7 @@ mod tests {
         );
         assert_eq!(
             github(&report).lines().next(),
-            Some("::notice title=endpoint-added (GET /a%3Ab)::x,y: 100%25 new%0Aline")
+            Some("::notice title=endpoint-added (GET /a%3Ab)::x,y: 100%25 new%0Aline [98c565b27c6575f1]")
         );
     }
 }

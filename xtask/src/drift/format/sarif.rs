@@ -97,6 +97,9 @@ fn result(change: &Change, rule_index: usize, options: &Options<'_>) -> Value {
         "ruleIndex": rule_index,
         "level": sarif_level(change.level),
         "message": {"text": text},
+        // What code scanning matches results across runs by: the same fingerprint as
+        // drift-ignore.toml's, so one identity serves both.
+        "partialFingerprints": {"driftFingerprint/v1": change.fingerprint()},
     });
     if let Some(place) = locate::place(options.documents, change) {
         result["locations"] = json!([{
