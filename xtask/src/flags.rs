@@ -76,7 +76,14 @@ options:
                          (job summary, PR comment), junit (XML test
                          report) or sarif (code scanning)
   --fail-on <LEVEL>      ERR (default), WARN, INFO or never: exit 1 when a change reaches it
+  --severity RULE=LEVEL  give a rule's changes another level (repeatable; after the [severity]
+                         table of the drift-ignore file)
+  --ignore <FILE>        generic mode: acknowledged changes and [severity] overrides (vendor
+                         mode reads specs/<vendor>/drift-ignore.toml)
   -h, --help             print this help
+
+Acknowledged changes are listed apart and never reach --fail-on; an entry that matches nothing
+or whose `until` has passed is reported as stale-acknowledgement (WARN).
 
 exit codes: 0 nothing reached --fail-on, 1 something did, 2 bad input or usage
 ";
@@ -139,6 +146,10 @@ pub struct Drift {
     pub format: Format,
     /// The level that makes the command exit 1; `None` never fails.
     pub fail_on: Option<Level>,
+    /// Generic mode: the drift-ignore file (acknowledgements, severity overrides).
+    pub ignore: Option<String>,
+    /// `--severity RULE=LEVEL` overrides, in order (a later one wins).
+    pub severity: Vec<(String, Level)>,
 }
 
 /// Options of `vendor`.
@@ -287,6 +298,8 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
         upstream: false,
         format: Format::Text,
         fail_on: Some(Level::Err),
+        ignore: None,
+        severity: Vec::new(),
     };
     while let Some(arg) = p.next().map_err(e)? {
         match arg {
@@ -309,6 +322,11 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
                     Some(Level::parse(&v).ok_or_else(|| bad(format!("unknown level {v} (ERR, WARN, INFO, never)")))?)
                 };
             }
+            Long("ignore") => d.ignore = Some(p.value().map_err(e)?.string().map_err(e)?),
+            Long("severity") => {
+                let v = p.value().map_err(e)?.string().map_err(e)?;
+                d.severity.push(crate::drift::policy::parse_override(&v).map_err(bad)?);
+            }
             Long("root") => *root = Some(PathBuf::from(p.value().map_err(e)?)),
             Short('h') | Long("help") => return Ok(Command::Help(DRIFT_USAGE)),
             Value(v) if d.vendor.is_none() && d.base.is_empty() => d.vendor = Some(v.string().map_err(e)?),
@@ -326,6 +344,11 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
             return Err(bad("--base needs --against <FILE|URL> for the new side".to_owned()));
         }
         return Ok(Command::Drift(d));
+    }
+    if let (Some(v), Some(_)) = (&d.vendor, &d.ignore) {
+        return Err(bad(format!(
+            "--ignore is for --base mode; {v} reads specs/{v}/drift-ignore.toml"
+        )));
     }
     if d.vendor.is_none() {
         return Err(bad(
@@ -426,6 +449,9 @@ mod tests {
             &["drift", "--base", "a"],
             &["drift", "kombo", "--base", "a", "--against", "b"],
             &["drift", "--base", "a", "--against", "b", "--upstream"],
+            &["drift", "kombo", "--upstream", "--ignore", "x.toml"],
+            &["drift", "kombo", "--upstream", "--severity", "endpoint-added"],
+            &["drift", "kombo", "--upstream", "--severity", "no-such-rule=ERR"],
         ] {
             let e = cmd(bad).unwrap_err();
             assert_eq!(e.command, Some("drift"), "{bad:?}: {e}");

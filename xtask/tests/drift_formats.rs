@@ -170,6 +170,46 @@ fn sarif_is_valid_sarif_2_1_0_with_a_rule_per_id_and_located_results() {
 }
 
 #[test]
+fn acknowledged_changes_are_suppressed_sarif_results() {
+    let (out, scratch) = drift("sarif-fingerprints", &["--format", "sarif"]);
+    let log: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let fingerprint = results[0]["partialFingerprints"]["driftFingerprint/v1"]
+        .as_str()
+        .unwrap();
+    let ignore = scratch.0.join("drift-ignore.toml");
+    std::fs::write(
+        &ignore,
+        format!("[[ignore]]\nfingerprint = \"{fingerprint}\"\nreason = \"accepted\"\nuntil = \"2999-12-31\"\n"),
+    )
+    .unwrap();
+    let old = scratch.0.join("old.yaml");
+    let new = scratch.0.join("new.yaml");
+    let out = scratch.run(&[
+        "drift",
+        "--base",
+        old.to_str().unwrap(),
+        "--against",
+        new.to_str().unwrap(),
+        "--ignore",
+        ignore.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ]);
+    let log: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let suppressed: Vec<&Value> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["partialFingerprints"]["driftFingerprint/v1"], fingerprint);
+    assert_eq!(
+        suppressed[0]["suppressions"][0]["justification"],
+        "accepted (until 2999-12-31)"
+    );
+}
+
+#[test]
 fn sarif_lines_of_a_docs_page_count_from_the_top_of_the_page() {
     let scratch = Scratch::copy("xtask-drift-formats", "page", &SPECS);
     let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drift/pages");

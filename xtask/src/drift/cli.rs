@@ -10,6 +10,7 @@ use std::path::Path;
 use super::compare::compare_documents;
 use super::format;
 use super::locate::NewDocument;
+use super::policy::{Date, Policy};
 use crate::error::{Error, Result};
 use crate::flags::Drift;
 use crate::spec::load::Document;
@@ -90,6 +91,16 @@ pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
         }
     }
     .with_notes(notes);
+    let mut policy = match (&args.vendor, &args.ignore) {
+        (Some(name), _) => {
+            let file = format!("specs/{name}/drift-ignore.toml");
+            Policy::read(&root.join(&file), &file, true)?
+        }
+        (None, Some(file)) => Policy::read(Path::new(file), file, false)?,
+        (None, None) => Policy::empty("a file given to --ignore"),
+    };
+    policy.severity.extend(args.severity.iter().cloned());
+    let report = policy.apply(report, Date::today());
     let failed = args
         .fail_on
         .is_some_and(|level| report.worst().is_some_and(|w| w >= level));

@@ -19,6 +19,7 @@ pub mod lines;
 pub mod locate;
 pub mod oasdiff;
 pub mod overlay_check;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod schema;

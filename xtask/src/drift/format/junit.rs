@@ -3,14 +3,15 @@
 
 use std::fmt::Write as _;
 
-use super::Options;
+use super::{Options, acknowledged_line};
 use crate::drift::report::{Change, Report};
 
 /// The report as one JUnit `<testsuite>`: a `<testcase>` per change (class name: the operation,
 /// name: the rule id and location), with a `<failure>` when its level reaches `--fail-on`.
 pub(super) fn render(report: &Report, options: &Options<'_>) -> String {
     let fails = |c: &Change| options.fail_on.is_some_and(|level| c.level >= level);
-    let tests = report.changes.len();
+    let tests = report.changes.len() + report.acknowledged.len();
+    let skipped = report.acknowledged.len();
     let failures = report.changes.iter().filter(|c| fails(c)).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -19,13 +20,18 @@ pub(super) fn render(report: &Report, options: &Options<'_>) -> String {
     );
     let _ = writeln!(
         out,
-        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
+        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
         escape(&report.vendor)
     );
     for note in &report.notes {
         let _ = writeln!(out, "    <system-out>note: {}</system-out>", escape(note));
     }
-    for change in &report.changes {
+    let cases = report
+        .changes
+        .iter()
+        .map(|c| (c, None))
+        .chain(report.acknowledged.iter().map(|a| (&a.change, Some(a))));
+    for (change, acknowledged) in cases {
         let class = if change.operation.is_empty() {
             "(document)"
         } else {
@@ -49,7 +55,14 @@ pub(super) fn render(report: &Report, options: &Options<'_>) -> String {
             change.message,
             change.fingerprint()
         );
-        if fails(change) {
+        if let Some(a) = acknowledged {
+            // An acknowledged change is a skipped test: visible, never a failure.
+            let _ = writeln!(
+                out,
+                "      <skipped message=\"{}\"/>",
+                escape(&format!("acknowledged: {}", acknowledged_line(a)))
+            );
+        } else if fails(change) {
             let _ = writeln!(
                 out,
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",

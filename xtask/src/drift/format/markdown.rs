@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{operation_title, operations};
+use super::{acknowledgeable, acknowledged_line, ignore_entry, operation_title, operations};
 use crate::drift::level::Level;
 use crate::drift::report::{Change, Report};
 
@@ -50,6 +50,31 @@ pub(super) fn render(report: &Report) -> String {
             out.push_str("\n</details>\n");
         }
     }
+    if !report.acknowledged.is_empty() {
+        let n = report.acknowledged.len();
+        let plural = if n == 1 { "" } else { "s" };
+        let _ = write!(
+            out,
+            "\n### Acknowledged\n\n<details><summary>{n} acknowledged change{plural}, not counted</summary>\n\n"
+        );
+        for a in &report.acknowledged {
+            let _ = writeln!(out, "- {}", escape(&acknowledged_line(a)));
+        }
+        out.push_str("\n</details>\n");
+    }
+    if let Some(file) = &report.ignore_file {
+        let mut entries = acknowledgeable(report).peekable();
+        if entries.peek().is_some() {
+            let _ = write!(
+                out,
+                "\n<details><summary>To acknowledge a change, add its entry to {}</summary>\n\n```toml\n",
+                escape(file)
+            );
+            let pasted: Vec<String> = entries.map(|c| code_text(&ignore_entry(c))).collect();
+            out.push_str(&pasted.join("\n"));
+            out.push_str("```\n\n</details>\n");
+        }
+    }
     out
 }
 
@@ -64,7 +89,7 @@ fn item(out: &mut String, change: &Change) {
         out,
         "- **{}** `{}` {at}{} `{}`",
         change.level,
-        code_text(&change.id),
+        code_text(&change.id).replace(['\r', '\n'], " "),
         escape(&change.message),
         change.fingerprint()
     );
@@ -90,10 +115,10 @@ pub(super) fn escape(text: &str) -> String {
     out
 }
 
-/// Text for inside a code span: a code span cannot escape a backtick, so none may be in it (rule
-/// ids never hold one; this keeps a surprise from breaking the table).
+/// Text for inside a code span or fence: neither can escape a backtick, so none may be in it
+/// (rule ids never hold one; spec text pasted in a comment might).
 fn code_text(text: &str) -> String {
-    text.replace('`', "'").replace(['\r', '\n'], " ")
+    text.replace('`', "'")
 }
 
 #[cfg(test)]

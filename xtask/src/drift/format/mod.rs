@@ -12,7 +12,8 @@ use serde_json::json;
 
 use super::level::Level;
 use super::locate::NewDocument;
-use super::report::{Change, Report};
+use super::policy::STALE_RULE;
+use super::report::{Acknowledged, Change, Report};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,17 +89,61 @@ fn summary_line(report: &Report) -> String {
 }
 
 fn summary(report: &Report) -> String {
+    let acknowledged = match report.acknowledged.len() {
+        0 => String::new(),
+        n => format!(" ({n} acknowledged)"),
+    };
     if report.changes.is_empty() {
-        return format!("{}: no changes\n", report.vendor);
+        return format!("{}: no changes{acknowledged}\n", report.vendor);
     }
     format!(
-        "{}: {} change{} (ERR {}, WARN {}, INFO {})\n",
+        "{}: {} change{} (ERR {}, WARN {}, INFO {}){acknowledged}\n",
         report.vendor,
         report.changes.len(),
         if report.changes.len() == 1 { "" } else { "s" },
         report.count(Level::Err),
         report.count(Level::Warn),
         report.count(Level::Info)
+    )
+}
+
+/// An acknowledged change in one line: level, rule id, operation, location, fingerprint, and
+/// the entry's reason and end date.
+fn acknowledged_line(a: &Acknowledged) -> String {
+    let c = &a.change;
+    let place: Vec<&str> = [c.operation.as_str(), c.location.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
+    let until = a.until.as_ref().map(|u| format!(" (until {u})")).unwrap_or_default();
+    format!(
+        "{} {} {} [{}]: {}{until}",
+        c.level,
+        c.id,
+        place.join(" "),
+        c.fingerprint(),
+        a.reason
+    )
+}
+
+/// The changes a drift-ignore entry could acknowledge: every open change but the findings about
+/// the file itself.
+fn acknowledgeable(report: &Report) -> impl Iterator<Item = &Change> {
+    report.changes.iter().filter(|c| c.id != STALE_RULE)
+}
+
+/// The `[[ignore]]` entry that acknowledges `change`, ready to paste. The comment says which
+/// change it is (on one line); the empty reason must be filled in: the file refuses it empty.
+fn ignore_entry(change: &Change) -> String {
+    let about: Vec<&str> = [change.operation.as_str(), change.location.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
+    let comment = format!("{} {}, {}", change.level, change.id, about.join(", ")).replace(['\r', '\n'], " ");
+    format!(
+        "[[ignore]] # {}\nfingerprint = \"{}\"\nreason = \"\" # required: why this change is accepted\n",
+        comment.trim_end_matches([',', ' ']),
+        change.fingerprint()
     )
 }
 
@@ -142,6 +187,22 @@ pub fn text(report: &Report) -> String {
             );
         }
     }
+    if !report.acknowledged.is_empty() {
+        let file = report.ignore_file.as_deref().unwrap_or("the drift-ignore file");
+        let _ = writeln!(out, "\nacknowledged in {file}:");
+        for a in &report.acknowledged {
+            let _ = writeln!(out, "  {}", acknowledged_line(a));
+        }
+    }
+    if let Some(file) = &report.ignore_file {
+        let mut entries = acknowledgeable(report).peekable();
+        if entries.peek().is_some() {
+            let _ = writeln!(out, "\nto acknowledge a change, add its entry to {file}:");
+            for change in entries {
+                let _ = write!(out, "\n{}", ignore_entry(change));
+            }
+        }
+    }
     out
 }
 
@@ -170,6 +231,18 @@ pub fn json(report: &Report) -> String {
             "INFO": report.count(Level::Info),
         },
         "notes": report.notes,
+        "acknowledged": report.acknowledged.iter().map(|a| {
+            json!({
+                "id": a.change.id,
+                "level": a.change.level.as_str(),
+                "operation": a.change.operation,
+                "location": a.change.location,
+                "message": a.change.message,
+                "fingerprint": a.change.fingerprint(),
+                "reason": a.reason,
+                "until": a.until,
+            })
+        }).collect::<Vec<_>>(),
     });
     let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
     out.push('\n');
@@ -204,6 +277,10 @@ pub fn github(report: &Report) -> String {
     }
     for note in &report.notes {
         let _ = writeln!(out, "::notice title=drift::{}", escape_data(note));
+    }
+    // Plain log lines, not annotations: acknowledged changes need no one's attention.
+    for a in &report.acknowledged {
+        let _ = writeln!(out, "acknowledged: {}", acknowledged_line(a));
     }
     out.push_str(&summary(report));
     out

@@ -38,7 +38,11 @@ fn sarif_level(level: Level) -> &'static str {
 pub(super) fn render(report: &Report, options: &Options<'_>) -> String {
     // One rule per id, in id order; a result points at its rule by index.
     let mut ids: BTreeMap<&str, Level> = BTreeMap::new();
-    for change in &report.changes {
+    let all = report
+        .changes
+        .iter()
+        .chain(report.acknowledged.iter().map(|a| &a.change));
+    for change in all {
         ids.entry(change.id.as_str()).or_insert(change.level);
     }
     let summaries: BTreeMap<String, String> = rules::all().into_iter().map(|r| (r.id, r.summary)).collect();
@@ -55,11 +59,26 @@ pub(super) fn render(report: &Report, options: &Options<'_>) -> String {
         })
         .collect();
     let index: BTreeMap<&str, usize> = ids.keys().enumerate().map(|(i, id)| (*id, i)).collect();
-    let results: Vec<Value> = report
+    let rule_index = |c: &Change| index.get(c.id.as_str()).copied().unwrap_or_default();
+    let mut results: Vec<Value> = report
         .changes
         .iter()
-        .map(|c| result(c, index.get(c.id.as_str()).copied().unwrap_or_default(), options))
+        .map(|c| result(c, rule_index(c), options))
         .collect();
+    for a in &report.acknowledged {
+        let mut suppressed = result(&a.change, rule_index(&a.change), options);
+        // SARIF's own way to say "seen and accepted": code scanning shows it as dismissed.
+        let justification = match &a.until {
+            Some(until) => format!("{} (until {until})", a.reason),
+            None => a.reason.clone(),
+        };
+        suppressed["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": justification,
+        }]);
+        results.push(suppressed);
+    }
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
