@@ -119,6 +119,15 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// Step into array item `index`, then to where it is written if it is a `$ref`.
+    fn index_resolved(&mut self, index: usize) -> bool {
+        let found = self.index(index);
+        if found {
+            self.follow_ref();
+        }
+        found
+    }
+
     /// Replace the node by the target of its local `$ref`, if it has one (cycles are bounded).
     fn follow_ref(&mut self) {
         for _ in 0..32 {
@@ -161,6 +170,11 @@ impl<'a> Walk<'a> {
         if self.operation_place(place)
             && let Some(path) = schema_path
         {
+            // A parameter's own changes (became required, deprecated) are the parameter's; a
+            // path below it is in its schema.
+            if place.contains(" parameter ") && !self.key("schema") {
+                return;
+            }
             self.schema_path(path);
         }
     }
@@ -247,7 +261,7 @@ impl<'a> Walk<'a> {
             .and_then(Value::as_array)
             .and_then(|ps| ps.iter().position(|p| matches(self.doc, p)));
         if let Some(i) = on_operation {
-            return self.key("parameters") && self.index(i) && self.enter_schema();
+            return self.key("parameters") && self.index_resolved(i);
         }
         // Path-level parameters: the operation's parent.
         let Some(path_item) = operation.pointer.rsplit_once('/').map(|(parent, _)| parent.to_owned()) else {
@@ -266,16 +280,10 @@ impl<'a> Walk<'a> {
                     pointer: path_item,
                     value: item,
                 };
-                self.key("parameters") && self.index(i) && self.enter_schema()
+                self.key("parameters") && self.index_resolved(i)
             }
             None => false,
         }
-    }
-
-    /// Into a parameter's `schema`; a parameter without one (content-based) stays found.
-    fn enter_schema(&mut self) -> bool {
-        let _ = self.key("schema");
-        true
     }
 
     /// A schema path: `a.b`, `[]` for items, `*` for additionalProperties, `<Name>`/`<#i>` for a
@@ -465,11 +473,15 @@ mod tests {
         assert_eq!(at("GET /items/{id}", ""), "/paths/~1items~1{item_id}/get");
         assert_eq!(
             at("GET /items/{id}", "query parameter ids"),
+            "/components/parameters/Ids"
+        );
+        assert_eq!(
+            at("GET /items/{id}", "query parameter ids: []"),
             "/components/parameters/Ids/schema"
         );
         assert_eq!(
             at("GET /items/{id}", "header parameter x-trace"),
-            "/paths/~1items~1{item_id}/parameters/0/schema"
+            "/paths/~1items~1{item_id}/parameters/0"
         );
         assert_eq!(
             at("GET /items/{id}", "response 200 application/json: results[]<Skill>.a/b"),
