@@ -20,8 +20,8 @@ const DOCS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/HEAD/xtask/DRIFT
 fn anchor(id: &str) -> &'static str {
     match rules::level(id) {
         Some(_) => "levels-and-rules",
-        // Findings about the drift run itself rather than the documents.
-        None => "spec-drift-cargo-xtask-drift-and-cargo-xtask-vendor",
+        // Findings about the drift-ignore file rather than the documents.
+        None => "acknowledged-changes-and-severity-overrides",
     }
 }
 
