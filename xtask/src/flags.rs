@@ -72,9 +72,18 @@ options:
   --against <FILE|URL>   new side (repeatable)
   --upstream             vendor mode: the URLs of specs/<vendor>/sources.toml as the new side
   --base <FILE|URL>      generic mode: old side (repeatable)
-  --format <FORMAT>      text (default), json or github (workflow annotations)
+  --format <FORMAT>      text (default), json, github (workflow annotations) , markdown
+                         (job summary, PR comment), junit (XML test
+                         report) or sarif (code scanning)
   --fail-on <LEVEL>      ERR (default), WARN, INFO or never: exit 1 when a change reaches it
+  --severity RULE=LEVEL  give a rule's changes another level (repeatable; after the [severity]
+                         table of the drift-ignore file)
+  --ignore <FILE>        generic mode: acknowledged changes and [severity] overrides (vendor
+                         mode reads specs/<vendor>/drift-ignore.toml)
   -h, --help             print this help
+
+Acknowledged changes are listed apart and never reach --fail-on; an entry that matches nothing
+or whose `until` has passed is reported as stale-acknowledgement (WARN).
 
 exit codes: 0 nothing reached --fail-on, 1 something did, 2 bad input or usage
 ";
@@ -137,6 +146,10 @@ pub struct Drift {
     pub format: Format,
     /// The level that makes the command exit 1; `None` never fails.
     pub fail_on: Option<Level>,
+    /// Generic mode: the drift-ignore file (acknowledgements, severity overrides).
+    pub ignore: Option<String>,
+    /// `--severity RULE=LEVEL` overrides, in order (a later one wins).
+    pub severity: Vec<(String, Level)>,
 }
 
 /// Options of `vendor`.
@@ -285,6 +298,8 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
         upstream: false,
         format: Format::Text,
         fail_on: Some(Level::Err),
+        ignore: None,
+        severity: Vec::new(),
     };
     while let Some(arg) = p.next().map_err(e)? {
         match arg {
@@ -293,7 +308,11 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
             Long("upstream") => d.upstream = true,
             Long("format") => {
                 let v = p.value().map_err(e)?.string().map_err(e)?;
-                d.format = Format::parse(&v).ok_or_else(|| bad(format!("unknown format {v} (text, json, github)")))?;
+                d.format = Format::parse(&v).ok_or_else(|| {
+                    bad(format!(
+                        "unknown format {v} (text, json, github, markdown, junit, sarif)"
+                    ))
+                })?;
             }
             Long("fail-on") => {
                 let v = p.value().map_err(e)?.string().map_err(e)?;
@@ -302,6 +321,11 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
                 } else {
                     Some(Level::parse(&v).ok_or_else(|| bad(format!("unknown level {v} (ERR, WARN, INFO, never)")))?)
                 };
+            }
+            Long("ignore") => d.ignore = Some(p.value().map_err(e)?.string().map_err(e)?),
+            Long("severity") => {
+                let v = p.value().map_err(e)?.string().map_err(e)?;
+                d.severity.push(crate::drift::policy::parse_override(&v).map_err(bad)?);
             }
             Long("root") => *root = Some(PathBuf::from(p.value().map_err(e)?)),
             Short('h') | Long("help") => return Ok(Command::Help(DRIFT_USAGE)),
@@ -320,6 +344,11 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
             return Err(bad("--base needs --against <FILE|URL> for the new side".to_owned()));
         }
         return Ok(Command::Drift(d));
+    }
+    if let (Some(v), Some(_)) = (&d.vendor, &d.ignore) {
+        return Err(bad(format!(
+            "--ignore is for --base mode; {v} reads specs/{v}/drift-ignore.toml"
+        )));
     }
     if d.vendor.is_none() {
         return Err(bad(
@@ -420,6 +449,9 @@ mod tests {
             &["drift", "--base", "a"],
             &["drift", "kombo", "--base", "a", "--against", "b"],
             &["drift", "--base", "a", "--against", "b", "--upstream"],
+            &["drift", "kombo", "--upstream", "--ignore", "x.toml"],
+            &["drift", "kombo", "--upstream", "--severity", "endpoint-added"],
+            &["drift", "kombo", "--upstream", "--severity", "no-such-rule=ERR"],
         ] {
             let e = cmd(bad).unwrap_err();
             assert_eq!(e.command, Some("drift"), "{bad:?}: {e}");

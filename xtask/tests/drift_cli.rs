@@ -216,7 +216,7 @@ fn a_breaking_upstream_change_exits_1_in_every_format() {
     assert_eq!(text.status.code(), Some(1), "{}", stderr(&text));
     assert!(
         stdout(&text).contains(
-            "GET /hris/staffing-entity-skills\n  ERR  request-parameter-became-required  query parameter skill_ids: parameter became required\n"
+            "GET /hris/staffing-entity-skills\n  ERR  request-parameter-became-required  query parameter skill_ids: parameter became required  [43f6db27c7d93150]\n"
         ),
         "{}",
         stdout(&text)
@@ -232,13 +232,14 @@ fn a_breaking_upstream_change_exits_1_in_every_format() {
             "operation": "GET /hris/staffing-entity-skills",
             "location": "query parameter skill_ids",
             "message": "parameter became required",
+            "fingerprint": "43f6db27c7d93150",
         }])
     );
     let github = run(&["--format", "github"]);
     assert_eq!(github.status.code(), Some(1));
     assert!(
         stdout(&github).starts_with(
-            "::error title=request-parameter-became-required (GET /hris/staffing-entity-skills)::query parameter skill_ids: parameter became required\n"
+            "::error title=request-parameter-became-required (GET /hris/staffing-entity-skills)::query parameter skill_ids: parameter became required [43f6db27c7d93150]\n"
         ),
         "{}",
         stdout(&github)
@@ -563,4 +564,154 @@ fn vendor_is_all_or_nothing() {
         "no vendored document holds GET /hris/other",
     );
     assert_eq!((scratch.read(GET_FILE), scratch.read(POST_FILE)), before);
+}
+
+/// The fingerprint of Kombo's `skill_ids` becoming required (rule, operation, location).
+const SKILL_IDS_REQUIRED: &str = "43f6db27c7d93150";
+
+/// A scratch copy whose GET page makes `skill_ids` required (ERR); the pages' paths.
+fn skill_ids_required(scratch: &Scratch) -> (String, String) {
+    scratch.upstream_get_edited(
+        "        - name: skill_ids\n          in: query\n          required: false",
+        "        - name: skill_ids\n          in: query\n          required: true",
+    )
+}
+
+#[test]
+fn a_pasted_acknowledgement_keeps_the_change_from_failing() {
+    let scratch = Scratch::new("acknowledged");
+    let (get, post) = skill_ids_required(&scratch);
+    let out = scratch.drift_kombo(&get, &post, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    // The text report says what to paste, and where.
+    let text = stdout(&out);
+    let (_, paste) = text
+        .split_once("to acknowledge a change, add its entry to specs/kombo/drift-ignore.toml:\n\n")
+        .unwrap();
+    assert!(
+        paste.contains(&format!("fingerprint = \"{SKILL_IDS_REQUIRED}\"\n")),
+        "{paste}"
+    );
+    // Pasted as printed, the empty reason is refused (exit 2), filled in it holds.
+    scratch.write("specs/kombo/drift-ignore.toml", paste);
+    assert_bad_input(&scratch.drift_kombo(&get, &post, &[]), "reason");
+    scratch.write(
+        "specs/kombo/drift-ignore.toml",
+        &paste.replace("reason = \"\"", "reason = \"we always send skill_ids\""),
+    );
+    let out = scratch.drift_kombo(&get, &post, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("kombo: no changes (1 acknowledged)\n"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "acknowledged in specs/kombo/drift-ignore.toml:\n  ERR request-parameter-became-required GET /hris/staffing-entity-skills query parameter skill_ids [{SKILL_IDS_REQUIRED}]: we always send skill_ids\n"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("to acknowledge"), "{text}");
+    // Every format lists it apart.
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&scratch.drift_kombo(&get, &post, &["--format", "json"]))).unwrap();
+    assert_eq!(json["changes"], serde_json::json!([]));
+    assert_eq!(json["acknowledged"][0]["fingerprint"], SKILL_IDS_REQUIRED);
+    assert_eq!(json["acknowledged"][0]["reason"], "we always send skill_ids");
+    let github = stdout(&scratch.drift_kombo(&get, &post, &["--format", "github"]));
+    assert!(!github.contains("::error"), "{github}");
+    assert!(
+        github.contains("acknowledged: ERR request-parameter-became-required"),
+        "{github}"
+    );
+    let markdown = stdout(&scratch.drift_kombo(&get, &post, &["--format", "markdown"]));
+    assert!(markdown.contains("### Acknowledged"), "{markdown}");
+    let junit = stdout(&scratch.drift_kombo(&get, &post, &["--format", "junit"]));
+    assert!(
+        junit.contains("failures=\"0\"") && junit.contains("<skipped message=\"acknowledged: "),
+        "{junit}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&stdout(&scratch.drift_kombo(&get, &post, &["--format", "sarif"]))).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["suppressions"][0]["justification"],
+        "we always send skill_ids"
+    );
+}
+
+#[test]
+fn expired_and_unmatched_acknowledgements_are_reported() {
+    let scratch = Scratch::new("stale");
+    let (get, post) = skill_ids_required(&scratch);
+    scratch.write(
+        "specs/kombo/drift-ignore.toml",
+        &format!(
+            "[[ignore]]\nfingerprint = \"{SKILL_IDS_REQUIRED}\"\nreason = \"until Kombo fixes it\"\nuntil = 2000-01-01\n\n\
+             [[ignore]]\nfingerprint = \"0123456789abcdef\"\nreason = \"an old change\"\n"
+        ),
+    );
+    let out = scratch.drift_kombo(&get, &post, &[]);
+    // The expired entry acknowledges nothing: the ERR change fails again.
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.starts_with("kombo: 3 changes (ERR 1, WARN 2, INFO 0)\n"), "{text}");
+    assert!(
+        text.contains("WARN stale-acknowledgement  specs/kombo/drift-ignore.toml fingerprint 0123456789abcdef: acknowledgement matches no change: remove it (an old change)"),
+        "{text}"
+    );
+    assert!(text.contains("acknowledgement expired on 2000-01-01"), "{text}");
+    // Alone, a stale entry is a WARN: it fails from --fail-on WARN.
+    scratch.write(
+        "specs/kombo/drift-ignore.toml",
+        "[[ignore]]\nfingerprint = \"0123456789abcdef\"\nreason = \"an old change\"\n",
+    );
+    let (get, post) = scratch.upstream(&get_page(), &post_page());
+    assert_eq!(scratch.drift_kombo(&get, &post, &[]).status.code(), Some(0));
+    assert_eq!(
+        scratch.drift_kombo(&get, &post, &["--fail-on", "WARN"]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn severity_overrides_change_the_exit_decision() {
+    let scratch = Scratch::new("severity");
+    let (get, post) = skill_ids_required(&scratch);
+    let run = |extra: &[&str]| scratch.drift_kombo(&get, &post, extra).status.code();
+    let demote = ["--severity", "request-parameter-became-required=WARN"];
+    assert_eq!(run(&[]), Some(1));
+    assert_eq!(run(&demote), Some(0));
+    assert_eq!(run(&[&demote[..], &["--fail-on", "WARN"]].concat()), Some(1));
+    assert!(stdout(&scratch.drift_kombo(&get, &post, &demote)).contains("WARN request-parameter-became-required"));
+    // The [severity] table of the drift-ignore file does the same; --severity comes after it.
+    scratch.write(
+        "specs/kombo/drift-ignore.toml",
+        "[severity]\nrequest-parameter-became-required = \"INFO\"\n",
+    );
+    assert_eq!(run(&[]), Some(0));
+    assert_eq!(run(&["--severity", "request-parameter-became-required=ERR"]), Some(1));
+    scratch.write("specs/kombo/drift-ignore.toml", "[severity]\nno-such-rule = \"INFO\"\n");
+    assert_bad_input(&scratch.drift_kombo(&get, &post, &[]), "no-such-rule");
+}
+
+#[test]
+fn generic_mode_reads_acknowledgements_from_ignore() {
+    let scratch = Scratch::new("generic-ignore");
+    let old = scratch.write(
+        "a.yaml",
+        "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200': {description: ok}\n",
+    );
+    let new = scratch.write("b.yaml", "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths: {}\n");
+    let out = scratch.run(&["drift", "--base", &old, "--against", &new, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let fingerprint = json["changes"][0]["fingerprint"].as_str().unwrap().to_owned();
+    let ignore = scratch.write(
+        "drift-ignore.toml",
+        &format!("[[ignore]]\nfingerprint = \"{fingerprint}\"\nreason = \"retired\"\n"),
+    );
+    let out = scratch.run(&["drift", "--base", &old, "--against", &new, "--ignore", &ignore]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_bad_input(
+        &scratch.run(&["drift", "--base", &old, "--against", &new, "--ignore", "missing.toml"]),
+        "cannot read file",
+    );
 }

@@ -200,12 +200,33 @@ proptest! {
         prop_assert_eq!(json["changes"].as_array().map(Vec::len), Some(report.changes.len()));
         let github = drift::format::render(&report, drift::format::Format::Github);
         prop_assert_eq!(github.lines().filter(|l| l.starts_with("::")).count(), report.changes.len());
+        // Changes are located in the new side, written as JSON or YAML: at a node that exists,
+        // on a line of the text.
+        for text in [serde_json::to_string_pretty(&new).unwrap(), serde_yaml_ng::to_string(&new).unwrap()] {
+            let lines = text.lines().count().max(1);
+            let documents = [drift::locate::NewDocument { uri: "new".into(), text, first_line: 1, value: new.clone() }];
+            for change in &report.changes {
+                let place = drift::locate::place(&documents, change).unwrap();
+                prop_assert!(new.pointer(&place.pointer).is_some(), "{:?} at {}", change, place.pointer);
+                prop_assert!((1..=lines).contains(&place.line), "{:?} at line {} of {}", change, place.line, lines);
+            }
+            let options = drift::format::Options { fail_on: Some(drift::Level::Warn), documents: &documents };
+            for format in [drift::format::Format::Markdown, drift::format::Format::Junit, drift::format::Format::Sarif] {
+                let _ = drift::format::render_with(&report, format, &options);
+            }
+        }
         // Overlay checks may refuse a malformed overlay (an error, never a panic); when they
         // accept it, they only add overlay findings to the same comparison.
         if let Ok(with_overlay) = drift::compare("p", &old, &new, Some(&overlay)) {
             let without: Vec<_> = with_overlay.changes.iter().filter(|c| !c.id.starts_with("overlay-")).cloned().collect();
             prop_assert_eq!(without, report.changes);
         }
+    }
+
+    #[test]
+    fn line_finding_never_panics_on_any_text(text in any::<String>(), pointer in "(/[-a-z0-9~{}\"' :]{0,6}){0,5}") {
+        let line = drift::lines::line_of(&text, &pointer);
+        prop_assert!(line >= 1 && line <= text.lines().count().max(1), "{} of {:?}", line, text);
     }
 
     #[test]

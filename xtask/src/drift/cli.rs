@@ -9,6 +9,8 @@ use std::path::Path;
 
 use super::compare::compare_documents;
 use super::format;
+use super::locate::NewDocument;
+use super::policy::{Date, Policy};
 use crate::error::{Error, Result};
 use crate::flags::Drift;
 use crate::spec::load::Document;
@@ -27,18 +29,43 @@ pub struct Outcome {
 
 /// Read inputs (files or URLs) into documents, collecting what is worth a note.
 fn read_all(sources: &[String], notes: &mut Vec<String>) -> Result<Vec<Document>> {
+    Ok(read_inputs(sources, notes)?.into_iter().map(|(_, d)| d).collect())
+}
+
+/// Read inputs into documents, keeping each one's text (to locate changes in it).
+fn read_inputs(sources: &[String], notes: &mut Vec<String>) -> Result<Vec<(Input, Document)>> {
     let inputs = sources.iter().map(|s| fetch::read(s)).collect::<Result<Vec<Input>>>()?;
     notes.extend(inputs.iter().filter_map(|i| i.note.clone()));
-    inputs.iter().map(Input::document).collect()
+    inputs
+        .into_iter()
+        .map(|input| input.document().map(|document| (input, document)))
+        .collect()
+}
+
+/// The new side's documents as the report's formats locate changes in them.
+fn new_documents(read: Vec<(Input, Document)>) -> (Vec<Document>, Vec<NewDocument>) {
+    read.into_iter()
+        .map(|(input, document)| {
+            let located = NewDocument {
+                uri: input.source,
+                text: input.text,
+                first_line: input.first_line,
+                value: document.value.clone(),
+            };
+            (document, located)
+        })
+        .unzip()
 }
 
 /// Run `drift`.
 pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
     let mut notes = Vec::new();
+    let located;
     let report = match &args.vendor {
         None => {
             let old = read_all(&args.base, &mut notes)?;
-            let new = read_all(&args.against, &mut notes)?;
+            let new;
+            (new, located) = new_documents(read_inputs(&args.against, &mut notes)?);
             let label = format!("{} -> {}", args.base.join(" + "), args.against.join(" + "));
             compare_documents(&label, &old, &new, None)?
         }
@@ -57,17 +84,35 @@ pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
             };
             // The vendored side, as codegen merges it, before the overlay.
             let old = vendor.load_documents(root)?;
-            let new = read_all(&sources, &mut notes)?;
+            let new;
+            (new, located) = new_documents(read_inputs(&sources, &mut notes)?);
             let overlay = vendor.load_overlay(root)?;
             compare_documents(vendor.name, &old, &new, overlay.as_ref())?
         }
     }
     .with_notes(notes);
+    let mut policy = match (&args.vendor, &args.ignore) {
+        (Some(name), _) => {
+            let file = format!("specs/{name}/drift-ignore.toml");
+            Policy::read(&root.join(&file), &file, true)?
+        }
+        (None, Some(file)) => Policy::read(Path::new(file), file, false)?,
+        (None, None) => Policy::empty("a file given to --ignore"),
+    };
+    policy.severity.extend(args.severity.iter().cloned());
+    let report = policy.apply(report, Date::today());
     let failed = args
         .fail_on
         .is_some_and(|level| report.worst().is_some_and(|w| w >= level));
     Ok(Outcome {
-        stdout: format::render(&report, args.format),
+        stdout: format::render_with(
+            &report,
+            args.format,
+            &format::Options {
+                fail_on: args.fail_on,
+                documents: &located,
+            },
+        ),
         code: u8::from(failed),
     })
 }

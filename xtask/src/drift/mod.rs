@@ -12,10 +12,14 @@
 pub mod cli;
 pub mod compare;
 pub mod diff;
+pub mod fingerprint;
 pub mod format;
 pub mod level;
+pub mod lines;
+pub mod locate;
 pub mod oasdiff;
 pub mod overlay_check;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -1,6 +1,7 @@
 //! What a comparison found: each [`Change`] with its rule id and level, and the sorted
 //! [`Report`] every output format renders.
 
+use super::fingerprint;
 use super::level::Level;
 use super::rules;
 
@@ -20,6 +21,12 @@ pub struct Change {
 }
 
 impl Change {
+    /// The change's fingerprint (rule id, operation and location; never the message): what
+    /// `drift-ignore.toml` names to acknowledge it. See [`super::fingerprint`].
+    pub fn fingerprint(&self) -> String {
+        fingerprint::fingerprint(&self.id, &self.operation, &self.location)
+    }
+
     /// A change of rule `id`; its level comes from the rule table.
     pub fn new(id: impl Into<String>, operation: &str, location: &str, message: impl Into<String>) -> Self {
         let id = id.into();
@@ -35,6 +42,17 @@ impl Change {
     }
 }
 
+/// A change that `drift-ignore.toml` acknowledges: listed apart, never counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledged {
+    /// The change.
+    pub change: Change,
+    /// Why it is accepted, as the entry says.
+    pub reason: String,
+    /// The last day the acknowledgement holds (`YYYY-MM-DD`), if temporary.
+    pub until: Option<String>,
+}
+
 /// The outcome of one comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -44,6 +62,11 @@ pub struct Report {
     pub changes: Vec<Change>,
     /// How inputs were read, when worth saying (a page URL that answered HTML, retried as `.md`).
     pub notes: Vec<String>,
+    /// Changes acknowledged by the drift-ignore file: not in `changes`, not counted.
+    pub acknowledged: Vec<Acknowledged>,
+    /// The drift-ignore file that applies, once a [`super::policy::Policy`] was applied: where
+    /// the text and markdown formats tell you to paste an entry that acknowledges a change.
+    pub ignore_file: Option<String>,
 }
 
 impl Report {
@@ -62,6 +85,8 @@ impl Report {
             vendor: vendor.to_owned(),
             changes,
             notes: Vec::new(),
+            acknowledged: Vec::new(),
+            ignore_file: None,
         }
     }
 

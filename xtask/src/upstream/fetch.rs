@@ -22,6 +22,9 @@ pub struct Input {
     pub source: String,
     /// The document text: the whole input, or a page's YAML block ending in a single newline.
     pub text: String,
+    /// The line of the input on which `text` starts: 1, or the first line of a page's YAML
+    /// block (so that a line in `text` can be shown as a line of the page).
+    pub first_line: usize,
     /// A page's fence title after `yaml`, e.g. `GET /hris/staffing-entity-skills`.
     pub title: Option<String>,
     /// Something the report should say about how the input was read (e.g. the `.md` retry).
@@ -62,9 +65,14 @@ pub fn read(source: &str) -> Result<Input> {
         String::from_utf8(bytes).map_err(|e| Error::msg(format!("not UTF-8: {e}")).in_file(path))?
     };
     let (text, title) = extract(&raw).map_err(|e| e.in_file(Path::new(source)))?;
+    // A page's block is a verbatim slice of the page up to its trailing blank lines.
+    let first_line = raw.find(text.trim_end()).map_or(1, |at| {
+        raw.as_bytes().iter().take(at).filter(|b| **b == b'\n').count() + 1
+    });
     Ok(Input {
         source: source.to_owned(),
         text,
+        first_line,
         title,
         note,
     })
