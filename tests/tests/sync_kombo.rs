@@ -209,6 +209,31 @@ async fn a_run_killed_after_any_page_resumes_after_the_last_acknowledged_one() {
 }
 
 #[tokio::test]
+async fn a_forced_full_run_abandons_an_interrupted_run_and_starts_over() {
+    let server = start(builder()).await;
+    let hris = hris(&kombo_client(&server), &server);
+    let scratch = Scratch::new("forced-full");
+    let mut destination = (
+        MemorySink::default(),
+        FileCheckpointStore::open(scratch.file("cp.json")).unwrap(),
+    );
+    destination.0.fail_on_page(3);
+    let failing = hris.staffing_entity_skills().page_size(PAGE).read_ahead(0).sync();
+    assert!(matches!(failing.run(&mut destination).await, Err(SyncError::Sink(_))));
+
+    server.clear_request_log();
+    let over = sync(&hris).full(true).run(&mut destination).await.unwrap();
+    let total = server.kombo().expectations_count();
+    assert!(!over.resumed);
+    assert_eq!((over.mode, over.pages), (Mode::Full, pages_for(total)));
+    assert!(
+        server.request_log()[0].query_param("cursor").is_none(),
+        "from the first page"
+    );
+    assert_eq!(destination.0.live(), live_kombo_records(&server));
+}
+
+#[tokio::test]
 async fn a_corrupt_or_foreign_checkpoint_and_a_second_run_are_typed_errors_that_touch_nothing() {
     let server = start(builder()).await;
     let hris = hris(&kombo_client(&server), &server);

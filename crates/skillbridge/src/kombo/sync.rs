@@ -91,7 +91,9 @@ impl SyncStaffingEntitySkills {
         self
     }
 
-    /// Whether this run fetches everything, whatever the checkpoint says (default `false`).
+    /// Whether this run fetches everything, whatever the checkpoint says (default `false`). It also
+    /// abandons an interrupted run instead of resuming it: the way out when the server no longer
+    /// accepts the cursor the checkpoint saved.
     pub fn full(mut self, full: bool) -> Self {
         self.options.force_full = full;
         self

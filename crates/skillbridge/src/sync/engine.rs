@@ -54,7 +54,8 @@ pub struct SyncOptions {
     /// Subtracted from a run's start to make the next watermark, so that a server clock behind
     /// ours loses nothing (default 5 minutes; the few records changed within it come twice).
     pub clock_skew_margin: Duration,
-    /// Fetch everything on this run, whatever the checkpoint says.
+    /// Fetch everything on this run, whatever the checkpoint says, abandoning an interrupted run
+    /// instead of resuming it.
     pub force_full: bool,
 }
 
@@ -103,8 +104,9 @@ where
     };
     let now = Utc::now();
     let (mut run, resumed) = match checkpoint.run.take() {
-        // A forced full fetch replaces an interrupted incremental run; anything else continues.
-        Some(run) if !(options.force_full && run.mode == Mode::Incremental) => (run, true),
+        // A forced full fetch starts over: the way out of a run whose cursor the server no longer
+        // accepts. Starting over is always safe: the new run's generation sweeps what it misses.
+        Some(run) if !options.force_full => (run, true),
         _ => (new_run::<S>(&checkpoint, options, now), false),
     };
     checkpoint.generation = run.generation;
