@@ -20,11 +20,13 @@ pub mod locate;
 pub mod oasdiff;
 pub mod overlay_check;
 pub mod policy;
+pub mod rename;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod security;
 pub mod skew;
+pub mod stability;
 
 pub use compare::{compare, compare_documents};
 pub use level::Level;
