@@ -14,6 +14,7 @@ pub mod compare;
 pub mod diff;
 pub mod fingerprint;
 pub mod format;
+pub mod impact;
 pub mod level;
 pub mod lines;
 pub mod locate;
