@@ -80,6 +80,9 @@ options:
                          table of the drift-ignore file)
   --ignore <FILE>        generic mode: acknowledged changes and [severity] overrides (vendor
                          mode reads specs/<vendor>/drift-ignore.toml)
+  --impact               also run codegen on the new side and list the generated types, fields,
+                         variants and operations that appear, disappear or change type, with
+                         the release they call for (text, json, markdown)
   -h, --help             print this help
 
 Acknowledged changes are listed apart and never reach --fail-on; an entry that matches nothing
@@ -150,6 +153,8 @@ pub struct Drift {
     pub ignore: Option<String>,
     /// `--severity RULE=LEVEL` overrides, in order (a later one wins).
     pub severity: Vec<(String, Level)>,
+    /// `--impact`: compare the generated SDK too.
+    pub impact: bool,
 }
 
 /// Options of `vendor`.
@@ -300,12 +305,14 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
         fail_on: Some(Level::Err),
         ignore: None,
         severity: Vec::new(),
+        impact: false,
     };
     while let Some(arg) = p.next().map_err(e)? {
         match arg {
             Long("against") => d.against.push(p.value().map_err(e)?.string().map_err(e)?),
             Long("base") => d.base.push(p.value().map_err(e)?.string().map_err(e)?),
             Long("upstream") => d.upstream = true,
+            Long("impact") => d.impact = true,
             Long("format") => {
                 let v = p.value().map_err(e)?.string().map_err(e)?;
                 d.format = Format::parse(&v).ok_or_else(|| {

@@ -93,14 +93,21 @@ fn drift_fixture_reports() {
 fn every_rule_has_a_fixture_and_every_fixture_names_known_rules() {
     let mut covered = BTreeSet::new();
     for dir in cases() {
+        // The changes of unstable operations (`x-stability-level`) are capped below their rule's
+        // level; those cases are named `unstable-*`.
+        let capped = dir.file_name().unwrap().to_string_lossy().starts_with("unstable-");
         for line in expected(&dir) {
             let (level, id) = line.split_once(' ').unwrap();
-            assert_eq!(
-                rules::level(id).map(|l| l.to_string()).as_deref(),
-                Some(level),
-                "{line} in {}",
-                dir.display()
-            );
+            let known = rules::level(id).unwrap_or_else(|| panic!("unknown rule {id} in {}", dir.display()));
+            if capped {
+                assert!(
+                    known.to_string() == level || level != "ERR",
+                    "{line} in {}",
+                    dir.display()
+                );
+            } else {
+                assert_eq!(known.to_string(), level, "{line} in {}", dir.display());
+            }
             covered.insert(id.to_owned());
         }
     }

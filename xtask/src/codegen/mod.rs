@@ -129,6 +129,20 @@ pub fn try_document(file: &Path) -> Result<Tried> {
     })
 }
 
+/// Run `docs` through the whole pipeline in memory (merge, operation ids, `overlay`, normalize,
+/// `hoists`, progenitor) and return the Rust source without its header: what `drift --impact`
+/// compares with the committed file.
+pub fn render_documents(
+    docs: Vec<Document>,
+    overlay: Option<Document>,
+    ids: OperationIds,
+    hoists: &[hoist::Hoist],
+) -> Result<String> {
+    let mut prepared = prepare_documents(docs, overlay, ids)?;
+    hoist::hoist(&mut prepared.spec, hoists).map_err(|e| attribute(e, &prepared.inputs))?;
+    render(&prepared.spec)
+}
+
 /// Generate the Rust source for one vendor.
 pub fn generate(root: &Path, vendor: &Vendor) -> Result<String> {
     Ok(generate_files(root, vendor)?.0)

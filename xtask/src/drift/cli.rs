@@ -9,6 +9,7 @@ use std::path::Path;
 
 use super::compare::compare_documents;
 use super::format;
+use super::impact::{self, Impact, Pipeline};
 use super::locate::NewDocument;
 use super::policy::{Date, Policy};
 use crate::error::{Error, Result};
@@ -57,16 +58,31 @@ fn new_documents(read: Vec<(Input, Document)>) -> (Vec<Document>, Vec<NewDocumen
         .unzip()
 }
 
+/// `--impact` in vendor mode: the committed generated file against the codegen of the new side
+/// as the vendor's (its overlay, operation ids and hoists).
+fn vendor_impact(root: &Path, vendor: &vendors::Vendor, new: &[Document], overlay: Option<&Document>) -> Impact {
+    let file = vendor.output().display().to_string().replace('\\', "/");
+    let committed = std::fs::read_to_string(root.join(vendor.output())).map_err(|e| e.to_string());
+    let pipeline = Pipeline {
+        overlay,
+        operation_ids: vendor.operation_ids,
+        hoists: vendor.hoists,
+    };
+    impact::of_committed(&file, committed, new, pipeline)
+}
+
 /// Run `drift`.
 pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
     let mut notes = Vec::new();
     let located;
+    let impact;
     let report = match &args.vendor {
         None => {
             let old = read_all(&args.base, &mut notes)?;
             let new;
             (new, located) = new_documents(read_inputs(&args.against, &mut notes)?);
             let label = format!("{} -> {}", args.base.join(" + "), args.against.join(" + "));
+            impact = args.impact.then(|| impact::of_documents(&old, &new));
             compare_documents(&label, &old, &new, None)?
         }
         Some(name) => {
@@ -87,6 +103,9 @@ pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
             let new;
             (new, located) = new_documents(read_inputs(&sources, &mut notes)?);
             let overlay = vendor.load_overlay(root)?;
+            impact = args
+                .impact
+                .then(|| vendor_impact(root, &vendor, &new, overlay.as_ref()));
             compare_documents(vendor.name, &old, &new, overlay.as_ref())?
         }
     }
@@ -100,7 +119,8 @@ pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
         (None, None) => Policy::empty("a file given to --ignore"),
     };
     policy.severity.extend(args.severity.iter().cloned());
-    let report = policy.apply(report, Date::today());
+    let mut report = policy.apply(report, Date::today());
+    report.impact = impact;
     let failed = args
         .fail_on
         .is_some_and(|level| report.worst().is_some_and(|w| w >= level));

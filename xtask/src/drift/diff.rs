@@ -29,6 +29,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
     ));
     let mut changes = d.changes;
     changes.extend(d.schemas.changes);
+    super::stability::cap_unstable(old, new, &mut changes);
     changes
 }
 
@@ -98,15 +99,26 @@ struct Sides<'a> {
     old_op: &'a Value,
     new_item: &'a Value,
     new_op: &'a Value,
+    /// The path templates on each side (empty for a webhook): where renamed path parameters show.
+    paths: (&'a str, &'a str),
 }
 
 /// The path item among `paths` (of `doc`) whose path has `path`'s shape, its `$ref` followed.
 fn same_shape<'v>(doc: &'v Value, paths: &[(&String, &'v Value)], path: &str) -> Option<&'v Value> {
+    same_shape_path(doc, paths, path).map(|(_, item)| item)
+}
+
+/// [`same_shape`] with the path it was found at.
+fn same_shape_path<'p, 'v>(
+    doc: &'v Value,
+    paths: &[(&'p String, &'v Value)],
+    path: &str,
+) -> Option<(&'p str, &'v Value)> {
     let shape = path_shape(path);
     paths
         .iter()
         .find(|(p, _)| path_shape(p) == shape)
-        .map(|(_, item)| refs::follow(doc, item))
+        .map(|(p, item)| (p.as_str(), refs::follow(doc, item)))
 }
 
 impl<'a> Differ<'a> {
@@ -120,7 +132,7 @@ impl<'a> Differ<'a> {
         let old_paths: Vec<(&String, &Value)> = object(old.get("paths")).collect();
         for (path, old_item) in &old_paths {
             let old_item = refs::follow(old, old_item);
-            let new_item = same_shape(new, &new_paths, path);
+            let (new_path, new_item) = same_shape_path(new, &new_paths, path).unzip();
             for (method, old_op) in refs::operations(old_item) {
                 let operation = refs::label(method, path);
                 let new_op = new_item.and_then(|i| i.get(method)).filter(|o| o.is_object());
@@ -131,6 +143,7 @@ impl<'a> Differ<'a> {
                             old_op,
                             new_item: new_item.unwrap_or(&Value::Null),
                             new_op,
+                            paths: (path.as_str(), new_path.unwrap_or(path.as_str())),
                         };
                         self.operation(&operation, sides);
                     }
@@ -241,11 +254,33 @@ impl<'a> Differ<'a> {
         let old = Self::collect_params(self.old, sides.old_item, sides.old_op);
         let new = Self::collect_params(self.new, sides.new_item, sides.new_op);
         let required = |p: &Value| is_true(p, "required") || p.get("in").and_then(Value::as_str) == Some("path");
-        for (key, label, old_param) in &old {
-            let Some((_, _, new_param)) = new.iter().find(|(k, _, _)| k == key) else {
-                self.push("request-parameter-removed", operation, label, "parameter removed");
+        // Path parameters renamed in place: (old key, new key), each present on its side only.
+        let renames: Vec<(String, String)> = super::rename::path_parameters(sides.paths.0, sides.paths.1)
+            .into_iter()
+            .map(|(o, n)| (format!("path:{o}"), format!("path:{n}")))
+            .filter(|(o, n)| {
+                old.iter().any(|(k, _, _)| k == o)
+                    && new.iter().any(|(k, _, _)| k == n)
+                    && !new.iter().any(|(k, _, _)| k == o)
+                    && !old.iter().any(|(k, _, _)| k == n)
+            })
+            .collect();
+        for (key, old_label, old_param) in &old {
+            let renamed = renames.iter().find(|(o, _)| o == key).map(|(_, n)| n);
+            let Some((_, new_label, new_param)) = new.iter().find(|(k, _, _)| Some(k) == renamed.or(Some(key))) else {
+                self.push("request-parameter-removed", operation, old_label, "parameter removed");
                 continue;
             };
+            // A renamed parameter's own changes are located under its new name.
+            let label = if renamed.is_some() { new_label } else { old_label };
+            if let Some((_, name)) = renamed.and_then(|n| n.split_once(':')) {
+                self.push(
+                    "request-parameter-renamed",
+                    operation,
+                    old_label,
+                    format!("path parameter renamed to {name} (same place in the path)"),
+                );
+            }
             match (required(old_param), required(new_param)) {
                 (false, true) => self.push(
                     "request-parameter-became-required",
@@ -282,7 +317,7 @@ impl<'a> Differ<'a> {
             }
         }
         for (key, label, new_param) in &new {
-            if old.iter().any(|(k, _, _)| k == key) {
+            if old.iter().any(|(k, _, _)| k == key) || renames.iter().any(|(_, n)| n == key) {
                 continue;
             }
             // Declared on the path item (for every operation of the path), not the operation.
@@ -511,6 +546,7 @@ impl<'a> Differ<'a> {
                         old_op: o,
                         new_item,
                         new_op: n,
+                        paths: ("", ""),
                     };
                     self.operation(&operation, sides);
                 }

@@ -2,6 +2,7 @@
 //! [`Report`] every output format renders.
 
 use super::fingerprint;
+use super::impact::Impact;
 use super::level::Level;
 use super::rules;
 
@@ -67,6 +68,8 @@ pub struct Report {
     /// The drift-ignore file that applies, once a [`super::policy::Policy`] was applied: where
     /// the text and markdown formats tell you to paste an entry that acknowledges a change.
     pub ignore_file: Option<String>,
+    /// `--impact`: what the change does to the generated SDK.
+    pub impact: Option<Impact>,
 }
 
 impl Report {
@@ -87,6 +90,7 @@ impl Report {
             notes: Vec::new(),
             acknowledged: Vec::new(),
             ignore_file: None,
+            impact: None,
         }
     }
 

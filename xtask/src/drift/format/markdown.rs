@@ -50,6 +50,9 @@ pub(super) fn render(report: &Report) -> String {
             out.push_str("\n</details>\n");
         }
     }
+    if let Some(impact) = &report.impact {
+        out.push_str(&crate::drift::impact::render::markdown(impact, escape));
+    }
     if !report.acknowledged.is_empty() {
         let n = report.acknowledged.len();
         let plural = if n == 1 { "" } else { "s" };

@@ -187,6 +187,9 @@ pub fn text(report: &Report) -> String {
             );
         }
     }
+    if let Some(impact) = &report.impact {
+        out.push_str(&super::impact::render::text(impact));
+    }
     if !report.acknowledged.is_empty() {
         let file = report.ignore_file.as_deref().unwrap_or("the drift-ignore file");
         let _ = writeln!(out, "\nacknowledged in {file}:");
@@ -244,6 +247,10 @@ pub fn json(report: &Report) -> String {
             })
         }).collect::<Vec<_>>(),
     });
+    let mut value = value;
+    if let (Some(impact), Some(map)) = (&report.impact, value.as_object_mut()) {
+        map.insert("impact".into(), super::impact::render::json(impact));
+    }
     let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
     out.push('\n');
     out

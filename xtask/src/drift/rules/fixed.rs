@@ -80,6 +80,11 @@ pub const FIXED: &[(&str, Level, &str)] = &[
         "a parameter was removed (the server may reject or ignore it)",
     ),
     (
+        "request-parameter-renamed",
+        Info,
+        "a path parameter was renamed in place (`/a/{id}` to `/a/{entityId}`): clients fill it by position",
+    ),
+    (
         "request-parameter-became-required",
         Err,
         "an optional parameter became required",

@@ -55,6 +55,12 @@ impl<'v> Attributes<'_, 'v> {
     fn type_and_format(&mut self) {
         let (ov, nv, site, path) = (self.ov, self.nv, self.site, self.path);
         let request = self.site.direction == Direction::Request;
+        // A request schema that said nothing (`{}`) now says `type: object`: a loosely typed
+        // body became typed. What it now asks of an object (required properties, closed) is
+        // compared on its own; the type alone breaks no client that sent an object.
+        if request && ov.types.is_none() && loosely_typed(ov) && nv.types == Some(BTreeSet::from(["object"])) {
+            return;
+        }
         if ov.types != nv.types && (ov.type_list || nv.type_list) {
             // `type: [a, b]` lists: oasdiff's list-of-types ids, one per direction that changed.
             let msg = format!("types changed from {} to {}", types(&ov.types), types(&nv.types));
@@ -335,6 +341,16 @@ impl<'v> Attributes<'_, 'v> {
             }
         }
     }
+}
+
+/// Whether a view constrains nothing a value's shape depends on: no properties, items, values,
+/// alternatives or closed `additionalProperties`.
+fn loosely_typed(view: &View<'_>) -> bool {
+    view.properties.is_empty()
+        && view.items.is_none()
+        && view.enumv.is_none()
+        && view.variants.is_empty()
+        && !view.closed
 }
 
 /// A limit and how to read its value from a schema view.

@@ -46,6 +46,19 @@ impl<'a> SchemaDiff<'a> {
 
     /// Compare one pair of schemas at `path`, then recurse into what both sides hold.
     fn schema(&mut self, site: &Site<'_>, old: &'a Value, new: &'a Value, path: &str, depth: usize) {
+        self.schema_with(site, (old, &[]), (new, &[]), path, depth);
+    }
+
+    /// [`Self::schema`] for schemas that hold together with further ones (a property declared in
+    /// several `allOf` members): each side is a schema and its companions.
+    fn schema_with(
+        &mut self,
+        site: &Site<'_>,
+        (old, old_more): (&'a Value, &[&'a Value]),
+        (new, new_more): (&'a Value, &[&'a Value]),
+        path: &str,
+        depth: usize,
+    ) {
         if self.budget == 0 || depth > MAX_DEPTH {
             return;
         }
@@ -69,8 +82,8 @@ impl<'a> SchemaDiff<'a> {
             return;
         }
         self.budget -= 1;
-        let ov = View::of(self.old_doc, old);
-        let nv = View::of(self.new_doc, new);
+        let ov = View::of_all(self.old_doc, old, old_more);
+        let nv = View::of_all(self.new_doc, new, new_more);
         // Cycle protection: a pair of reference chains already being compared further up.
         let key = (ov.refs.join(" "), nv.refs.join(" "));
         let has_refs = !ov.refs.is_empty() || !nv.refs.is_empty();
@@ -193,7 +206,8 @@ impl<'a> SchemaDiff<'a> {
                     format!("required property `{name}` is no longer writeOnly"),
                 );
             }
-            self.schema(site, old_schema, new_schema, &at, depth + 1);
+            let (old_more, new_more) = (ov.property_more(name), nv.property_more(name));
+            self.schema_with(site, (old_schema, &old_more), (new_schema, &new_more), &at, depth + 1);
         }
         for (name, new_schema) in &nv.properties {
             if ov.property(name).is_some() || ignored(self.new_doc, new_schema) {

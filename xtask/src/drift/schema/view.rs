@@ -30,6 +30,9 @@ pub(super) struct View<'a> {
     pub(super) min_items: Option<u64>,
     pub(super) pattern: Option<&'a str>,
     pub(super) properties: Vec<(&'a str, &'a Value)>,
+    /// Further schemas of a property already in `properties` (the same property in two `allOf`
+    /// members): they all hold, so they are merged into the property's view.
+    pub(super) property_extras: Vec<(&'a str, &'a Value)>,
     pub(super) required: BTreeSet<&'a str>,
     pub(super) items: Option<&'a Value>,
     pub(super) additional: Option<&'a Value>,
@@ -58,8 +61,16 @@ pub(super) struct View<'a> {
 
 impl<'a> View<'a> {
     pub(super) fn of(doc: &'a Value, schema: &'a Value) -> Self {
+        Self::of_all(doc, schema, &[])
+    }
+
+    /// The view of `schema` and `more` together (all of them hold).
+    pub(super) fn of_all(doc: &'a Value, schema: &'a Value, more: &[&'a Value]) -> Self {
         let mut view = Self::default();
         view.absorb(doc, schema, 0);
+        for extra in more {
+            view.absorb(doc, extra, 0);
+        }
         // A schema with properties or items but no `type` is still an object or an array.
         if view.types.is_none() {
             if !view.properties.is_empty() {
@@ -73,6 +84,15 @@ impl<'a> View<'a> {
 
     pub(super) fn property(&self, name: &str) -> Option<&'a Value> {
         self.properties.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+
+    /// The further schemas of property `name` (see [`Self::property_extras`]).
+    pub(super) fn property_more(&self, name: &str) -> Vec<&'a Value> {
+        self.property_extras
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
+            .collect()
     }
 
     pub(super) fn keyword(&self, key: &str) -> Option<&'a Value> {
@@ -180,14 +200,23 @@ impl<'a> View<'a> {
     /// Numeric bounds, lengths, item counts and the pattern; the first one seen wins.
     fn absorb_limits(&mut self, map: &'a serde_json::Map<String, Value>) {
         self.bounds(map);
+        // The schemas merged into one view all hold (`$ref` siblings, `allOf` members): the
+        // strictest count of each wins, whichever member states it.
         let count = |key: &str| map.get(key).and_then(Value::as_u64);
-        self.max_length = self.max_length.or(count("maxLength"));
-        self.min_length = self.min_length.or(count("minLength"));
-        self.max_items = self.max_items.or(count("maxItems"));
-        self.min_items = self.min_items.or(count("minItems"));
+        let strictest = |a: Option<u64>, b: Option<u64>, max: bool| match (a, b) {
+            (Some(a), Some(b)) => Some(if max { a.min(b) } else { a.max(b) }),
+            (a, b) => a.or(b),
+        };
+        self.max_length = strictest(self.max_length, count("maxLength"), true);
+        self.min_length = strictest(self.min_length, count("minLength"), false);
+        self.max_items = strictest(self.max_items, count("maxItems"), true);
+        self.min_items = strictest(self.min_items, count("minItems"), false);
         if self.pattern.is_none() {
-            // An empty pattern matches everything: no pattern.
-            self.pattern = map.get("pattern").and_then(Value::as_str).filter(|p| !p.is_empty());
+            // A pattern that matches every string (empty, `.*`, `^.*$`) is no pattern.
+            self.pattern = map
+                .get("pattern")
+                .and_then(Value::as_str)
+                .filter(|p| !matches_any_string(p));
         }
     }
 
@@ -197,6 +226,8 @@ impl<'a> View<'a> {
             for (name, s) in props {
                 if self.property(name).is_none() {
                     self.properties.push((name.as_str(), s));
+                } else if !self.property_extras.contains(&(name.as_str(), s)) {
+                    self.property_extras.push((name.as_str(), s));
                 }
             }
         }
@@ -335,6 +366,19 @@ pub(super) fn covers(new: &Option<BTreeSet<&str>>, old: &Option<BTreeSet<&str>>)
             .iter()
             .all(|t| n.contains(t) || (*t == "integer" && n.contains("number"))),
     }
+}
+
+/// Whether `pattern` matches every string: empty, or `.*` (optionally anchored or grouped), the
+/// usual ways of saying "any string".
+fn matches_any_string(pattern: &str) -> bool {
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = body.strip_suffix('$').unwrap_or(body);
+    let body = body
+        .strip_prefix('(')
+        .and_then(|b| b.strip_suffix(')'))
+        .map(|b| b.strip_prefix("?:").unwrap_or(b))
+        .unwrap_or(body);
+    matches!(body, "" | ".*" | "[\\s\\S]*" | "[\\S\\s]*")
 }
 
 /// Whether a schema only annotates (nothing that constrains a value).
