@@ -6,10 +6,11 @@ use serde_json::{Value, json};
 use skillbridge_mock::{ContractSchemas, Route};
 
 const OVERLAY: &str = "specs/kombo/overlay.yaml";
-const KOMBO_INPUTS: [&str; 3] = [
+const KOMBO_INPUTS: [&str; 4] = [
     "specs/kombo/get-hris-staffing-entity-skills.yaml",
     "specs/kombo/post-hris-staffing-entity-skills.yaml",
     OVERLAY,
+    "specs/kombo/vendor.toml",
 ];
 
 fn error_with_code(code: Value) -> Value {
@@ -19,10 +20,11 @@ fn error_with_code(code: Value) -> Value {
 #[test]
 fn the_committed_documents_are_what_the_pipeline_prepares() {
     let root = xtask::workspace_root();
-    for (vendor, committed) in [
-        (xtask::vendors::KOMBO, skillbridge_openapi::documents::KOMBO),
-        (xtask::vendors::TECHWOLF, skillbridge_openapi::documents::TECHWOLF),
+    for (name, committed) in [
+        ("kombo", skillbridge_openapi::documents::KOMBO),
+        ("techwolf", skillbridge_openapi::documents::TECHWOLF),
     ] {
+        let vendor = xtask::vendors::named(&root, name).unwrap();
         let prepared = xtask::codegen::prepare(&root, &vendor).unwrap();
         assert_eq!(
             xtask::codegen::document_json(&prepared.document).unwrap(),
@@ -64,7 +66,8 @@ fn the_mock_schema_follows_an_overlay_action() {
     let edited = overlay.replace("\n    update: null\n", "\n    update: PLATFORM.BRAND_NEW\n");
     std::fs::write(scratch.join(OVERLAY), edited).unwrap();
 
-    let prepared = xtask::codegen::prepare(&scratch, &xtask::vendors::KOMBO).unwrap();
+    let kombo = xtask::vendors::named(&scratch, "kombo").unwrap();
+    let prepared = xtask::codegen::prepare(&scratch, &kombo).unwrap();
     let document = xtask::codegen::document_json(&prepared.document).unwrap();
     let _ = std::fs::remove_dir_all(&scratch);
     assert_ne!(document, skillbridge_openapi::documents::KOMBO);
