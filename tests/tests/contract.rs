@@ -89,3 +89,45 @@ fn unusable_documents_are_errors_naming_the_document() {
         "{err}"
     );
 }
+
+#[test]
+fn a_page_added_to_vendor_toml_reaches_the_mocks_documents_with_no_rust_change() {
+    // A scratch copy of the specs; `vendor kombo --add` records a third page and regenerates.
+    let scratch = std::env::temp_dir().join(format!("skillbridge-contract-add-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let root = xtask::workspace_root();
+    for rel in KOMBO_INPUTS
+        .iter()
+        .chain(&["specs/techwolf/openapi.yaml", "specs/techwolf/vendor.toml"])
+    {
+        let to = scratch.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(root.join(rel), to).unwrap();
+    }
+    let page = root.join("xtask/tests/fixtures/vendor/get-skills.md");
+    let args = xtask::flags::Vendor {
+        vendor: "kombo".into(),
+        action: xtask::flags::VendorAction::Add {
+            source: page.to_str().unwrap().to_owned(),
+            url: Some("https://docs.kombo.dev/hris/v1/get-skills.md".into()),
+        },
+    };
+    xtask::vendor::run(&scratch, &args).unwrap();
+    // What the generated crate would embed as `documents::KOMBO` after this regeneration.
+    let document =
+        std::fs::read_to_string(scratch.join("crates/skillbridge-openapi/src/generated/kombo.openapi.json")).unwrap();
+    let _ = std::fs::remove_dir_all(&scratch);
+    let parsed: Value = serde_json::from_str(&document).unwrap();
+    assert!(parsed["paths"]["/hris/skills"]["get"].is_object());
+    // The mock compiles its contract schemas from it as from the committed one, unchanged.
+    let schemas = ContractSchemas::from_documents(&document, skillbridge_openapi::documents::TECHWOLF).unwrap();
+    assert!(
+        !schemas
+            .response_errors(Route::KOMBO_LIST, 400, &error_with_code(json!("PLATFORM.BRAND_NEW")))
+            .is_empty()
+    );
+    assert_eq!(
+        schemas.response_errors(Route::KOMBO_LIST, 400, &error_with_code(Value::Null)),
+        Vec::<String>::new()
+    );
+}
