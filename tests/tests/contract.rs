@@ -6,10 +6,11 @@ use serde_json::{Value, json};
 use skillbridge_mock::{ContractSchemas, Route};
 
 const OVERLAY: &str = "specs/kombo/overlay.yaml";
-const KOMBO_INPUTS: [&str; 3] = [
+const KOMBO_INPUTS: [&str; 4] = [
     "specs/kombo/get-hris-staffing-entity-skills.yaml",
     "specs/kombo/post-hris-staffing-entity-skills.yaml",
     OVERLAY,
+    "specs/kombo/vendor.toml",
 ];
 
 fn error_with_code(code: Value) -> Value {
@@ -19,10 +20,11 @@ fn error_with_code(code: Value) -> Value {
 #[test]
 fn the_committed_documents_are_what_the_pipeline_prepares() {
     let root = xtask::workspace_root();
-    for (vendor, committed) in [
-        (xtask::vendors::KOMBO, skillbridge_openapi::documents::KOMBO),
-        (xtask::vendors::TECHWOLF, skillbridge_openapi::documents::TECHWOLF),
+    for (name, committed) in [
+        ("kombo", skillbridge_openapi::documents::KOMBO),
+        ("techwolf", skillbridge_openapi::documents::TECHWOLF),
     ] {
+        let vendor = xtask::vendors::named(&root, name).unwrap();
         let prepared = xtask::codegen::prepare(&root, &vendor).unwrap();
         assert_eq!(
             xtask::codegen::document_json(&prepared.document).unwrap(),
@@ -64,7 +66,8 @@ fn the_mock_schema_follows_an_overlay_action() {
     let edited = overlay.replace("\n    update: null\n", "\n    update: PLATFORM.BRAND_NEW\n");
     std::fs::write(scratch.join(OVERLAY), edited).unwrap();
 
-    let prepared = xtask::codegen::prepare(&scratch, &xtask::vendors::KOMBO).unwrap();
+    let kombo = xtask::vendors::named(&scratch, "kombo").unwrap();
+    let prepared = xtask::codegen::prepare(&scratch, &kombo).unwrap();
     let document = xtask::codegen::document_json(&prepared.document).unwrap();
     let _ = std::fs::remove_dir_all(&scratch);
     assert_ne!(document, skillbridge_openapi::documents::KOMBO);
@@ -84,5 +87,47 @@ fn unusable_documents_are_errors_naming_the_document() {
     assert!(
         err.starts_with("techwolf") && err.contains("nothing at /paths"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_page_added_to_vendor_toml_reaches_the_mocks_documents_with_no_rust_change() {
+    // A scratch copy of the specs; `vendor kombo --add` records a third page and regenerates.
+    let scratch = std::env::temp_dir().join(format!("skillbridge-contract-add-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let root = xtask::workspace_root();
+    for rel in KOMBO_INPUTS
+        .iter()
+        .chain(&["specs/techwolf/openapi.yaml", "specs/techwolf/vendor.toml"])
+    {
+        let to = scratch.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(root.join(rel), to).unwrap();
+    }
+    let page = root.join("xtask/tests/fixtures/vendor/get-skills.md");
+    let args = xtask::flags::Vendor {
+        vendor: "kombo".into(),
+        action: xtask::flags::VendorAction::Add {
+            source: page.to_str().unwrap().to_owned(),
+            url: Some("https://docs.kombo.dev/hris/v1/get-skills.md".into()),
+        },
+    };
+    xtask::vendor::run(&scratch, &args).unwrap();
+    // What the generated crate would embed as `documents::KOMBO` after this regeneration.
+    let document =
+        std::fs::read_to_string(scratch.join("crates/skillbridge-openapi/src/generated/kombo.openapi.json")).unwrap();
+    let _ = std::fs::remove_dir_all(&scratch);
+    let parsed: Value = serde_json::from_str(&document).unwrap();
+    assert!(parsed["paths"]["/hris/skills"]["get"].is_object());
+    // The mock compiles its contract schemas from it as from the committed one, unchanged.
+    let schemas = ContractSchemas::from_documents(&document, skillbridge_openapi::documents::TECHWOLF).unwrap();
+    assert!(
+        !schemas
+            .response_errors(Route::KOMBO_LIST, 400, &error_with_code(json!("PLATFORM.BRAND_NEW")))
+            .is_empty()
+    );
+    assert_eq!(
+        schemas.response_errors(Route::KOMBO_LIST, 400, &error_with_code(Value::Null)),
+        Vec::<String>::new()
     );
 }

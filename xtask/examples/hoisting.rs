@@ -3,13 +3,12 @@
 #![allow(clippy::print_stdout)]
 
 use xtask::codegen::{prepare, prepare_unhoisted, render};
-use xtask::vendors::VENDORS;
 
 fn main() -> Result<(), xtask::error::Error> {
     let root = xtask::workspace_root();
     println!("| vendor | lines before | lines after | types before | types after |");
     println!("|---|---|---|---|---|");
-    for vendor in VENDORS {
+    for vendor in xtask::vendors::all(&root)? {
         let before = render(&prepare_unhoisted(&root, &vendor)?.spec)?;
         let after = render(&prepare(&root, &vendor)?.spec)?;
         let types = |code: &str| code.matches("\n    pub struct ").count() + code.matches("\n    pub enum ").count();

@@ -27,7 +27,8 @@ commands:
   drift <vendor> ...       compare a vendor's vendored spec with upstream documents
   drift --base ... --against ...
                            compare any two OpenAPI 3.0/3.1 documents (or sets of them)
-  vendor <vendor> --from   replace the vendored documents with upstream ones
+  vendor <vendor> --from | --upstream | --add
+                           refresh the vendored documents, or add one
   help [command]           print this text, or a command's
 
 options:
@@ -70,7 +71,7 @@ answers HTML is retried once with `.md` appended.
 
 options:
   --against <FILE|URL>   new side (repeatable)
-  --upstream             vendor mode: the URLs of specs/<vendor>/sources.toml as the new side
+  --upstream             vendor mode: the URLs of specs/<vendor>/vendor.toml as the new side
   --base <FILE|URL>      generic mode: old side (repeatable)
   --format <FORMAT>      text (default), json, github (workflow annotations) , markdown
                          (job summary, PR comment), junit (XML test
@@ -94,13 +95,23 @@ exit codes: 0 nothing reached --fail-on, 1 something did, 2 bad input or usage
 /// `cargo xtask vendor --help`.
 pub const VENDOR_USAGE: &str = "\
 usage: cargo xtask vendor <vendor> --from <FILE|URL>...
+       cargo xtask vendor <vendor> --upstream
+       cargo xtask vendor <vendor> --add <FILE|URL> [--url URL]
 
 Replace the vendored documents of <vendor> with upstream ones (YAML, JSON or docs pages). Pages
 titled `METHOD /path` map to the vendored file holding that operation, other inputs map to the
 vendor's files in order. Nothing is written unless every input reads, parses and merges.
 
+--add vendors one more document: it must merge with the vendor's documents and hold no operation
+they hold. It is written beside them (named after its operation: `get-hris-skills.yaml`),
+recorded last in specs/<vendor>/vendor.toml with its upstream address, and the clients are
+regenerated (`cargo xtask codegen`); if that fails, nothing is left changed.
+
 options:
-  --from <FILE|URL>   an upstream document (repeatable, at least one)
+  --from <FILE|URL>   an upstream document (repeatable)
+  --upstream          refresh every document from its `url` in specs/<vendor>/vendor.toml
+  --add <FILE|URL>    add an upstream document (a URL is recorded as its upstream address)
+  --url <URL>         with --add FILE: the upstream address to record
   -h, --help          print this help
 ";
 
@@ -143,7 +154,7 @@ pub struct Drift {
     pub base: Vec<String>,
     /// The new side.
     pub against: Vec<String>,
-    /// Vendor mode: read the new side from `sources.toml`.
+    /// Vendor mode: read the new side from `vendor.toml`.
     pub upstream: bool,
     /// Output format.
     pub format: Format,
@@ -162,8 +173,24 @@ pub struct Drift {
 pub struct Vendor {
     /// The vendor whose documents are replaced.
     pub vendor: String,
-    /// The upstream documents.
-    pub from: Vec<String>,
+    /// What to do.
+    pub action: VendorAction,
+}
+
+/// What `vendor` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VendorAction {
+    /// `--from`: replace documents with these upstream ones.
+    From(Vec<String>),
+    /// `--upstream`: replace every document with the one at its recorded `url`.
+    Upstream,
+    /// `--add`: vendor one more document.
+    Add {
+        /// The document (file or URL).
+        source: String,
+        /// `--url`: the upstream address to record (default: `source` when it is a URL).
+        url: Option<String>,
+    },
 }
 
 /// A usage error: what is wrong and which help text applies. Exit 2.
@@ -376,9 +403,15 @@ fn vendor(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command,
     };
     let mut name = None;
     let mut from = Vec::new();
+    let mut upstream = false;
+    let mut add = None;
+    let mut url = None;
     while let Some(arg) = p.next().map_err(e)? {
         match arg {
             Long("from") => from.push(p.value().map_err(e)?.string().map_err(e)?),
+            Long("upstream") => upstream = true,
+            Long("add") if add.is_none() => add = Some(p.value().map_err(e)?.string().map_err(e)?),
+            Long("url") if url.is_none() => url = Some(p.value().map_err(e)?.string().map_err(e)?),
             Long("root") => *root = Some(PathBuf::from(p.value().map_err(e)?)),
             Short('h') | Long("help") => return Ok(Command::Help(VENDOR_USAGE)),
             Value(v) if name.is_none() => name = Some(v.string().map_err(e)?),
@@ -390,10 +423,17 @@ fn vendor(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command,
         command: Some("vendor"),
     };
     let vendor = name.ok_or_else(|| bad("missing <vendor>"))?;
-    if from.is_empty() {
-        return Err(bad("give at least one --from <FILE|URL>"));
-    }
-    Ok(Command::Vendor(Vendor { vendor, from }))
+    let action = match (from.is_empty(), upstream, add) {
+        (false, false, None) if url.is_none() => VendorAction::From(from),
+        (true, true, None) if url.is_none() => VendorAction::Upstream,
+        (true, false, Some(source)) => VendorAction::Add { source, url },
+        (true, false, None) if url.is_none() => {
+            return Err(bad("give --from <FILE|URL>..., --upstream or --add <FILE|URL>"));
+        }
+        (_, _, None) if url.is_some() => return Err(bad("--url goes with --add")),
+        _ => return Err(bad("--from, --upstream and --add are exclusive")),
+    };
+    Ok(Command::Vendor(Vendor { vendor, action }))
 }
 
 #[cfg(test)]
@@ -485,12 +525,35 @@ mod tests {
         assert!(cmd(&["codegen", "--try"]).is_err());
         assert!(cmd(&["codegen", "--check", "--try", "api.yaml"]).is_err());
         assert!(cmd(&["vendor", "kombo"]).is_err());
-        assert_eq!(
-            cmd(&["vendor", "kombo", "--from", "a"]).unwrap(),
+        let vendor = |action| {
             Command::Vendor(Vendor {
                 vendor: "kombo".into(),
-                from: vec!["a".into()]
+                action,
+            })
+        };
+        assert_eq!(
+            cmd(&["vendor", "kombo", "--from", "a"]).unwrap(),
+            vendor(VendorAction::From(vec!["a".into()]))
+        );
+        assert_eq!(
+            cmd(&["vendor", "kombo", "--upstream"]).unwrap(),
+            vendor(VendorAction::Upstream)
+        );
+        assert_eq!(
+            cmd(&["vendor", "kombo", "--add", "p.md", "--url", "https://d.example/p.md"]).unwrap(),
+            vendor(VendorAction::Add {
+                source: "p.md".into(),
+                url: Some("https://d.example/p.md".into())
             })
         );
+        for bad in [
+            &["vendor", "kombo", "--upstream", "--from", "a"][..],
+            &["vendor", "kombo", "--add", "a", "--from", "b"],
+            &["vendor", "kombo", "--add", "a", "--add", "b"],
+            &["vendor", "kombo", "--from", "a", "--url", "u"],
+            &["vendor", "kombo", "--url", "u"],
+        ] {
+            assert_eq!(cmd(bad).unwrap_err().command, Some("vendor"), "{bad:?}");
+        }
     }
 }

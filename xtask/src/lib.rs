@@ -5,8 +5,8 @@
 //!
 //! The tree: the spec pipeline's stages live in [`spec`], one stage per file, shared by every
 //! command; each command is its own module: [`codegen`], [`drift`] and [`vendor`]. What they
-//! share: the vendor definitions ([`vendors`]) and where their upstream documents come from and
-//! how they are read ([`upstream`]). The command line is [`flags`]; [`error`] is the one error
+//! share: the vendor definitions, read from `specs/<vendor>/vendor.toml` ([`vendors`]), and how
+//! upstream documents are read ([`upstream`]). The command line is [`flags`]; [`error`] is the one error
 //! type.
 
 pub mod codegen;

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use xtask::codegen::{self, Check};
 use xtask::flags::{self, Command};
-use xtask::vendors::VENDORS;
 
 fn main() -> ExitCode {
     let parsed = match flags::parse(std::env::args_os().skip(1)) {
@@ -45,7 +44,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
-        Command::Vendor(args) => match xtask::vendor::run(&root, &args.vendor, &args.from) {
+        Command::Vendor(args) => match xtask::vendor::run(&root, &args) {
             Ok(report) => {
                 print!("{report}");
                 ExitCode::SUCCESS
@@ -57,7 +56,7 @@ fn main() -> ExitCode {
 
 /// `codegen [--check]`: the notes of every vendor on stderr, then write or compare.
 fn codegen(root: &std::path::Path, check: bool) -> ExitCode {
-    let outputs = match codegen::generate_all(root, &VENDORS) {
+    let outputs = match xtask::vendors::all(root).and_then(|vendors| codegen::generate_all(root, &vendors)) {
         Ok(outputs) => outputs,
         Err(e) => return fail(&e),
     };

@@ -8,11 +8,13 @@ use common::Scratch;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-const INPUTS: [&str; 4] = [
+const INPUTS: [&str; 6] = [
     "specs/kombo/get-hris-staffing-entity-skills.yaml",
     "specs/kombo/post-hris-staffing-entity-skills.yaml",
     "specs/kombo/overlay.yaml",
     "specs/techwolf/openapi.yaml",
+    "specs/kombo/vendor.toml",
+    "specs/techwolf/vendor.toml",
 ];
 const OUTPUTS: [&str; 4] = [
     "crates/skillbridge-openapi/src/generated/kombo.rs",
@@ -196,7 +198,8 @@ fn the_prepared_documents_are_generated_and_checked_too() {
 
 #[test]
 fn the_committed_generated_code_is_fresh() {
-    match xtask::codegen::check(&xtask::workspace_root(), &xtask::vendors::VENDORS).unwrap() {
+    let root = xtask::workspace_root();
+    match xtask::codegen::check(&root, &xtask::vendors::all(&root).unwrap()).unwrap() {
         xtask::codegen::Check::Fresh => {}
         xtask::codegen::Check::Stale(report) => panic!("{report}"),
     }
@@ -303,7 +306,7 @@ fn usage_errors_exit_2_with_one_line_naming_the_help() {
         ),
         (
             &["vendor", "kombo"],
-            "give at least one --from",
+            "give --from <FILE|URL>..., --upstream or --add",
             "cargo xtask vendor --help",
         ),
     ] {

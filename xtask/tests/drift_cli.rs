@@ -19,9 +19,9 @@ const SPECS: [&str; 6] = [
     GET_FILE,
     POST_FILE,
     "specs/kombo/overlay.yaml",
-    "specs/kombo/sources.toml",
+    "specs/kombo/vendor.toml",
     "specs/techwolf/openapi.yaml",
-    "specs/techwolf/sources.toml",
+    "specs/techwolf/vendor.toml",
 ];
 
 fn page(name: &str) -> String {
@@ -74,9 +74,9 @@ impl Scratch {
         self.run(&args)
     }
 
-    /// Points the Kombo `sources.toml` at these page addresses instead of Kombo's.
+    /// Points the Kombo `vendor.toml` at these page addresses instead of Kombo's.
     fn point_sources_at(&self, get: &str, post: &str) {
-        let sources = self.read("specs/kombo/sources.toml");
+        let sources = self.read("specs/kombo/vendor.toml");
         let sources = edit(
             &sources,
             "https://docs.kombo.dev/hris/v1/get-staffing-entity-skills.md",
@@ -87,7 +87,7 @@ impl Scratch {
             "https://docs.kombo.dev/hris/v1/post-staffing-entity-skills.md",
             post,
         );
-        self.write("specs/kombo/sources.toml", &sources);
+        self.write("specs/kombo/vendor.toml", &sources);
     }
 
     fn read(&self, rel: &str) -> String {
@@ -181,7 +181,7 @@ fn seed_pages_over_http_report_no_change() {
 }
 
 #[test]
-fn upstream_reads_the_urls_of_sources_toml() {
+fn upstream_reads_the_urls_of_vendor_toml() {
     let server = Server::start(vec![
         ("/hris/v1/get", 200, get_page()),
         ("/hris/v1/post", 200, post_page()),
@@ -463,7 +463,7 @@ fn a_page_url_answering_html_is_read_from_its_markdown_form() {
         .collect();
     assert_eq!(paths, ["/get", "/get.md", "/post", "/post.md"]);
     server.requests.lock().unwrap().clear();
-    // `--upstream` with sources.toml naming the HTML addresses does the same.
+    // `--upstream` with vendor.toml naming the HTML addresses does the same.
     scratch.point_sources_at(&get, &post);
     let out = scratch.run(&["drift", "kombo", "--upstream", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

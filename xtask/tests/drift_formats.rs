@@ -15,7 +15,7 @@ const SPECS: [&str; 4] = [
     "specs/kombo/get-hris-staffing-entity-skills.yaml",
     "specs/kombo/post-hris-staffing-entity-skills.yaml",
     "specs/kombo/overlay.yaml",
-    "specs/kombo/sources.toml",
+    "specs/kombo/vendor.toml",
 ];
 
 const OLD: &str = "\

@@ -153,11 +153,10 @@ fn the_vendored_kombo_specs_match_the_seed_pages() {
                 .unwrap()
         })
         .collect();
-    let vendored: Vec<Document> = xtask::vendors::KOMBO
-        .inputs
-        .iter()
-        .map(|p| load::load(&root, Path::new(p)).unwrap())
-        .collect();
+    let vendored: Vec<Document> = xtask::vendors::named(&root, "kombo")
+        .unwrap()
+        .load_documents(&root)
+        .unwrap();
     let overlay = load::load(&root, Path::new("specs/kombo/overlay.yaml")).unwrap();
     let report = drift::compare(
         "kombo",

@@ -40,7 +40,7 @@ pub struct Prepared {
 /// Load, merge, apply the overlay, normalize and hoist one vendor's spec.
 pub fn prepare(root: &Path, vendor: &Vendor) -> Result<Prepared> {
     let mut prepared = prepare_unhoisted(root, vendor)?;
-    hoist::hoist(&mut prepared.spec, vendor.hoists).map_err(|e| attribute(e, &prepared.inputs))?;
+    hoist::hoist(&mut prepared.spec, &vendor.hoists).map_err(|e| attribute(e, &prepared.inputs))?;
     Ok(prepared)
 }
 

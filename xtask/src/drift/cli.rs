@@ -3,7 +3,7 @@
 //!
 //! Generic mode (`--base ... --against ...`) compares any documents; vendor mode is a thin layer
 //! over it: the old side is the vendor's vendored files, the new side `--against` or the URLs of
-//! `sources.toml`, and the vendor's overlay is checked against the new side.
+//! `vendor.toml`, and the vendor's overlay is checked against the new side.
 
 use std::path::Path;
 
@@ -12,11 +12,10 @@ use super::format;
 use super::impact::{self, Impact, Pipeline};
 use super::locate::NewDocument;
 use super::policy::{Date, Policy};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::flags::Drift;
 use crate::spec::load::Document;
 use crate::upstream::fetch::{self, Input};
-use crate::upstream::sources;
 use crate::vendors;
 
 /// What the command prints and its exit code (0 or 1; errors are `Err`, exit 2).
@@ -66,7 +65,7 @@ fn vendor_impact(root: &Path, vendor: &vendors::Vendor, new: &[Document], overla
     let pipeline = Pipeline {
         overlay,
         operation_ids: vendor.operation_ids,
-        hoists: vendor.hoists,
+        hoists: &vendor.hoists,
     };
     impact::of_committed(&file, committed, new, pipeline)
 }
@@ -86,15 +85,9 @@ pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
             compare_documents(&label, &old, &new, None)?
         }
         Some(name) => {
-            let vendor = vendors::by_name(name).ok_or_else(|| {
-                let known: Vec<&str> = vendors::VENDORS.iter().map(|v| v.name).collect();
-                Error::msg(format!("unknown vendor {name} (known: {})", known.join(", ")))
-            })?;
+            let vendor = vendors::named(root, name)?;
             let sources = if args.upstream {
-                sources::upstream(root, &vendor)?
-                    .into_iter()
-                    .map(|(_, url)| url)
-                    .collect()
+                vendor.upstream()?.into_iter().map(|(_, url)| url.to_owned()).collect()
             } else {
                 args.against.clone()
             };
@@ -106,7 +99,7 @@ pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
             impact = args
                 .impact
                 .then(|| vendor_impact(root, &vendor, &new, overlay.as_ref()));
-            compare_documents(vendor.name, &old, &new, overlay.as_ref())?
+            compare_documents(&vendor.name, &old, &new, overlay.as_ref())?
         }
     }
     .with_notes(notes);

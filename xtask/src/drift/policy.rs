@@ -11,9 +11,10 @@
 //! response-property-enum-value-added = "INFO"
 //! ```
 //!
-//! The severity table lives in the same file as the acknowledgements, not in `sources.toml`:
-//! both are decisions about how drift judges changes (sources.toml says where documents come
-//! from, and `vendor` reads it too), and one file then works the same in generic mode.
+//! The severity table lives in the same file as the acknowledgements, not in `vendor.toml`:
+//! both are decisions about how drift judges changes (vendor.toml says what the vendor's
+//! documents are and where they come from, and every command reads it), and one file then works
+//! the same in generic mode.
 //!
 //! Acknowledged changes leave the counts and `--fail-on` and are listed apart; an entry that
 //! matches no change, or whose `until` has passed, is itself reported ([`STALE_RULE`], WARN), so

@@ -20,24 +20,24 @@ use crate::spec::schemas;
 const ANNOTATIONS: [&str; 5] = ["description", "title", "example", "examples", "externalDocs"];
 
 /// A configured hoist: the schema at `pointer` becomes `#/components/schemas/{name}`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hoist {
     /// The component (and so Rust type) name.
-    pub name: &'static str,
+    pub name: String,
     /// JSON pointer of one occurrence, as the document stands after the hoists before it.
-    pub pointer: &'static str,
+    pub pointer: String,
 }
 
 /// Run all three passes.
 pub fn hoist(doc: &mut Value, configured: &[Hoist]) -> Result<()> {
     for hoist in configured {
-        if doc.pointer(hoist.pointer).is_none() {
+        if doc.pointer(&hoist.pointer).is_none() {
             return Err(Error::at(
-                hoist.pointer,
+                hoist.pointer.as_str(),
                 format!("cannot hoist `{}`: no schema at this pointer", hoist.name),
             ));
         }
-        hoist_at(doc, hoist.pointer, hoist.name)?;
+        hoist_at(doc, &hoist.pointer, &hoist.name)?;
     }
     let responses: Vec<(String, String)> = doc
         .pointer("/components/responses")
@@ -301,8 +301,8 @@ mod tests {
     fn configured_names_win_and_replace_twins() {
         let mut doc = two_operations();
         let configured = [Hoist {
-            name: "Record",
-            pointer: "/paths/~1x/post/responses/200/content/application~1json/schema/properties/data",
+            name: "Record".into(),
+            pointer: "/paths/~1x/post/responses/200/content/application~1json/schema/properties/data".into(),
         }];
         hoist(&mut doc, &configured).unwrap();
         assert_eq!(doc["components"]["schemas"]["Record"]["description"], "b");
@@ -319,8 +319,8 @@ mod tests {
         let err = hoist(
             &mut doc,
             &[Hoist {
-                name: "R",
-                pointer: "/nope",
+                name: "R".into(),
+                pointer: "/nope".into(),
             }],
         )
         .unwrap_err();
