@@ -59,6 +59,9 @@ fn new_documents(read: Vec<(Input, Document)>) -> (Vec<Document>, Vec<NewDocumen
 
 /// Run `drift`.
 pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
+    if let Some(file) = &args.observed {
+        return super::observed::run(root, args, file);
+    }
     let mut notes = Vec::new();
     let located;
     let report = match &args.vendor {
