@@ -368,42 +368,66 @@ fn resolve<'a>(document: &'a Value, mut schema: &'a Value, depth: usize) -> Opti
     None
 }
 
-/// Where the walk is: the JSON pointer in the body and the location in the schema.
+/// Where the walk is: the JSON pointer in the body and the location in the schema, one buffer
+/// each, extended on the way down and cut back on the way up (no allocation per value).
 #[derive(Debug, Default, Clone)]
 struct Place {
     pointer: String,
     location: String,
 }
 
+/// The lengths of a [`Place`]'s buffers before a step down, to go back up.
+#[derive(Clone, Copy)]
+struct Mark(usize, usize);
+
 impl Place {
-    fn property(&self, name: &str) -> Self {
-        let location = if self.location.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{}.{name}", self.location)
-        };
-        Self {
-            pointer: format!("{}/{}", self.pointer, escape(name)),
-            location,
+    fn mark(&self) -> Mark {
+        Mark(self.pointer.len(), self.location.len())
+    }
+
+    fn back(&mut self, mark: Mark) {
+        self.pointer.truncate(mark.0);
+        self.location.truncate(mark.1);
+    }
+
+    /// `name` as a JSON pointer token (RFC 6901: `~` as `~0`, `/` as `~1`).
+    fn push_token(&mut self, name: &str) {
+        self.pointer.push('/');
+        for c in name.chars() {
+            match c {
+                '~' => self.pointer.push_str("~0"),
+                '/' => self.pointer.push_str("~1"),
+                c => self.pointer.push(c),
+            }
         }
     }
 
-    fn item(&self, index: usize) -> Self {
-        Self {
-            pointer: format!("{}/{index}", self.pointer),
-            location: format!("{}[]", self.location),
+    fn property(&mut self, name: &str) -> Mark {
+        let mark = self.mark();
+        self.push_token(name);
+        if !self.location.is_empty() {
+            self.location.push('.');
         }
+        self.location.push_str(name);
+        mark
     }
 
-    fn additional(&self, name: &str) -> Self {
-        Self {
-            pointer: format!("{}/{}", self.pointer, escape(name)),
-            location: if self.location.is_empty() {
-                "*".to_owned()
-            } else {
-                format!("{}.*", self.location)
-            },
+    fn item(&mut self, index: usize) -> Mark {
+        use std::fmt::Write as _;
+        let mark = self.mark();
+        let _ = write!(self.pointer, "/{index}");
+        self.location.push_str("[]");
+        mark
+    }
+
+    fn additional(&mut self, name: &str) -> Mark {
+        let mark = self.mark();
+        self.push_token(name);
+        if !self.location.is_empty() {
+            self.location.push('.');
         }
+        self.location.push('*');
+        mark
     }
 }
 
@@ -527,7 +551,9 @@ impl<'a> Walk<'a> {
             Value::Array(items) => {
                 if let Some(item_schema) = object.get("items") {
                     for (index, item) in items.iter().enumerate() {
-                        self.value(item_schema, item, &mut place.item(index), depth + 1);
+                        let mark = place.item(index);
+                        self.value(item_schema, item, place, depth + 1);
+                        place.back(mark);
                     }
                 }
             }
@@ -538,23 +564,31 @@ impl<'a> Walk<'a> {
     /// Whether `value` has a type the schema allows (reporting it when not); `null` is allowed by
     /// `type: [.., "null"]`, `nullable: true`, an `enum` holding it or a schema without a type.
     fn type_fits(&mut self, object: &serde_json::Map<String, Value>, value: &Value, place: &Place) -> bool {
-        let types: Vec<&str> = match object.get("type") {
-            Some(Value::String(name)) => vec![name.as_str()],
-            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+        let fits = match object.get("type") {
+            Some(Value::String(name)) => has_type(value, name),
+            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).any(|name| has_type(value, name)),
             _ => return true,
         };
+        if fits {
+            return true;
+        }
         let nullable = object.get("nullable") == Some(&Value::Bool(true))
             || object
                 .get("enum")
                 .and_then(Value::as_array)
                 .is_some_and(|listed| listed.contains(&Value::Null));
-        if types.iter().any(|name| has_type(value, name)) || value.is_null() && nullable {
+        if value.is_null() && nullable {
             return true;
         }
+        let declared = match object.get("type") {
+            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" or "),
+            Some(Value::String(name)) => name.clone(),
+            _ => String::new(),
+        };
         self.found(
             DriftRule::SchemaViolation,
             place,
-            format!("a {} where the schema declares {}", type_of(value), types.join(" or ")),
+            format!("a {} where the schema declares {declared}", type_of(value)),
         );
         false
     }
@@ -599,37 +633,51 @@ impl<'a> Walk<'a> {
         if let Some(required) = object.get("required").and_then(Value::as_array) {
             for name in required.iter().filter_map(Value::as_str) {
                 if !properties.contains_key(name) {
+                    let mark = place.property(name);
                     self.found(
                         DriftRule::SchemaViolation,
-                        &place.property(name),
+                        place,
                         "a required property is missing".to_owned(),
                     );
+                    place.back(mark);
                 }
             }
         }
         let declared = object.get("properties").and_then(Value::as_object);
-        let mut names = BTreeSet::new();
-        let open = own_properties && self.declared(schema, &mut names, depth);
+        // What every part of the schema declares, gathered at the first property this part does not.
+        let mut gathered: Option<(BTreeSet<&'a str>, bool)> = None;
         for (name, property) in properties {
             if let Some(property_schema) = declared.and_then(|d| d.get(name)) {
-                self.value(property_schema, property, &mut place.property(name), depth + 1);
+                let mark = place.property(name);
+                self.value(property_schema, property, place, depth + 1);
+                place.back(mark);
                 continue;
             }
-            if names.contains(name.as_str()) {
-                // Declared by an `allOf` member or an alternative: walked there.
+            if let Some(additional @ Value::Object(_)) = object.get("additionalProperties") {
+                let mark = place.additional(name);
+                self.value(additional, property, place, depth + 1);
+                place.back(mark);
                 continue;
             }
-            match object.get("additionalProperties") {
-                Some(additional @ Value::Object(_)) => {
-                    self.value(additional, property, &mut place.additional(name), depth + 1);
-                }
-                _ if own_properties && !open => self.found(
-                    DriftRule::PropertyAdded,
-                    &place.property(name),
-                    "a property the schema does not declare".to_owned(),
-                ),
-                _ => {}
+            if !own_properties {
+                continue;
             }
+            let (names, open) = gathered.get_or_insert_with(|| {
+                let mut names = BTreeSet::new();
+                let open = self.declared(schema, &mut names, depth);
+                (names, open)
+            });
+            // Declared by an `allOf` member or an alternative (walked there), or any property allowed.
+            if *open || names.contains(name.as_str()) {
+                continue;
+            }
+            let mark = place.property(name);
+            self.found(
+                DriftRule::PropertyAdded,
+                place,
+                "a property the schema does not declare".to_owned(),
+            );
+            place.back(mark);
         }
     }
 
@@ -829,6 +877,15 @@ mod tests {
         let mut walk = Walk::new(&document);
         let schema = json!({"$ref": "#/components/schemas/Loop"});
         walk.value(&schema, &json!({"a": [1, {"b": null}]}), &mut Place::default(), 0);
+        let mut place = Place::default();
+        let mark = place.property("a/b~c");
+        place.item(3);
+        assert_eq!(
+            (place.pointer.as_str(), place.location.as_str()),
+            ("/a~1b~0c/3", "a/b~c[]")
+        );
+        place.back(mark);
+        assert_eq!((place.pointer.as_str(), place.location.as_str()), ("", ""));
         assert!(walk.findings.is_empty());
         assert_eq!(
             snake_case("GetHrisStaffingEntitySkills"),
