@@ -26,7 +26,7 @@ const FORMAT_VERSION: u64 = 57;
 
 /// The features of `skillbridge` that add or change public items. The TLS and transport features
 /// (`rustls`, `native-tls`, `http2`, `system-proxy`) only configure reqwest.
-const SKILLBRIDGE_GATING_FEATURES: &[&str] = &["schemars", "sqlite"];
+const SKILLBRIDGE_GATING_FEATURES: &[&str] = &["observe", "schemars", "sqlite"];
 
 /// A target directory of its own: `cargo test` holds the lock of the one it builds in, and the
 /// JSON builds `check` the dependencies, which the test build does not.

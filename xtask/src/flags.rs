@@ -58,6 +58,7 @@ options:
 pub const DRIFT_USAGE: &str = "\
 usage: cargo xtask drift <vendor> (--upstream | --against <FILE|URL>...) [options]
        cargo xtask drift --base <FILE|URL>... --against <FILE|URL>... [options]
+       cargo xtask drift <vendor> --observed <FILE> [options]
 
 Semantic diff of OpenAPI 3.0/3.1 documents, each change classified ERR (breaking), WARN
 (possibly breaking) or INFO with oasdiff's rule ids (see xtask/DRIFT.md).
@@ -73,6 +74,8 @@ options:
   --against <FILE|URL>   new side (repeatable)
   --upstream             vendor mode: the URLs of specs/<vendor>/vendor.toml as the new side
   --base <FILE|URL>      generic mode: old side (repeatable)
+  --observed <FILE>      vendor mode: report the drift events (JSON lines) that skillbridge's
+                         `observe` feature wrote, instead of comparing documents
   --format <FORMAT>      text (default), json, github (workflow annotations) , markdown
                          (job summary, PR comment), junit (XML test
                          report) or sarif (code scanning)
@@ -166,6 +169,9 @@ pub struct Drift {
     pub severity: Vec<(String, Level)>,
     /// `--impact`: compare the generated SDK too.
     pub impact: bool,
+    /// Vendor mode: a file of events the client's `observe` feature reported, instead of a
+    /// comparison (see `drift::observed`).
+    pub observed: Option<String>,
 }
 
 /// Options of `vendor`.
@@ -333,6 +339,7 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
         ignore: None,
         severity: Vec::new(),
         impact: false,
+        observed: None,
     };
     while let Some(arg) = p.next().map_err(e)? {
         match arg {
@@ -357,6 +364,7 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
                 };
             }
             Long("ignore") => d.ignore = Some(p.value().map_err(e)?.string().map_err(e)?),
+            Long("observed") => d.observed = Some(p.value().map_err(e)?.string().map_err(e)?),
             Long("severity") => {
                 let v = p.value().map_err(e)?.string().map_err(e)?;
                 d.severity.push(crate::drift::policy::parse_override(&v).map_err(bad)?);
@@ -366,6 +374,11 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
             Value(v) if d.vendor.is_none() && d.base.is_empty() => d.vendor = Some(v.string().map_err(e)?),
             other => return Err(e(other.unexpected())),
         }
+    }
+    if d.observed.is_some() && (d.vendor.is_none() || d.upstream || !d.against.is_empty() || !d.base.is_empty()) {
+        return Err(bad(
+            "--observed FILE takes a vendor and no --base, --against or --upstream".to_owned(),
+        ));
     }
     if !d.base.is_empty() {
         if let Some(v) = &d.vendor {
@@ -390,7 +403,10 @@ fn drift(p: &mut lexopt::Parser, root: &mut Option<PathBuf>) -> Result<Command, 
         ));
     }
     match (d.upstream, d.against.is_empty()) {
-        (false, true) => Err(bad("give --against <FILE|URL> or --upstream".to_owned())),
+        (false, true) if d.observed.is_some() => Ok(Command::Drift(d)),
+        (false, true) => Err(bad(
+            "give --against <FILE|URL>, --upstream or --observed FILE".to_owned()
+        )),
         (true, false) => Err(bad("--upstream and --against are exclusive".to_owned())),
         _ => Ok(Command::Drift(d)),
     }

@@ -101,6 +101,7 @@ fn args(dir: &Path, format: Format) -> Drift {
         ignore: None,
         severity: Vec::new(),
         impact: true,
+        observed: None,
     }
 }
 
@@ -154,6 +155,7 @@ fn vendor_mode_compares_with_the_committed_generated_file() {
         ignore: None,
         severity: Vec::new(),
         impact: true,
+        observed: None,
     };
     let json: serde_json::Value = serde_json::from_str(&run(&root, &args).unwrap().stdout).unwrap();
     assert_eq!(json["impact"]["error"], serde_json::Value::Null, "{json}");

@@ -53,6 +53,12 @@ pub enum Fault {
     /// Revoke every access token the vendor issued so far, then answer normally (so a request
     /// carrying one of them gets 401): early token expiry. Left to the route's vendor.
     ExpireTokens,
+    /// Answer normally, with what a vendor adds to a response without announcing it: a property
+    /// its document does not declare and an enum value it does not list (where: the route's
+    /// vendor's choice, see its docs; a route without such a place answers normally). For
+    /// clients that watch for drift; the mock's own contract check still passes, as JSON Schema
+    /// allows both.
+    SpecDrift,
 }
 
 impl Fault {

@@ -105,7 +105,7 @@ pub(crate) struct Vendor {
 }
 
 /// A fault the server picked for a request and leaves to the vendor to apply (today
-/// [`Fault::ExpireTokens`]); handlers find it in the request's extensions.
+/// [`Fault::ExpireTokens`], [`Fault::SpecDrift`]); handlers find it in the request's extensions.
 #[derive(Clone, Debug)]
 pub(crate) struct InjectedFault(pub(crate) Fault);
 
@@ -176,7 +176,7 @@ fn fault_response(route: Route, fault: &Fault) -> Option<Response> {
             r
         }
         // Left to the vendor, which finds it as an [`InjectedFault`].
-        Fault::ExpireTokens => return None,
+        Fault::ExpireTokens | Fault::SpecDrift => return None,
         Fault::Delay(_) | Fault::TruncatedJson | Fault::MalformedJson | Fault::IncompleteBody => return None,
     })
 }

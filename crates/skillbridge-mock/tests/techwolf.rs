@@ -535,3 +535,36 @@ async fn edits_show_in_the_next_export() {
     );
     ctx.assert_no_violations();
 }
+
+#[tokio::test]
+async fn spec_drift_adds_an_undeclared_property_and_an_unknown_validation_state() {
+    let ctx = Ctx::start(small()).await;
+    let token = ctx.token().await;
+    let body = json!({"limit": 5});
+    let clean = ctx.export(&token, &body).await.json();
+    ctx.server.set_faults(
+        skillbridge_mock::Route::TECHWOLF_EXPORT,
+        [skillbridge_mock::Fault::SpecDrift.first(1)],
+    );
+    let drifted = ctx.export(&token, &body).await.json();
+    let clusters = |page: &Value| -> Vec<Value> {
+        page["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .flat_map(|r| r["skill_clusters"].as_array().cloned().unwrap_or_default())
+            .collect()
+    };
+    assert!(!clusters(&drifted).is_empty());
+    for cluster in clusters(&drifted) {
+        assert_eq!(cluster["trend"], "rising", "{cluster}");
+        assert_eq!(cluster["validation_state"], "auto_validated", "{cluster}");
+    }
+    assert!(clusters(&clean).iter().all(|c| c.get("trend").is_none()));
+    // Only the first request drifted; the rest of the page is the same employees.
+    let again = ctx.export(&token, &body).await.json();
+    assert_eq!(again, clean);
+    assert_eq!(drifted["records"].as_array().map(Vec::len), Some(5));
+    // JSON Schema allows both additions: the mock's own contract check passes.
+    ctx.assert_no_violations();
+}

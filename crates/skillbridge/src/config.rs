@@ -41,6 +41,9 @@ pub(crate) struct HttpOptions {
     /// Extra headers for every API request, as given (checked when the client is built). Values
     /// are kept as secrets: a header may carry a credential (a proxy's, a gateway's).
     pub(crate) default_headers: Vec<(String, SecretString)>,
+    /// Drift observation of the client's responses, when asked for.
+    #[cfg(feature = "observe")]
+    pub(crate) observe: Option<crate::observe::ObserveConfig>,
 }
 
 impl Default for HttpOptions {
@@ -53,6 +56,8 @@ impl Default for HttpOptions {
             sleeper: Arc::new(TokioSleeper),
             client: None,
             default_headers: Vec::new(),
+            #[cfg(feature = "observe")]
+            observe: None,
         }
     }
 }
@@ -294,6 +299,17 @@ macro_rules! http_option_setters {
         /// [`RetryPolicy::never`](crate::retry::RetryPolicy::never) turns retries off).
         pub fn retry_policy(mut self, policy: crate::retry::RetryPolicy) -> Self {
             self.http.retry = policy;
+            self
+        }
+
+        /// Check a sampled share of this client's successful responses against the OpenAPI
+        /// document it was generated from, and report what differs (properties and enum values
+        /// the document does not declare, schema violations) to `tracing` and your callback: see
+        /// [`observe`](crate::observe). Off unless set.
+        #[cfg(feature = "observe")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "observe")))]
+        pub fn observe(mut self, config: crate::observe::ObserveConfig) -> Self {
+            self.http.observe = Some(config);
             self
         }
 

@@ -10,6 +10,9 @@ pub mod error;
 mod id;
 pub mod kombo;
 mod limits;
+#[cfg(feature = "observe")]
+#[cfg_attr(docsrs, doc(cfg(feature = "observe")))]
+pub mod observe;
 mod open_enum;
 pub mod pagination;
 mod redact;

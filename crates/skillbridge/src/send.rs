@@ -78,6 +78,9 @@ pub(crate) struct Connection {
     pub(crate) gate: RateGate,
     pub(crate) retrier: Retrier,
     pub(crate) secrets: Arc<Secrets>,
+    /// Checks a sample of successful responses against the client's document, when configured.
+    #[cfg(feature = "observe")]
+    pub(crate) observer: Option<crate::observe::Observer>,
 }
 
 impl Connection {
@@ -91,7 +94,21 @@ impl Connection {
             gate: RateGate::new(Arc::clone(&options.sleeper), options.retry.budget()),
             retrier: Retrier::new(options.retry.clone(), Arc::clone(&options.sleeper)),
             secrets,
+            #[cfg(feature = "observe")]
+            observer: None,
         }
+    }
+
+    /// The connection, observing its responses as `options` ask (if they do) against `document`,
+    /// the prepared OpenAPI document (JSON) of `api`, whose operations the vendor's operation
+    /// names match (`ExportThings` is `export_things`).
+    #[cfg(feature = "observe")]
+    pub(crate) fn observed(mut self, options: &HttpOptions, api: &'static str, document: &str) -> Self {
+        self.observer = options
+            .observe
+            .clone()
+            .and_then(|config| crate::observe::Observer::new(config, api, document));
+        self
     }
 
     /// A generated client, made by `new_client` (the generated `Client::new_with_client`), whose
@@ -174,6 +191,10 @@ pub(crate) async fn send<V: VendorErrors, T: DeserializeOwned>(
     if !status.is_success() {
         let body = redaction.body(&body);
         return Err(from_raw::<V>(operation, status, &headers, &body, "error status"));
+    }
+    #[cfg(feature = "observe")]
+    if let Some(observer) = &connection.observer {
+        observer.response(operation, status.as_u16(), &body);
     }
     match serde_json::from_slice(&body) {
         Ok(value) => Ok(Received { value, status, headers }),

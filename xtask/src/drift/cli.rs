@@ -72,6 +72,9 @@ fn vendor_impact(root: &Path, vendor: &vendors::Vendor, new: &[Document], overla
 
 /// Run `drift`.
 pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
+    if let Some(file) = &args.observed {
+        return super::observed::run(root, args, file);
+    }
     let mut notes = Vec::new();
     let located;
     let impact;

@@ -19,6 +19,7 @@ pub mod level;
 pub mod lines;
 pub mod locate;
 pub mod oasdiff;
+pub mod observed;
 pub mod overlay_check;
 pub mod policy;
 pub mod rename;

@@ -121,6 +121,9 @@ struct ClusterOut<'a> {
     rejected_skills: Option<&'a [Skill]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sources: Option<&'a [String]>,
+    /// Not in the document: only sent under [`Fault::SpecDrift`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trend: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -161,6 +164,9 @@ fn export_auth(state: &TechwolfState, headers: &HeaderMap) -> Option<Response> {
     }
 }
 
+/// The validation state [`Fault::SpecDrift`] sends: not one the document lists.
+const DRIFTED_VALIDATION_STATE: &str = "auto_validated";
+
 /// `POST /export/employees/skill_clusters`.
 pub(super) async fn export(
     State(core): State<Arc<Core>>,
@@ -169,10 +175,13 @@ pub(super) async fn export(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(Extension(InjectedFault(Fault::ExpireTokens))) = fault {
+    if let Some(Extension(InjectedFault(Fault::ExpireTokens))) = &fault {
         // Early expiry: every token issued so far stops working, this request's included.
         state.tokens.revoke_all();
     }
+    // Undocumented additions: a `trend` on every skill cluster and a validation state the
+    // document does not list.
+    let drift = matches!(&fault, Some(Extension(InjectedFault(Fault::SpecDrift))));
     if let Some(r) = export_auth(&state, &headers) {
         return r;
     }
@@ -230,11 +239,16 @@ pub(super) async fn export(
                     skill_cluster_name: &c.skill_cluster_name,
                     domain_name: &c.domain_name,
                     proficiency_level: c.proficiency_level,
-                    validation_state: c.validation_state.as_deref(),
+                    validation_state: if drift {
+                        Some(DRIFTED_VALIDATION_STATE)
+                    } else {
+                        c.validation_state.as_deref()
+                    },
                     current_skills: req.current_skills.then_some(c.current_skills.as_slice()),
                     related_skills: req.related_skills.then_some(c.related_skills.as_slice()),
                     rejected_skills: req.rejected_skills.then_some(c.rejected_skills.as_slice()),
                     sources: req.sources.then_some(c.sources.as_slice()),
+                    trend: drift.then_some("rising"),
                 })
                 .collect(),
         })

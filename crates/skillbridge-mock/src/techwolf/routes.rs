@@ -45,7 +45,9 @@ const EXPORT: RouteSpec = RouteSpec {
 impl Route {
     /// TechWolf's OAuth2 client-credentials token endpoint, `POST /oauth/token`.
     pub const TECHWOLF_TOKEN: Route = Route::new(&TOKEN);
-    /// TechWolf `POST /export/employees/skill_clusters`.
+    /// TechWolf `POST /export/employees/skill_clusters`. Under
+    /// [`Fault::SpecDrift`](crate::Fault::SpecDrift) every skill cluster carries an undeclared
+    /// `trend` and the `validation_state` `auto_validated`, which the document does not list.
     pub const TECHWOLF_EXPORT: Route = Route::new(&EXPORT);
 }
 

@@ -121,7 +121,10 @@ impl KomboBuilder {
             .with_headers(self.http.default_headers()?);
         let base_url = config::base_url(self.base_url.as_deref().unwrap_or(self.region.base_url()))?;
         let secrets = self.http.secrets([&api_key]);
-        let connection = Connection::new(&self.http, self.http.http_client()?, base_url, secrets);
+        let connection = observed(
+            Connection::new(&self.http, self.http.http_client()?, base_url, secrets),
+            &self.http,
+        );
         Ok(Kombo {
             inner: Arc::new(Inner {
                 connection,
@@ -130,6 +133,18 @@ impl KomboBuilder {
             }),
         })
     }
+}
+
+/// The connection, observing responses against the document the client was generated from when
+/// the builder asked for it (feature `observe`).
+#[cfg(feature = "observe")]
+fn observed(connection: Connection, options: &HttpOptions) -> Connection {
+    connection.observed(options, VENDOR, skillbridge_openapi::documents::KOMBO)
+}
+
+#[cfg(not(feature = "observe"))]
+fn observed(connection: Connection, _: &HttpOptions) -> Connection {
+    connection
 }
 
 /// A Kombo API client. Cheap to clone: clones share one connection pool, configuration and
@@ -264,6 +279,17 @@ impl Integration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The observer finds every operation of this client in the document by its name.
+    #[cfg(feature = "observe")]
+    #[test]
+    fn the_observer_knows_every_operation() {
+        let config = crate::observe::ObserveConfig::sampled(1.0);
+        let observer = crate::observe::Observer::new(config, VENDOR, skillbridge_openapi::documents::KOMBO)
+            .expect("the document parses");
+        assert!(observer.knows(super::super::list::LIST_OPERATION));
+        assert!(observer.knows(super::super::upsert::UPSERT_OPERATION));
+    }
 
     #[test]
     fn env_lookup_fills_the_builder() {

@@ -18,7 +18,7 @@ use crate::response::{Received, Response};
 use crate::send::send;
 
 /// The listing's operation name, as in Kombo's spec (errors and traces name it).
-const LIST_OPERATION: &str = "get_hris_staffing_entity_skills";
+pub(super) const LIST_OPERATION: &str = "get_hris_staffing_entity_skills";
 
 /// The largest page Kombo serves.
 pub const MAX_PAGE_SIZE: u32 = 250;

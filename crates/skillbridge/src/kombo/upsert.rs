@@ -27,7 +27,7 @@ use crate::retry::Attempted;
 use crate::send::send;
 
 /// The upsert's operation name, as in Kombo's spec (errors and traces name it).
-const UPSERT_OPERATION: &str = "post_hris_staffing_entity_skills";
+pub(super) const UPSERT_OPERATION: &str = "post_hris_staffing_entity_skills";
 
 /// The header in which Kombo announces an integration's limit of actions in flight.
 const CONCURRENCY_LIMIT: &str = "concurrency-limit";

@@ -204,7 +204,7 @@ impl TechWolfBuilder {
             inner: Arc::new(Inner {
                 headers: self.http.default_headers()?,
                 tokens,
-                connection: Connection::new(&self.http, http, base_url, secrets),
+                connection: observed(Connection::new(&self.http, http, base_url, secrets), &self.http),
             }),
         })
     }
@@ -216,6 +216,18 @@ fn config_reason(error: &Error) -> String {
         Error::Config(reason) => reason.clone(),
         other => other.to_string(),
     }
+}
+
+/// The connection, observing responses against the document the client was generated from when
+/// the builder asked for it (feature `observe`).
+#[cfg(feature = "observe")]
+fn observed(connection: Connection, options: &HttpOptions) -> Connection {
+    connection.observed(options, VENDOR, skillbridge_openapi::documents::TECHWOLF)
+}
+
+#[cfg(not(feature = "observe"))]
+fn observed(connection: Connection, _: &HttpOptions) -> Connection {
+    connection
 }
 
 /// A DNS label: 1..=63 letters, digits or `-`, not starting or ending with `-`; lowercased.
@@ -358,6 +370,16 @@ mod tests {
 
     fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    /// The observer finds every operation of this client in the document by its name.
+    #[cfg(feature = "observe")]
+    #[test]
+    fn the_observer_knows_every_operation() {
+        let config = crate::observe::ObserveConfig::sampled(1.0);
+        let observer = crate::observe::Observer::new(config, VENDOR, skillbridge_openapi::documents::TECHWOLF)
+            .expect("the document parses");
+        assert!(observer.knows(super::super::export::EXPORT_OPERATION));
     }
 
     #[test]
