@@ -14,7 +14,7 @@ use skillbridge::techwolf::TechWolf;
 use skillbridge_mock::{MockServer, Route};
 
 use crate::effort::Effort;
-use crate::render::{Report, ms, rate, secs, thousands};
+use crate::render::{Report, command_output, ms, rate, secs, thousands};
 use crate::scenarios::s3_memory::ServerProcess;
 use crate::stats::{Timing, interleaved_samples, paired, paired_spread};
 use crate::workspace::{cargo, target_profile_dir};
@@ -35,15 +35,15 @@ const MEMORY_TARGET_MIB: f64 = 64.0;
 const WHERE_TIME_GOES: &str = "\n### Where the time goes\n\n\
 - **Not in the listing, nor in memory.** The incremental run makes exactly the loop's requests, \
   and peaks stay near 10 MiB whatever the count: the ledger lives on disk. The gap is client CPU \
-  (the thread that also runs SQLite): compare the client CPU columns. Wall times beyond it are \
-  mostly the load from elsewhere on this shared machine (see the load average in the header).\n\
+  (the thread that also runs SQLite): compare the client CPU columns. Wall time beyond the CPU \
+  columns is time the client thread waited, for a core on this shared machine or for the disk.\n\
 - **SQLite writes, one transaction per page.** Each page of 250 records commits the mirror's rows, \
   the ledger entries and the checkpoint in one transaction, so every B-tree page a record touches is \
   written to the write-ahead log once per listing page. The ids are not in key order, so the 250 \
   records of a page land on scattered pages of four B-trees (the mirror table and its `id` index, \
   the ledger and its generation index), and the default 2 MiB page cache holds little of them: a \
   system-call count of one 100,000-record run into `SqliteMirror` showed about 8.7 page writes \
-  (`pwrite`) and 5.9 page reads (`pread`) per record, plus a checkpoint `fsync` every few pages.\n\
+  (`pwrite`) and 5.9 page reads (`pread`) per record, and about 1.4 `fsync` per page (write-ahead log checkpoints).\n\
 - **TechWolf steady state rewrites the whole ledger.** An unchanged employee is no change for the \
   sink, but the engine still looks its hash up (one query per id) and writes its entry again with \
   the run's generation (so that the sweep can tell what the run saw): every run rewrites every \
@@ -53,6 +53,7 @@ const WHERE_TIME_GOES: &str = "\n### Where the time goes\n\n\
 /// Runs the scenario and adds its section and verdicts to the report.
 pub(crate) fn run(effort: Effort, report: &mut Report) -> Result<(), Error> {
     println!("scenario 10: sync");
+    let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let runtime = common::client_runtime();
     let mut section =
         String::from("## 10. Sync: incremental runs, a SQLite mirror, a TechWolf snapshot comparison\n\n");
@@ -63,7 +64,7 @@ pub(crate) fn run(effort: Effort, report: &mut Report) -> Result<(), Error> {
          the rounds, best and worst beside them. Databases are written in a fresh temporary \
          directory, removed afterwards. {} rounds per comparison after a warm-up run (scaled down from \
          the 25 of scenarios 1 and 2: on this machine one round of the syncs below takes about 40 s, \
-         and the whole section about 10 minutes).\n",
+         and the whole section about 7 minutes).\n",
         effort.sync_rounds
     );
     incremental(effort, &runtime, &mut section, report)?;
@@ -71,6 +72,15 @@ pub(crate) fn run(effort: Effort, report: &mut Report) -> Result<(), Error> {
     snapshot(effort, &runtime, &mut section, report)?;
     memory(effort, &mut section, report)?;
     section.push_str(WHERE_TIME_GOES);
+    let load = |text: &str| text.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    let _ = writeln!(
+        section,
+        "\nMeasured {} at commit `{}`; load average (1/5/15 min) before, after: {} / {}.",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        command_output("git", &["describe", "--always", "--dirty"]),
+        load(&load_before),
+        load(&std::fs::read_to_string("/proc/loadavg").unwrap_or_default()),
+    );
     report.section(section, "sync", None);
     Ok(())
 }
