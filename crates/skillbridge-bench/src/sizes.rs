@@ -26,3 +26,12 @@ pub const PACED_PAGES: u32 = 100;
 /// Scenario 7: the mock's added latency per page, and the time the caller spends on each page
 /// (as a database write would).
 pub const PACED_LATENCY: Duration = Duration::from_millis(20);
+
+/// Scenario 10: the incremental sync's data, 200,000 staffing entities × 5 = 1,000,000 records.
+pub const SYNC_KOMBO_ENTITIES: u32 = 200_000;
+/// Scenario 10: records changed at the source between a full run and the incremental one (1%).
+pub const SYNC_CHANGED: u64 = 10_000;
+/// Scenario 10: TechWolf employees of the snapshot comparison.
+pub const SYNC_TECHWOLF_EMPLOYEES: u64 = 100_000;
+/// Scenario 10: records or employees a memory child process syncs.
+pub const SYNC_MEMORY_RECORDS: u64 = 1_000_000;

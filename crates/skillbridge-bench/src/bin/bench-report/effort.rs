@@ -13,6 +13,10 @@ pub(crate) struct Effort {
     pub(crate) limiter_rounds: usize,
     pub(crate) build_cold_rounds: usize,
     pub(crate) build_incremental_rounds: usize,
+    pub(crate) sync_rounds: usize,
+    pub(crate) sync_memory_runs: usize,
+    /// Employees the TechWolf memory child syncs (1,000,000 unless that takes too long here).
+    pub(crate) sync_memory_employees: u64,
 }
 
 pub(crate) const FULL: Effort = Effort {
@@ -26,6 +30,10 @@ pub(crate) const FULL: Effort = Effort {
     limiter_rounds: 3,
     build_cold_rounds: 3,
     build_incremental_rounds: 7,
+    // Scaled down: one round of scenario 10's syncs takes about 40 s on the 2-core machine.
+    sync_rounds: 3,
+    sync_memory_runs: 1,
+    sync_memory_employees: 1_000_000,
 };
 
 pub(crate) const QUICK: Effort = Effort {
@@ -39,4 +47,7 @@ pub(crate) const QUICK: Effort = Effort {
     limiter_rounds: 1,
     build_cold_rounds: 1,
     build_incremental_rounds: 2,
+    sync_rounds: 2,
+    sync_memory_runs: 1,
+    sync_memory_employees: 100_000,
 };

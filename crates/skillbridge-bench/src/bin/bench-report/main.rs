@@ -6,10 +6,12 @@
 //!
 //! Options: `--quick` (fewer rounds; to try it out, not to commit), `--out PATH` (default:
 //! `BENCHMARKS.md` at the workspace root), `--only NAME[,NAME..]` (`listing`, `techwolf`, `decode`, `upsert`,
-//! `memory`, `codegen`, `read-ahead`, `rate-limit`, `build-cost`; prints the sections without writing the file),
+//! `memory`, `codegen`, `read-ahead`, `rate-limit`, `build-cost`, `sync`; prints the sections without writing
+//! the file),
 //! `--merge` (with `--only`: put those sections and summary rows into the existing file instead,
-//! replacing theirs, and leave every other figure as it is). `serve-kombo ENTITIES`
-//! is internal: it runs the mock server in a child process for the memory scenario.
+//! replacing theirs, and leave every other figure as it is). `serve-kombo ENTITIES [EMPLOYEES]`
+//! is internal: it runs the mock server in a child process for the memory figures (scenarios 3
+//! and 10).
 //!
 //! Contenders of a scenario run interleaved (round after round, the order rotated each round)
 //! against the same in-process mock server; the mock runs on its own one-worker runtime and the
@@ -32,17 +34,19 @@ use effort::{FULL, QUICK};
 use render::{Report, machine_facts, render};
 use scenarios::{
     s1_kombo_listing, s2_techwolf_export, s3_memory, s4_bulk_upsert, s5_decoding, s6_codegen, s7_read_ahead,
-    s8_rate_limit, s9_build_cost,
+    s8_rate_limit, s9_build_cost, s10_sync,
 };
 
 type Error = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let [command, entities] = args.as_slice()
+    if let [command, entities, employees @ ..] = args.as_slice()
         && command == "serve-kombo"
+        && employees.len() <= 1
     {
-        return s3_memory::serve_kombo(entities.parse()?);
+        let employees = employees.first().map(|n| n.parse()).transpose()?;
+        return s3_memory::serve_kombo(entities.parse()?, employees);
     }
     if cfg!(debug_assertions) {
         return Err("build with --release: debug-build figures mean nothing".into());
@@ -102,6 +106,9 @@ fn main() -> Result<(), Error> {
     }
     if wanted("build-cost") {
         s9_build_cost::run(effort, &mut report)?;
+    }
+    if wanted("sync") {
+        s10_sync::run(effort, &mut report)?;
     }
     let text = render(&report, &machine_facts(&load_before), started.elapsed());
     if merge {

@@ -1,5 +1,6 @@
 //! The report's scenarios, one module each, numbered as in BENCHMARKS.md and run in that order.
 
+pub(crate) mod s10_sync;
 pub(crate) mod s1_kombo_listing;
 pub(crate) mod s2_techwolf_export;
 pub(crate) mod s3_memory;

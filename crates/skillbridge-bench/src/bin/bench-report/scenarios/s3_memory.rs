@@ -17,17 +17,23 @@ use skillbridge_bench as common;
 type Error = Box<dyn std::error::Error>;
 
 /// A mock server in a child process, stopped when its stdin closes.
-struct ServerProcess {
+pub(crate) struct ServerProcess {
     child: std::process::Child,
-    kombo_base_url: String,
-    kombo_api_key: String,
-    integration_id: String,
+    pub(crate) kombo_base_url: String,
+    pub(crate) kombo_api_key: String,
+    pub(crate) integration_id: String,
+    /// The `TECHWOLF_*` variables that point `TechWolf::from_env` at the child.
+    pub(crate) techwolf_env: Vec<(String, String)>,
 }
 
 impl ServerProcess {
-    fn start(entities: u32) -> Result<Self, Error> {
+    /// Starts a mock with `entities` staffing entities (and `employees` TechWolf employees; the
+    /// mock's default when `None`).
+    pub(crate) fn start(entities: u32, employees: Option<u64>) -> Result<Self, Error> {
+        let mut args = vec!["serve-kombo".to_owned(), entities.to_string()];
+        args.extend(employees.map(|n| n.to_string()));
         let mut child = Command::new(std::env::current_exe()?)
-            .args(["serve-kombo", &entities.to_string()])
+            .args(&args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()?;
@@ -42,6 +48,12 @@ impl ServerProcess {
                 fields.insert(key.to_owned(), value.to_owned());
             }
         }
+        let mut techwolf_env: Vec<(String, String)> = fields
+            .iter()
+            .filter(|(key, _)| key.starts_with("TECHWOLF_"))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        techwolf_env.sort();
         let mut take = |key: &str| {
             fields
                 .remove(key)
@@ -51,11 +63,12 @@ impl ServerProcess {
             kombo_base_url: take("KOMBO_BASE_URL")?,
             kombo_api_key: take("KOMBO_API_KEY")?,
             integration_id: take("INTEGRATION_ID")?,
+            techwolf_env,
             child,
         })
     }
 
-    fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         drop(self.child.stdin.take());
         // Bounded: the child exits when its stdin closes; kill it if it has not within 5 s.
         for _ in 0..50 {
@@ -70,15 +83,24 @@ impl ServerProcess {
 }
 
 /// The child side of [`ServerProcess`].
-pub(crate) fn serve_kombo(entities: u32) -> Result<(), Error> {
-    let mock = common::Mock::start(
-        MockServer::builder()
-            .staffing_entities(entities)
-            .skills_per_entity(common::SKILLS_PER_ENTITY),
-    );
+pub(crate) fn serve_kombo(entities: u32, employees: Option<u64>) -> Result<(), Error> {
+    let mut builder = MockServer::builder()
+        .staffing_entities(entities)
+        .skills_per_entity(common::SKILLS_PER_ENTITY);
+    if let Some(employees) = employees {
+        builder = builder.employees(employees);
+    }
+    let mock = common::Mock::start(builder);
     println!("KOMBO_BASE_URL={}", mock.server.kombo().base_url());
     println!("KOMBO_API_KEY={}", mock.server.kombo().api_key());
     println!("INTEGRATION_ID={}", mock.server.kombo().integration_id());
+    let techwolf = mock.server.techwolf();
+    println!("TECHWOLF_BASE_URL={}", techwolf.base_url());
+    println!("TECHWOLF_TOKEN_URL={}", techwolf.token_url());
+    println!("TECHWOLF_CLIENT_ID={}", techwolf.client_id());
+    println!("TECHWOLF_CLIENT_SECRET={}", techwolf.client_secret());
+    println!("TECHWOLF_TENANT={}", techwolf.tenant());
+    println!("TECHWOLF_AUDIENCE={}", techwolf.audience());
     println!("ready");
     // Serve until the parent closes our stdin (or dies).
     let mut sink = Vec::new();
@@ -97,7 +119,7 @@ pub(crate) fn run(effort: Effort, report: &mut Report) -> Result<(), Error> {
     }
     let binary = target_profile_dir()?.join("bench-memory");
     let counts: [u64; 2] = [100_000, 1_000_000];
-    let server = ServerProcess::start(u32::try_from(counts[1] / u64::from(common::SKILLS_PER_ENTITY))?)?;
+    let server = ServerProcess::start(u32::try_from(counts[1] / u64::from(common::SKILLS_PER_ENTITY))?, None)?;
     let mut peaks = [0_u64; 2];
     let mut before = [0_u64; 2];
     let mut times = [Duration::ZERO; 2];
