@@ -363,3 +363,51 @@ async fn the_sqlite_mirror_holds_the_listing_and_commits_rows_with_the_checkpoin
     let busy = SqliteMirror::<StaffingEntitySkill>::open(&path).unwrap_err();
     assert!(matches!(busy, SyncError::Locked { .. }), "{busy:?}");
 }
+
+#[tokio::test]
+async fn a_sqlite_mirror_cancelled_mid_group_keeps_what_it_acknowledged_and_resumes_after_it() {
+    use skillbridge::sync::sqlite::{GROUP_PAGES, SqliteMirror};
+
+    let server = start(builder()).await;
+    let hris = hris(&kombo_client(&server), &server);
+    let scratch = Scratch::new("sqlite-cancelled");
+    let path = scratch.file("mirror.db");
+    // Pages of 4: 40 pages, more than a group, so the run is cancelled with a group open.
+    let total = server.kombo().expectations_count();
+    let pages = total.div_ceil(4);
+    assert!(pages > GROUP_PAGES as u64 + 2);
+    let mirror = SqliteMirror::<StaffingEntitySkill>::open(&path).unwrap();
+    let sync = hris.staffing_entity_skills().page_size(4).read_ahead(0).sync();
+    let run = tokio::spawn(async move {
+        let mut mirror = mirror;
+        sync.run(&mut mirror).await
+    });
+    let stop_at = GROUP_PAGES as u64 + 2;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while server.request_count(Route::KOMBO_LIST) < stop_at {
+        assert!(std::time::Instant::now() < deadline, "the run did not get going");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.hold(Route::KOMBO_LIST);
+    while server.held(Route::KOMBO_LIST) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the next request never came");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    run.abort();
+    assert!(run.await.unwrap_err().is_cancelled());
+    server.release(Route::KOMBO_LIST);
+
+    // Counted on arrival, so the held request of the cancelled run is already in `before`.
+    let before = server.request_count(Route::KOMBO_LIST);
+    let mut mirror = SqliteMirror::<StaffingEntitySkill>::open(&path).unwrap();
+    let resumed = hris.staffing_entity_skills().page_size(4).sync().run(&mut mirror).await.unwrap();
+    assert!(resumed.resumed);
+    // Every page acknowledged before the cancel was kept (at least `stop_at - 1` of them; more may
+    // have gone through before the hold took effect), the open group included.
+    assert!(resumed.pages <= pages + 1 - stop_at, "after the last acknowledged page: {resumed:?}");
+    assert_eq!(server.request_count(Route::KOMBO_LIST) - before, resumed.pages);
+    let rows = sync_common::kombo_rows(mirror.store().connection());
+    let live = live_kombo_records(&server);
+    assert_eq!(rows.len(), live.len());
+    assert!(rows.values().all(|row| !row.deleted));
+}

@@ -145,7 +145,8 @@ impl Source for SyncStaffingEntitySkills {
 }
 
 /// The mirror's table: one row per record ever delivered; a record deleted upstream (or no
-/// longer listed by a full fetch) stays with `deleted = 1`.
+/// longer listed by a full fetch) stays with `deleted = 1`. `WITHOUT ROWID`: the id is the key,
+/// so the table is one B-tree instead of a table and an index on `id`.
 #[cfg(feature = "sqlite")]
 impl sync::sqlite::private::Sealed for StaffingEntitySkill {
     const TABLE: &'static str = "kombo_staffing_entity_skills";
@@ -155,10 +156,10 @@ impl sync::sqlite::private::Sealed for StaffingEntitySkill {
         skill_id TEXT NOT NULL,
         expected_level INTEGER,
         deleted INTEGER NOT NULL
-    )";
+    ) WITHOUT ROWID";
 
-    fn upsert(transaction: &rusqlite::Transaction<'_>, record: &Self) -> rusqlite::Result<()> {
-        transaction
+    fn upsert(connection: &rusqlite::Connection, record: &Self) -> rusqlite::Result<()> {
+        connection
             .prepare_cached(
                 "INSERT INTO kombo_staffing_entity_skills (id, staffing_entity_id, skill_id, expected_level, deleted)
                  VALUES (?1, ?2, ?3, ?4, 0)
@@ -174,12 +175,10 @@ impl sync::sqlite::private::Sealed for StaffingEntitySkill {
             .map(drop)
     }
 
-    fn delete(transaction: &rusqlite::Transaction<'_>, id: &str) -> rusqlite::Result<()> {
-        transaction
-            .execute(
-                "UPDATE kombo_staffing_entity_skills SET deleted = 1 WHERE id = ?1",
-                [id],
-            )
+    fn delete(connection: &rusqlite::Connection, id: &str) -> rusqlite::Result<()> {
+        connection
+            .prepare_cached("UPDATE kombo_staffing_entity_skills SET deleted = 1 WHERE id = ?1")?
+            .execute([id])
             .map(drop)
     }
 }

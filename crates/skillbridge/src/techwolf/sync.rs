@@ -100,11 +100,11 @@ impl sync::sqlite::private::Sealed for EmployeeSkillClusters {
         skill_cluster_name TEXT NOT NULL,
         proficiency_level INTEGER,
         PRIMARY KEY (external_id, skill_cluster_id)
-    )";
+    ) WITHOUT ROWID";
 
-    fn upsert(transaction: &rusqlite::Transaction<'_>, record: &Self) -> rusqlite::Result<()> {
-        Self::delete(transaction, record.external_id.as_str())?;
-        let mut insert = transaction.prepare_cached(
+    fn upsert(connection: &rusqlite::Connection, record: &Self) -> rusqlite::Result<()> {
+        Self::delete(connection, record.external_id.as_str())?;
+        let mut insert = connection.prepare_cached(
             "INSERT OR REPLACE INTO techwolf_employee_skill_clusters
                  (external_id, skill_cluster_id, skill_cluster_name, proficiency_level)
              VALUES (?1, ?2, ?3, ?4)",
@@ -120,12 +120,10 @@ impl sync::sqlite::private::Sealed for EmployeeSkillClusters {
         Ok(())
     }
 
-    fn delete(transaction: &rusqlite::Transaction<'_>, id: &str) -> rusqlite::Result<()> {
-        transaction
-            .execute(
-                "DELETE FROM techwolf_employee_skill_clusters WHERE external_id = ?1",
-                [id],
-            )
+    fn delete(connection: &rusqlite::Connection, id: &str) -> rusqlite::Result<()> {
+        connection
+            .prepare_cached("DELETE FROM techwolf_employee_skill_clusters WHERE external_id = ?1")?
+            .execute([id])
             .map(drop)
     }
 }
