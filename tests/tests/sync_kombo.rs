@@ -360,6 +360,14 @@ async fn the_sqlite_mirror_holds_the_listing_and_commits_rows_with_the_checkpoin
         (second.mode, second.upserted, second.deleted),
         (Mode::Incremental, 0, 0)
     );
+    // A record the mirror holds is deleted upstream: its row stays, marked deleted.
+    let gone = live.keys().next().unwrap().clone();
+    assert!(server.kombo().delete_expectation(&gone));
+    let third = sync(&hris).run(&mut mirror).await.unwrap();
+    assert_eq!((third.upserted, third.deleted), (0, 1), "{third:?}");
+    let rows = sync_common::kombo_rows(mirror.store().connection());
+    assert!(rows[&gone].deleted, "{:?}", rows[&gone]);
+    assert_eq!(rows.values().filter(|r| !r.deleted).count(), live.len() - 1);
     let busy = SqliteMirror::<StaffingEntitySkill>::open(&path).unwrap_err();
     assert!(matches!(busy, SyncError::Locked { .. }), "{busy:?}");
 }
