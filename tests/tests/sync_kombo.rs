@@ -408,11 +408,20 @@ async fn a_sqlite_mirror_cancelled_mid_group_keeps_what_it_acknowledged_and_resu
     // Counted on arrival, so the held request of the cancelled run is already in `before`.
     let before = server.request_count(Route::KOMBO_LIST);
     let mut mirror = SqliteMirror::<StaffingEntitySkill>::open(&path).unwrap();
-    let resumed = hris.staffing_entity_skills().page_size(4).sync().run(&mut mirror).await.unwrap();
+    let resumed = hris
+        .staffing_entity_skills()
+        .page_size(4)
+        .sync()
+        .run(&mut mirror)
+        .await
+        .unwrap();
     assert!(resumed.resumed);
     // Every page acknowledged before the cancel was kept (at least `stop_at - 1` of them; more may
     // have gone through before the hold took effect), the open group included.
-    assert!(resumed.pages <= pages + 1 - stop_at, "after the last acknowledged page: {resumed:?}");
+    assert!(
+        resumed.pages <= pages + 1 - stop_at,
+        "after the last acknowledged page: {resumed:?}"
+    );
     assert_eq!(server.request_count(Route::KOMBO_LIST) - before, resumed.pages);
     let rows = sync_common::kombo_rows(mirror.store().connection());
     let live = live_kombo_records(&server);
