@@ -380,17 +380,17 @@ async fn a_sqlite_mirror_cancelled_mid_group_keeps_what_it_acknowledged_and_resu
     let hris = hris(&kombo_client(&server), &server);
     let scratch = Scratch::new("sqlite-cancelled");
     let path = scratch.file("mirror.db");
-    // Pages of 4: 40 pages, more than a group, so the run is cancelled with a group open.
+    // Pages of 4: 40 pages, all in one open group (a second or 1,024 pages) when the run is cancelled.
     let total = server.kombo().expectations_count();
     let pages = total.div_ceil(4);
-    assert!(pages > GROUP_PAGES as u64 + 2);
+    assert!(pages < GROUP_PAGES as u64);
     let mirror = SqliteMirror::<StaffingEntitySkill>::open(&path).unwrap();
-    let sync = hris.staffing_entity_skills().page_size(4).read_ahead(0).sync();
+    let cancelled = hris.staffing_entity_skills().page_size(4).read_ahead(0).sync();
     let run = tokio::spawn(async move {
         let mut mirror = mirror;
-        sync.run(&mut mirror).await
+        cancelled.run(&mut mirror).await
     });
-    let stop_at = GROUP_PAGES as u64 + 2;
+    let stop_at = pages / 2;
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while server.request_count(Route::KOMBO_LIST) < stop_at {
         assert!(std::time::Instant::now() < deadline, "the run did not get going");
@@ -401,9 +401,36 @@ async fn a_sqlite_mirror_cancelled_mid_group_keeps_what_it_acknowledged_and_resu
         assert!(std::time::Instant::now() < deadline, "the next request never came");
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
+    // What a power cut would leave now: the database and its log as they are on disk, with the
+    // group still open (copied before the cancelled run's store commits it on drop).
+    let crashed = scratch.file("crashed.db");
+    std::fs::copy(&path, &crashed).unwrap();
+    std::fs::copy(scratch.file("mirror.db-wal"), scratch.file("crashed.db-wal")).unwrap();
     run.abort();
     assert!(run.await.unwrap_err().is_cancelled());
     server.release(Route::KOMBO_LIST);
+
+    // The crash lost the open group whole: rows and checkpoint are those of the last commit
+    // (none at all when the run had not yet filled or aged a group), never one without the
+    // other. The next run continues from there and ends with the server's records.
+    let mut after_crash = SqliteMirror::<StaffingEntitySkill>::open(&crashed).unwrap();
+    let committed = skillbridge::sync::Destination::<StaffingEntitySkill>::load(&mut after_crash).unwrap();
+    let rows_at_crash = sync_common::kombo_rows(after_crash.store().connection()).len();
+    assert_eq!(
+        committed.is_some(),
+        rows_at_crash > 0,
+        "{committed:?}, {rows_at_crash} rows"
+    );
+    let redone = hris
+        .staffing_entity_skills()
+        .page_size(4)
+        .sync()
+        .run(&mut after_crash)
+        .await
+        .unwrap();
+    assert_eq!(redone.resumed, committed.is_some());
+    let rows = sync_common::kombo_rows(after_crash.store().connection());
+    assert_eq!(rows.len(), live_kombo_records(&server).len());
 
     // Counted on arrival, so the held request of the cancelled run is already in `before`.
     let before = server.request_count(Route::KOMBO_LIST);

@@ -14,6 +14,7 @@
 //! nothing committed; a power cut may lose the last commits, rows and checkpoint together. Readers
 //! may query the mirror while a run writes; they see it as of the last group.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -33,9 +34,13 @@ pub use rusqlite::Connection;
 const VERSION: i64 = 1;
 
 /// Pages a transaction holds at most before it commits.
-pub const GROUP_PAGES: usize = 32;
-/// How long a transaction stays open at most before the next step commits it.
+pub const GROUP_PAGES: usize = 1024;
+/// How long a transaction stays open at most before the next step commits it: what a crash can
+/// cost, in work done again.
 pub const GROUP_TIME: Duration = Duration::from_secs(1);
+
+/// Ids per ledger lookup query (SQLite allows 32,766 parameters).
+const LOOKUP_BATCH: usize = 128;
 
 /// SQLite's page cache, in KiB (a negative `cache_size`): a mirror's B-trees are written in id
 /// order, which is no order, and the default 2 MiB made most writes read a page back first.
@@ -211,19 +216,29 @@ impl CheckpointStore for SqliteStore {
     }
 
     fn hashes(&mut self, ids: &[&str]) -> Result<Vec<Option<u64>>, SyncError> {
-        let mut statement = self
-            .connection
-            .prepare_cached("SELECT hash FROM skillbridge_sync_ledger WHERE namespace = ?1 AND id = ?2")
-            .map_err(self.fail())?;
-        ids.iter()
-            .map(|id| {
-                statement
-                    .query_row(params![self.namespace, id], |row| row.get::<_, i64>(0))
-                    .optional()
-                    .map(|hash| hash.map(|h| u64::from_ne_bytes(h.to_ne_bytes())))
-                    .map_err(|e| SyncError::store(&self.path, e))
-            })
-            .collect()
+        // A page's ids in a few queries, not one each: statements cost more than the lookups.
+        let mut held: HashMap<String, u64> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(LOOKUP_BATCH) {
+            let placeholders = vec!["?"; chunk.len()].join(", ");
+            let mut statement = self
+                .connection
+                .prepare_cached(&format!(
+                    "SELECT id, hash FROM skillbridge_sync_ledger WHERE namespace = ? AND id IN ({placeholders})"
+                ))
+                .map_err(self.fail())?;
+            let values = std::iter::once(self.namespace.as_str()).chain(chunk.iter().copied());
+            let rows = statement
+                .query_map(rusqlite::params_from_iter(values), |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| SyncError::store(&self.path, e))?;
+            held.extend(
+                rows.into_iter()
+                    .map(|(id, hash)| (id, u64::from_ne_bytes(hash.to_ne_bytes()))),
+            );
+        }
+        Ok(ids.iter().map(|id| held.get(*id).copied()).collect())
     }
 
     fn unseen(&mut self, generation: u64, limit: usize) -> Result<Vec<String>, SyncError> {
