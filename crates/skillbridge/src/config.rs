@@ -43,6 +43,7 @@ pub(crate) struct HttpOptions {
     pub(crate) default_headers: Vec<(String, SecretString)>,
     /// Drift observation of the client's responses, when asked for.
     #[cfg(feature = "observe")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "observe")))]
     pub(crate) observe: Option<crate::observe::ObserveConfig>,
 }
 
@@ -57,6 +58,7 @@ impl Default for HttpOptions {
             client: None,
             default_headers: Vec::new(),
             #[cfg(feature = "observe")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "observe")))]
             observe: None,
         }
     }

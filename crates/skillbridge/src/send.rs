@@ -80,6 +80,7 @@ pub(crate) struct Connection {
     pub(crate) secrets: Arc<Secrets>,
     /// Checks a sample of successful responses against the client's document, when configured.
     #[cfg(feature = "observe")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "observe")))]
     pub(crate) observer: Option<crate::observe::Observer>,
 }
 
@@ -95,6 +96,7 @@ impl Connection {
             retrier: Retrier::new(options.retry.clone(), Arc::clone(&options.sleeper)),
             secrets,
             #[cfg(feature = "observe")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "observe")))]
             observer: None,
         }
     }
@@ -103,6 +105,7 @@ impl Connection {
     /// the prepared OpenAPI document (JSON) of `api`, whose operations the vendor's operation
     /// names match (`ExportThings` is `export_things`).
     #[cfg(feature = "observe")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "observe")))]
     pub(crate) fn observed(mut self, options: &HttpOptions, api: &'static str, document: &str) -> Self {
         self.observer = options
             .observe
@@ -193,6 +196,7 @@ pub(crate) async fn send<V: VendorErrors, T: DeserializeOwned>(
         return Err(from_raw::<V>(operation, status, &headers, &body, "error status"));
     }
     #[cfg(feature = "observe")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "observe")))]
     if let Some(observer) = &connection.observer {
         observer.response(operation, status.as_u16(), &body);
     }

@@ -138,6 +138,7 @@ impl KomboBuilder {
 /// The connection, observing responses against the document the client was generated from when
 /// the builder asked for it (feature `observe`).
 #[cfg(feature = "observe")]
+#[cfg_attr(docsrs, doc(cfg(feature = "observe")))]
 fn observed(connection: Connection, options: &HttpOptions) -> Connection {
     connection.observed(options, VENDOR, skillbridge_openapi::documents::KOMBO)
 }

@@ -148,6 +148,7 @@ impl Source for SyncStaffingEntitySkills {
 /// longer listed by a full fetch) stays with `deleted = 1`. `WITHOUT ROWID`: the id is the key,
 /// so the table is one B-tree instead of a table and an index on `id`.
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 impl sync::sqlite::private::Sealed for StaffingEntitySkill {
     const TABLE: &'static str = "kombo_staffing_entity_skills";
     const SCHEMA: &'static str = "CREATE TABLE IF NOT EXISTS kombo_staffing_entity_skills (
@@ -184,4 +185,5 @@ impl sync::sqlite::private::Sealed for StaffingEntitySkill {
 }
 
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 impl sync::sqlite::SqliteRecord for StaffingEntitySkill {}

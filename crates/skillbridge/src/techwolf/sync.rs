@@ -92,6 +92,7 @@ impl Source for SyncEmployeeSkillClusters {
 /// The mirror's table: one row per employee and skill cluster; an employee's rows are replaced
 /// as a whole, and removed when the export no longer has them.
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 impl sync::sqlite::private::Sealed for EmployeeSkillClusters {
     const TABLE: &'static str = "techwolf_employee_skill_clusters";
     const SCHEMA: &'static str = "CREATE TABLE IF NOT EXISTS techwolf_employee_skill_clusters (
@@ -129,4 +130,5 @@ impl sync::sqlite::private::Sealed for EmployeeSkillClusters {
 }
 
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 impl sync::sqlite::SqliteRecord for EmployeeSkillClusters {}
