@@ -571,5 +571,14 @@ mod tests {
         ] {
             assert_eq!(cmd(bad).unwrap_err().command, Some("vendor"), "{bad:?}");
         }
+        // A stray --url says where it belongs, whatever else was given.
+        for stray in [
+            &["vendor", "kombo", "--url", "u"][..],
+            &["vendor", "kombo", "--from", "a", "--url", "u"],
+            &["vendor", "kombo", "--upstream", "--url", "u"],
+        ] {
+            let error = cmd(stray).unwrap_err();
+            assert_eq!(error.message, "vendor: --url goes with --add", "{stray:?}");
+        }
     }
 }

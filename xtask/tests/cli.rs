@@ -169,8 +169,15 @@ fn check_reports_stale_code_with_a_diff_and_the_fix() {
         "{stdout}"
     );
     assert!(stdout.contains("run `cargo xtask codegen`"), "{stdout}");
-    // Write mode repairs it; check then passes.
-    assert_eq!(scratch.run(&["codegen"]).status.code(), Some(0));
+    // Write mode repairs it and names the one file it wrote; check then passes.
+    let repair = scratch.run(&["codegen"]);
+    assert_eq!(repair.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&repair.stdout);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.starts_with("wrote ") && said.trim_end().ends_with(OUTPUTS[1]),
+        "{said}"
+    );
     assert_eq!(scratch.run(&["codegen", "--check"]).status.code(), Some(0));
 }
 

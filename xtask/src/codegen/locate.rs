@@ -284,6 +284,21 @@ mod tests {
     }
 
     #[test]
+    fn an_unparsable_schema_is_located_at_its_deepest_part() {
+        // `required` must be a list: the leaf is what does not parse, not the schemas around it.
+        let leaf = json!({"type": "string", "required": "yes"});
+        let inner = json!({"type": "object", "properties": {"fine": {"type": "string"}, "leaf": leaf}});
+        let outer = json!({"type": "object", "properties": {"inner": inner}});
+        let spec = doc(json!({}), json!({"Fine": {"type": "string"}, "Outer": outer}));
+        let err = super::super::render(&spec).unwrap_err();
+        assert_eq!(
+            err.pointer.as_deref(),
+            Some("/components/schemas/Outer/properties/inner/properties/leaf"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_progenitor_error_names_the_failing_operation() {
         let ok = json!({"operationId": "ok", "responses": {"204": {"description": "none"}}});
         let cookie = json!({"operationId": "cookie", "parameters": [{"name": "c", "in": "cookie", "schema": {"type": "string"}}],

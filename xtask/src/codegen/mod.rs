@@ -143,11 +143,6 @@ pub fn render_documents(
     render(&prepared.spec)
 }
 
-/// Generate the Rust source for one vendor.
-pub fn generate(root: &Path, vendor: &Vendor) -> Result<String> {
-    Ok(generate_files(root, vendor)?.0)
-}
-
 /// Generate one vendor's Rust source (its `@generated` header followed by one comment line per
 /// note), its prepared document (deterministic, pretty JSON) and the notes.
 pub fn generate_files(root: &Path, vendor: &Vendor) -> Result<(String, String, Vec<Note>)> {
