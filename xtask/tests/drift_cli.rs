@@ -715,3 +715,18 @@ fn generic_mode_reads_acknowledgements_from_ignore() {
         "cannot read file",
     );
 }
+
+#[test]
+fn downloads_are_bounded_at_16_mib_and_large_specs_under_it_are_read() {
+    const MIB: usize = 1024 * 1024;
+    // Public specs run to megabytes (GitHub's is about 10 MB): a few MiB must come through whole.
+    let large = format!("openapi: 3.1.0\n{}", "# padding\n".repeat(3 * MIB / 10));
+    let over = "x".repeat(16 * MIB + 1);
+    let server = Server::start_typed(vec![
+        ("/large.yaml", 200, "application/yaml", large.clone()),
+        ("/over.yaml", 200, "application/yaml", over),
+    ]);
+    assert_eq!(xtask::upstream::fetch::get(&server.url("/large.yaml")).unwrap(), large);
+    let refused = xtask::upstream::fetch::get(&server.url("/over.yaml")).unwrap_err();
+    assert!(refused.reason.contains("cannot read the response body"), "{refused}");
+}

@@ -344,5 +344,17 @@ components:
         assert_eq!(line_of(json, "/paths/~1b\"/post/1/x"), 5);
         assert_eq!(line_of(json, "/paths/~1c/post"), 2);
         assert_eq!(line_of("[1, [2, 3]]", "/1/1"), 1);
+        // Scalars and nested collections before the member are skipped whole; arrays are
+        // entered as well as objects; a scalar is not entered.
+        let json = "{\"a\": 1, \"n\": [[1, 2], {\"x\": [3]}],\n\"b\": \"s\",\n\"c\": [\n 0,\n [\n  1,\n  2\n ]\n]}";
+        assert_eq!(line_of(json, "/b"), 2);
+        assert_eq!(line_of(json, "/c/1/1"), 7);
+        assert_eq!(line_of(json, "/b/x"), 2);
+    }
+
+    #[test]
+    fn yaml_comments_and_document_markers_are_not_nodes() {
+        let yaml = "---\npaths:\n  /a:\n# a comment at column 0, inside /a: not its end\n    get:\n      x: 1\n";
+        assert_eq!(line_of(yaml, "/paths/~1a/get/x"), 6);
     }
 }

@@ -460,7 +460,8 @@ mod tests {
                     }}]},
                     "Skill": {"properties": {"a/b": {"type": "string"}}}
                 }
-            }
+            },
+            "webhooks": {"skillChanged": {"post": {"responses": {"200": {"description": "ok"}}}}}
         })
     }
 
@@ -491,6 +492,39 @@ mod tests {
             at("GET /items/{id}", "response 200 application/json: results[]<#0>"),
             "/components/schemas/Page/allOf/1/properties/results/items/oneOf/0"
         );
+        assert_eq!(at("WEBHOOK skillChanged POST", ""), "/webhooks/skillChanged/post");
+    }
+
+    #[test]
+    fn steps_count_every_key_and_item_found() {
+        let change = Change::new("x", "GET /items/{id}", "header parameter x-trace", "m");
+        // paths, the path item, get; then the path item's parameters and item 0.
+        assert_eq!(
+            pointer(&doc(), &change),
+            ("/paths/~1items~1{item_id}/parameters/0".to_owned(), 5)
+        );
+    }
+
+    #[test]
+    fn the_document_the_change_goes_deepest_into_is_its_place_and_the_first_wins_a_tie() {
+        let document = |uri: &str, value: Value| NewDocument {
+            uri: uri.to_owned(),
+            text: serde_json::to_string_pretty(&value).unwrap(),
+            first_line: 1,
+            value,
+        };
+        let other = json!({"openapi": "3.1.0", "paths": {"/other": {}}});
+        let documents = [document("other.json", other.clone()), document("items.json", doc())];
+        let change = Change::new("x", "GET /items/{id}", "query parameter ids", "m");
+        let found = place(&documents, &change).unwrap();
+        assert_eq!(
+            (found.uri, found.pointer.as_str()),
+            ("items.json", "/components/parameters/Ids")
+        );
+        let nowhere = Change::new("x", "GET /gone", "", "m");
+        let twins = [document("first.json", other.clone()), document("second.json", other)];
+        assert_eq!(place(&twins, &nowhere).unwrap().uri, "first.json");
+        assert_eq!(place(&[], &nowhere), None);
     }
 
     #[test]

@@ -335,6 +335,8 @@ mod tests {
         assert_eq!(applied.acknowledged[0].reason, "we always send q");
         assert_eq!(applied.acknowledged[0].until.as_deref(), Some("2026-06-15"));
         assert_eq!(applied.ignore_file.as_deref(), Some("specs/v/drift-ignore.toml"));
+        // `until` is the last day it holds: on that day it is neither expired nor stale.
+        assert!(applied.changes.iter().all(|c| c.id != STALE_RULE), "{applied:?}");
     }
 
     #[test]

@@ -10,14 +10,10 @@
 
 /// The names of the template parameters of `path`, in order (`/a/{x}/b/{y}`: `x`, `y`).
 fn template_names(path: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        names.push(&rest[start + 1..start + len]);
-        rest = &rest[start + len + 1..];
-    }
-    names
+    path.split('{')
+        .skip(1)
+        .filter_map(|after_brace| after_brace.split_once('}').map(|(name, _)| name))
+        .collect()
 }
 
 /// The path parameters renamed from `old_path` to `new_path` (two paths of the same shape):

@@ -96,8 +96,10 @@ pub fn compare(old: &Value, new: &[Document]) -> Vec<Change> {
                 .filter(|c| c.operation.is_empty() || pages[i].contains(&c.operation) || !on_some_page(&c.operation)),
         );
     }
-    for (i, a) in new.iter().enumerate() {
-        for b in &new[i + 1..] {
+    let mut rest = new;
+    while let Some((a, later)) = rest.split_first() {
+        rest = later;
+        for b in later {
             for pointer in disagreements(&a.value, &b.value) {
                 changes.push(Change::new(
                     DISAGREE,

@@ -113,4 +113,20 @@ mod tests {
         assert_eq!(changes[0].message, "m (alpha operation: at most INFO)");
         assert_eq!(changes[3].message, "m");
     }
+
+    #[test]
+    fn operations_match_by_the_whole_path_shape_not_up_to_a_parameter() {
+        let doc = json!({"paths": {
+            "/a/{id}/alpha": {"get": {"x-stability-level": "alpha"}},
+            "/a/{id}/stable": {"get": {}},
+        }});
+        let mut changes = vec![Change::new(
+            "request-parameter-became-required",
+            "GET /a/{x}/stable",
+            "query parameter q",
+            "m",
+        )];
+        cap_unstable(&doc, &doc, &mut changes);
+        assert_eq!(changes[0].level, Level::Err, "{changes:?}");
+    }
 }

@@ -345,6 +345,9 @@ mod tests {
             "SkillLevelItem"
         );
         assert_eq!(derived_name("/components/schemas/A/properties/items"), "Items");
+        // Keywords between the name and the node add nothing, unless they are property names.
+        assert_eq!(derived_name("/components/schemas/A/properties/skill/allOf/0"), "Skill");
+        assert_eq!(derived_name("/components/schemas/A/properties/allOf"), "AllOf");
         assert_eq!(pascal_case("ErrorResponseHRIS"), "ErrorResponseHRIS");
     }
 

@@ -19,9 +19,9 @@ pub fn merge(docs: &[Document]) -> Result<Value> {
         return Err(Error::msg("no documents to merge"));
     };
     let mut merged = first.value.clone();
-    // Which file each top-level definition came from, for conflict messages.
-    let mut origin: Vec<(String, &Path)> = Vec::new();
-    record_origins(&merged, "", 0, &first.path, &mut origin);
+    // Which file each definition came from, for conflict messages: the first file holds everything
+    // but what a later one added (the last record whose pointer is a prefix wins).
+    let mut origin: Vec<(String, &Path)> = vec![(String::new(), &first.path)];
     for doc in rest {
         merge_into(&mut merged, &doc.value, "", 0, &doc.path, &mut origin)?;
     }
@@ -36,22 +36,6 @@ pub fn is_container(pointer: &str, depth: usize) -> bool {
         1 => pointer == "/paths" || pointer == "/components" || pointer == "/webhooks",
         2 => pointer.starts_with("/paths/") || pointer.starts_with("/components/"),
         _ => false,
-    }
-}
-
-fn record_origins<'a>(
-    value: &Value,
-    pointer: &str,
-    depth: usize,
-    file: &'a Path,
-    origin: &mut Vec<(String, &'a Path)>,
-) {
-    if let (true, Value::Object(map)) = (is_container(pointer, depth), value) {
-        for (key, child) in map {
-            let child_ptr = join(pointer, key);
-            origin.push((child_ptr.clone(), file));
-            record_origins(child, &child_ptr, depth + 1, file, origin);
-        }
     }
 }
 
@@ -75,7 +59,6 @@ fn merge_into<'a>(
                     None => {
                         target.insert(key.clone(), value.clone());
                         origin.push((child_ptr.clone(), file));
-                        record_origins(value, &child_ptr, depth + 1, file, origin);
                     }
                 }
             }
@@ -142,6 +125,23 @@ mod tests {
         assert_eq!(
             err,
             "b.yaml#/components/schemas/E: conflicting definitions in a.yaml and b.yaml"
+        );
+    }
+
+    #[test]
+    fn a_conflict_names_the_file_that_added_the_definition() {
+        let a = doc("a.yaml", json!({"paths": {"/x": {"get": {"operationId": "g"}}}}));
+        let b = doc("b.yaml", json!({"paths": {"/y": {"get": {"operationId": "y"}}}}));
+        let c = doc("c.yaml", json!({"paths": {"/y": {"get": {"operationId": "other"}}}}));
+        let err = merge(&[a.clone(), b, c.clone()]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "c.yaml#/paths/~1y/get: conflicting definitions in b.yaml and c.yaml"
+        );
+        let err = merge(&[a, c.clone(), doc("d.yaml", json!({"paths": {"/x": {"get": {}}}}))]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.yaml#/paths/~1x/get: conflicting definitions in a.yaml and d.yaml"
         );
     }
 

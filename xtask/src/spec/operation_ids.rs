@@ -127,6 +127,8 @@ mod tests {
         assert_eq!(derive("post", "/v1/Users.list"), "post_v1_users_list");
         assert_eq!(derive("get", "/"), "get_root");
         assert_eq!(derive("delete", "/a/{itemId}/b-c/"), "delete_a_by_item_id_b_c");
+        // What is not alphanumeric breaks words, and never starts one.
+        assert_eq!(derive("get", "/.well-known/{_id}"), "get_well_known_by_id");
     }
 
     #[test]

@@ -179,7 +179,8 @@ mod tests {
 
     #[test]
     fn update_appends_to_arrays_and_merges_objects() {
-        let mut doc = json!({"paths": {"/x": {"get": {"parameters": [{"name": "a"}], "summary": "s"}}}});
+        let mut doc =
+            json!({"paths": {"/x": {"get": {"parameters": [{"name": "a"}], "summary": "s", "x-y": {"w": 2}}}}});
         apply(
             &mut doc,
             &overlay(json!([
@@ -191,6 +192,8 @@ mod tests {
         assert_eq!(doc["paths"]["/x"]["get"]["parameters"][1]["name"], "cursor");
         assert_eq!(doc["paths"]["/x"]["get"]["summary"], "new");
         assert_eq!(doc["paths"]["/x"]["get"]["x-y"]["z"], 1);
+        // Objects merge all the way down: what the update does not name stays.
+        assert_eq!(doc["paths"]["/x"]["get"]["x-y"]["w"], 2);
     }
 
     #[test]

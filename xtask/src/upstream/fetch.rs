@@ -272,5 +272,7 @@ mod tests {
         );
         assert!(extract("```yaml\na: 1\n```\n```yaml\nb: 1\n```\n").is_err());
         assert!(extract("````yaml\na: 1\n").is_err());
+        // A page that opens with prose is still a page when it has fences.
+        assert!(extract("Skills API\n\n```bash\ncurl x\n```\n").is_err());
     }
 }

@@ -109,6 +109,16 @@ mod tests {
     use crate::drift::level::Level;
 
     #[test]
+    fn markup_and_line_breaks_are_escaped_and_other_controls_replaced() {
+        assert_eq!(
+            escape("<a & 'b'>\t\"c\""),
+            "&lt;a &amp; &apos;b&apos;&gt;&#9;&quot;c&quot;"
+        );
+        assert_eq!(escape("one\r\ntwo"), "one&#13;&#10;two");
+        assert_eq!(escape("bell\u{7}\u{fffe}"), "bell\u{fffd}\u{fffd}");
+    }
+
+    #[test]
     fn junit_has_one_case_per_change_failing_from_fail_on() {
         let report = Report::new(
             "a.yaml -> b.yaml",

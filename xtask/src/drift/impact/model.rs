@@ -311,6 +311,34 @@ mod tests {
     }
 
     #[test]
+    fn removed_and_added_items_are_named_by_what_they_are() {
+        let empty = Model::parse("pub mod types {}").unwrap();
+        let full = Model::parse(SOURCE).unwrap();
+        let words = |changes: Vec<super::super::ItemChange>| -> Vec<String> {
+            changes
+                .iter()
+                .map(|c| format!("{} {} {}", c.how.as_str(), c.kind, c.item))
+                .collect()
+        };
+        let removed = words(super::super::diff(&full, &empty));
+        assert!(
+            removed.contains(&"removed operation Client::get_thing".to_owned()),
+            "{removed:?}"
+        );
+        assert!(
+            removed.contains(&"removed builder builder::GetThing".to_owned()),
+            "{removed:?}"
+        );
+        assert!(removed.contains(&"removed type types::Color".to_owned()), "{removed:?}");
+        assert!(removed.contains(&"removed type types::Thing".to_owned()), "{removed:?}");
+        let added = words(super::super::diff(&empty, &full));
+        assert!(
+            added.contains(&"added operation Client::get_thing".to_owned()),
+            "{added:?}"
+        );
+    }
+
+    #[test]
     fn shortens_paths_for_people() {
         assert_eq!(
             short("::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>"),

@@ -435,18 +435,10 @@ fn compare_count(old: Option<u64>, new: Option<u64>, is_max: bool) -> Option<boo
     }
 }
 
-/// A number without a needless `.0`.
-fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        v.to_string()
-    }
-}
-
 /// A bound's value; the keyword in the message says whether it is exclusive.
 fn bound(b: Option<Bound>) -> String {
-    b.map_or_else(|| "none".into(), |b| number(b.value))
+    // `f64`'s `Display` writes whole numbers without `.0` and never uses an exponent.
+    b.map_or_else(|| "none".into(), |b| b.value.to_string())
 }
 
 /// A count, or `none`.

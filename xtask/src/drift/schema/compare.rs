@@ -325,6 +325,60 @@ mod tests {
         d.changes.into_iter().map(|c| c.id).collect()
     }
 
+    /// A schema with `levels` nested properties `p` above a leaf of type `leaf`.
+    fn nested(levels: usize, leaf: &str) -> Value {
+        (0..levels).fold(json!({"type": leaf}), |inner, _| json!({"properties": {"p": inner}}))
+    }
+
+    #[test]
+    fn nesting_is_compared_down_to_max_depth_and_no_deeper() {
+        let changed = |levels| ids(Direction::Response, nested(levels, "string"), nested(levels, "integer"));
+        assert_eq!(changed(MAX_DEPTH), ["response-property-type-changed"]);
+        assert!(changed(MAX_DEPTH + 1).is_empty());
+    }
+
+    #[test]
+    fn only_a_schema_that_constrained_nothing_may_become_an_object_quietly() {
+        let loose = ids(Direction::Request, json!({}), json!({"type": "object"}));
+        assert!(loose.is_empty(), "{loose:?}");
+        // A schema that asked for items (an array) or for values did constrain the shape.
+        for old in [json!({"items": {"type": "string"}}), json!({"enum": ["a", 1]})] {
+            let got = ids(Direction::Request, old.clone(), json!({"type": "object"}));
+            assert!(got.contains(&"request-body-type-changed".to_owned()), "{old}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_ref_chain_is_followed_for_max_hops_and_no_further() {
+        // A chain of `hops` references, the last one reaching the schema whose property changes.
+        let changes = |hops: usize| {
+            let chain = |leaf: &str| {
+                let mut schemas = serde_json::Map::new();
+                for i in 1..hops {
+                    schemas.insert(
+                        format!("S{i}"),
+                        json!({"$ref": format!("#/components/schemas/S{}", i + 1)}),
+                    );
+                }
+                schemas.insert(format!("S{hops}"), json!({"properties": {"x": {"type": leaf}}}));
+                json!({"components": {"schemas": schemas}})
+            };
+            let (od, nd) = (chain("string"), chain("integer"));
+            let mut d = SchemaDiff::new(&od, &nd);
+            let site = Site {
+                operation: "GET /x",
+                location: "body",
+                direction: Direction::Response,
+                prefix: "response-property",
+            };
+            let start = json!({"$ref": "#/components/schemas/S1"});
+            d.compare(&site, &start, &start);
+            d.changes.into_iter().map(|c| c.id).collect::<Vec<String>>()
+        };
+        assert_eq!(changes(crate::spec::refs::MAX_HOPS), ["response-property-type-changed"]);
+        assert!(changes(crate::spec::refs::MAX_HOPS + 1).is_empty());
+    }
+
     #[test]
     fn type_null_array_is_nullability_not_type() {
         let got = ids(

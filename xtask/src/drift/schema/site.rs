@@ -76,3 +76,24 @@ pub(super) fn names_a_property(path: &str) -> bool {
     }
     !rest.is_empty()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_names_a_property_outside_alternatives_and_items() {
+        for (path, names) in [
+            ("a", true),
+            ("[].a", true),
+            ("[]", false),
+            ("<#0>", false),
+            ("[]<Skill>", false),
+            ("<#0>.a", true),
+            ("<Outer<Inner>>", false),
+            ("<Outer<Inner>>.a", true),
+        ] {
+            assert_eq!(names_a_property(path), names, "{path}");
+        }
+    }
+}

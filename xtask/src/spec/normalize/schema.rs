@@ -425,6 +425,24 @@ mod tests {
     }
 
     #[test]
+    fn an_enum_of_several_types_is_split_by_value_type() {
+        let got = schema(json!({"type": ["number", "string", "integer"], "enum": [1.5, "a", 2]}));
+        let members = got["anyOf"].as_array().unwrap();
+        assert!(members.contains(&json!({"type": "number", "enum": [1.5, 2]})), "{got}");
+        assert!(members.contains(&json!({"type": "string", "enum": ["a"]})), "{got}");
+        assert!(members.contains(&json!({"type": "integer", "enum": [2]})), "{got}");
+    }
+
+    #[test]
+    fn type_null_with_an_enum_of_null_is_nullable() {
+        assert_eq!(
+            schema(json!({"type": "null", "enum": [null]})),
+            json!({"enum": [null], "nullable": true})
+        );
+        assert!(one(json!({"type": "null", "enum": ["x"]})).is_err());
+    }
+
+    #[test]
     fn nullable_one_of_a_ref_becomes_all_of_and_nullable() {
         for key in ["oneOf", "anyOf"] {
             assert_eq!(
