@@ -72,9 +72,8 @@ impl RateGate {
         let wait = Duration::try_from_secs_f64(reset).map_or(self.longest, |wait| wait.min(self.longest));
         let open_at = self.sleeper.now() + wait;
         let mut current = self.open_at.lock().unwrap_or_else(PoisonError::into_inner);
-        if current.is_none_or(|at| at < open_at) {
-            *current = Some(open_at);
-        }
+        // The later of two announced reopenings holds.
+        *current = Some(current.map_or(open_at, |at| at.max(open_at)));
     }
 }
 
@@ -264,6 +263,14 @@ mod tests {
         assert_eq!(allowed.last(), Some(&8), "but in the end: {allowed:?}");
         limiter.announce(3);
         assert_eq!(limiter.allowed(), 3, "down at once");
+        for _ in 0..10 {
+            limiter.announce(8);
+        }
+        assert_eq!(
+            limiter.allowed(),
+            3,
+            "a ceiling going up again widens no window without successes"
+        );
         for insane in [0, 1_025, u64::MAX] {
             limiter.announce(insane);
             assert_eq!(limiter.allowed(), 3, "{insane} is ignored");

@@ -297,7 +297,11 @@ impl Observer {
         };
         let mut walk = Walk::new(&self.document);
         walk.value(schema, &value, &mut Place::default(), 0);
-        walk.findings
+        // Members are walked in the map's order, which serde_json's `preserve_order` feature (on
+        // when any crate in the build asks for it) changes: report in pointer order instead.
+        let mut findings = walk.findings;
+        findings.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        findings
             .into_iter()
             .map(|finding| DriftEvent {
                 api: self.api,

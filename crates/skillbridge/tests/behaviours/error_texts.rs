@@ -25,6 +25,12 @@ async fn error_bodies_are_cut_at_512_bytes_and_an_empty_one_says_so() {
         other => panic!("expected an unstructured body, got {other:?}"),
     }
     assert!(error.to_string().len() < 600, "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("get_hris_staffing_entity_skills: HTTP 503 (undecoded body: \"xxx"),
+        "{error}"
+    );
 
     // A success that does not decode keeps at most 512 bytes too.
     Mock::given(any())
