@@ -297,11 +297,7 @@ impl Observer {
         };
         let mut walk = Walk::new(&self.document);
         walk.value(schema, &value, &mut Place::default(), 0);
-        // Members are walked in the map's order, which serde_json's `preserve_order` feature (on
-        // when any crate in the build asks for it) changes: report in pointer order instead.
-        let mut findings = walk.findings;
-        findings.sort_by(|a, b| a.pointer.cmp(&b.pointer));
-        findings
+        walk.findings
             .into_iter()
             .map(|finding| DriftEvent {
                 api: self.api,
@@ -650,7 +646,11 @@ impl<'a> Walk<'a> {
         let declared = object.get("properties").and_then(Value::as_object);
         // What every part of the schema declares, gathered at the first property this part does not.
         let mut gathered: Option<(BTreeSet<&'a str>, bool)> = None;
-        for (name, property) in properties {
+        // By name, not in the map's order: serde_json's `preserve_order` feature (on when any crate
+        // in the build asks for it) would change which findings come first, and which the cap keeps.
+        let mut members: Vec<(&String, &Value)> = properties.iter().collect();
+        members.sort_unstable_by_key(|(name, _)| *name);
+        for (name, property) in members {
             if let Some(property_schema) = declared.and_then(|d| d.get(name)) {
                 let mark = place.property(name);
                 self.value(property_schema, property, place, depth + 1);
