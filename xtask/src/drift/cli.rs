@@ -11,8 +11,9 @@ use super::compare::compare_documents;
 use super::format;
 use super::impact::{self, Impact, Pipeline};
 use super::locate::NewDocument;
+use super::observed;
 use super::policy::{Date, Policy};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::flags::Drift;
 use crate::spec::load::Document;
 use crate::upstream::fetch::{self, Input};
@@ -72,14 +73,20 @@ fn vendor_impact(root: &Path, vendor: &vendors::Vendor, new: &[Document], overla
 
 /// Run `drift`.
 pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
-    if let Some(file) = &args.observed {
-        return super::observed::run(root, args, file);
-    }
     let mut notes = Vec::new();
-    let located;
-    let impact;
-    let report = match &args.vendor {
-        None => {
+    let mut located = Vec::new();
+    let mut impact = None;
+    let report = match (&args.observed, &args.vendor) {
+        // Events a client's observer saw: no documents to compare, no SDK impact.
+        (Some(file), vendor) => {
+            let name = vendor
+                .as_deref()
+                .ok_or_else(|| Error::msg("--observed needs a vendor"))?;
+            let vendor = vendors::named(root, name)?;
+            let text = std::fs::read_to_string(file).map_err(|e| Error::msg(format!("cannot read {file}: {e}")))?;
+            observed::report(&vendor.name, &text, file)?
+        }
+        (None, None) => {
             let old = read_all(&args.base, &mut notes)?;
             let new;
             (new, located) = new_documents(read_inputs(&args.against, &mut notes)?);
@@ -87,7 +94,7 @@ pub fn run(root: &Path, args: &Drift) -> Result<Outcome> {
             impact = args.impact.then(|| impact::of_documents(&old, &new));
             compare_documents(&label, &old, &new, None)?
         }
-        Some(name) => {
+        (None, Some(name)) => {
             let vendor = vendors::named(root, name)?;
             let sources = if args.upstream {
                 vendor.upstream()?.into_iter().map(|(_, url)| url.to_owned()).collect()

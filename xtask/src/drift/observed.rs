@@ -16,18 +16,12 @@
 //! was; events carry no values, so neither does the report.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde_json::Value;
 
-use super::cli::Outcome;
-use super::format;
 use super::level::Level;
-use super::policy::{Date, Policy};
 use super::report::{Change, Report};
 use crate::error::{Error, Result};
-use crate::flags::Drift;
-use crate::vendors;
 
 /// The rules an observer reports, with their levels here.
 pub const RULES: [(&str, Level); 3] = [
@@ -138,36 +132,6 @@ pub fn report(vendor: &str, text: &str, source: &str) -> Result<Report> {
         notes.push(format!("{other_apis} events of other APIs than {vendor} skipped"));
     }
     Ok(Report::new(vendor, changes).with_notes(notes))
-}
-
-/// Run `drift <vendor> --observed FILE`: the report of the file's events, with the vendor's
-/// `drift-ignore.toml` and `--severity` applied, in the chosen format.
-pub fn run(root: &Path, args: &Drift, file: &str) -> Result<Outcome> {
-    let name = args
-        .vendor
-        .as_deref()
-        .ok_or_else(|| Error::msg("--observed needs a vendor"))?;
-    let vendor = vendors::named(root, name)?;
-    let text = std::fs::read_to_string(file).map_err(|e| Error::msg(format!("cannot read {file}: {e}")))?;
-    let report = report(&vendor.name, &text, file)?;
-    let ignore = format!("specs/{}/drift-ignore.toml", vendor.name);
-    let mut policy = Policy::read(&root.join(&ignore), &ignore, true)?;
-    policy.severity.extend(args.severity.iter().cloned());
-    let report = policy.apply(report, Date::today());
-    let failed = args
-        .fail_on
-        .is_some_and(|level| report.worst().is_some_and(|w| w >= level));
-    Ok(Outcome {
-        stdout: format::render_with(
-            &report,
-            args.format,
-            &format::Options {
-                fail_on: args.fail_on,
-                documents: &[],
-            },
-        ),
-        code: u8::from(failed),
-    })
 }
 
 #[cfg(test)]

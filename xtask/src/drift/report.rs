@@ -94,10 +94,10 @@ impl Report {
         }
     }
 
-    /// The report with `notes` attached.
+    /// The report with `notes` added after those it has.
     #[must_use]
     pub fn with_notes(mut self, notes: Vec<String>) -> Self {
-        self.notes = notes;
+        self.notes.extend(notes);
         self
     }
 
