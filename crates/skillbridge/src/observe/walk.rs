@@ -100,6 +100,9 @@ pub(super) struct Walk<'a> {
     document: &'a Value,
     pub(super) findings: Vec<Finding>,
     seen: BTreeSet<(DriftRule, String)>,
+    /// The (schema, value) pairs being checked further up, by address: meeting one again is a
+    /// schema that contains itself without the value nesting, which adds nothing but work.
+    active: Vec<(usize, usize)>,
 }
 
 /// The JSON type of a value, as schemas name it.
@@ -118,7 +121,8 @@ fn type_of(value: &Value) -> &'static str {
 /// Whether `value` has the schema type `name`.
 fn has_type(value: &Value, name: &str) -> bool {
     match (name, value) {
-        ("integer", Value::Number(n)) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+        // Every JSON number has an `f64` reading; `1.0` is an integer too, as JSON Schema says.
+        ("integer", Value::Number(n)) => n.as_f64().is_some_and(|f| f.fract() == 0.0),
         ("number", Value::Number(_)) => true,
         (name, value) => type_of(value) == name,
     }
@@ -130,6 +134,27 @@ impl<'a> Walk<'a> {
             document,
             findings: Vec::new(),
             seen: BTreeSet::new(),
+            active: Vec::new(),
+        }
+    }
+
+    /// A walk that tries an alternative from here: its own findings, the same path above it.
+    fn trial(&self) -> Self {
+        Self {
+            active: self.active.clone(),
+            ..Self::new(self.document)
+        }
+    }
+
+    /// Takes the findings of a trial that is kept, as if they had been found here.
+    fn absorb(&mut self, trial: Self) {
+        for finding in trial.findings {
+            if self.findings.len() >= MAX_EVENTS_PER_RESPONSE {
+                return;
+            }
+            if self.seen.insert((finding.rule, finding.location.clone())) {
+                self.findings.push(finding);
+            }
         }
     }
 
@@ -166,6 +191,17 @@ impl<'a> Walk<'a> {
         let Some(schema) = resolve(self.document, schema, depth) else {
             return;
         };
+        let here = (std::ptr::from_ref(schema) as usize, std::ptr::from_ref(value) as usize);
+        if self.active.contains(&here) {
+            return;
+        }
+        self.active.push(here);
+        self.check(schema, value, place, depth, own_properties);
+        self.active.pop();
+    }
+
+    /// [`checked`](Self::checked) of a resolved schema.
+    fn check(&mut self, schema: &'a Value, value: &Value, place: &mut Place, depth: usize, own_properties: bool) {
         let Some(object) = schema.as_object() else { return };
         if !self.type_fits(object, value, place) {
             return;
@@ -248,24 +284,23 @@ impl<'a> Walk<'a> {
         false
     }
 
-    /// Walks the alternative of `oneOf`/`anyOf` that fits best (fewest violations); when none fits
-    /// without one, reports that instead of the alternatives' own violations.
+    /// Walks the first alternative of `oneOf`/`anyOf` that the value fits without a violation;
+    /// when none does, reports that instead of the alternatives' own violations.
     fn alternatives(&mut self, key: &str, alternatives: &'a [Value], value: &Value, place: &mut Place, depth: usize) {
-        let mut best: Option<(usize, &'a Value)> = None;
+        let mut fitting = None;
         for alternative in alternatives {
-            let mut trial = Walk::new(self.document);
+            let mut trial = self.trial();
             trial.checked(alternative, value, &mut place.clone(), depth + 1, false);
-            let violations = trial.violations();
-            if best.is_none_or(|(fewest, _)| violations < fewest) {
-                best = Some((violations, alternative));
-            }
-            if violations == 0 {
+            if trial.violations() == 0 {
+                fitting = Some(trial);
                 break;
             }
         }
-        match best {
-            Some((0, alternative)) => self.checked(alternative, value, place, depth + 1, false),
-            Some(_) => self.found(
+        match fitting {
+            // Its findings are what walking it again would find: walked once, not twice (nested
+            // alternatives would otherwise cost twice per level).
+            Some(trial) => self.absorb(trial),
+            None if !alternatives.is_empty() => self.found(
                 DriftRule::SchemaViolation,
                 place,
                 format!("a {} that fits none of the `{key}` alternatives", type_of(value)),
@@ -323,7 +358,7 @@ impl<'a> Walk<'a> {
             }
             let (names, open) = gathered.get_or_insert_with(|| {
                 let mut names = BTreeSet::new();
-                let open = self.declared(schema, &mut names, depth);
+                let open = self.declared(schema, &mut names, &mut BTreeSet::new(), depth);
                 (names, open)
             });
             // Declared by an `allOf` member or an alternative (walked there), or any property allowed.
@@ -343,13 +378,24 @@ impl<'a> Walk<'a> {
     /// Adds to `names` every property `schema` declares, its `allOf` members' and every
     /// `oneOf`/`anyOf` alternative's included; true when it takes any property
     /// (`additionalProperties` or `patternProperties` other than `false`).
-    fn declared(&self, schema: &'a Value, names: &mut BTreeSet<&'a str>, depth: usize) -> bool {
+    fn declared(
+        &self,
+        schema: &'a Value,
+        names: &mut BTreeSet<&'a str>,
+        visited: &mut BTreeSet<usize>,
+        depth: usize,
+    ) -> bool {
         if depth >= MAX_DEPTH {
             return true;
         }
         let Some(object) = resolve(self.document, schema, depth).and_then(Value::as_object) else {
             return true;
         };
+        // Each schema once (by address): what it declares is gathered already, and schemas that
+        // reach one another by several paths would otherwise cost a walk per path.
+        if !visited.insert(std::ptr::from_ref(object) as usize) {
+            return false;
+        }
         if let Some(properties) = object.get("properties").and_then(Value::as_object) {
             names.extend(properties.keys().map(String::as_str));
         }
@@ -359,9 +405,104 @@ impl<'a> Walk<'a> {
             || object.contains_key("patternProperties");
         for key in ["allOf", "oneOf", "anyOf"] {
             for member in object.get(key).and_then(Value::as_array).into_iter().flatten() {
-                open |= self.declared(member, names, depth + 1);
+                open |= self.declared(member, names, visited, depth + 1);
             }
         }
         open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn findings(document: &Value, schema: &Value, body: &Value) -> Vec<(String, String)> {
+        let mut walk = Walk::new(document);
+        walk.value(schema, body, &mut Place::default(), 0);
+        walk.findings.into_iter().map(|f| (f.pointer, f.message)).collect()
+    }
+
+    #[test]
+    fn values_are_named_by_their_json_schema_type() {
+        let schema = json!({"type": "array", "items": {"enum": ["listed"]}});
+        let got = findings(&json!({}), &schema, &json!([-3, 7, 1.5]));
+        // One finding per location: the first unlisted value, a negative integer.
+        assert_eq!(
+            got,
+            [(
+                "/0".to_owned(),
+                "a integer value the schema's `enum` does not list".to_owned()
+            )]
+        );
+        let got = findings(&json!({}), &json!({"enum": ["listed"]}), &json!(1.5));
+        assert_eq!(
+            got,
+            [(
+                String::new(),
+                "a number value the schema's `enum` does not list".to_owned()
+            )]
+        );
+        assert!(has_type(&json!(2.0), "integer") && !has_type(&json!(2.5), "integer"));
+        assert!(has_type(&json!(u64::MAX), "integer") && has_type(&json!(2.5), "number"));
+    }
+
+    #[test]
+    fn types_single_or_listed_are_checked_and_named() {
+        let listed = json!({"type": ["string", "null"]});
+        assert!(findings(&json!({}), &listed, &json!("s")).is_empty());
+        assert!(findings(&json!({}), &listed, &Value::Null).is_empty());
+        assert_eq!(
+            findings(&json!({}), &listed, &json!(3)),
+            [(
+                String::new(),
+                "a integer where the schema declares string or null".to_owned()
+            )]
+        );
+        assert_eq!(
+            findings(&json!({}), &json!({"type": "boolean"}), &json!([])),
+            [(String::new(), "a array where the schema declares boolean".to_owned())]
+        );
+    }
+
+    #[test]
+    fn the_first_alternative_that_fits_is_walked_and_none_fitting_is_one_finding() {
+        let schema = json!({"oneOf": [
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"enum": ["x"]}}}
+        ]});
+        // Fits the second alternative, whose enum then speaks.
+        assert_eq!(
+            findings(&json!({}), &schema, &json!({"a": 1, "b": "y"})),
+            [(
+                "/b".to_owned(),
+                "a string value the schema's `enum` does not list".to_owned()
+            )]
+        );
+        assert_eq!(
+            findings(&json!({}), &schema, &json!(true)),
+            [(
+                String::new(),
+                "a boolean that fits none of the `oneOf` alternatives".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn schemas_that_contain_themselves_end_at_any_depth() {
+        let document = json!({"components": {"schemas": {
+            "All": {"allOf": [{"$ref": "#/components/schemas/All"}]},
+            "List": {"type": "array", "items": {"$ref": "#/components/schemas/List"}},
+            "Either": {"anyOf": [{"$ref": "#/components/schemas/Either"}, {"$ref": "#/components/schemas/Either"}]}
+        }}});
+        let all = json!({"$ref": "#/components/schemas/All"});
+        // They declare no property: `a` is reported, once, and the walk ends.
+        let undeclared = [("/a".to_owned(), "a property the schema does not declare".to_owned())];
+        assert_eq!(findings(&document, &all, &json!({"a": 1})), undeclared);
+        let list = json!({"$ref": "#/components/schemas/List"});
+        assert_eq!(findings(&document, &list, &json!([[[[]]], "not a list"])).len(), 1);
+        let either = json!({"$ref": "#/components/schemas/Either"});
+        assert_eq!(findings(&document, &either, &json!({"a": 1})), undeclared);
     }
 }
