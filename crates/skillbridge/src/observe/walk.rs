@@ -490,6 +490,47 @@ mod tests {
     }
 
     #[test]
+    fn any_part_of_a_schema_may_open_an_object_to_undeclared_properties() {
+        let undeclared = [("/b".to_owned(), "a property the schema does not declare".to_owned())];
+        let closed = json!({"properties": {"a": {}}, "allOf": [{"additionalProperties": false}]});
+        assert_eq!(findings(&json!({}), &closed, &json!({"a": 1, "b": 2})), undeclared);
+        for opening in [
+            json!({"additionalProperties": {}}),
+            json!({"additionalProperties": true}),
+            json!({"patternProperties": {"^b": {}}}),
+        ] {
+            let schema = json!({"properties": {"a": {}}, "allOf": [{"properties": {}}, opening]});
+            assert!(
+                findings(&json!({}), &schema, &json!({"a": 1, "b": 2})).is_empty(),
+                "{schema}"
+            );
+        }
+    }
+
+    #[test]
+    fn values_deeper_than_max_depth_are_not_checked() {
+        // Each level reached through a declared property, an `additionalProperties` schema or an
+        // item: a wrong leaf is reported within the limit and not beyond it.
+        let schema = json!({"$ref": "#/components/schemas/Node"});
+        let document = json!({"components": {"schemas": {"Node": {
+            "type": ["object", "array"],
+            "properties": {"p": {"$ref": "#/components/schemas/Node"}},
+            "additionalProperties": {"$ref": "#/components/schemas/Node"},
+            "items": {"$ref": "#/components/schemas/Node"}
+        }}}});
+        let nested = |levels: usize| {
+            (0..levels).fold(json!("leaf"), |inner, i| match i % 3 {
+                0 => json!({"p": inner}),
+                1 => json!({"other": inner}),
+                _ => json!([inner]),
+            })
+        };
+        // Well within the limit and well beyond it (a `$ref` step near the limit is cut too).
+        assert_eq!(findings(&document, &schema, &nested(MAX_DEPTH - 56)).len(), 1);
+        assert!(findings(&document, &schema, &nested(MAX_DEPTH + 44)).is_empty());
+    }
+
+    #[test]
     fn schemas_that_contain_themselves_end_at_any_depth() {
         let document = json!({"components": {"schemas": {
             "All": {"allOf": [{"$ref": "#/components/schemas/All"}]},
