@@ -273,7 +273,8 @@ impl Observer {
     /// operation, status or media type the document does not describe, is not checked.
     pub(crate) fn response(&self, operation: &'static str, status: u16, body: &[u8]) {
         let rate = self.config.rate;
-        if rate <= 0.0 || (rate < 1.0 && fastrand::f64() >= rate) {
+        // `fastrand::f64()` is below 1.0: a rate of 1.0 checks every response.
+        if rate <= 0.0 || fastrand::f64() >= rate {
             return;
         }
         for event in self.check(operation, status, body) {
@@ -539,6 +540,34 @@ mod tests {
         assert_eq!(
             snake_case("GetHrisStaffingEntitySkills"),
             "get_hris_staffing_entity_skills"
+        );
+    }
+
+    #[test]
+    fn rules_have_their_ids_levels_and_texts() {
+        let rules = [
+            (DriftRule::PropertyAdded, "response-property-added", true),
+            (DriftRule::EnumValueAdded, "response-property-enum-value-added", true),
+            (DriftRule::SchemaViolation, "response-schema-violation", false),
+        ];
+        for (rule, id, addition) in rules {
+            assert_eq!(
+                (rule.id(), rule.to_string().as_str(), rule.is_addition()),
+                (id, id, addition)
+            );
+        }
+        assert_eq!(snake_case("GetV2SkillClusters"), "get_v2_skill_clusters");
+        assert_eq!(snake_case("post-hris Skills"), "post_hris_skills");
+        let config = ObserveConfig::sampled(0.25).callback(|_| {});
+        assert_eq!(
+            format!("{config:?}"),
+            r#"ObserveConfig { rate: 0.25, callback: Some("<fn>") }"#
+        );
+        let (watching, _) = observer(0.5);
+        let shown = format!("{watching:?}");
+        assert!(
+            shown.starts_with("Observer { config: ObserveConfig { rate: 0.5"),
+            "{shown}"
         );
     }
 
