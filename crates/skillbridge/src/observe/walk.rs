@@ -487,6 +487,8 @@ mod tests {
                 "a boolean that fits none of the `oneOf` alternatives".to_owned()
             )]
         );
+        // An empty list is read as no constraint, not as one nothing fits.
+        assert!(findings(&json!({}), &json!({"anyOf": []}), &json!(true)).is_empty());
     }
 
     #[test]
