@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{assert_no_violations, fast_retries, hris, kombo_client as client, start};
+use common::{HANG_TIMEOUT, assert_no_violations, fast_retries, hris, kombo_client as client, start};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -747,7 +747,7 @@ async fn upsert_many_recovers_from_every_transient_fault() {
             // A delay no timeout outlasts, whatever the machine's load.
             "delay over the timeout",
             Fault::Delay(Duration::from_secs(3_600)).first(2),
-            Duration::from_secs(2),
+            HANG_TIMEOUT,
         ),
     ];
     for (name, rule, timeout) in cases {
@@ -883,7 +883,7 @@ async fn listing_recovers_from_every_transient_fault_without_losing_or_repeating
     assert_listing_recovers(
         "delay over the client timeout",
         Fault::Delay(Duration::from_secs(3_600)).first(2),
-        Duration::from_secs(2),
+        HANG_TIMEOUT,
         true,
     )
     .await;
@@ -998,7 +998,7 @@ async fn listing_faults_that_cannot_be_recovered_are_typed_errors_and_the_listin
         "timeout forever",
         Fault::Delay(Duration::from_secs(3_600)),
         three(),
-        Duration::from_secs(2),
+        HANG_TIMEOUT,
         |e| {
             matches!(
                 e,

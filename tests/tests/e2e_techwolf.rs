@@ -7,7 +7,9 @@
 
 mod common;
 
-use common::{assert_no_violations, fast_retries, start, techwolf_builder as configured, techwolf_client as client};
+use common::{
+    HANG_TIMEOUT, assert_no_violations, fast_retries, start, techwolf_builder as configured, techwolf_client as client,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -287,7 +289,7 @@ async fn export_recovers_from_every_transient_fault_without_losing_or_repeating_
         (
             "delay over the timeout",
             Fault::Delay(Duration::from_secs(3_600)).first(2),
-            Duration::from_secs(2),
+            HANG_TIMEOUT,
         ),
     ] {
         let server = assert_export_recovers(name, rule, timeout).await;
@@ -426,7 +428,7 @@ async fn export_faults_that_cannot_be_recovered_are_typed_errors_and_the_export_
     assert_export_fails_then_resumes(
         "timeout forever",
         Fault::Delay(Duration::from_secs(3_600)),
-        Duration::from_secs(2),
+        HANG_TIMEOUT,
         |e| {
             matches!(
                 e,
@@ -490,7 +492,7 @@ async fn token_endpoint_faults_are_retried_and_the_export_completes() {
         (
             "delay over the timeout",
             Fault::Delay(Duration::from_secs(3_600)).first(1),
-            Duration::from_secs(2),
+            HANG_TIMEOUT,
         ),
     ] {
         let server = start(builder().fault(Route::TECHWOLF_TOKEN, rule)).await;

@@ -14,6 +14,11 @@ pub(crate) async fn start(builder: MockServerBuilder) -> MockServer {
     builder.start().await.expect("mock server starts")
 }
 
+/// The client timeout of cases whose fault is a request that never ends. Every such request costs
+/// this much, so it is short; a fault-free page on loopback takes milliseconds even on a loaded
+/// machine, and one that overran would be retried like any other timeout.
+pub(crate) const HANG_TIMEOUT: Duration = Duration::from_millis(500);
+
 /// The default policy with millisecond waits, so retried faults keep tests fast. The time budget
 /// is far beyond what any test needs, so that a loaded machine cannot make a test give up early.
 /// (The library's own tests' `fast_retries` is the same.)
