@@ -158,6 +158,38 @@ async fn reads_are_retried_writes_are_sent_once_unless_declared_idempotent() {
     );
 }
 
+/// Custom writes share the integration's write slots with the wrapped ones: sixteen POSTs at once
+/// against a server that allows two writes in flight are never refused, and a GET takes no slot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_custom_writes_stay_within_the_announced_write_limit() {
+    let server = start(
+        builder()
+            .write_concurrency_limit(2)
+            .latency(Route::KOMBO_UPSERT, std::time::Duration::from_millis(20)),
+    )
+    .await;
+    let hris = hris_of(&kombo_client(&server), &server);
+    let entity = server.kombo().staffing_entity(0).expect("entity").id;
+    let posts = (0..16).map(|i| {
+        let skill = server.kombo().skill_id(i).expect("skill");
+        let body = serde_json::json!({"staffing_entity_id": entity, "skill_id": skill, "expected_level": 1});
+        hris.post("/hris/staffing-entity-skills")
+            .json(&body)
+            .send::<serde_json::Value>()
+    });
+    for (i, outcome) in futures::future::join_all(posts).await.into_iter().enumerate() {
+        outcome.unwrap_or_else(|e| panic!("post {i}: {e}"));
+    }
+    assert_eq!(
+        server.request_count(Route::KOMBO_UPSERT),
+        16,
+        "each sent once, none refused"
+    );
+    let peak = server.kombo().peak_concurrent_writes();
+    assert!((1..=2).contains(&peak), "peak {peak}: never above the limit of 2");
+    common::assert_no_violations(&server);
+}
+
 #[tokio::test]
 async fn bad_paths_and_bodies_send_nothing_and_errors_keep_the_vendors_rules() {
     let server = start(builder()).await;
