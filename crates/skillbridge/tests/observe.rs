@@ -3,7 +3,9 @@
 //! reports exactly that, at the right JSON pointers; a conforming mock gives no event.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::TryStreamExt;
 use skillbridge::kombo::Kombo;
@@ -116,6 +118,58 @@ async fn the_observer_reports_what_the_mock_adds_to_a_techwolf_export() {
     // The fault fired once: the next page conforms again.
     client.employee_skill_clusters().limit(20).send().await.expect("page");
     assert_eq!(events.take(), []);
+}
+
+/// Each finding is also a `tracing` event under the `skillbridge::observe` target (additions at
+/// INFO), with the fields the module documents and no value from the response.
+#[tokio::test]
+async fn findings_are_tracing_events_too() {
+    let mock = mock().await;
+    let recorder = common::recorder::Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let client = techwolf(&mock, &Events::default());
+    mock.set_faults(Route::TECHWOLF_EXPORT, [Fault::SpecDrift.first(1)]);
+    client.employee_skill_clusters().limit(20).send().await.expect("page");
+
+    let events = recorder.events.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let drift: Vec<_> = events
+        .iter()
+        .filter(|e| e.get("@target").is_some_and(|t| t == "skillbridge::observe"))
+        .collect();
+    let rules: Vec<&str> = drift.iter().filter_map(|e| e.get("rule").map(String::as_str)).collect();
+    assert_eq!(
+        rules,
+        ["response-property-added", "response-property-enum-value-added"],
+        "{events:#?}"
+    );
+    for event in &drift {
+        assert_eq!(event.get("@level").map(String::as_str), Some("INFO"), "{event:?}");
+        assert_eq!(event.get("api").map(String::as_str), Some("techwolf"));
+        assert_eq!(
+            event.get("operation").map(String::as_str),
+            Some("export_employee_skill_clusters")
+        );
+        assert_eq!(event.get("status").map(String::as_str), Some("200"));
+        assert!(
+            event.get("pointer").is_some_and(|p| p.starts_with("/records/")),
+            "{event:?}"
+        );
+        assert!(
+            event
+                .get("location")
+                .is_some_and(|l| l.starts_with("records[].skill_clusters[].")),
+            "{event:?}"
+        );
+        assert!(
+            event.get("message").is_some_and(|m| m.starts_with("response drift: ")),
+            "{event:?}"
+        );
+    }
+    let everything = format!("{drift:?}");
+    assert!(
+        !everything.contains("rising") && !everything.contains("auto_validated"),
+        "{everything}"
+    );
 }
 
 #[tokio::test]

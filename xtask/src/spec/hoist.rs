@@ -143,7 +143,10 @@ fn next_duplicate(doc: &Value) -> Option<(String, String)> {
 /// Schema nodes that are not themselves named components. References and boolean schemas are
 /// among them: callers keep only nodes equal to an inline object schema, or nameable ones.
 fn inline_schemas(doc: &Value) -> Vec<String> {
-    schemas::all(doc).into_iter().filter(|p| !is_component_root(p)).collect()
+    schemas::all(doc)
+        .into_iter()
+        .filter(|p| !is_component_root(p))
+        .collect()
 }
 
 fn is_component_root(pointer: &str) -> bool {

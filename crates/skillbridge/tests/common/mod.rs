@@ -3,6 +3,8 @@
 //! embedded mock, and wiremock servers with canned Kombo answers.
 #![allow(dead_code)] // Each test binary uses its own subset.
 
+pub(crate) mod recorder;
+
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
