@@ -84,13 +84,11 @@ impl Redaction<'_> {
             let raw = value.expose_secret();
             let json = serde_json::to_string(raw).unwrap_or_default();
             let debug = format!("{raw:?}");
-            for form in [raw, unquote(&json), unquote(&debug)] {
-                if !form.is_empty() && !forms.iter().any(|known| known == form) {
-                    forms.push(form.to_owned());
-                }
-            }
+            forms.extend([raw, unquote(&json), unquote(&debug)].map(str::to_owned));
         }
-        forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+        // Longest first, so that where two forms start at one place the longer is replaced whole.
+        forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        forms.dedup();
         forms
     }
 
@@ -114,12 +112,10 @@ impl Redaction<'_> {
         {
             body = Cow::Owned(rewritten);
         }
-        for form in &forms {
-            if let Some(replaced) = replace_bytes(&body, form.as_bytes()) {
-                body = Cow::Owned(replaced);
-            }
+        match replace_bytes(&body, &forms) {
+            Some(replaced) => Cow::Owned(replaced),
+            None => body,
         }
-        body
     }
 
     /// The response headers worth keeping: none that carries a credential
@@ -133,17 +129,11 @@ impl Redaction<'_> {
                 continue;
             }
             let forms = forms.get_or_insert_with(|| self.forms());
-            let mut redacted = Cow::Borrowed(value.as_bytes());
-            for form in forms.iter() {
-                if let Some(replaced) = replace_bytes(&redacted, form.as_bytes()) {
-                    redacted = Cow::Owned(replaced);
-                }
-            }
-            match redacted {
-                Cow::Borrowed(_) => {
+            match replace_bytes(value.as_bytes(), forms) {
+                None => {
                     kept.append(name, value.clone());
                 }
-                Cow::Owned(bytes) => {
+                Some(bytes) => {
                     if let Ok(value) = HeaderValue::from_bytes(&bytes) {
                         kept.append(name, value);
                     }
@@ -172,13 +162,11 @@ fn unquote(quoted: &str) -> &str {
 }
 
 fn replace_text<'t>(text: &'t str, forms: &[String]) -> Cow<'t, str> {
-    let mut text = Cow::Borrowed(text);
-    for form in forms {
-        if text.contains(form.as_str()) {
-            text = Cow::Owned(text.replace(form.as_str(), REDACTED));
-        }
+    match replace_bytes(text.as_bytes(), forms) {
+        // Each form is whole UTF-8 and can only match at a character boundary: still UTF-8.
+        Some(replaced) => Cow::Owned(String::from_utf8_lossy(&replaced).into_owned()),
+        None => Cow::Borrowed(text),
     }
-    text
 }
 
 /// Redacts every string and key of a JSON value in place; whether anything changed.
@@ -215,19 +203,33 @@ fn redact_json(value: &mut serde_json::Value, forms: &[String]) -> bool {
     }
 }
 
-/// `haystack` with every occurrence of `needle` replaced, or `None` when there is none.
-fn replace_bytes(haystack: &[u8], needle: &[u8]) -> Option<Vec<u8>> {
-    let first = haystack.windows(needle.len()).position(|window| window == needle)?;
-    let mut out = Vec::with_capacity(haystack.len());
-    out.extend_from_slice(&haystack[..first]);
-    out.extend_from_slice(REDACTED.as_bytes());
-    let mut rest = &haystack[first + needle.len()..];
-    while let Some(at) = rest.windows(needle.len()).position(|window| window == needle) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(REDACTED.as_bytes());
-        rest = &rest[at + needle.len()..];
+/// `haystack` with every occurrence of any of the `forms` replaced, or `None` when there is none.
+/// One pass from the left, the longest match at each place. A marker already there (written by an
+/// earlier pass, e.g. inside a JSON body's strings) is passed over whole unless a longer form
+/// starts with it: a secret that happens to be part of the marker leaves it readable.
+fn replace_bytes(haystack: &[u8], forms: &[String]) -> Option<Vec<u8>> {
+    let mut out: Option<Vec<u8>> = None;
+    let (mut at, mut copied) = (0, 0);
+    while at < haystack.len() {
+        let rest = &haystack[at..];
+        let form = forms
+            .iter()
+            .find(|form| !form.is_empty() && rest.starts_with(form.as_bytes()));
+        let marker = rest.starts_with(REDACTED.as_bytes());
+        match form {
+            Some(form) if !marker || form.len() > REDACTED.len() => {
+                let out = out.get_or_insert_with(|| Vec::with_capacity(haystack.len()));
+                out.extend_from_slice(&haystack[copied..at]);
+                out.extend_from_slice(REDACTED.as_bytes());
+                at += form.len();
+                copied = at;
+            }
+            _ if marker => at += REDACTED.len(),
+            _ => at += 1,
+        }
     }
-    out.extend_from_slice(rest);
+    let mut out = out?;
+    out.extend_from_slice(&haystack[copied..]);
     Some(out)
 }
 
@@ -269,6 +271,24 @@ mod tests {
             "<redacted> and <redacted>"
         );
         assert_eq!(secrets.with(None).text("the-token"), "the-token");
+    }
+
+    #[test]
+    fn secrets_that_are_part_of_the_marker_leave_it_whole() {
+        let marker_parts = secrets(&["red", "act", "<"]);
+        let redaction = marker_parts.with(None);
+        assert_eq!(redaction.text("red act < ok"), "<redacted> <redacted> <redacted> ok");
+        assert_eq!(&*redaction.body(b"red, act"), b"<redacted>, <redacted>");
+        assert_eq!(
+            &*redaction.body(br#"{"e": "red"}"#),
+            br#"{"e":"<redacted>"}"#,
+            "the marker written inside a JSON body's strings is not searched again as bytes"
+        );
+        let longer = secrets(&["<redacted>-and-more", "red"]);
+        assert_eq!(
+            longer.with(None).text("x <redacted>-and-more red"),
+            "x <redacted> <redacted>"
+        );
     }
 
     #[test]
