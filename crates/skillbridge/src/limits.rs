@@ -277,6 +277,26 @@ mod tests {
         }
     }
 
+    /// A higher announcement raises the ceiling by one per window's worth of announcements (like
+    /// the window's own growth), however many requests succeed meanwhile.
+    #[test]
+    fn a_higher_ceiling_is_trusted_one_step_per_window_of_announcements() {
+        let limiter = ConcurrencyLimiter::default();
+        limiter.announce(4);
+        let mut allowed_after = Vec::new();
+        for _ in 0..2 {
+            for _ in 0..4 {
+                limiter.announce(8);
+            }
+            for _ in 0..100 {
+                limiter.succeeded();
+            }
+            allowed_after.push(limiter.allowed());
+        }
+        // 4 + 1/4 + 1/4.25 + ...: about 4.9 after four announcements, 5.7 after eight.
+        assert_eq!(allowed_after, [4, 5], "{:?}", limiter.lock());
+    }
+
     #[test]
     fn an_announced_limit_is_adopted_at_once_and_caps_growth() {
         let limiter = ConcurrencyLimiter::default();
