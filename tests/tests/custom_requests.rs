@@ -152,6 +152,17 @@ async fn reads_are_retried_writes_are_sent_once_unless_declared_idempotent() {
         .expect("saved");
     assert_eq!(saved["skill_id"], skill.as_str());
     assert_eq!(server.request_count(Route::KOMBO_UPSERT), 2);
+    // ...or gives the call a retry policy of its own: the caller decided, as with `idempotent`.
+    server.set_faults(Route::KOMBO_UPSERT, [Fault::ServiceUnavailable.first(1)]);
+    let retried: serde_json::Value = hris
+        .post("/hris/staffing-entity-skills")
+        .json(&body)
+        .retry_policy(common::fast_retries())
+        .send()
+        .await
+        .expect("saved after a retry");
+    assert_eq!(retried["skill_id"], skill.as_str());
+    assert_eq!(server.request_count(Route::KOMBO_UPSERT), 4);
     assert!(
         server.kombo().peak_concurrent_writes() <= 1,
         "a write takes a write slot"
