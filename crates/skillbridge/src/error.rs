@@ -110,7 +110,8 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } => Some(*status),
             Error::Auth(auth) => auth.status,
-            Error::Transport { source, .. } => source.status(),
+            // A transport error never has one: reqwest reports a status only from `error_for_status`,
+            // which this crate never calls (it reads every status itself).
             _ => None,
         }
     }

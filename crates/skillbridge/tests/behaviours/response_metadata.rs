@@ -208,6 +208,25 @@ async fn an_upsert_and_an_export_say_theirs() {
     assert_cleaned(page.headers());
 }
 
+/// A request through the escape hatch says the status it was answered with, whichever success
+/// it was (Kombo's own routes answer `200`; a route the crate does not wrap may answer `202`).
+#[tokio::test]
+async fn a_custom_request_says_its_own_success_status() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"status": "success", "data": {"queued": true}})))
+        .mount(&server)
+        .await;
+    let kombo = kombo_client(&server, &Arc::new(RecordingSleeper::default()), doubling());
+    let accepted = hris(&kombo)
+        .post("/hris/anything")
+        .send_with_meta::<serde_json::Value>()
+        .await
+        .expect("accepted");
+    assert_eq!(accepted.status().as_u16(), 202);
+    assert_eq!(accepted.into_inner(), json!({"queued": true}));
+}
+
 #[tokio::test]
 async fn an_api_error_keeps_the_headers_that_carry_no_credential() {
     let server = MockServer::start().await;
