@@ -412,7 +412,11 @@ mod tests {
             let before = tokio::time::Instant::now();
             gate.observe(&headers);
             gate.wait().await;
-            assert_eq!(before.elapsed(), Duration::ZERO, "{absurd:?}: no reset a client can follow, ignored");
+            assert_eq!(
+                before.elapsed(),
+                Duration::ZERO,
+                "{absurd:?}: no reset a client can follow, ignored"
+            );
         }
     }
 }

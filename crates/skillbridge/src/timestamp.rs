@@ -34,8 +34,8 @@ fn parse_canonical(text: &str) -> Option<DateTime<Utc>> {
         _ => return None,
     };
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    // Seconds 0..=59 only: a leap second is chrono's to read.
-    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).filter(|_| second < 60)?;
+    // `from_hms_nano_opt` refuses second 60: a leap second is left to chrono's parser.
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
     Some(NaiveDateTime::new(date, time).and_utc())
 }
 

@@ -112,7 +112,13 @@ fn default_headers_are_checked_and_their_values_stay_secret() {
     let builder = base().default_header("x-proxy-token", "SECRETVALUE");
     assert!(!format!("{builder:?}").contains("SECRETVALUE"));
     let client = builder.build().expect("a valid header");
-    assert!(!format!("{client:?}").contains("SECRETVALUE"));
+    let shown = format!("{client:?}");
+    assert!(!shown.contains("SECRETVALUE"), "{shown}");
+    // What it does show: where it sends, that a key is set, and its retries.
+    assert!(shown.starts_with("Kombo { base_url: "), "{shown}");
+    assert!(shown.contains("127.0.0.1:9"), "{shown}");
+    assert!(shown.contains(r#"api_key: "<redacted>""#), "{shown}");
+    assert!(shown.contains("retry: "), "{shown}");
 }
 
 #[tokio::test]

@@ -277,6 +277,10 @@ async fn a_wrong_secret_is_an_auth_error_that_never_shows_the_secret() {
     for text in [error.to_string(), format!("{error:?}"), format!("{techwolf:?}")] {
         assert!(!text.contains(SECRET), "secret leaked: {text}");
     }
+    let shown = format!("{techwolf:?}");
+    assert!(shown.starts_with("TechWolf { base_url: "), "{shown}");
+    assert!(shown.contains(&server.techwolf().base_url()), "{shown}");
+    assert!(shown.contains("tokens: ") && shown.contains("retry: "), "{shown}");
     assert_eq!(
         server.request_log().iter().filter(|r| r.path.ends_with(EXPORT)).count(),
         0
