@@ -235,6 +235,24 @@ mod tests {
         }
     }
 
+    /// One line: the code, the title, the message and the log link, each with its line breaks and
+    /// runs of spaces folded, so that a log line never splits.
+    #[test]
+    fn an_error_displays_on_one_line() {
+        let body = serde_json::json!({"status": "error", "error": {
+            "code": "PLATFORM.INPUT_INVALID",
+            "title": "Invalid\n input",
+            "message": "skill_id:\r\n  not   found\t",
+            "log_url": "https://app.kombo.dev/logs/1\n"}});
+        let error = KomboApiError::from_body(body.to_string().as_bytes()).expect("decodes");
+        assert_eq!(
+            error.to_string(),
+            "PLATFORM.INPUT_INVALID (Invalid input): skill_id: not found (log: https://app.kombo.dev/logs/1)"
+        );
+        let bare = KomboApiError::from_body(br#"{"error": {"title": "", "message": "gone"}}"#).expect("decodes");
+        assert_eq!(bare.to_string(), "(no code): gone");
+    }
+
     #[test]
     fn codes_round_trip_known_and_unknown() {
         for code in ErrorCode::KNOWN {
