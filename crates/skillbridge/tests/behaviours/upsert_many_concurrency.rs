@@ -101,3 +101,35 @@ async fn upsert_many_defaults_to_as_many_as_the_server_allows() {
 async fn asking_for_more_than_the_server_allows_waits_instead_of_being_refused() {
     assert_eq!(held_upserts(Some(64), 40, 9).await, 9);
 }
+
+/// Its `Debug` says how far it got: the concurrency asked for, the writes in flight, whether inputs
+/// are left.
+#[tokio::test]
+async fn its_debug_shows_its_progress() {
+    let server = skillbridge_mock::MockServer::builder()
+        .staffing_entities(4)
+        .skill_catalog(10)
+        .start()
+        .await
+        .expect("mock starts");
+    let entity = server.kombo().staffing_entity(0).expect("an entity").id;
+    let expectations: Vec<SkillExpectation> = (0..2)
+        .map(|s| SkillExpectation::new(&entity, server.kombo().skill_id(s).expect("skill")))
+        .collect();
+    let client = crate::common::kombo_on_mock(&server)
+        .build()
+        .expect("valid configuration");
+    let hris = client.integration(server.kombo().integration_id()).expect("valid");
+    let mut upserts = hris.upsert_many(expectations).concurrency(3);
+    let fresh = format!("{upserts:?}");
+    for part in ["ceiling: 3", "running: 0", "inputs_left: true"] {
+        assert!(fresh.contains(part), "{part}: {fresh}");
+    }
+    while let Some(outcome) = upserts.next().await {
+        outcome.result.expect("saved");
+    }
+    let done = format!("{upserts:?}");
+    for part in ["running: 0", "inputs_left: false"] {
+        assert!(done.contains(part), "{part}: {done}");
+    }
+}
