@@ -457,9 +457,21 @@ mod tests {
             TechWolf::builder()
                 .base_url("http://127.0.0.1:1")
                 .client_credentials("id", "secret"),
+            // Blank credentials are no credentials.
+            TechWolf::builder().base_url("http://127.0.0.1:1").access_token(" \t"),
+            TechWolf::builder().tenant("acme").region("eu").client_credentials("id", ""),
         ] {
             assert!(matches!(builder.build(), Err(Error::Config(_))));
         }
+        // A blank access token next to client credentials: the client credentials are used.
+        let oauth = TechWolf::builder()
+            .tenant("acme")
+            .region("eu")
+            .access_token("")
+            .client_credentials("id", "s3cret")
+            .build()
+            .expect("client credentials");
+        assert!(format!("{oauth:?}").contains("techwolf.eu.auth0.com"), "{oauth:?}");
     }
 
     #[test]
