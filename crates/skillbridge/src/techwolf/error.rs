@@ -132,4 +132,26 @@ mod tests {
             }
         }
     }
+
+    /// The message is the descriptions joined, the empty ones left out; none at all is no message.
+    #[test]
+    fn the_message_joins_the_descriptions() {
+        let message = |body: serde_json::Value| {
+            let body = serde_json::to_vec(&body).unwrap_or_default();
+            from_raw::<TechWolfErrors>("export", StatusCode::BAD_REQUEST, &Default::default(), &body, "decode failed")
+                .message()
+                .map(str::to_owned)
+        };
+        let two = serde_json::json!([
+            {"title": "Bad limit", "description": "limit must be at most 1000"},
+            {"title": "Empty", "description": ""},
+            {"title": "Bad include", "description": "unknown include: trends"}
+        ]);
+        assert_eq!(
+            message(two).as_deref(),
+            Some("limit must be at most 1000; unknown include: trends")
+        );
+        assert_eq!(message(serde_json::json!([{"title": "Only a title", "description": ""}])), None);
+        assert_eq!(message(serde_json::json!([])), None);
+    }
 }
