@@ -459,7 +459,7 @@ async fn unknown_enum_values_decode_and_absent_lists_stay_absent() {
         "domain_name": "CS", "proficiency_level": 3, "validation_state": "manager_approved",
         "current_skills": [{"name": "Git", "skill_id": "ed8a3b44-59a0-44a6-a283-6c0e4b303be1",
             "validation_state": "validated", "skill_sources": ["hackathon", "learning"]}],
-        "related_skills": []
+        "rejected_skills": []
     }]}]});
     Stub::given(method("POST"))
         .and(path(EXPORT))
@@ -486,7 +486,12 @@ async fn unknown_enum_values_decode_and_absent_lists_stay_absent() {
         git.skill_sources,
         [SkillSource::Unknown("hackathon".into()), SkillSource::Learning]
     );
-    assert_eq!(cluster.related_skills, Some(vec![]), "asked for and empty");
+    assert_eq!(
+        cluster.related_skills,
+        Some(vec![]),
+        "asked for: present, though the server left it out"
+    );
+    assert_eq!(cluster.rejected_skills, None, "not asked for, and empty: says nothing");
     assert_eq!(cluster.sources, None, "not asked for");
 }
 

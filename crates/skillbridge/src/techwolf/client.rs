@@ -459,7 +459,10 @@ mod tests {
                 .client_credentials("id", "secret"),
             // Blank credentials are no credentials.
             TechWolf::builder().base_url("http://127.0.0.1:1").access_token(" \t"),
-            TechWolf::builder().tenant("acme").region("eu").client_credentials("id", ""),
+            TechWolf::builder()
+                .tenant("acme")
+                .region("eu")
+                .client_credentials("id", ""),
         ] {
             assert!(matches!(builder.build(), Err(Error::Config(_))));
         }

@@ -138,9 +138,15 @@ mod tests {
     fn the_message_joins_the_descriptions() {
         let message = |body: serde_json::Value| {
             let body = serde_json::to_vec(&body).unwrap_or_default();
-            from_raw::<TechWolfErrors>("export", StatusCode::BAD_REQUEST, &Default::default(), &body, "decode failed")
-                .message()
-                .map(str::to_owned)
+            from_raw::<TechWolfErrors>(
+                "export",
+                StatusCode::BAD_REQUEST,
+                &Default::default(),
+                &body,
+                "decode failed",
+            )
+            .message()
+            .map(str::to_owned)
         };
         let two = serde_json::json!([
             {"title": "Bad limit", "description": "limit must be at most 1000"},
@@ -151,7 +157,10 @@ mod tests {
             message(two).as_deref(),
             Some("limit must be at most 1000; unknown include: trends")
         );
-        assert_eq!(message(serde_json::json!([{"title": "Only a title", "description": ""}])), None);
+        assert_eq!(
+            message(serde_json::json!([{"title": "Only a title", "description": ""}])),
+            None
+        );
         assert_eq!(message(serde_json::json!([])), None);
     }
 }
