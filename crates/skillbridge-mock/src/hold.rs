@@ -98,7 +98,9 @@ mod tests {
             let holds = holds.clone();
             async move { holds.pass(FIRST).await }
         });
-        holds.wait_held(FIRST, 1).await;
+        tokio::time::timeout(std::time::Duration::from_secs(30), holds.wait_held(FIRST, 1))
+            .await
+            .expect("the request is held");
         assert_eq!(holds.held(FIRST), 1);
         assert!(!waiting.is_finished());
         assert_eq!(holds.held(SECOND), 0);

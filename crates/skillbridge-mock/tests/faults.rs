@@ -186,7 +186,7 @@ async fn a_request_the_client_abandons_is_still_logged() {
         .send();
     let abandoned = tokio::spawn(request);
     // The request is inside the server's handler; the client gives up (its connection closes).
-    ctx.server.wait_held(Route::KOMBO_LIST, 1).await;
+    ctx.wait_held(Route::KOMBO_LIST, 1).await;
     abandoned.abort();
     assert!(abandoned.await.is_err_and(|e| e.is_cancelled()));
     // The server notices the hang-up, drops the handler and logs the request without a status.

@@ -294,7 +294,7 @@ async fn faults_holds_and_the_log_reach_the_route() {
             r.status().as_u16()
         }
     });
-    ctx.server.wait_held(Route::KOMBO_SKILLS, 1).await;
+    ctx.wait_held(Route::KOMBO_SKILLS, 1).await;
     assert_eq!(ctx.server.held(Route::KOMBO_SKILLS), 1);
     ctx.server.release(Route::KOMBO_SKILLS);
     assert_eq!(held.await.expect("joins"), 200);

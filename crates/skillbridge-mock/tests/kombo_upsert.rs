@@ -344,7 +344,7 @@ async fn concurrency_limit_is_real() {
     for s in &skills {
         requests.spawn(ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
     }
-    ctx.server.wait_held(Route::KOMBO_UPSERT, 3).await;
+    ctx.wait_held(Route::KOMBO_UPSERT, 3).await;
     // Nine replies can come back while three requests are held; each must be a refusal.
     let mut limited = Vec::new();
     for _ in 0..9 {
@@ -404,7 +404,7 @@ async fn peak_concurrent_writes_is_measured() {
     for s in &skills {
         requests.spawn(ctx.upsert_owned(json!({"staffing_entity_id": entity, "skill_id": s})));
     }
-    ctx.server.wait_held(Route::KOMBO_UPSERT, 8).await;
+    ctx.wait_held(Route::KOMBO_UPSERT, 8).await;
     assert_eq!(
         ctx.server.kombo().peak_concurrent_writes(),
         8,

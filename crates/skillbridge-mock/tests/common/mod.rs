@@ -6,10 +6,14 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
-use skillbridge_mock::{MockServer, MockServerBuilder};
+use skillbridge_mock::{MockServer, MockServerBuilder, Route};
 
 /// Upper bound on pages any test follows, so a pagination bug fails instead of looping.
 pub const MAX_PAGES: usize = 10_000;
+
+/// How long a test waits for requests to be held before it fails: they arrive in milliseconds, and
+/// a hold that never fills (a broken hold, a request never sent) fails the test instead of hanging.
+pub const HOLD_GUARD: Duration = Duration::from_secs(30);
 
 pub struct Ctx {
     pub server: MockServer,
@@ -52,6 +56,18 @@ async fn reply(r: reqwest::Response) -> Reply {
 }
 
 impl Ctx {
+    /// Waits until `n` requests of `route` are held, failing after [`HOLD_GUARD`].
+    pub async fn wait_held(&self, route: Route, n: u64) {
+        tokio::time::timeout(HOLD_GUARD, self.server.wait_held(route, n))
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "{n} requests of {route:?} never held ({} were)",
+                    self.server.held(route)
+                )
+            });
+    }
+
     /// Starts the mock with contract checks on (their default depends on the build profile,
     /// and these tests assert on violations even under `cargo test --release`).
     pub async fn start(builder: MockServerBuilder) -> Ctx {
