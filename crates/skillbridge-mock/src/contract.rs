@@ -256,6 +256,18 @@ mod tests {
         "components":{"schemas":{"Thing":{"type":"object","required":["at"],
         "properties":{"at":{"type":"string","format":"date-time"},"level":{"type":"integer","maximum":5}}}}}}"##;
 
+    /// Schemas nested up to 64 levels (objects, arrays and references alike) are inlined; one
+    /// more is taken for a cycle.
+    #[test]
+    fn nesting_is_bounded_at_64_levels() {
+        let nested = |levels: usize| (0..levels).fold(json!(1), |inner, _| json!({ "a": inner }));
+        let doc = json!({});
+        assert_eq!(inline_refs(&doc, &nested(64), 0), Ok(nested(64)));
+        assert!(inline_refs(&doc, &nested(65), 0).is_err_and(|e| e.contains("deeper than 64")));
+        let cycle = json!({"components": {"schemas": {"Loop": {"$ref": "#/components/schemas/Loop"}}}});
+        assert!(inline_refs(&cycle, &cycle["components"]["schemas"]["Loop"], 0).is_err());
+    }
+
     fn api(routes: &'static [Route]) -> VendorApi {
         VendorApi {
             name: "acme",
