@@ -212,6 +212,10 @@ mod tests {
         let c = IdCodec::new(7);
         assert_eq!(c.uuid(THING, 0), "4ec9db21-7c37-4cdf-9894-d579228ecd44");
         assert_eq!(c.uuid(OTHER, 123_456), "b596ebd2-61d4-4718-91de-0765143c7a9a");
+        assert_eq!(
+            uuid_from_hash(0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210),
+            "01234567-89ab-4cde-8ffe-dcba98765432"
+        );
     }
 
     #[test]

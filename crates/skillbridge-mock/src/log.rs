@@ -195,6 +195,18 @@ impl<T: Clone> Ring<T> {
 mod tests {
     use super::*;
 
+    /// Logged bodies are cut at 16 KiB, at a character boundary.
+    #[test]
+    fn long_bodies_are_cut_whole_characters_only() {
+        assert_eq!(truncate("a".repeat(MAX_BODY)), "a".repeat(MAX_BODY), "not over: kept");
+        assert_eq!(truncate("a".repeat(MAX_BODY + 1)).len(), MAX_BODY);
+        // 'é' is two bytes: the limit falls in the middle of one.
+        let accented = format!("a{}", "é".repeat(MAX_BODY));
+        let cut = truncate(accented.clone());
+        assert_eq!(cut.len(), MAX_BODY - 1);
+        assert!(accented.starts_with(&cut));
+    }
+
     #[test]
     fn secrets_are_masked() {
         let mut headers = HeaderMap::new();
