@@ -206,6 +206,8 @@ mod tests {
         let b = parse_args(&[
             "--port",
             "8080",
+            "--host",
+            "::1",
             "--seed=7",
             "--staffing-entities",
             "2000",
@@ -217,6 +219,7 @@ mod tests {
         let debug = format!("{b:?}");
         assert!(debug.contains("port: 8080") && debug.contains("seed: 7") && debug.contains("staffing_entities: 2000"));
         assert!(debug.contains("contract_checks: false"), "{debug}");
+        assert!(debug.contains("host: ::1"), "{debug}");
         let Ok(Cli::Serve(b)) = parse_args(&["--latency-ms", "25"]) else {
             panic!("a builder")
         };
