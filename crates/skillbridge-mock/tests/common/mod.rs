@@ -152,6 +152,9 @@ impl Ctx {
             assert_eq!(body["status"], "error");
             assert_eq!(body["error"]["code"], code);
             assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+            // A code Kombo documents has a title of its own, not the catch-all.
+            let title = body["error"]["title"].as_str().unwrap_or_default();
+            assert!(!title.is_empty() && title != "An error occurred.", "{code}: {title:?}");
         }
     }
 
