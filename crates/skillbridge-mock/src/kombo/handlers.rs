@@ -78,9 +78,10 @@ pub(super) async fn list(
     };
     let f = &req.filters;
     let unsupported = |name: &str| state.data.unsupported_filters.iter().any(|u| u == name);
+    // The filters the page is selected by (`ignore_unsupported_filters` selects nothing: it only
+    // decides, below, whether a dropped filter refuses the request).
     let mut effective = Filters {
         include_deleted: f.include_deleted,
-        ignore_unsupported_filters: f.ignore_unsupported_filters,
         ..Filters::default()
     };
     let mut refused = false;
