@@ -267,3 +267,81 @@ fn count<T: Record>(summary: &mut Summary, changes: &[Change<T>]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, serde::Serialize)]
+    struct Item(String);
+
+    impl Record for Item {
+        type Id = String;
+
+        fn id(&self) -> &String {
+            &self.0
+        }
+    }
+
+    /// A source with a change filter; `SNAPSHOT` is the only thing `new_run` asks of it.
+    struct Listing;
+
+    impl Source for Listing {
+        type Record = Item;
+        const SNAPSHOT: bool = false;
+
+        fn scope(&self) -> String {
+            "listing".to_owned()
+        }
+
+        fn pages(&self, _: Option<DateTime<Utc>>, _: Option<String>) -> BoxStream<'static, Result<SourcePage<Item>>> {
+            futures::stream::empty().boxed()
+        }
+
+        fn is_deleted(_: &Item) -> bool {
+            false
+        }
+    }
+
+    /// A run is incremental only with a watermark and a full fetch younger than `full_fetch_every`,
+    /// unless forced; otherwise it fetches everything.
+    #[test]
+    fn a_run_is_incremental_only_from_a_watermark_and_a_recent_full_fetch() {
+        let now = Utc::now();
+        let options = SyncOptions::default();
+        let hour = chrono::Duration::hours(1);
+        let mut checkpoint = Checkpoint::new("listing");
+        checkpoint.generation = 4;
+        let fresh = new_run::<Listing>(&checkpoint, &options, now);
+        assert_eq!((fresh.mode, fresh.since, fresh.generation), (Mode::Full, None, 5));
+
+        checkpoint.watermark = Some(now - hour);
+        checkpoint.last_full_fetch = Some(now - hour);
+        let next = new_run::<Listing>(&checkpoint, &options, now);
+        assert_eq!((next.mode, next.since), (Mode::Incremental, Some(now - hour)));
+
+        let forced = SyncOptions {
+            force_full: true,
+            ..options
+        };
+        assert_eq!(new_run::<Listing>(&checkpoint, &forced, now).mode, Mode::Full);
+
+        let week_old = Checkpoint {
+            last_full_fetch: Some(now - chrono::Duration::days(7)),
+            ..checkpoint.clone()
+        };
+        assert_eq!(
+            new_run::<Listing>(&week_old, &options, now).mode,
+            Mode::Full,
+            "a full fetch is due"
+        );
+
+        // A store that kept the full fetch but lost the watermark: nothing says where to resume.
+        let no_watermark = Checkpoint {
+            watermark: None,
+            ..checkpoint
+        };
+        let run = new_run::<Listing>(&no_watermark, &options, now);
+        assert_eq!((run.mode, run.since), (Mode::Full, None));
+    }
+}
