@@ -76,6 +76,10 @@ pub struct SqliteStore {
     namespace: String,
     /// Steps written since the open transaction began, and when it began.
     group: Option<(usize, Instant)>,
+    /// When the open transaction commits: [`GROUP_PAGES`] steps or [`GROUP_TIME`] (tests set
+    /// others).
+    group_pages: usize,
+    group_time: Duration,
     _lock: File,
 }
 
@@ -98,8 +102,18 @@ impl SqliteStore {
             path,
             namespace: namespace.to_owned(),
             group: None,
+            group_pages: GROUP_PAGES,
+            group_time: GROUP_TIME,
             _lock: lock,
         })
+    }
+
+    /// This store, committing after `pages` steps or `time`, whichever comes first.
+    #[cfg(test)]
+    fn with_group_limits(mut self, pages: usize, time: Duration) -> Self {
+        self.group_pages = pages;
+        self.group_time = time;
+        self
     }
 
     /// The database file.
@@ -139,7 +153,7 @@ impl SqliteStore {
         }
         let (steps, began) = self.group.get_or_insert((0, Instant::now()));
         *steps += 1;
-        if commit.checkpoint.run.is_none() || *steps >= GROUP_PAGES || began.elapsed() >= GROUP_TIME {
+        if commit.checkpoint.run.is_none() || *steps >= self.group_pages || began.elapsed() >= self.group_time {
             self.commit_group()?;
         }
         Ok(())
@@ -334,5 +348,92 @@ impl<T: SqliteRecord> Destination<T> for SqliteMirror<T> {
                 Change::Delete(id) => T::delete(connection, id.as_ref()),
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::{Mode, RunState};
+
+    #[derive(Debug, Clone, serde::Serialize)]
+    struct Item(String);
+
+    impl Record for Item {
+        type Id = String;
+
+        fn id(&self) -> &String {
+            &self.0
+        }
+    }
+
+    /// A step of a run under way (`last`: the step that completes it).
+    fn step(generation: u64, last: bool) -> Commit<Item> {
+        let mut checkpoint = Checkpoint::new("items");
+        checkpoint.generation = generation;
+        checkpoint.run = (!last).then(|| RunState {
+            mode: Mode::Full,
+            started: chrono::Utc::now(),
+            since: None,
+            cursor: Some(format!("after-{generation}")),
+            listed: false,
+            generation,
+        });
+        Commit {
+            changes: Vec::new(),
+            seen: vec![(format!("id-{generation}"), generation)],
+            forgotten: Vec::new(),
+            generation,
+            checkpoint,
+        }
+    }
+
+    /// The generation another connection sees: what is committed.
+    fn committed(path: &Path) -> Option<u64> {
+        let reader = Connection::open(path).expect("a reader");
+        let text: Option<String> = reader
+            .query_row(
+                "SELECT checkpoint FROM skillbridge_sync_checkpoints WHERE namespace = 'items'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .expect("the query");
+        text.map(|t| serde_json::from_str::<Checkpoint>(&t).expect("a checkpoint").generation)
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("skillbridge-sqlite-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        dir.join("store.db")
+    }
+
+    /// Steps commit in groups: when the group is full, when it is old, and at the run's last step;
+    /// until then a reader sees the last group.
+    #[test]
+    fn steps_commit_when_the_group_is_full_old_or_the_run_ends() {
+        let path = scratch("group");
+        let hour = Duration::from_secs(3_600);
+        let mut store = SqliteStore::open(&path, "items")
+            .expect("opens")
+            .with_group_limits(3, hour);
+        for generation in 1..=2 {
+            store.save(&step(generation, false)).expect("saved");
+            assert_eq!(committed(&path), None, "step {generation} of a group of 3");
+        }
+        store.save(&step(3, false)).expect("saved");
+        assert_eq!(committed(&path), Some(3), "a full group commits");
+        store.save(&step(4, false)).expect("saved");
+        assert_eq!(committed(&path), Some(3));
+        store.save(&step(5, true)).expect("saved");
+        assert_eq!(committed(&path), Some(5), "the run's last step commits");
+        drop(store);
+
+        let mut aged = SqliteStore::open(&path, "items")
+            .expect("opens")
+            .with_group_limits(1_000, Duration::ZERO);
+        aged.save(&step(6, false)).expect("saved");
+        assert_eq!(committed(&path), Some(6), "a group as old as the limit commits");
     }
 }
