@@ -357,10 +357,13 @@ mod tests {
         assert!(limiter.allowed() <= UNANNOUNCED_LIMIT);
     }
 
-    #[tokio::test]
+    /// Virtual time: a limiter that never gives a slot fails the test at once instead of hanging.
+    #[tokio::test(start_paused = true)]
     async fn slots_never_exceed_the_window_and_waiters_wake_when_it_grows() {
         let limiter = Arc::new(ConcurrencyLimiter::default());
-        let first = limiter.acquire().await;
+        let first = tokio::time::timeout(Duration::from_secs(60), limiter.acquire())
+            .await
+            .expect("the first request gets a slot");
         let waiting = tokio::spawn({
             let limiter = Arc::clone(&limiter);
             async move { limiter.acquire().await }
@@ -368,7 +371,10 @@ mod tests {
         tokio::task::yield_now().await;
         assert!(!waiting.is_finished(), "window 1: the second waits");
         limiter.announce(2);
-        let second = waiting.await.expect("woken by the announcement");
+        let second = tokio::time::timeout(Duration::from_secs(60), waiting)
+            .await
+            .expect("woken by the announcement")
+            .expect("joins");
         assert_eq!(limiter.lock().in_flight, 2);
         drop((first, second));
         assert_eq!(limiter.lock().in_flight, 0);
