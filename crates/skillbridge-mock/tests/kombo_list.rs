@@ -419,3 +419,18 @@ async fn a_million_expectations_are_served_by_index() {
     assert_eq!(ctx.server.request_count(Route::KOMBO_LIST), 3, "one request per lookup");
     ctx.assert_no_violations();
 }
+
+/// Over the rate limit, a request is refused with Kombo's 429 until the window resets.
+#[tokio::test]
+async fn a_request_over_the_rate_limit_is_refused() {
+    let ctx = Ctx::start(small().rate_limit(2, std::time::Duration::from_secs(3_600))).await;
+    for n in 1..=2 {
+        let admitted = ctx.list(&[]).await;
+        assert_eq!(admitted.status, 200, "request {n}: {}", admitted.text);
+    }
+    let refused = ctx.list(&[]).await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    assert_eq!(refused.code(), "PLATFORM.RATE_LIMIT_EXCEEDED");
+    assert_eq!(refused.header("ratelimit-remaining"), Some("0"));
+    assert_eq!(ctx.server.rate_limit_refusals(), 1);
+}
