@@ -174,6 +174,13 @@ async fn export_validates_its_body() {
         )
         .await;
     assert_eq!(r.status, 400);
+    // 100 characters is a length TechWolf takes: refused for naming no employee, not for its length.
+    let longest = ctx
+        .export(&token, &json!({"limit": 10, "starting_after": "x".repeat(100)}))
+        .await;
+    assert_eq!(longest.status, 400);
+    let description = longest.json()[0]["description"].as_str().unwrap_or_default().to_owned();
+    assert!(!description.contains("at most 100"), "{description}");
     for (body, ctype) in [("{limit: 1", "application/json"), ("{\"limit\": 1}", "text/plain")] {
         let raw = ctx
             .http
