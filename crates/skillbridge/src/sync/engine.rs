@@ -271,17 +271,7 @@ fn count<T: Record>(summary: &mut Summary, changes: &[Change<T>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(Debug, Clone, serde::Serialize)]
-    struct Item(String);
-
-    impl Record for Item {
-        type Id = String;
-
-        fn id(&self) -> &String {
-            &self.0
-        }
-    }
+    use crate::sync::testing::Item;
 
     /// A source with a change filter; `SNAPSHOT` is the only thing `new_run` asks of it.
     struct Listing;

@@ -221,24 +221,11 @@ fn sync_directory(_: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::testing::{Item, scratch as scratch_in};
     use crate::sync::{Change, Mode, RunState};
 
-    #[derive(Debug, Clone, Serialize)]
-    struct Item(String);
-
-    impl Record for Item {
-        type Id = String;
-
-        fn id(&self) -> &String {
-            &self.0
-        }
-    }
-
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("skillbridge-file-store-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).expect("scratch directory");
-        dir.join("checkpoint.json")
+        scratch_in(&format!("file-store-{name}"), "checkpoint.json")
     }
 
     fn commit(checkpoint: Checkpoint, seen: &[(&str, u64)], forgotten: &[&str], generation: u64) -> Commit<Item> {

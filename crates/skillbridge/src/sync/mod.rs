@@ -39,6 +39,8 @@ mod hash;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub mod sqlite;
+#[cfg(test)]
+mod testing;
 
 use std::fmt;
 use std::future::Future;

@@ -354,18 +354,8 @@ impl<T: SqliteRecord> Destination<T> for SqliteMirror<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::testing::{Item, scratch};
     use crate::sync::{Mode, RunState};
-
-    #[derive(Debug, Clone, serde::Serialize)]
-    struct Item(String);
-
-    impl Record for Item {
-        type Id = String;
-
-        fn id(&self) -> &String {
-            &self.0
-        }
-    }
 
     /// A step of a run under way (`last`: the step that completes it).
     fn step(generation: u64, last: bool) -> Commit<Item> {
@@ -402,18 +392,11 @@ mod tests {
         text.map(|t| serde_json::from_str::<Checkpoint>(&t).expect("a checkpoint").generation)
     }
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("skillbridge-sqlite-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch directory");
-        dir.join("store.db")
-    }
-
     /// Steps commit in groups: when the group is full, when it is old, and at the run's last step;
     /// until then a reader sees the last group.
     #[test]
     fn steps_commit_when_the_group_is_full_old_or_the_run_ends() {
-        let path = scratch("group");
+        let path = scratch("sqlite-group", "store.db");
         let hour = Duration::from_secs(3_600);
         let mut store = SqliteStore::open(&path, "items")
             .expect("opens")
