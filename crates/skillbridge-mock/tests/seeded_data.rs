@@ -11,6 +11,11 @@ use skillbridge_mock::MockServer;
 
 #[tokio::test]
 async fn a_seed_serves_the_same_data_in_every_release() {
+    // Keys sorted: a workspace build may turn on serde_json's `preserve_order`, a build of this
+    // package alone does not.
+    let mut settings = insta::Settings::clone_current();
+    settings.set_sort_maps(true);
+    let _sorted = settings.bind_to_scope();
     let ctx = Ctx::start(
         MockServer::builder()
             .seed(1)
