@@ -69,7 +69,8 @@ impl KomboIds {
         let mut buf = [0u8; 24];
         write_b58(&mut buf[..11], scrambled.value);
         write_b58(&mut buf[11..22], scrambled.check);
-        write_b58(&mut buf[22..], crate::ids::mix(scrambled.check) % (58 * 58));
+        // Two digits: the low base-58 digits of a mix of the check.
+        write_b58(&mut buf[22..], crate::ids::mix(scrambled.check));
         KomboId(buf)
     }
 
