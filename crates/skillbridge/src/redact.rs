@@ -210,8 +210,7 @@ fn redact_json(value: &mut serde_json::Value, forms: &[String]) -> bool {
 fn replace_bytes(haystack: &[u8], forms: &[String]) -> Option<Vec<u8>> {
     let mut out: Option<Vec<u8>> = None;
     let (mut at, mut copied) = (0, 0);
-    while at < haystack.len() {
-        let rest = &haystack[at..];
+    while let Some(rest) = haystack.get(at..).filter(|rest| !rest.is_empty()) {
         let form = forms
             .iter()
             .find(|form| !form.is_empty() && rest.starts_with(form.as_bytes()));
@@ -278,6 +277,11 @@ mod tests {
         let marker_parts = secrets(&["red", "act", "<"]);
         let redaction = marker_parts.with(None);
         assert_eq!(redaction.text("red act < ok"), "<redacted> <redacted> <redacted> ok");
+        assert_eq!(
+            redaction.text("a <redacted> red"),
+            "a <redacted> <redacted>",
+            "after a marker"
+        );
         assert_eq!(&*redaction.body(b"red, act"), b"<redacted>, <redacted>");
         assert_eq!(
             &*redaction.body(br#"{"e": "red"}"#),
