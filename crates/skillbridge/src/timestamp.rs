@@ -108,6 +108,23 @@ mod tests {
     }
 
     #[test]
+    fn a_value_of_the_wrong_type_says_what_was_expected() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Stamped {
+            #[serde(deserialize_with = "required")]
+            #[allow(dead_code)]
+            at: DateTime<Utc>,
+        }
+        let error = serde_json::from_str::<Stamped>(r#"{"at": 5}"#).expect_err("a number is no timestamp");
+        assert!(
+            error
+                .to_string()
+                .contains("expected an RFC 3339 formatted date and time string"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn canonical_values_take_the_fast_path_and_agree_with_chrono() {
         for text in [
             "2026-01-02T03:04:05Z",

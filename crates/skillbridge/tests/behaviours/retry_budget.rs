@@ -137,3 +137,20 @@ async fn clamped_settings_hold_on_the_wire() {
     hris(&client).staffing_entity_skills().send().await.expect_err("down");
     assert_eq!(sleeper.waits(), [secs(1), secs(2), secs(4)]);
 }
+
+#[tokio::test]
+async fn two_clients_do_not_retry_in_lockstep() {
+    // Each client seeds its jitter on its own: a fleet that failed together spreads its retries
+    // instead of hitting a recovering server at the same instants.
+    let server = answering(kombo_error_code(503, "REMOTE.SERVICE_UNAVAILABLE")).await;
+    let policy = doubling().max_attempts(5).jitter(0.5);
+    let mut waits = Vec::new();
+    for _ in 0..2 {
+        let sleeper = Arc::new(RecordingSleeper::default());
+        let client = kombo_client(&server, &sleeper, policy.clone());
+        hris(&client).staffing_entity_skills().send().await.expect_err("down");
+        assert_eq!(sleeper.waits().len(), 4);
+        waits.push(sleeper.waits());
+    }
+    assert_ne!(waits[0], waits[1], "both clients waited exactly the same");
+}
