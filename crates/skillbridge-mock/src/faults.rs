@@ -251,5 +251,21 @@ mod tests {
         assert_eq!(pa, pattern(&b, SECOND, 64));
         let fired = pa.iter().filter(|f| **f).count();
         assert!((10..54).contains(&fired), "{fired} of 64 fired at p=0.5");
+
+        // p is the share that fires, not the share that passes.
+        let c = FaultSet::new(9);
+        c.add(SECOND, Fault::DropConnection.with_probability(0.1));
+        let fired = pattern(&c, SECOND, 200).iter().filter(|f| **f).count();
+        assert!((5..50).contains(&fired), "{fired} of 200 fired at p=0.1");
+    }
+
+    #[test]
+    fn clearing_removes_every_rule() {
+        let set = FaultSet::new(1);
+        set.add(FIRST, Fault::ServiceUnavailable.always());
+        set.add(SECOND, Fault::ServiceUnavailable.every(2));
+        set.clear();
+        assert_eq!(pattern(&set, FIRST, 3), [false; 3]);
+        assert_eq!(pattern(&set, SECOND, 3), [false; 3]);
     }
 }

@@ -127,6 +127,8 @@ async fn errors_take_the_vendor_shape_of_the_route() {
         (v[0].route, v[0].direction, v[0].status),
         (Route::KOMBO_LIST, Direction::Response, 500)
     );
+    ctx.server.clear_contract_violations();
+    assert!(ctx.server.contract_violations().is_empty());
 }
 
 #[tokio::test]
