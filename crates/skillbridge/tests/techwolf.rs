@@ -281,6 +281,12 @@ async fn a_wrong_secret_is_an_auth_error_that_never_shows_the_secret() {
     assert!(shown.starts_with("TechWolf { base_url: "), "{shown}");
     assert!(shown.contains(&server.techwolf().base_url()), "{shown}");
     assert!(shown.contains("tokens: ") && shown.contains("retry: "), "{shown}");
+    // The retry settings and the counts of requests and retries made so far.
+    assert!(
+        shown.contains("retry: Retrier { policy: RetryPolicy { max_attempts: "),
+        "{shown}"
+    );
+    assert!(shown.contains("stats: RequestStats { requests: "), "{shown}");
     assert_eq!(
         server.request_log().iter().filter(|r| r.path.ends_with(EXPORT)).count(),
         0
