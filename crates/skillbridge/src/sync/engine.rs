@@ -1,6 +1,7 @@
 //! The run: decide the mode, list page by page, commit each page, sweep after a full listing,
 //! finish by moving the watermark.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -150,10 +151,16 @@ where
 
     if run.mode == Mode::Full {
         // Everything the ledger holds that this run did not see is gone upstream.
+        let mut swept = HashSet::new();
         loop {
             let unseen = destination.unseen(run.generation, SWEEP_BATCH)?;
             if unseen.is_empty() {
                 break;
+            }
+            // A store that lists an id again after forgetting it would keep this loop deleting
+            // the same records for ever.
+            if let Some(id) = unseen.iter().find(|id| !swept.insert((*id).clone())) {
+                return Err(SyncError::Inconsistent { id: id.clone() });
             }
             let changes: Vec<_> = unseen
                 .iter()
@@ -284,8 +291,13 @@ mod tests {
             "listing".to_owned()
         }
 
+        /// One empty last page.
         fn pages(&self, _: Option<DateTime<Utc>>, _: Option<String>) -> BoxStream<'static, Result<SourcePage<Item>>> {
-            futures::stream::empty().boxed()
+            let last = SourcePage {
+                records: Vec::new(),
+                continuation: Continuation::End,
+            };
+            futures::stream::iter([Ok(last)]).boxed()
         }
 
         fn is_deleted(_: &Item) -> bool {
@@ -333,5 +345,41 @@ mod tests {
         };
         let run = new_run::<Listing>(&no_watermark, &options, now);
         assert_eq!((run.mode, run.since), (Mode::Full, None));
+    }
+
+    /// A destination whose ledger never forgets: it lists `gone` as unseen whatever it is told.
+    #[derive(Default)]
+    struct Unforgetting {
+        deletes: usize,
+    }
+
+    impl Destination<Item> for Unforgetting {
+        fn load(&mut self) -> Result<Option<Checkpoint>, SyncError> {
+            Ok(None)
+        }
+
+        fn hashes(&mut self, ids: &[&str]) -> Result<Vec<Option<u64>>, SyncError> {
+            Ok(vec![None; ids.len()])
+        }
+
+        fn unseen(&mut self, _: u64, _: usize) -> Result<Vec<String>, SyncError> {
+            Ok(vec!["gone".to_owned()])
+        }
+
+        async fn commit(&mut self, commit: Commit<Item>) -> Result<(), SyncError> {
+            self.deletes += commit.changes.len();
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_store_that_lists_a_forgotten_id_again_stops_the_sweep() {
+        let mut destination = Unforgetting::default();
+        let stopped = run(&Listing, &SyncOptions::default(), &mut destination).await;
+        assert!(
+            matches!(&stopped, Err(SyncError::Inconsistent { id }) if id == "gone"),
+            "{stopped:?}"
+        );
+        assert_eq!(destination.deletes, 1, "deleted once, not again");
     }
 }

@@ -52,6 +52,14 @@ pub enum SyncError {
         requested: String,
     },
 
+    /// The store listed an id as unseen again after this run had deleted it and told the store to
+    /// forget it (a [`CheckpointStore`](super::CheckpointStore) whose `save` drops `forgotten`):
+    /// the run stops instead of deleting the same records for ever.
+    #[error("sync: the store lists {id:?} as unseen again after this run deleted and forgot it")]
+    Inconsistent {
+        /// The id listed again.
+        id: String,
+    },
     /// Reading or writing the store failed.
     #[error("sync: the store {} failed", path.display())]
     Store {
