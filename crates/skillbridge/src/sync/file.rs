@@ -285,4 +285,17 @@ mod tests {
         drop(store);
         assert!(FileCheckpointStore::open(&path).is_ok(), "the lock goes with the store");
     }
+
+    #[test]
+    fn an_unreadable_checkpoint_is_a_store_error_not_a_fresh_start() {
+        // A directory where the file should be: reading fails, and not for a missing file.
+        let path = scratch("unreadable");
+        fs::create_dir(&path).expect("a directory in its place");
+        let mut store = FileCheckpointStore::open(&path).expect("opens");
+        let error = store.load().expect_err("unreadable");
+        assert!(
+            matches!(&error, SyncError::Store { path: at, .. } if *at == path),
+            "{error:?}"
+        );
+    }
 }
