@@ -317,6 +317,29 @@ async fn unknown_and_closed_entities() {
         .upsert(&json!({"staffing_entity_id": entity, "skill_id": "28KMdr68N8kG9EzLwjsN9aoz"}))
         .await;
     assert_eq!((r.status, r.code()), (404, json!("PLATFORM.INPUT_INVALID")));
+    // Well-formed ids one past the ends: a server of the same seed with one more of each has them.
+    let larger = small()
+        .staffing_entities(61)
+        .skill_catalog(31)
+        .start()
+        .await
+        .expect("mock starts");
+    let past_entity = larger.kombo().staffing_entity(60).expect("entity 60").id;
+    let past_skill = larger.kombo().skill_id(30).expect("skill 30");
+    for (entity, skill, unknown) in [
+        (&past_entity, &skill, "staffing entity"),
+        (&entity, &past_skill, "skill"),
+    ] {
+        let r = ctx
+            .upsert(&json!({"staffing_entity_id": entity, "skill_id": skill}))
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (404, json!("PLATFORM.INPUT_INVALID")),
+            "{unknown}"
+        );
+        assert!(r.text.contains(&format!("No {unknown} with the ID")), "{}", r.text);
+    }
     let closed = ctx
         .server
         .kombo()
