@@ -24,6 +24,7 @@ async fn rate_limit_first_n_then_recovers() {
         let r = ctx.list(&[]).await;
         assert_eq!(r.status, 429);
         assert_eq!(r.code(), "PLATFORM.RATE_LIMIT_EXCEEDED");
+        assert_eq!(r.json()["error"]["title"], "You have exceeded the rate limit.");
         assert_eq!(r.header("ratelimit-limit"), Some("50"));
         assert_eq!(r.header("ratelimit-remaining"), Some("0"));
         assert_eq!(r.header("ratelimit-reset"), Some("2"), "rounded up to whole seconds");
