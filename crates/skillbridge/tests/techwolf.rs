@@ -539,6 +539,7 @@ async fn error_arrays_decode_and_5xx_is_retried_honouring_retry_after() {
     );
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
     assert!(!error.is_retryable());
+    assert_eq!(error.code(), None, "TechWolf's errors carry no code");
     assert_eq!(
         error.to_string(),
         "export_employee_skill_clusters: HTTP 400 400 Bad Request: The request body was not structured correctly."
