@@ -118,3 +118,21 @@ impl Drop for InFlight<'_> {
         self.0.writes_in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key is masked wherever the state is printed; the integration is not a secret.
+    #[test]
+    fn credentials_debug_masks_the_key() {
+        let credentials = Credentials {
+            api_key: "mock_key_SECRET".to_owned(),
+            integration_id: "mock:integration".to_owned(),
+        };
+        let shown = format!("{credentials:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains(crate::log::MASK), "{shown}");
+        assert!(shown.contains("mock:integration"), "{shown}");
+    }
+}
