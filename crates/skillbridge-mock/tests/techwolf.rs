@@ -575,3 +575,19 @@ async fn spec_drift_adds_an_undeclared_property_and_an_unknown_validation_state(
     // JSON Schema allows both additions: the mock's own contract check passes.
     ctx.assert_no_violations();
 }
+
+/// The module docs promise about 85% of employees active: the filter has both kinds to tell apart.
+#[tokio::test]
+async fn about_85_percent_of_employees_are_active() {
+    let server = MockServer::builder()
+        .seed(5)
+        .employees(400)
+        .start()
+        .await
+        .expect("mock starts");
+    let active = (0..server.techwolf().employees_count())
+        .filter_map(|i| server.techwolf().employee(i))
+        .filter(|e| e.is_active)
+        .count();
+    assert!((300..=380).contains(&active), "{active} of 400 active");
+}
