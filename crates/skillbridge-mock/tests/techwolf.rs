@@ -134,6 +134,8 @@ async fn tokens_expire_server_side() {
     // Sub-second TTLs report one second.
     ctx.server.techwolf().set_token_ttl(Duration::from_millis(500));
     assert_eq!(ctx.token_request(&ctx.token_body()).await.json()["expires_in"], 1);
+    // Issuing a token forgets expired ones only: the earlier token is still good.
+    assert_eq!(ctx.export(&fresh, &json!({"limit": 1})).await.status, 200);
 
     // Revocation (early expiry) at runtime.
     ctx.server.techwolf().revoke_tokens();
