@@ -96,11 +96,6 @@ impl Vendor {
             .transpose()
     }
 
-    /// Every input path (documents, then overlay).
-    pub fn all_inputs(&self) -> impl Iterator<Item = &str> {
-        self.inputs().chain(self.overlay.as_deref())
-    }
-
     /// The upstream address of each document, in merge order, or why there is none.
     pub fn upstream(&self) -> Result<Vec<(&str, &str)>> {
         if let Some(reason) = &self.no_upstream {
@@ -468,6 +463,10 @@ pointer = "/components/schemas/X"
                 "`reason`: `upstream = false` needs a `reason`",
             ),
             (
+                format!("upstream = false\nreason = \"none published\"\n{GOOD}"),
+                "`document[1].url`: given, but `upstream = false`",
+            ),
+            (
                 GOOD.replace("[[document]]\nfile = \"a", "[[document]\nfile = \"a"),
                 "(line 5)",
             ),
@@ -486,7 +485,7 @@ pointer = "/components/schemas/X"
         let names: Vec<&str> = vendors.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names, ["kombo", "techwolf"]);
         for vendor in &vendors {
-            for input in vendor.all_inputs() {
+            for input in vendor.inputs().chain(vendor.overlay.as_deref()) {
                 assert!(root.join(input).is_file(), "{input}");
             }
         }
