@@ -252,6 +252,22 @@ fn an_added_page_that_does_not_merge_or_generate_leaves_nothing_behind() {
         "{stderr}"
     );
     untouched(&scratch);
+    // A file of that name that nothing declares (left by hand) is not overwritten.
+    std::fs::write(scratch.0.join(ADDED_FILE), "# someone's notes\n").unwrap();
+    std::fs::write(scratch.0.join("upstream/skills.md"), skills_page()).unwrap();
+    let good = scratch.0.join("upstream/skills.md");
+    let out = scratch.run(&[
+        "vendor",
+        "kombo",
+        "--add",
+        good.to_str().unwrap(),
+        "--url",
+        "https://d.example/skills.md",
+    ]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("already exists"), "{}", text(&out.stderr));
+    assert_eq!(scratch.read(ADDED_FILE), "# someone's notes\n");
+    assert_eq!(scratch.read(KOMBO_TOML), declared);
 }
 
 #[test]
