@@ -217,16 +217,19 @@ fn record_document(declared: &str, file: &str, url: Option<&str>) -> Result<Stri
         .ok_or_else(|| Error::msg("no [[document]] to add after"))?;
     // The entry's keys run to the next table header; comments and blank lines before that
     // header belong to it.
-    let next_header = (last + 1..lines.len())
+    let first_key = last + 1;
+    let next_header = (first_key..lines.len())
         .find(|&i| lines[i].trim_start().starts_with('['))
         .unwrap_or(lines.len());
-    let mut end = next_header;
-    while end > last + 1 && {
-        let line = lines[end - 1].trim();
-        line.is_empty() || line.starts_with('#')
-    } {
-        end -= 1;
-    }
+    let trailing = lines[first_key..next_header]
+        .iter()
+        .rev()
+        .take_while(|line| {
+            let line = line.trim();
+            line.is_empty() || line.starts_with('#')
+        })
+        .count();
+    let end = next_header - trailing;
     let mut entry = String::new();
     if !lines[end - 1].ends_with('\n') {
         entry.push('\n');
