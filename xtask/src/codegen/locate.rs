@@ -308,4 +308,27 @@ mod tests {
         assert_eq!(err.pointer.as_deref(), Some("/paths/~1b/get"), "{err}");
         assert!(!err.reason.contains("parameter_data"), "{err}");
     }
+
+    #[test]
+    fn a_schema_that_cannot_be_generated_is_located_with_what_it_references() {
+        // `Alpha` is fine only with the `Zeta` it references: tried alone without it, it would
+        // fail too and be blamed. `Omega` references a schema that does not exist.
+        let schemas = json!({
+            "Alpha": {"$ref": "#/components/schemas/Zeta"},
+            "Omega": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/Missing"}}},
+            "Zeta": {"type": "string"},
+        });
+        let err = super::super::render(&doc(json!({}), schemas)).unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("/components/schemas/Omega"), "{err}");
+    }
+
+    #[test]
+    fn an_unparsable_parameter_is_located() {
+        let op = json!({"operationId": "x", "parameters": [
+            {"name": "fine", "in": "query", "schema": {"type": "string"}},
+            {"name": "bad", "in": "nowhere", "schema": {"type": "string"}},
+        ], "responses": {"204": {"description": "none"}}});
+        let err = super::super::render(&doc(json!({"/x": {"get": op}}), json!({}))).unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("/paths/~1x/get/parameters/1"), "{err}");
+    }
 }
