@@ -31,14 +31,34 @@ pub fn compare_documents(
     let old = crate::spec::merge::merge(old)?;
     let (mut changes, new_merged) = match crate::spec::merge::merge(new) {
         Ok(merged) => (diff::diff(&old, &merged), merged),
-        Err(_) if new.len() > 1 => (
+        // One page always merges: only several can disagree. No page at all is an error.
+        Err(e) if new.is_empty() => return Err(e),
+        Err(_) => (
             skew::compare(&old, new),
             skew::merge_first_wins(new.iter().map(|d| &d.value)),
         ),
-        Err(e) => return Err(e),
     };
     if let Some(overlay) = overlay {
         changes.extend(overlay_check::check(&new_merged, &overlay.value).map_err(|e| e.in_file(&overlay.path))?);
     }
     Ok(Report::new(label, changes))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn no_new_page_at_all_is_an_error_not_an_empty_report() {
+        let old = Document {
+            path: "old.yaml".into(),
+            value: json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}),
+            sha256: String::new(),
+        };
+        let err = compare_documents("x", &[old], &[], None).unwrap_err();
+        assert!(err.reason.contains("no documents to merge"), "{err}");
+    }
 }
