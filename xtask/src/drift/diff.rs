@@ -694,4 +694,38 @@ mod tests {
         assert_eq!(path_shape("/a/{id}/b/{x}"), path_shape("/a/{other}/b/{y}"));
         assert_ne!(path_shape("/a/{id}"), path_shape("/b/{id}"));
     }
+
+    /// A path whose `{a}` became `{b}`, with the path parameters each side declares.
+    fn renamed_path(old_params: &[&str], new_params: &[&str]) -> Vec<String> {
+        let doc = |template: &str, names: &[&str]| {
+            let params: Vec<Value> = names
+                .iter()
+                .map(|name| serde_json::json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+                .collect();
+            serde_json::json!({"openapi": "3.0.3", "paths": {template: {"get": {
+                "parameters": params, "responses": {"204": {"description": "none"}}
+            }}}})
+        };
+        let changes = diff(&doc("/x/{a}", old_params), &doc("/x/{b}", new_params));
+        changes
+            .into_iter()
+            .map(|c| format!("{} {}", c.id, c.location))
+            .collect()
+    }
+
+    #[test]
+    fn a_path_parameter_is_renamed_only_when_each_name_is_on_one_side() {
+        assert_eq!(
+            renamed_path(&["a"], &["b"]),
+            ["request-parameter-renamed path parameter a"]
+        );
+        // Either name declared on both sides: `a` was dropped and `b` matched as it is, no rename.
+        for (old, new) in [(&["a", "b"][..], &["b"][..]), (&["a"][..], &["a", "b"][..])] {
+            let changes = renamed_path(old, new);
+            assert!(
+                !changes.iter().any(|c| c.starts_with("request-parameter-renamed")),
+                "{old:?} -> {new:?}: {changes:?}"
+            );
+        }
+    }
 }
