@@ -404,6 +404,23 @@ mod tests {
         assert!(Date::parse("2025-12-31").unwrap() < TODAY);
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days_since_epoch(20_619).to_string(), "2026-06-15");
+        // Every day follows the one before, across 600 years of month ends, leap days and the
+        // century rules (2000 is a leap year, 2100 is not).
+        let successor = |d: &Date| {
+            let leap = d.year % 4 == 0 && (d.year % 100 != 0 || d.year % 400 == 0);
+            let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+            match (d.day < days_in_month[d.month as usize - 1], d.month < 12) {
+                (true, _) => (d.year, d.month, d.day + 1),
+                (false, true) => (d.year, d.month + 1, 1),
+                (false, false) => (d.year + 1, 1, 1),
+            }
+        };
+        let mut previous = Date::from_days_since_epoch(0);
+        for days in 1..220_000 {
+            let date = Date::from_days_since_epoch(days);
+            assert_eq!((date.year, date.month, date.day), successor(&previous), "day {days}");
+            previous = date;
+        }
         assert!(Date::today().year >= 2025);
     }
 }
