@@ -350,6 +350,10 @@ components:
         assert_eq!(line_of(json, "/b"), 2);
         assert_eq!(line_of(json, "/c/1/1"), 7);
         assert_eq!(line_of(json, "/b/x"), 2);
+        // Missing members give their container: an index past an array's end, a key after an
+        // object's last (scalar) member.
+        assert_eq!(line_of("{\"a\": [\n1,\n2\n]}", "/a/2"), 1);
+        assert_eq!(line_of("{\n\"a\": {\n\"x\": 1\n}}", "/a/y"), 2);
     }
 
     #[test]
