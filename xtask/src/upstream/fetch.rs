@@ -248,6 +248,10 @@ mod tests {
         let (text, title) = extract(page).unwrap();
         assert_eq!(text, "openapi: 3.1.0\n");
         assert_eq!(title.as_deref(), Some("GET /x"));
+        // Trailing spaces on the last line are content and stay; line ends and blank lines go.
+        assert_eq!(single_newline("a: 1\nb: 'x'   \n\n  \n"), "a: 1\nb: 'x'   \n");
+        assert_eq!(single_newline("a: 1  \r\n\r\n"), "a: 1  \n");
+        assert_eq!(single_newline("a: 1"), "a: 1\n");
     }
 
     #[test]
