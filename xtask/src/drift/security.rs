@@ -12,10 +12,10 @@ use crate::spec::refs;
 pub fn compare_requirements(operation: &str, prefix: &str, old: Option<&Value>, new: Option<&Value>) -> Vec<Change> {
     let mut changes = Vec::new();
     let (Some(old), Some(new)) = (old, new) else {
-        // A list on one side only: each of its requirements was added (a non-empty new
-        // list) or removed.
+        // A list on one side only: each of its requirements was added or removed (an empty
+        // list has none to report).
         let (list, change) = match (old, new) {
-            (None, Some(new)) if new.as_array().is_some_and(|a| !a.is_empty()) => (new, "added"),
+            (None, Some(new)) => (new, "added"),
             (Some(old), None) => (old, "removed"),
             _ => return changes,
         };
