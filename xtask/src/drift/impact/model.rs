@@ -269,6 +269,7 @@ mod tests {
             pub fn get_thing(&self) -> builder::GetThing<'_> { todo!() }
         }
         impl ClientInfo for Client { fn api_version() -> &'static str { "1" } }
+        impl Other { pub fn helper(&self) -> u8 { 0 } }
         pub mod builder {
             pub struct GetThing<'a> {
                 client: &'a super::Client,
