@@ -335,6 +335,44 @@ mod tests {
         let changed = |levels| ids(Direction::Response, nested(levels, "string"), nested(levels, "integer"));
         assert_eq!(changed(MAX_DEPTH), ["response-property-type-changed"]);
         assert!(changed(MAX_DEPTH + 1).is_empty());
+        // Every keyword a schema nests through counts a level.
+        let wraps: [(&str, fn(Value) -> Value); 4] = [
+            ("items", |inner| json!({"items": inner})),
+            ("additionalProperties", |inner| json!({"additionalProperties": inner})),
+            ("prefixItems", |inner| json!({"prefixItems": [inner]})),
+            ("not", |inner| json!({"not": inner})),
+        ];
+        for (keyword, wrap) in wraps {
+            let nest = |levels: usize, leaf: &str| (0..levels).fold(json!({"type": leaf}), |inner, _| wrap(inner));
+            let changed = |levels| ids(Direction::Response, nest(levels, "string"), nest(levels, "integer"));
+            assert!(!changed(MAX_DEPTH).is_empty(), "{keyword}");
+            assert!(changed(MAX_DEPTH + 1).is_empty(), "{keyword}");
+        }
+    }
+
+    #[test]
+    fn a_comparison_stops_when_its_budget_is_spent() {
+        // A binary tree of 2^17 changed leaves: about 2.6 budgets of schemas to compare.
+        let tree = |leaf: &str| {
+            (0..17).fold(
+                json!({"type": leaf}),
+                |inner, _| json!({"properties": {"a": inner.clone(), "b": inner}}),
+            )
+        };
+        let changes = ids(Direction::Response, tree("string"), tree("integer"));
+        assert!((1..=BUDGET).contains(&changes.len()), "{} changes", changes.len());
+    }
+
+    #[test]
+    fn a_format_added_to_a_response_specializes_it_and_removed_generalizes_it() {
+        let with = |format: Option<&str>| match format {
+            Some(format) => json!({"properties": {"a": {"type": "string", "format": format}}}),
+            None => json!({"properties": {"a": {"type": "string"}}}),
+        };
+        let response = |old, new| ids(Direction::Response, with(old), with(new));
+        assert_eq!(response(None, Some("date")), ["response-property-type-specialized"]);
+        assert_eq!(response(Some("date"), None), ["response-property-type-generalized"]);
+        assert_eq!(response(Some("date"), Some("uuid")), ["response-property-type-changed"]);
     }
 
     #[test]
