@@ -489,6 +489,21 @@ mod tests {
     }
 
     #[test]
+    fn only_a_member_that_admits_null_alone_is_the_null_member() {
+        for null in [json!({"type": "null"}), json!({"type": ["null"], "title": "t"}), json!({"enum": [null]})] {
+            assert!(is_null_schema(&null), "{null}");
+        }
+        for other in [
+            json!({"type": ["string"]}),
+            json!({"type": ["null", "string"]}),
+            json!({"enum": [null, "a"]}),
+            json!({"type": "null", "minLength": 1}),
+        ] {
+            assert!(!is_null_schema(&other), "{other}");
+        }
+    }
+
+    #[test]
     fn a_lone_null_type_admits_only_null() {
         let only_null = json!({"nullable": true, "enum": [null]});
         assert_eq!(schema(json!({"type": "null"})), only_null);
