@@ -448,12 +448,13 @@ mod tests {
                         "parameters": [{"$ref": "#/components/parameters/Ids"}],
                         "responses": {"200": {"content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/Page"}
-                        }}}}
+                        }}, "headers": {"X-Rate": {"schema": {"type": "integer"}}}}}
                     }
                 }
             },
             "components": {
                 "parameters": {"Ids": {"name": "ids", "in": "query", "schema": {"type": "array"}}},
+                "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}},
                 "schemas": {
                     "Page": {"allOf": [{"type": "object"}, {"properties": {
                         "results": {"type": "array", "items": {"oneOf": [{"$ref": "#/components/schemas/Skill"}]}}
@@ -493,6 +494,16 @@ mod tests {
             "/components/schemas/Page/allOf/1/properties/results/items/oneOf/0"
         );
         assert_eq!(at("WEBHOOK skillChanged POST", ""), "/webhooks/skillChanged/post");
+        assert_eq!(
+            at("GET /items/{id}", "response 200 header X-Rate"),
+            "/paths/~1items~1{item_id}/get/responses/200/headers/X-Rate/schema"
+        );
+        assert_eq!(at("", "security scheme key"), "/components/securitySchemes/key");
+        // A shared definition named by its pointer, through an array's items.
+        assert_eq!(
+            at("", "#/components/schemas/Page/allOf/1/properties"),
+            "/components/schemas/Page/allOf/1/properties"
+        );
     }
 
     #[test]

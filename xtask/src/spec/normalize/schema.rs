@@ -490,7 +490,11 @@ mod tests {
 
     #[test]
     fn only_a_member_that_admits_null_alone_is_the_null_member() {
-        for null in [json!({"type": "null"}), json!({"type": ["null"], "title": "t"}), json!({"enum": [null]})] {
+        for null in [
+            json!({"type": "null"}),
+            json!({"type": ["null"], "title": "t"}),
+            json!({"enum": [null]}),
+        ] {
             assert!(is_null_schema(&null), "{null}");
         }
         for other in [
