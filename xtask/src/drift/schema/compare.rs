@@ -351,6 +351,19 @@ mod tests {
     }
 
     #[test]
+    fn alternatives_that_name_one_type_are_that_type_not_a_list() {
+        let same = json!({"properties": {"a": {"oneOf": [{"type": "string"}, {"type": "string", "title": "t"}]}}});
+        let integer = json!({"properties": {"a": {"type": "integer"}}});
+        assert_eq!(
+            ids(Direction::Response, same, integer.clone()),
+            ["response-property-type-changed"]
+        );
+        let two = json!({"properties": {"a": {"oneOf": [{"type": "string"}, {"type": "boolean"}]}}});
+        let got = ids(Direction::Response, two, integer);
+        assert!(got.iter().all(|id| id.contains("list-of-types")), "{got:?}");
+    }
+
+    #[test]
     fn a_comparison_stops_when_its_budget_is_spent() {
         // A binary tree of 2^17 changed leaves: about 2.6 budgets of schemas to compare.
         let tree = |leaf: &str| {
