@@ -348,6 +348,14 @@ mod tests {
     }
 
     #[test]
+    fn token_text_keeps_a_space_only_between_words() {
+        let ty = |text: &str| tokens(&syn::parse_str::<syn::Type>(text).unwrap());
+        assert_eq!(ty("& 'a mut Vec < T >"), "&'a mut Vec<T>");
+        // A lifetime is a word: `impl 'static` keeps its space.
+        assert_eq!(ty("impl 'static + Fn (u8) -> r#type"), "impl 'static+Fn(u8)->r#type");
+    }
+
+    #[test]
     fn a_source_that_does_not_parse_is_an_error() {
         assert!(Model::parse("pub struct {").is_err());
     }
