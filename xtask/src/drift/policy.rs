@@ -407,7 +407,7 @@ mod tests {
         // Every day follows the one before, across 600 years of month ends, leap days and the
         // century rules (2000 is a leap year, 2100 is not).
         let successor = |d: &Date| {
-            let leap = d.year % 4 == 0 && (d.year % 100 != 0 || d.year % 400 == 0);
+            let leap = d.year.is_multiple_of(4) && (!d.year.is_multiple_of(100) || d.year.is_multiple_of(400));
             let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
             match (d.day < days_in_month[d.month as usize - 1], d.month < 12) {
                 (true, _) => (d.year, d.month, d.day + 1),

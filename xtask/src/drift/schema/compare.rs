@@ -336,7 +336,8 @@ mod tests {
         assert_eq!(changed(MAX_DEPTH), ["response-property-type-changed"]);
         assert!(changed(MAX_DEPTH + 1).is_empty());
         // Every keyword a schema nests through counts a level.
-        let wraps: [(&str, fn(Value) -> Value); 4] = [
+        type Wrap = fn(Value) -> Value;
+        let wraps: [(&str, Wrap); 4] = [
             ("items", |inner| json!({"items": inner})),
             ("additionalProperties", |inner| json!({"additionalProperties": inner})),
             ("prefixItems", |inner| json!({"prefixItems": [inner]})),
