@@ -193,3 +193,39 @@ fn requirement_list(list: &Value) -> Vec<(String, Vec<String>)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly on bad fixtures")]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A list on one side only reports each of its requirements; an empty one reports nothing.
+    #[test]
+    fn a_list_on_one_side_only_reports_each_requirement() {
+        let list = json!([{"key": []}, {"oauth": ["read"]}]);
+        let ids = |old: Option<&Value>, new: Option<&Value>| -> Vec<String> {
+            compare_requirements("GET /x", "api-security", old, new)
+                .into_iter()
+                .map(|c| format!("{} {}", c.id, c.message))
+                .collect()
+        };
+        assert_eq!(
+            ids(None, Some(&list)),
+            [
+                "api-security-added requirement key added",
+                "api-security-added requirement oauth added"
+            ]
+        );
+        assert_eq!(
+            ids(Some(&list), None),
+            [
+                "api-security-removed requirement key removed",
+                "api-security-removed requirement oauth removed"
+            ]
+        );
+        assert!(ids(None, Some(&json!([]))).is_empty());
+        assert!(ids(None, None).is_empty());
+    }
+}
