@@ -3,7 +3,7 @@
 //! - the JSON Schema of every public model type of the generated crate and of `skillbridge`, so a
 //!   renamed field, a changed type or a dropped variant fails with a readable diff.
 //!
-//! (The drift fixture reports are snapshotted by xtask itself, in `xtask/tests/drift_rules.rs`.)
+//! (The drift fixture reports are snapshotted by xtask itself, in `xtask/tests/it/drift_rules.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{Map, Value};

@@ -3,7 +3,7 @@
 //! in the dependency tree; the check below is minimal but strict about what JUnit output uses).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

@@ -2,7 +2,7 @@
 //! 127.0.0.1 (a tiny server started per test), exit codes 0/1/2 and one-line errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::Scratch;
 
@@ -45,7 +45,7 @@ fn edit(text: &str, from: &str, to: &str) -> String {
 
 impl Scratch {
     /// A scratch copy of the specs.
-    fn new(name: &str) -> Self {
+    fn with_specs(name: &str) -> Self {
         Scratch::copy("xtask-drift", name, &SPECS)
     }
 
@@ -88,10 +88,6 @@ impl Scratch {
             post,
         );
         self.write("specs/kombo/vendor.toml", &sources);
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.0.join(rel)).unwrap()
     }
 }
 
@@ -174,7 +170,7 @@ fn assert_bad_input(out: &Output, needle: &str) {
 #[test]
 fn seed_pages_over_http_report_no_change() {
     let server = Server::start(vec![("/get", 200, get_page()), ("/post", 200, post_page())]);
-    let scratch = Scratch::new("seed-http");
+    let scratch = Scratch::with_specs("seed-http");
     let out = scratch.drift_kombo(&server.url("/get"), &server.url("/post"), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "kombo: no changes\n");
@@ -186,7 +182,7 @@ fn upstream_reads_the_urls_of_vendor_toml() {
         ("/hris/v1/get", 200, get_page()),
         ("/hris/v1/post", 200, post_page()),
     ]);
-    let scratch = Scratch::new("upstream");
+    let scratch = Scratch::with_specs("upstream");
     scratch.point_sources_at(&server.url("/hris/v1/get"), &server.url("/hris/v1/post"));
     let out = scratch.run(&["drift", "kombo", "--upstream", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -206,7 +202,7 @@ fn upstream_reads_the_urls_of_vendor_toml() {
 
 #[test]
 fn a_breaking_upstream_change_exits_1_in_every_format() {
-    let scratch = Scratch::new("breaking");
+    let scratch = Scratch::with_specs("breaking");
     let (get, post) = scratch.upstream_get_edited(
         "        - name: skill_ids\n          in: query\n          required: false",
         "        - name: skill_ids\n          in: query\n          required: true",
@@ -249,7 +245,7 @@ fn a_breaking_upstream_change_exits_1_in_every_format() {
 
 #[test]
 fn fail_on_sets_the_level_that_fails() {
-    let scratch = Scratch::new("fail-on");
+    let scratch = Scratch::with_specs("fail-on");
     // A new error code in a response: possibly breaking (WARN). Both pages repeat the component.
     let add_code = |page: String| {
         edit(
@@ -274,7 +270,7 @@ fn fail_on_sets_the_level_that_fails() {
 
 #[test]
 fn upstream_declaring_cursor_makes_the_overlay_action_redundant() {
-    let scratch = Scratch::new("cursor");
+    let scratch = Scratch::with_specs("cursor");
     let (get, post) = scratch.upstream_get_edited(
         "      responses:\n        '200':",
         "        - name: cursor\n          in: query\n          required: false\n          schema:\n            type: string\n      responses:\n        '200':",
@@ -304,7 +300,7 @@ fn bad_inputs_exit_2_with_one_line() {
         ("/html", 200, "<!DOCTYPE html><html><body>docs</body></html>".to_owned()),
         ("/get", 200, get_page()),
     ]);
-    let scratch = Scratch::new("bad");
+    let scratch = Scratch::with_specs("bad");
     let missing = scratch.0.join("nope.yaml");
     assert_bad_input(
         &scratch.run(&["drift", "kombo", "--against", missing.to_str().unwrap()]),
@@ -349,7 +345,7 @@ fn bad_inputs_exit_2_with_one_line() {
 fn skewed_pages_are_compared_page_by_page_and_the_shared_component_named() {
     // The GET page gains an error code in the shared `ErrorResponseHRIS` before the POST page
     // does: the two pages no longer merge.
-    let scratch = Scratch::new("skew");
+    let scratch = Scratch::with_specs("skew");
     let (get, post) = scratch.upstream_get_edited(
         "                      - PLATFORM.TASK_TIMED_OUT\n",
         "                      - PLATFORM.TASK_TIMED_OUT\n                      - PLATFORM.NEW_CODE\n",
@@ -396,7 +392,7 @@ fn skewed_pages_are_compared_page_by_page_and_the_shared_component_named() {
 
 #[test]
 fn generic_mode_compares_any_two_documents() {
-    let scratch = Scratch::new("generic");
+    let scratch = Scratch::with_specs("generic");
     let old = scratch.write(
         "a.yaml",
         "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {name: q, in: query, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
@@ -443,7 +439,7 @@ fn a_page_url_answering_html_is_read_from_its_markdown_form() {
         ("/post.md", 200, "text/markdown", post_page()),
         ("/moved", 200, "text/html", "<html>moved</html>".to_owned()),
     ]);
-    let scratch = Scratch::new("html");
+    let scratch = Scratch::with_specs("html");
     let (get, post) = (server.url("/get"), server.url("/post"));
     let out = scratch.drift_kombo(&get, &post, &[]);
     let text = stdout(&out);
@@ -489,7 +485,7 @@ fn a_page_url_answering_html_is_read_from_its_markdown_form() {
 #[test]
 fn vendor_maps_pages_by_title_and_writes_the_yaml_block() {
     let server = Server::start(vec![("/post", 200, post_page())]);
-    let scratch = Scratch::new("vendor");
+    let scratch = Scratch::with_specs("vendor");
     let get_path = scratch.write("upstream/get.md", &get_page());
     // Reverse order: pages map by their `METHOD /path` fence title, not position.
     let out = scratch.run(&["vendor", "kombo", "--from", &server.url("/post"), "--from", &get_path]);
@@ -529,7 +525,7 @@ fn vendor_maps_pages_by_title_and_writes_the_yaml_block() {
 
 #[test]
 fn vendor_is_all_or_nothing() {
-    let scratch = Scratch::new("vendor-atomic");
+    let scratch = Scratch::with_specs("vendor-atomic");
     let before = (scratch.read(GET_FILE), scratch.read(POST_FILE));
     let good = scratch.write(
         "upstream/get.md",
@@ -579,7 +575,7 @@ fn skill_ids_required(scratch: &Scratch) -> (String, String) {
 
 #[test]
 fn a_pasted_acknowledgement_keeps_the_change_from_failing() {
-    let scratch = Scratch::new("acknowledged");
+    let scratch = Scratch::with_specs("acknowledged");
     let (get, post) = skill_ids_required(&scratch);
     let out = scratch.drift_kombo(&get, &post, &[]);
     assert_eq!(out.status.code(), Some(1));
@@ -639,7 +635,7 @@ fn a_pasted_acknowledgement_keeps_the_change_from_failing() {
 
 #[test]
 fn expired_and_unmatched_acknowledgements_are_reported() {
-    let scratch = Scratch::new("stale");
+    let scratch = Scratch::with_specs("stale");
     let (get, post) = skill_ids_required(&scratch);
     scratch.write(
         "specs/kombo/drift-ignore.toml",
@@ -673,7 +669,7 @@ fn expired_and_unmatched_acknowledgements_are_reported() {
 
 #[test]
 fn severity_overrides_change_the_exit_decision() {
-    let scratch = Scratch::new("severity");
+    let scratch = Scratch::with_specs("severity");
     let (get, post) = skill_ids_required(&scratch);
     let run = |extra: &[&str]| scratch.drift_kombo(&get, &post, extra).status.code();
     let demote = ["--severity", "request-parameter-became-required=WARN"];
@@ -694,7 +690,7 @@ fn severity_overrides_change_the_exit_decision() {
 
 #[test]
 fn generic_mode_reads_acknowledgements_from_ignore() {
-    let scratch = Scratch::new("generic-ignore");
+    let scratch = Scratch::with_specs("generic-ignore");
     let old = scratch.write(
         "a.yaml",
         "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200': {description: ok}\n",

@@ -31,6 +31,11 @@ impl Scratch {
             .output()
             .unwrap()
     }
+
+    /// A file of the scratch copy, as text.
+    pub(crate) fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.0.join(rel)).unwrap()
+    }
 }
 
 impl Drop for Scratch {

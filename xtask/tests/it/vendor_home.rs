@@ -5,7 +5,7 @@
 //! then finds stale until `codegen` runs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::Scratch;
 
@@ -107,10 +107,6 @@ fn edit(text: &str, from: &str, to: &str) -> String {
 }
 
 impl Scratch {
-    fn read(&self, rel: &str) -> String {
-        read(&self.0.join(rel))
-    }
-
     /// Points Kombo's recorded page addresses (both under one prefix) at `base`.
     fn point_kombo_at(&self, base: &str) {
         let declared = self.read(KOMBO_TOML);

@@ -1,7 +1,7 @@
 //! `cargo xtask codegen` on broken inputs: a one-line error, exit 2, and no output file touched.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::Scratch;
 
@@ -32,7 +32,7 @@ impl Scratch {
     }
 
     /// A scratch copy of the specs and generated files.
-    fn new(name: &str) -> Self {
+    fn with_codegen_files(name: &str) -> Self {
         let files: Vec<&str> = INPUTS.iter().chain(&OUTPUTS).copied().collect();
         Scratch::copy("xtask-cli", name, &files)
     }
@@ -69,7 +69,7 @@ fn fails_after_edit(name: &str, input: &str, from: &str, to: &str) -> String {
 
 /// Break the inputs, run codegen, and check the failure is clean. Returns stderr.
 fn fails_cleanly(name: &str, break_inputs: impl FnOnce(&Scratch)) -> String {
-    let scratch = Scratch::new(name);
+    let scratch = Scratch::with_codegen_files(name);
     let before = scratch.outputs();
     break_inputs(&scratch);
     let out = scratch.run(&["codegen"]);
@@ -158,7 +158,7 @@ fn spec_that_makes_progenitor_panic() {
 
 #[test]
 fn check_reports_stale_code_with_a_diff_and_the_fix() {
-    let scratch = Scratch::new("stale");
+    let scratch = Scratch::with_codegen_files("stale");
     assert_eq!(scratch.run(&["codegen", "--check"]).status.code(), Some(0));
     scratch.edit(OUTPUTS[1], |t| {
         t.replacen("pub struct SkillCluster {", "pub struct SkillClusterRenamed {", 1)
@@ -183,7 +183,7 @@ fn check_reports_stale_code_with_a_diff_and_the_fix() {
 
 #[test]
 fn the_prepared_documents_are_generated_and_checked_too() {
-    let scratch = Scratch::new("documents");
+    let scratch = Scratch::with_codegen_files("documents");
     // An overlay change reaches the prepared document (still 3.1, overlay applied) ...
     scratch.edit(INPUTS[2], |t| t.replacen("maximum: 250", "maximum: 99", 1));
     let stdout = scratch.stale_report();
@@ -332,7 +332,7 @@ fn usage_errors_exit_2_with_one_line_naming_the_help() {
 
 #[test]
 fn codegen_on_fresh_inputs_says_up_to_date_and_writes_nothing() {
-    let scratch = Scratch::new("fresh");
+    let scratch = Scratch::with_codegen_files("fresh");
     let before = scratch.outputs();
     for args in [&["codegen"][..], &["codegen", "--check"]] {
         let out = scratch.run(args);
