@@ -104,7 +104,7 @@
 //! [`KomboView::peak_concurrent_writes`].
 //!
 //! # Layout
-//! The harness names no vendor (a test in `tests/tests/layout.rs` checks it); each vendor lives in
+//! The harness names no vendor (a test in `tests/tests/it/layout.rs` checks it); each vendor lives in
 //! one folder and registers with it.
 //! - `route`: [`Route`], the descriptor a vendor registers for each endpoint (method and path,
 //!   schema pointers in its document, fault seed, error body), and the vendor's registration.

@@ -228,7 +228,7 @@ fn drift_md_tables_are_generated_from_the_rule_tables() {
             std::fs::write(&path, want).unwrap();
         } else {
             panic!(
-                "xtask/DRIFT.md's rule tables are stale: run `UPDATE_DRIFT_MD=1 cargo test -p xtask --test drift_rules`"
+                "xtask/DRIFT.md's rule tables are stale: run `UPDATE_DRIFT_MD=1 cargo test -p xtask --test it drift_rules`"
             );
         }
     }
