@@ -304,3 +304,43 @@ impl PageRequest {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::techwolf::Include;
+
+    fn export() -> ExportEmployeeSkillClusters {
+        let client = TechWolf::builder()
+            .base_url("http://127.0.0.1:9")
+            .access_token("t")
+            .build()
+            .expect("a static token needs nothing else");
+        client.employee_skill_clusters()
+    }
+
+    /// A checkpoint is bound to its export's scope, stored in the checkpoint: exports that differ
+    /// only in their includes must not share one, and a checkpoint saved by an earlier release
+    /// must still match (the text is the wire names, in a fixed order).
+    #[test]
+    fn the_sync_scope_names_each_include_by_its_wire_name() {
+        let scopes: Vec<String> = Include::all()
+            .iter()
+            .map(|include| export().include([*include]).sync_scope())
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                "techwolf:employee-skill-clusters;include=current_skills",
+                "techwolf:employee-skill-clusters;include=related_skills",
+                "techwolf:employee-skill-clusters;include=rejected_skills",
+                "techwolf:employee-skill-clusters;include=sources",
+            ]
+        );
+        assert_eq!(
+            export().include(Include::all()).sync_scope(),
+            "techwolf:employee-skill-clusters;include=current_skills;include=related_skills;\
+             include=rejected_skills;include=sources"
+        );
+    }
+}
