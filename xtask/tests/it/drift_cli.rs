@@ -559,6 +559,20 @@ fn vendor_is_all_or_nothing() {
         &scratch.run(&["vendor", "kombo", "--from", &other]),
         "no vendored document holds GET /hris/other",
     );
+    // Pages that each parse but define a shared response two ways: refused as a set, naming why.
+    let conflicting = scratch.write(
+        "upstream/get-conflicting.md",
+        &edit(
+            &get_page(),
+            "The standard error response with the error codes for the HRIS use case.",
+            "Another error response.",
+        ),
+    );
+    let post = scratch.write("upstream/post-ok.md", &post_page());
+    assert_bad_input(
+        &scratch.run(&["vendor", "kombo", "--from", &conflicting, "--from", &post]),
+        "the new documents do not merge: ",
+    );
     assert_eq!((scratch.read(GET_FILE), scratch.read(POST_FILE)), before);
 }
 
