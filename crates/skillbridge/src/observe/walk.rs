@@ -548,4 +548,39 @@ mod tests {
         let either = json!({"$ref": "#/components/schemas/Either"});
         assert_eq!(findings(&document, &either, &json!({"a": 1})), undeclared);
     }
+
+    #[test]
+    fn schemas_nested_past_the_limit_through_all_of_or_alternatives_are_cut() {
+        // No `$ref` and no property: the nesting is the schema's own, a level per `allOf` member
+        // or alternative. A wrong leaf is reported within the limit and not beyond it.
+        let nested =
+            |levels: usize, key: &str| (0..levels).fold(json!({"type": "string"}), |inner, _| json!({ key: [inner] }));
+        for key in ["allOf", "oneOf"] {
+            assert_eq!(
+                findings(&json!({}), &nested(MAX_DEPTH - 56, key), &json!(3)).len(),
+                1,
+                "{key}"
+            );
+            assert!(
+                findings(&json!({}), &nested(MAX_DEPTH + 44, key), &json!(3)).is_empty(),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cycle_through_alternatives_is_cut_where_it_closes() {
+        // Each alternative refers back to the schema and then fails: a trial that forgot the path
+        // above it would try both alternatives again at every level (2 to the depth).
+        let failing = json!({"allOf": [{"$ref": "#/components/schemas/Either"}, {"type": "integer"}]});
+        let document = json!({"components": {"schemas": {"Either": {"anyOf": [failing.clone(), failing]}}}});
+        let either = json!({"$ref": "#/components/schemas/Either"});
+        assert_eq!(
+            findings(&document, &either, &json!("s")),
+            [(
+                String::new(),
+                "a string that fits none of the `anyOf` alternatives".to_owned()
+            )]
+        );
+    }
 }
