@@ -464,6 +464,8 @@ pub struct MockServer {
     kombo: Arc<KomboState>,
     techwolf: Arc<TechwolfState>,
     task: tokio::task::JoinHandle<()>,
+    /// Dropping the server drops this sender: the task sees the channel close and stops as on
+    /// [`MockServer::shutdown`], without anyone waiting for it.
     stop: tokio::sync::watch::Sender<bool>,
 }
 
@@ -473,12 +475,6 @@ impl std::fmt::Debug for MockServer {
             .field("addr", &self.addr)
             .field("seed", &self.seed)
             .finish_non_exhaustive()
-    }
-}
-
-impl Drop for MockServer {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 
@@ -495,10 +491,10 @@ impl MockServer {
 
     /// Stops the server and returns once the listener and every connection are closed (dropping
     /// the server stops it too, without waiting).
-    pub async fn shutdown(mut self) {
+    pub async fn shutdown(self) {
         self.stop.send_replace(true);
         // A panicking or aborted server task is stopped as well.
-        let _ = (&mut self.task).await;
+        let _ = self.task.await;
     }
 
     /// The Kombo API: its URL, credentials and data.

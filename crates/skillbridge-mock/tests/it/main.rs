@@ -10,4 +10,5 @@ mod kombo_list;
 mod kombo_skills;
 mod kombo_upsert;
 mod seeded_data;
+mod server_handle;
 mod techwolf;
