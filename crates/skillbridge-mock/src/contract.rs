@@ -264,6 +264,9 @@ mod tests {
         let doc = json!({});
         assert_eq!(inline_refs(&doc, &nested(64), 0), Ok(nested(64)));
         assert!(inline_refs(&doc, &nested(65), 0).is_err_and(|e| e.contains("deeper than 64")));
+        let in_arrays = |levels: usize| (0..levels).fold(json!(1), |inner, _| json!([inner]));
+        assert_eq!(inline_refs(&doc, &in_arrays(64), 0), Ok(in_arrays(64)));
+        assert!(inline_refs(&doc, &in_arrays(65), 0).is_err());
         let cycle = json!({"components": {"schemas": {"Loop": {"$ref": "#/components/schemas/Loop"}}}});
         assert!(inline_refs(&cycle, &cycle["components"]["schemas"]["Loop"], 0).is_err());
     }

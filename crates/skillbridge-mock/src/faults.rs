@@ -239,6 +239,9 @@ mod tests {
         set.set(FIRST, vec![Fault::ServiceUnavailable.every(3)]);
         assert_eq!(pattern(&set, FIRST, 6), [false, false, true, false, false, true]);
         assert_eq!(pattern(&set, SECOND, 2), [false, false]);
+        // Every 0th request is none (documented), not a division by zero.
+        set.set(FIRST, vec![Fault::ServiceUnavailable.every(0)]);
+        assert_eq!(pattern(&set, FIRST, 3), [false; 3]);
     }
 
     #[test]
