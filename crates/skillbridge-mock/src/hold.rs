@@ -108,4 +108,15 @@ mod tests {
         waiting.await.expect("released");
         assert_eq!(holds.held(FIRST), 0);
     }
+
+    /// On paused time a wait that never resolves times out at once, without a real wait.
+    #[tokio::test(start_paused = true)]
+    async fn waiting_on_a_route_not_served_resolves_only_for_none() {
+        let holds = Holds::new([FIRST]);
+        let hour = std::time::Duration::from_secs(3600);
+        tokio::time::timeout(hour, holds.wait_held(SECOND, 0))
+            .await
+            .expect("zero held requests, at once");
+        assert!(tokio::time::timeout(hour, holds.wait_held(SECOND, 1)).await.is_err());
+    }
 }
