@@ -466,7 +466,14 @@ mod tests {
         assert_eq!(cmd(&[]).unwrap(), Command::Help(USAGE));
         assert_eq!(cmd(&["--help"]).unwrap(), Command::Help(USAGE));
         assert_eq!(cmd(&["help"]).unwrap(), Command::Help(USAGE));
-        assert_eq!(cmd(&["help", "drift"]).unwrap(), Command::Help(DRIFT_USAGE));
+        for (topic, usage) in [
+            ("codegen", CODEGEN_USAGE),
+            ("drift", DRIFT_USAGE),
+            ("vendor", VENDOR_USAGE),
+            ("help", USAGE),
+        ] {
+            assert_eq!(cmd(&["help", topic]).unwrap(), Command::Help(usage), "{topic}");
+        }
         assert_eq!(cmd(&["codegen", "-h"]).unwrap(), Command::Help(CODEGEN_USAGE));
         assert_eq!(cmd(&["drift", "kombo", "--help"]).unwrap(), Command::Help(DRIFT_USAGE));
         assert_eq!(cmd(&["vendor", "--help"]).unwrap(), Command::Help(VENDOR_USAGE));
@@ -568,6 +575,8 @@ mod tests {
             &["vendor", "kombo", "--add", "a", "--add", "b"],
             &["vendor", "kombo", "--from", "a", "--url", "u"],
             &["vendor", "kombo", "--url", "u"],
+            &["vendor", "kombo", "--add", "a", "--url", "u", "--url", "v"],
+            &["vendor", "kombo", "techwolf", "--from", "a"],
         ] {
             assert_eq!(cmd(bad).unwrap_err().command, Some("vendor"), "{bad:?}");
         }
