@@ -367,11 +367,6 @@ pub fn compare(root: &Path, outputs: &[Output]) -> Check {
     }
 }
 
-/// Regenerate and write every file that changed. Returns the paths written.
-pub fn write(root: &Path, vendors: &[Vendor]) -> Result<Vec<PathBuf>> {
-    write_outputs(root, generate_all(root, vendors)?)
-}
-
 /// Write every generated output that differs from the file on disk. Returns the paths written.
 pub fn write_outputs(root: &Path, outputs: Vec<Output>) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
