@@ -580,6 +580,12 @@ mod tests {
         ] {
             assert_eq!(cmd(bad).unwrap_err().command, Some("vendor"), "{bad:?}");
         }
+        assert_eq!(
+            cmd(&["vendor", "kombo", "--upstream", "--from", "a"])
+                .unwrap_err()
+                .message,
+            "vendor: --from, --upstream and --add are exclusive"
+        );
         // A stray --url says where it belongs, whatever else was given.
         for stray in [
             &["vendor", "kombo", "--url", "u"][..],

@@ -392,6 +392,17 @@ mod tests {
             tail,
             "operation_ids = \"derive\"\n[[document]]\nfile = \"a.yaml\"\n\n[[document]]\nfile = \"b.yaml\"\n"
         );
+        // A header right after the last entry gets a blank line before it, as the others have.
+        let packed = record_document(
+            "[[document]]\nfile = \"a.yaml\"\n[[hoist]]\nname = \"A\"\n",
+            "b.yaml",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            packed,
+            "[[document]]\nfile = \"a.yaml\"\n\n[[document]]\nfile = \"b.yaml\"\n\n[[hoist]]\nname = \"A\"\n"
+        );
         assert!(record_document("operation_ids = \"derive\"\n", "b.yaml", None).is_err());
     }
 }

@@ -225,6 +225,14 @@ fn an_added_page_that_does_not_merge_or_generate_leaves_nothing_behind() {
     let out = scratch.run(&["vendor", "kombo", "--add", page]);
     assert_exit(&out, 2);
     assert!(text(&out.stderr).contains("give --url"), "{}", text(&out.stderr));
+    // A recorded address must be one `--upstream` can fetch later.
+    let out = scratch.run(&["vendor", "kombo", "--add", page, "--url", "ftp://d.example/skills.md"]);
+    assert_exit(&out, 2);
+    assert!(
+        text(&out.stderr).contains("--url ftp://d.example/skills.md: not an http(s) URL"),
+        "{}",
+        text(&out.stderr)
+    );
     // A page that merges but breaks the overlay or generation: put back.
     let broken = edit(
         &skills_page(),
