@@ -463,6 +463,10 @@ pointer = "/components/schemas/X"
                 "`reason`: `upstream = false` needs a `reason`",
             ),
             (
+                format!("reason = \"none published\"\n{GOOD}"),
+                "`reason`: only for `upstream = false`",
+            ),
+            (
                 format!("upstream = false\nreason = \"none published\"\n{GOOD}"),
                 "`document[1].url`: given, but `upstream = false`",
             ),
@@ -475,7 +479,15 @@ pointer = "/components/schemas/X"
             let got = error(&text);
             assert!(got.contains(expected), "expected {expected:?} in {got:?}");
         }
-        assert!(parse("Acme", GOOD).unwrap_err().reason.contains("Rust module name"));
+        for name in ["Acme", "acme-x", "1acme", "_acme", ""] {
+            assert!(
+                parse(name, GOOD).unwrap_err().reason.contains("Rust module name"),
+                "{name:?}"
+            );
+        }
+        for name in ["acme_2", "a"] {
+            assert!(parse(name, GOOD).is_ok(), "{name:?}");
+        }
     }
 
     #[test]
