@@ -474,6 +474,11 @@ pointer = "/components/schemas/X"
                 GOOD.replace("[[document]]\nfile = \"a", "[[document]\nfile = \"a"),
                 "(line 5)",
             ),
+            // A line with no key before its `=`: no key to name.
+            (
+                GOOD.replace("url = \"https://d.example/b.md\"", "= 7"),
+                "the file (line 11): ",
+            ),
         ];
         for (text, expected) in cases {
             let got = error(&text);
