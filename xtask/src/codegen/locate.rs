@@ -259,6 +259,13 @@ mod tests {
             summary("path /x is missing operation ID"),
             "path /x is missing operation ID"
         );
+        // A brace with little after it is words, not a dump: more than 40 characters from the
+        // brace on are cut, 40 are kept, however long the words before it.
+        let tail = |n: usize| format!("{{{}", "x".repeat(n - 2));
+        assert_eq!(summary("expected a set {x}"), "expected a set {x}");
+        assert_eq!(summary(&format!("dump: {}", tail(41))), "dump");
+        let kept = format!("a reason long enough to pass the limit on its own {}", tail(40));
+        assert_eq!(summary(&kept), kept);
     }
 
     #[test]
@@ -307,6 +314,13 @@ mod tests {
         let err = super::super::render(&spec).unwrap_err();
         assert_eq!(err.pointer.as_deref(), Some("/paths/~1b/get"), "{err}");
         assert!(!err.reason.contains("parameter_data"), "{err}");
+        // Two methods of one path: each is tried without the other.
+        let cookie = json!({"operationId": "cookie", "parameters": [{"name": "c", "in": "cookie", "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "none"}}});
+        let ok = json!({"operationId": "ok", "responses": {"204": {"description": "none"}}});
+        let spec = doc(json!({"/b": {"get": ok, "post": cookie}}), json!({}));
+        let err = super::super::render(&spec).unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("/paths/~1b/post"), "{err}");
     }
 
     #[test]
