@@ -1,6 +1,5 @@
 //! The mock's contract checks read the documents `cargo xtask codegen` prepares: a change to the
 //! overlay reaches the client's document and the mock's schemas through one pipeline.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{Value, json};
 use skillbridge_mock::{ContractSchemas, Route};

@@ -2,7 +2,6 @@
 //! skill catalog, `GET /hris/skills`) reached with the client's credentials, retries, limits and
 //! error rules, decoded into the caller's own types; the skills-gap join (a staffing entity's
 //! expected skills by name, against the skills TechWolf employees hold) written from the README.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 

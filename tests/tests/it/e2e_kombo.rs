@@ -2,7 +2,6 @@
 //! 127.0.0.1. Every listing is compared with what the mock holds (its lookup API), so a record lost,
 //! repeated, altered or let through a filter fails the test; every injected fault is either recovered
 //! from (and the listing is still complete) or reported as the typed error the crate documents.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 

@@ -3,7 +3,6 @@
 //! field with the mock's own employees, so a record lost, repeated, altered or let through a filter
 //! fails the test; every injected fault is either recovered from (and the export is still complete)
 //! or reported as the typed error the crate documents.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 

@@ -15,7 +15,6 @@
 //! allows it for these two crates alone (as `.ci/doc-cfg` does for `doc(cfg)`). Its format changes with the
 //! toolchain; `public-api` is pinned to the release that reads this toolchain's format, and a
 //! mismatch fails with both numbers rather than with a parse error.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};

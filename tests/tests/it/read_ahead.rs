@@ -2,7 +2,6 @@
 //! guarantee of a listing that does not. Against the embedded mock over real HTTP on 127.0.0.1:
 //! the same records, once each and in order, under injected faults; an error after every record
 //! before it; and dropping a stream cancels its request in flight, which the mock's request log shows.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 

@@ -3,7 +3,6 @@
 //! by one client, whatever concurrency it asks for and however many handles write; a rate limit
 //! announced with `ratelimit-remaining: 0` holds the next request (of any handle or stream of the
 //! client) until `ratelimit-reset`, so that no request is refused.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 

@@ -4,7 +4,6 @@
 //!   renamed field, a changed type or a dropped variant fails with a readable diff.
 //!
 //! (The drift fixture reports are snapshotted by xtask itself, in `xtask/tests/it/drift_rules.rs`.)
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;

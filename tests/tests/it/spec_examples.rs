@@ -1,6 +1,5 @@
 //! Every example embedded in the three specs decodes into the generated types, and re-encodes to
 //! the same JSON. A new example upstream fails this test until it is mapped to its type here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use std::path::Path;

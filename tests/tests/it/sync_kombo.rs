@@ -1,6 +1,5 @@
 //! The sync engine against the embedded mock over real HTTP on 127.0.0.1: Kombo's incremental
 //! sync, resumption after a failed or killed run, and the typed errors that leave a mirror untouched.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 use crate::sync_common;

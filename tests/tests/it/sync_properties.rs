@@ -4,7 +4,6 @@
 //! record as the server had it when that run started. Records the server changed after the start
 //! may lag; the next completed run catches them. With no such change, the mirror equals the
 //! server's live listing (Kombo) or export (TechWolf) exactly.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 use crate::sync_common;

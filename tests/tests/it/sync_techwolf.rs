@@ -1,7 +1,6 @@
 //! The sync engine on TechWolf's export, against the embedded mock over real HTTP on 127.0.0.1:
 //! changes found by comparing each export with the last, employees gone from the export deleted,
 //! a killed run resumed, and the SQLite mirror's rows.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 use crate::sync_common;

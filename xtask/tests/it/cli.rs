@@ -1,5 +1,4 @@
 //! `cargo xtask codegen` on broken inputs: a one-line error, exit 2, and no output file touched.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
 

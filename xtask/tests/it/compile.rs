@@ -2,7 +2,6 @@
 //! `operationId`) compiles: a scratch crate holding it is built against the workspace's own
 //! `skillbridge-openapi` (its `RequestContext`) and lock file, offline. One build; its target
 //! directory lives under the workspace's and is reused by later runs.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

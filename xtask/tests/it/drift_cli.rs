@@ -1,6 +1,5 @@
 //! `cargo xtask drift` and `cargo xtask vendor` end to end: the binary, files, and real HTTP on
 //! 127.0.0.1 (a tiny server started per test), exit codes 0/1/2 and one-line errors.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
 

@@ -1,7 +1,6 @@
 //! The machine formats of `cargo xtask drift` end to end: SARIF validated against the SARIF
 //! 2.1.0 schema (`tests/fixtures/sarif/`), JUnit checked to be well-formed XML (no XML parser is
 //! in the dependency tree; the check below is minimal but strict about what JUnit output uses).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
 

@@ -1,7 +1,6 @@
 //! `cargo xtask drift --impact`: the generated SDK of two spec revisions compared. Each folder of
 //! `fixtures/drift/impact/` holds an `old.yaml` and a `new.yaml`; the tests assert exactly which
 //! generated items change and the release that calls for.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,6 @@
 //! `cargo xtask drift techwolf --observed FILE`: the events of skillbridge's `observe` feature (a
 //! fixture of JSON lines) as a drift report, in the formats and with the fingerprints of spec
 //! drift.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 

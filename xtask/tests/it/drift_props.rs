@@ -2,7 +2,6 @@
 //! reformatted copy of itself (YAML written as JSON, keys reordered, descriptions reworded),
 //! reports nothing (so every rule compares old against new, never against a default); every
 //! output format renders every change; an overlay only ever adds overlay findings.
-#![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};

@@ -1,7 +1,6 @@
 //! The drift rules against their fixture pairs: `fixtures/drift/cases/<case>/` holds `old*` and
 //! `new*` documents (merged like a vendor's files), an optional `overlay.yaml`, and
 //! `expected.txt` with one `LEVEL rule-id` per line (empty: the pair must report nothing).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,6 @@
 //! What a team pins its acknowledgements and dashboards to: fingerprints that survive a vendor
 //! reformatting its document (YAML to JSON, other indentation, keys in another order), and the
 //! markdown report as a reviewed snapshot.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,4 @@
 //! The codegen pipeline's steps on small fixture specs, with insta snapshots of their outputs.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use std::path::Path;
 

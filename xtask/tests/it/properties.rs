@@ -2,7 +2,6 @@
 //! and whenever they succeed (always, on documents built only from mappable 3.1 constructs) the
 //! result is 3.0 through and through, normalizing again changes nothing, and every `$ref` still
 //! resolves after hoisting.
-#![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

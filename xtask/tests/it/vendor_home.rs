@@ -3,7 +3,6 @@
 //! `vendor --add` records a new page and regenerates, and codegen and drift read it with no Rust
 //! change; `vendor --upstream` refreshes from the recorded addresses, which `codegen --check`
 //! then finds stale until `codegen` runs.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
 

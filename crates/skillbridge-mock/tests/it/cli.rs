@@ -1,6 +1,5 @@
 //! The binary's command line as a user meets it: help on stdout with exit 0, a usage error on
 //! stderr with exit 2.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Output};
 

@@ -1,7 +1,6 @@
 //! Drift observation (feature `observe`) over real HTTP against the embedded mock server: the
 //! mock's `SpecDrift` fault adds what TechWolf might add without announcing it, and the observer
 //! reports exactly that, at the right JSON pointers; a conforming mock gives no event.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 

@@ -2,7 +2,6 @@
 //! access token, default header values) stays out of every error's `Display` and `Debug`, on
 //! every path an error can take (API error, auth error, token error, decode error), whether the
 //! echo is plain, JSON-escaped with `\u` escapes, or inside an HTML page.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 

@@ -1,7 +1,6 @@
 //! What users rely on when they put clients in an `Arc`, spawn requests and keep errors: checked by
 //! the compiler. A change that makes any of these types (or the futures and streams the clients
 //! return) lose `Send`, `Sync` or `'static` stops this file from compiling.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use std::future::IntoFuture;
 

@@ -1,6 +1,5 @@
 //! The TechWolf client over real HTTP on 127.0.0.1: OAuth2 against the mock server's token
 //! endpoint, request bodies and pagination edge cases against wiremock.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
 
 use crate::common;
 

@@ -1,6 +1,5 @@
 //! Helpers shared by the end-to-end tests.
 // Each test binary uses its own subset of these helpers.
-#![allow(dead_code)]
 
 use std::time::Duration;
 

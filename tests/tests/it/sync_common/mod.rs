@@ -1,7 +1,6 @@
 //! What the sync tests share: a mirror in memory that can fail or hang on a chosen page, scratch
 //! directories, and the server's side of the story to compare a mirror with.
 // Each test binary uses its own subset of these helpers.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: a reqwest client aimed at a running mock.
-#![allow(dead_code, reason = "each test binary uses a different subset of the helpers")]
-#![allow(unreachable_pub, reason = "a test helper module, shared by `mod common;`")]
+#![allow(unreachable_pub, reason = "a test helper module of the one test binary")]
 
 use std::time::Duration;
 

@@ -1,7 +1,6 @@
 //! Shared by the integration tests of this crate: a sleeper that records waits instead of sleeping
 //! and keeps a clock the test moves, the test credentials, client builders for wiremock and the
 //! embedded mock, and wiremock servers with canned Kombo answers.
-#![allow(dead_code)] // Each test binary uses its own subset.
 
 pub(crate) mod recorder;
 
